@@ -1,0 +1,37 @@
+export { UserError, InputError, errorMessage } from './errors.ts';
+export {
+  InputReader,
+  envInputSource,
+  inputEnvName,
+  parseDuration,
+  formatDuration,
+  type InputSource,
+} from './inputs.ts';
+export {
+  run,
+  runPost,
+  formatFailure,
+  actionsCoreReporter,
+  BUG_REPORT_HINT,
+  type FailureReporter,
+} from './run.ts';
+export {
+  retry,
+  classifyTransient,
+  statusOf,
+  backoffDelay,
+  RetryableError,
+  DEFAULT_RETRY,
+  type RetryOptions,
+  type RetryDecision,
+} from './retry.ts';
+export { maskSecret, secretForms, redact, actionsCoreMask, type MaskSink } from './masking.ts';
+export {
+  markdownTable,
+  escapeCell,
+  details,
+  codeBlock,
+  escapeHtml,
+  actionsSummaryWriter,
+  type SummaryWriter,
+} from './summary.ts';

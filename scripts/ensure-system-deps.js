@@ -1,0 +1,35 @@
+// Installs the Debian packages listed in system-deps.js when their commands are missing.
+// Never skips silently: when something is missing and cannot be installed, it exits non-zero
+// with the command to run.
+import { spawnSync } from 'node:child_process';
+import { SYSTEM_DEPS } from './system-deps.js';
+
+const has = (command) => spawnSync('sh', ['-c', `command -v "$0" >/dev/null 2>&1`, command]).status === 0;
+const missing = SYSTEM_DEPS.filter((d) => !has(d.command));
+if (missing.length === 0) process.exit(0);
+
+const pkgs = [...new Set(missing.map((d) => d.pkg))];
+const canApt = process.platform === 'linux' && has('apt-get') && process.getuid?.() === 0;
+if (!canApt) {
+  console.error(
+    `The test suite needs: ${missing.map((d) => d.command).join(', ')}.\nInstall them first, e.g. sudo apt-get install -y ${pkgs.join(' ')}`,
+  );
+  process.exit(1);
+}
+console.log(`installing Debian packages: ${pkgs.join(' ')}`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', '--no-install-recommends', ...pkgs],
+]) {
+  const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+  if (r.status !== 0) {
+    console.error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
+    process.exit(1);
+  }
+}
+const still = missing.filter((d) => !has(d.command));
+if (still.length > 0) {
+  console.error(`still missing after install: ${still.map((d) => d.command).join(', ')}`);
+  process.exit(1);
+}

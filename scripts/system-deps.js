@@ -1,0 +1,6 @@
+// Debian packages the test suite needs, as { command, pkg }. `npm test` installs the missing ones
+// (apt-get, as root) before running vitest, so a fresh machine passes the suite by itself.
+export const SYSTEM_DEPS = [
+  { command: 'git', pkg: 'git' },
+  { command: 'shellcheck', pkg: 'shellcheck' },
+];

@@ -1,0 +1,447 @@
+/**
+ * Runs an action the way the GitHub runner does, against its committed bundle:
+ * reads action.yml, applies input defaults, sets INPUT_* and the file-command
+ * variables, runs `main`, then `post` (with STATE_* from the main step and the env
+ * it exported), and collects outputs, env, PATH additions, state, masks,
+ * annotations and the job summary. Composite actions run their `run:` steps with
+ * bash; `uses:` steps are run through this harness when `resolveUses` maps them to
+ * a local action folder.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import {
+  annotationsFrom,
+  parseKeyValueFile,
+  parseWorkflowCommands,
+  type Annotation,
+  type WorkflowCommand,
+} from './file-commands.ts';
+import {
+  evaluateCondition,
+  interpolate,
+  type ExpressionContext,
+  type ExpressionValue,
+} from './expressions.ts';
+
+export interface ActionMetadata {
+  name: string;
+  description?: string;
+  inputs?: Record<string, { description?: string; required?: boolean; default?: string | number | boolean }>;
+  outputs?: Record<string, { description?: string; value?: string }>;
+  runs: {
+    using: string;
+    main?: string;
+    pre?: string;
+    post?: string;
+    'post-if'?: string;
+    steps?: CompositeStep[];
+  };
+}
+
+interface CompositeStep {
+  id?: string;
+  name?: string;
+  if?: string;
+  run?: string;
+  shell?: string;
+  uses?: string;
+  with?: Record<string, string | number | boolean>;
+  env?: Record<string, string | number | boolean>;
+  'working-directory'?: string;
+  'continue-on-error'?: boolean;
+}
+
+export interface RunActionOptions {
+  /** Folder holding action.yml (or action.yaml). */
+  actionDir: string;
+  inputs?: Record<string, string>;
+  /** Extra environment (GITHUB_API_URL of a double, GITHUB_TOKEN, ACTIONS_ID_TOKEN_REQUEST_URL...). */
+  env?: Record<string, string>;
+  /** GITHUB_WORKSPACE; a fresh temp dir when omitted. */
+  workspace?: string;
+  /** Node binary for JavaScript actions; defaults to the one running the tests. */
+  node?: string;
+  /** Skip the post step even when action.yml declares one. */
+  skipPost?: boolean;
+  timeoutMs?: number;
+  /** Maps a composite `uses:` to a local action folder, e.g. OWNER/slipway/actions/sign@sha -> actions/sign. */
+  resolveUses?: (uses: string) => string | undefined;
+}
+
+export interface StepResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  env: Record<string, string>;
+  path: string[];
+  state: Record<string, string>;
+  summary: string;
+  commands: WorkflowCommand[];
+}
+
+export interface ActionRunResult {
+  /** Exit code of the action as the job sees it (main's, or the first failing composite step's). */
+  exitCode: number;
+  main: StepResult;
+  post?: StepResult;
+  /** Composite: one result per executed step. */
+  steps?: StepResult[];
+  outputs: Record<string, string>;
+  /** Env exported by all steps (GITHUB_ENV), post included. */
+  env: Record<string, string>;
+  path: string[];
+  state: Record<string, string>;
+  masks: string[];
+  annotations: Annotation[];
+  summary: string;
+  /** Everything the action printed, stdout and stderr of every step. */
+  log: string;
+  runnerTemp: string;
+  workspace: string;
+}
+
+export function readActionMetadata(actionDir: string): ActionMetadata {
+  const file = ['action.yml', 'action.yaml'].map((f) => join(actionDir, f)).find(existsSync);
+  if (!file) throw new Error(`no action.yml in ${actionDir}`);
+  return parse(readFileSync(file, 'utf8')) as ActionMetadata;
+}
+
+const inputEnvName = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+
+interface StepFiles {
+  output: string;
+  env: string;
+  state: string;
+  path: string;
+  summary: string;
+}
+
+function newStepFiles(dir: string, label: string): StepFiles {
+  const files = {
+    output: join(dir, `${label}-output`),
+    env: join(dir, `${label}-env`),
+    state: join(dir, `${label}-state`),
+    path: join(dir, `${label}-path`),
+    summary: join(dir, `${label}-summary`),
+  };
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  return files;
+}
+
+function spawnStep(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs: number,
+) {
+  return new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolvePromise, reject) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal) stderr += `\n[harness] step killed by ${signal} (timeout ${timeoutMs} ms)`;
+      resolvePromise({ exitCode: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+function collect(files: StepFiles, raw: { exitCode: number; stdout: string; stderr: string }): StepResult {
+  const commands = parseWorkflowCommands(raw.stdout);
+  const outputs = parseKeyValueFile(readFileSync(files.output, 'utf8'), 'GITHUB_OUTPUT');
+  const state = parseKeyValueFile(readFileSync(files.state, 'utf8'), 'GITHUB_STATE');
+  // deprecated stdout forms still honoured by the runner
+  for (const c of commands) {
+    if (c.command === 'set-output' && c.properties.name) outputs[c.properties.name] = c.message;
+    if (c.command === 'save-state' && c.properties.name) state[c.properties.name] = c.message;
+  }
+  return {
+    ...raw,
+    outputs,
+    env: parseKeyValueFile(readFileSync(files.env, 'utf8'), 'GITHUB_ENV'),
+    path: readFileSync(files.path, 'utf8').split(/\r?\n/).filter(Boolean),
+    state,
+    summary: readFileSync(files.summary, 'utf8'),
+    commands,
+  };
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRunResult> {
+  const actionDir = resolve(options.actionDir);
+  const meta = readActionMetadata(actionDir);
+  const scratch = mkdtempSync(join(tmpdir(), 'slipway-harness-'));
+  const runnerTemp = join(scratch, 'runner-temp');
+  const workspace = options.workspace ?? join(scratch, 'workspace');
+  mkdirSync(runnerTemp, { recursive: true });
+  mkdirSync(workspace, { recursive: true });
+  const timeoutMs = options.timeoutMs ?? 120_000;
+
+  const baseEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? scratch,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_REPOSITORY_OWNER: 'octo-org',
+    GITHUB_RUN_ID: '1000001',
+    GITHUB_RUN_NUMBER: '7',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'build',
+    GITHUB_WORKFLOW: 'ci',
+    GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_GRAPHQL_URL: 'https://api.github.com/graphql',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: join(scratch, 'tool-cache'),
+    RUNNER_OS: process.platform === 'win32' ? 'Windows' : process.platform === 'darwin' ? 'macOS' : 'Linux',
+    RUNNER_ARCH: process.arch === 'arm64' ? 'ARM64' : 'X64',
+    ...options.env,
+  };
+
+  const masks: string[] = [];
+  const exported: Record<string, string> = {};
+  const pathAdds: string[] = [];
+  const context = (
+    inputs: Record<string, string>,
+    steps: Record<string, Record<string, string>>,
+    status: 'success' | 'failure',
+  ): ExpressionContext => ({
+    status,
+    lookup: ([scope, ...rest]): ExpressionValue | undefined => {
+      const key = rest.join('.');
+      if (scope === 'inputs') return inputs[key];
+      if (scope === 'env') return { ...baseEnv, ...exported }[key];
+      if (scope === 'steps' && rest[1] === 'outputs')
+        return steps[rest[0] as string]?.[rest.slice(2).join('.')];
+      if (scope === 'github' && key === 'token') return baseEnv.GITHUB_TOKEN ?? '';
+      if (scope === 'github' && key === 'action_path') return actionDir;
+      if (scope === 'github' && key === 'workspace') return workspace;
+      if (scope === 'runner' && key === 'temp') return runnerTemp;
+      if (scope === 'runner' && key === 'os') return baseEnv.RUNNER_OS;
+      throw new Error(`harness: unsupported context ${[scope, ...rest].join('.')}`);
+    },
+  });
+
+  // inputs: caller values win, then action.yml defaults (defaults may be expressions)
+  const inputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
+    if (spec.default !== undefined)
+      inputs[name] = interpolate(String(spec.default), context({}, {}, 'success'));
+  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    if (!meta.inputs || !(name in meta.inputs))
+      throw new Error(`harness: input '${name}' is not declared in ${actionDir}/action.yml`);
+    inputs[name] = value;
+  }
+  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v]));
+
+  const absorb = (step: StepResult) => {
+    Object.assign(exported, step.env);
+    pathAdds.push(...step.path);
+    for (const c of step.commands) if (c.command === 'add-mask') masks.push(c.message);
+  };
+  const stepEnv = (files: StepFiles, extra: Record<string, string>) => ({
+    ...baseEnv,
+    ...exported,
+    PATH: [...[...pathAdds].reverse(), baseEnv.PATH].join(delimiter),
+    GITHUB_OUTPUT: files.output,
+    GITHUB_ENV: files.env,
+    GITHUB_STATE: files.state,
+    GITHUB_PATH: files.path,
+    GITHUB_STEP_SUMMARY: files.summary,
+    ...extra,
+  });
+
+  if (meta.runs.using === 'composite') {
+    return runComposite();
+  }
+  if (!/^node\d+$/.test(meta.runs.using))
+    throw new Error(`harness: runs.using '${meta.runs.using}' is not supported`);
+  if (!meta.runs.main) throw new Error(`harness: ${actionDir}/action.yml has no runs.main`);
+  const node = options.node ?? process.execPath;
+
+  const mainFiles = newStepFiles(scratch, 'main');
+  const main = collect(
+    mainFiles,
+    await spawnStep(
+      node,
+      [resolve(actionDir, meta.runs.main)],
+      stepEnv(mainFiles, inputEnv),
+      workspace,
+      timeoutMs,
+    ),
+  );
+  absorb(main);
+  let post: StepResult | undefined;
+  const mainStatus = main.exitCode === 0 ? 'success' : 'failure';
+  if (
+    meta.runs.post &&
+    !options.skipPost &&
+    evaluateCondition(meta.runs['post-if'], context(inputs, {}, mainStatus), 'always()')
+  ) {
+    const postFiles = newStepFiles(scratch, 'post');
+    const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
+    post = collect(
+      postFiles,
+      await spawnStep(
+        node,
+        [resolve(actionDir, meta.runs.post)],
+        stepEnv(postFiles, { ...inputEnv, ...stateEnv }),
+        workspace,
+        timeoutMs,
+      ),
+    );
+    absorb(post);
+  }
+  const all = post ? [main, post] : [main];
+  return {
+    exitCode: main.exitCode !== 0 ? main.exitCode : (post?.exitCode ?? 0),
+    main,
+    ...(post ? { post } : {}),
+    outputs: main.outputs,
+    env: { ...exported },
+    path: pathAdds,
+    state: main.state,
+    masks,
+    annotations: all.flatMap((s) => annotationsFrom(s.commands)),
+    summary: all.map((s) => s.summary).join(''),
+    log: all.map((s) => s.stdout + s.stderr).join('\n'),
+    runnerTemp,
+    workspace,
+  };
+
+  async function runComposite(): Promise<ActionRunResult> {
+    const stepOutputs: Record<string, Record<string, string>> = {};
+    const results: StepResult[] = [];
+    const annotations: Annotation[] = [];
+    let status: 'success' | 'failure' = 'success';
+    let exitCode = 0;
+    for (const [index, step] of (meta.runs.steps ?? []).entries()) {
+      const ctx = context(inputs, stepOutputs, status);
+      if (!evaluateCondition(step.if, ctx)) continue;
+      const env = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, interpolate(String(v), ctx)]),
+      );
+      let result: StepResult;
+      if (step.run !== undefined) {
+        if (step.shell !== 'bash')
+          throw new Error(
+            `harness: composite step ${index} uses shell '${step.shell}'; only bash is supported`,
+          );
+        const files = newStepFiles(scratch, `step${index}`);
+        const script = join(scratch, `step${index}.sh`);
+        writeFileSync(script, interpolate(step.run, ctx));
+        const cwd = step['working-directory']
+          ? resolve(workspace, interpolate(step['working-directory'], ctx))
+          : workspace;
+        result = collect(
+          files,
+          await spawnStep(
+            'bash',
+            ['--noprofile', '--norc', '-eo', 'pipefail', script],
+            stepEnv(files, { ...env, GITHUB_ACTION_PATH: actionDir }),
+            cwd,
+            timeoutMs,
+          ),
+        );
+        absorb(result);
+        annotations.push(...annotationsFrom(result.commands));
+      } else if (step.uses !== undefined) {
+        const target = options.resolveUses?.(step.uses);
+        if (!target)
+          throw new Error(
+            `harness: composite step ${index} uses '${step.uses}'; pass resolveUses to map it to a local action`,
+          );
+        const withInputs = Object.fromEntries(
+          Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(String(v), ctx)]),
+        );
+        const nested = await runAction({
+          ...options,
+          actionDir: target,
+          inputs: withInputs,
+          workspace,
+          env: { ...baseEnv, ...exported, ...env },
+        });
+        Object.assign(exported, nested.env);
+        pathAdds.push(...nested.path);
+        masks.push(...nested.masks);
+        annotations.push(...nested.annotations);
+        result = {
+          ...nested.main,
+          exitCode: nested.exitCode,
+          outputs: nested.outputs,
+          summary: nested.summary,
+        };
+      } else {
+        throw new Error(`harness: composite step ${index} has neither run nor uses`);
+      }
+      results.push(result);
+      if (step.id) stepOutputs[step.id] = result.outputs;
+      if (result.exitCode !== 0 && !step['continue-on-error']) {
+        status = 'failure';
+        if (exitCode === 0) exitCode = result.exitCode;
+      }
+    }
+    const final = context(inputs, stepOutputs, status);
+    const outputs = Object.fromEntries(
+      Object.entries(meta.outputs ?? {}).map(([k, v]) => [k, interpolate(String(v.value ?? ''), final)]),
+    );
+    const empty: StepResult = {
+      exitCode,
+      stdout: '',
+      stderr: '',
+      outputs,
+      env: {},
+      path: [],
+      state: {},
+      summary: '',
+      commands: [],
+    };
+    return {
+      exitCode,
+      main: results[0] ?? empty,
+      steps: results,
+      outputs,
+      env: { ...exported },
+      path: pathAdds,
+      state: {},
+      masks,
+      annotations,
+      summary: results.map((s) => s.summary).join(''),
+      log: results.map((s) => s.stdout + s.stderr).join('\n'),
+      runnerTemp,
+      workspace,
+    };
+  }
+}
+
+/**
+ * Every place a secret shows in what the action printed or wrote for the job
+ * (log lines other than its own ::add-mask::, the summary, exported env is allowed
+ * only when masked). Tests assert this is empty.
+ */
+export function findLeaks(result: ActionRunResult, secrets: readonly string[]): string[] {
+  const leaks: string[] = [];
+  const logLines = result.log.split(/\r?\n/).filter((line) => !line.startsWith('::add-mask::'));
+  for (const secret of secrets) {
+    if (!secret) continue;
+    if (logLines.some((line) => line.includes(secret))) leaks.push(`log contains ${secret.slice(0, 4)}…`);
+    if (result.summary.includes(secret)) leaks.push(`summary contains ${secret.slice(0, 4)}…`);
+    if (!result.masks.includes(secret)) leaks.push(`${secret.slice(0, 4)}… was never masked`);
+  }
+  return leaks;
+}
