@@ -50,8 +50,14 @@ describe('workflows', () => {
 
 describe('actions', () => {
   it('every folder under actions/ holds an action.yml and a README.md', () => {
-    const folders = existsSync(join(root, 'actions')) ? readdirSync(join(root, 'actions')) : [];
-    const incomplete = folders.filter((d) => !['action.yml', 'README.md'].every((f) => existsSync(join(root, 'actions', d, f))));
+    const folders = existsSync(join(root, 'actions'))
+      ? readdirSync(join(root, 'actions'), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+      : [];
+    const incomplete = folders.filter(
+      (d) => !['action.yml', 'README.md'].every((f) => existsSync(join(root, 'actions', d, f))),
+    );
     expect(incomplete).toEqual([]);
   });
 
