@@ -3,11 +3,10 @@
  * and with no inputs at all it either succeeds or fails with a user-facing message:
  * never with "Unexpected error" (a bug) and never with a module-loading crash.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { node24Path } from '../harness/node-versions.ts';
 import { runAction } from '../harness/run-action.ts';
 
