@@ -3,4 +3,7 @@
 export const SYSTEM_DEPS = [
   { command: 'git', pkg: 'git' },
   { command: 'shellcheck', pkg: 'shellcheck' },
+  { command: 'docker-registry', pkg: 'docker-registry' },
+  { command: 'skopeo', pkg: 'skopeo' },
+  { command: 'umoci', pkg: 'umoci' },
 ];
