@@ -1,0 +1,102 @@
+/**
+ * pin-check over a tree: discover files, scan each, evaluate offline rules,
+ * apply the policy, and (when an online checker is given) add the findings
+ * that need the GitHub API.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '@slipway/core';
+import { discoverFiles } from './discover.ts';
+import { compilePolicy, type Policy } from './policy.ts';
+import { evaluateSite, parseProblemFinding, referenceOf, type Finding } from './rules.ts';
+import { scanFile, type ReferenceSite } from './scan.ts';
+import { repoKey } from './reference.ts';
+
+export interface ScannedFile {
+  file: string;
+  /** The file's bytes as read; fix mode edits these. */
+  bytes: Buffer;
+  text: string;
+  sites: ReferenceSite[];
+  parsed: boolean;
+}
+
+export interface OnlineChecker {
+  check(sites: ReferenceSite[]): Promise<Finding[]>;
+}
+
+export interface PinCheckOptions {
+  root: string;
+  paths: readonly string[];
+  policy: Policy;
+  online?: OnlineChecker;
+}
+
+export interface PinCheckResult {
+  files: ScannedFile[];
+  findings: Finding[];
+  /** Sites the policy does not exempt (allow-list), in file order. */
+  checkedSites: ReferenceSite[];
+}
+
+/** Allow-list subject of a site: `owner/repo` for actions, the image name for images. */
+export function subjectOf(site: ReferenceSite): string | undefined {
+  const reference = referenceOf(site);
+  if (reference.kind === 'action') return repoKey(reference.owner, reference.repo);
+  if (reference.kind === 'docker') return reference.image.name;
+  return undefined;
+}
+
+export function readScannedFile(root: string, file: string): ScannedFile {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(root, file));
+  } catch (error) {
+    throw new UserError(`${file}: cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: error,
+    });
+  }
+  const text = bytes.toString('utf8');
+  return { file, bytes, text, sites: [], parsed: true };
+}
+
+export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult> {
+  const policy = compilePolicy(options.policy);
+  const files = discoverFiles(options.root, options.paths).filter((file) => !policy.ignores(file));
+  const scanned: ScannedFile[] = [];
+  const raw: Finding[] = [];
+  const checkedSites: ReferenceSite[] = [];
+  for (const file of files) {
+    const entry = readScannedFile(options.root, file);
+    const result = scanFile(file, entry.text);
+    entry.parsed = result.problems.length === 0;
+    raw.push(...result.problems.map(parseProblemFinding));
+    for (const site of result.sites) {
+      const subject = subjectOf(site);
+      if (subject !== undefined && policy.allows(subject)) continue;
+      entry.sites.push(site);
+      checkedSites.push(site);
+      const found = evaluateSite(site);
+      if (found) raw.push(found);
+    }
+    scanned.push(entry);
+  }
+  if (options.online) raw.push(...(await options.online.check(checkedSites)));
+  const findings = raw
+    .map((f) => policy.apply(f))
+    .filter((f): f is Finding => f !== undefined)
+    .sort(byPosition);
+  return { files: scanned, findings, checkedSites };
+}
+
+export function byPosition(a: Finding, b: Finding): number {
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** Number of findings at error severity: a non-zero count makes the run fail. */
+export const errorCount = (findings: readonly Finding[]): number =>
+  findings.filter((f) => f.severity === 'error').length;

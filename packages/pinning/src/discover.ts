@@ -1,0 +1,57 @@
+/**
+ * Finds the files pin-check reads: `.github/workflows/*.{yml,yaml}` and every
+ * `action.yml`/`action.yaml` in the tree, or exactly the files named.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { UserError } from '@slipway/core';
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+const ACTION_FILE = /^action\.ya?ml$/;
+const WORKFLOW_FILE = /\.ya?ml$/;
+
+/** Relative path with forward slashes, as findings and policies use it. */
+export const toPosix = (path: string): string => path.split(sep).join('/');
+
+/**
+ * Returns the files to check under `paths` (files are taken as given,
+ * directories are walked), relative to `root`, sorted and without duplicates.
+ * A path that does not exist is a UserError.
+ */
+export function discoverFiles(root: string, paths: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const path of paths.length > 0 ? paths : ['.']) {
+    const absolute = resolve(root, path);
+    let stat;
+    try {
+      stat = statSync(absolute);
+    } catch {
+      throw new UserError(`${path}: no such file or directory`);
+    }
+    if (stat.isFile()) found.add(toPosix(relative(root, absolute)) || basename(absolute));
+    else if (stat.isDirectory()) walk(absolute, root, found);
+  }
+  return [...found].sort();
+}
+
+function walk(dir: string, root: string, found: Set<string>): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new UserError(`${toPosix(relative(root, dir)) || '.'}: cannot read directory`, { cause: error });
+  }
+  const inWorkflows = toPosix(dir).endsWith('/.github/workflows');
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (SKIPPED_DIRS.has(entry.name)) continue;
+      if (entry.name.startsWith('.') && entry.name !== '.github') continue;
+      walk(path, root, found);
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      if (ACTION_FILE.test(entry.name) || (inWorkflows && WORKFLOW_FILE.test(entry.name))) {
+        found.add(toPosix(relative(root, path)));
+      }
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The pin policy: which references may stay unpinned (allow-list), the severity
+ * of each rule, and which paths are not checked. Read from
+ * `.github/slipway-pin.yml` and/or built from command-line flags.
+ */
+import picomatch from 'picomatch';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { UserError } from '@slipway/core';
+import { isRuleId, RULE_IDS, RULES, SEVERITIES, type Finding, type RuleId, type Severity } from './rules.ts';
+
+export const DEFAULT_POLICY_PATH = '.github/slipway-pin.yml';
+
+export interface Policy {
+  /** Owners (`my-org`), repositories (`owner/repo`), images (`ghcr.io/org/app`) or globs (`actions/*`). */
+  allow: string[];
+  severity: Partial<Record<RuleId, Severity>>;
+  /** Globs over paths relative to the root (`.github/workflows/experimental-*.yml`). */
+  ignore: string[];
+}
+
+export const emptyPolicy = (): Policy => ({ allow: [], severity: {}, ignore: [] });
+
+const POLICY_KEYS = ['allow', 'severity', 'ignore'];
+
+/** Parses a policy file. Errors name the file, the line and what is accepted. */
+export function parsePolicy(text: string, file: string): Policy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false });
+  const at = (node: Node | null | undefined) => {
+    const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
+  const [error] = doc.errors;
+  if (error) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    throw new UserError(`${file}:${pos.line}:${pos.col}: not valid YAML: ${error.message.split('\n')[0]}`);
+  }
+  const policy = emptyPolicy();
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return policy;
+  if (!isMap(root))
+    throw new UserError(`${at(root)}: the policy must be a mapping with keys ${POLICY_KEYS.join(', ')}`);
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value as Node | null;
+    if (key === 'allow' || key === 'ignore') {
+      policy[key] = stringList(value, `${at(value)}: '${key}'`);
+    } else if (key === 'severity') {
+      if (value === null) continue;
+      if (!isMap(value))
+        throw new UserError(`${at(value)}: 'severity' must map rule ids to error, warning, note or off`);
+      for (const entry of value.items) {
+        const ruleId = isScalar(entry.key) ? String(entry.key.value) : '';
+        const level = isScalar(entry.value) ? String(entry.value.value) : '';
+        policy.severity[checkRule(ruleId, at(entry.key as Node))] = checkSeverity(
+          level,
+          at(entry.value as Node),
+        );
+      }
+    } else {
+      throw new UserError(
+        `${at(pair.key as Node)}: unknown key '${key}'. Expected one of: ${POLICY_KEYS.join(', ')}`,
+      );
+    }
+  }
+  return policy;
+}
+
+function stringList(node: Node | null, where: string): string[] {
+  if (node === null) return [];
+  if (!isSeq(node)) throw new UserError(`${where} must be a list of strings`);
+  return node.items.map((item) => {
+    if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '')
+      throw new UserError(`${where} must be a list of non-empty strings`);
+    return item.value.trim();
+  });
+}
+
+export function checkRule(ruleId: string, where: string): RuleId {
+  if (!isRuleId(ruleId))
+    throw new UserError(`${where}: unknown rule '${ruleId}'. Rules: ${RULE_IDS.join(', ')}`);
+  return ruleId;
+}
+
+export function checkSeverity(level: string, where: string): Severity {
+  if (!(SEVERITIES as readonly string[]).includes(level))
+    throw new UserError(`${where}: unknown severity '${level}'. Expected one of: ${SEVERITIES.join(', ')}`);
+  return level as Severity;
+}
+
+/** Parses `rule=level` as given to `--severity`. */
+export function parseSeverityFlag(text: string): [RuleId, Severity] {
+  const [ruleId = '', level = ''] = text.split('=', 2);
+  return [checkRule(ruleId.trim(), '--severity'), checkSeverity(level.trim(), '--severity')];
+}
+
+/** Later policies add to allow/ignore and override severities. */
+export function mergePolicies(...policies: Policy[]): Policy {
+  const merged = emptyPolicy();
+  for (const p of policies) {
+    merged.allow.push(...p.allow);
+    merged.ignore.push(...p.ignore);
+    Object.assign(merged.severity, p.severity);
+  }
+  return merged;
+}
+
+export interface CompiledPolicy {
+  /** True when the subject (`owner/repo` of an action, name of an image) is allow-listed. */
+  allows(subject: string): boolean;
+  ignores(file: string): boolean;
+  /** The finding with its policy severity, or undefined when the rule is off. */
+  apply(finding: Finding): Finding | undefined;
+}
+
+export function compilePolicy(policy: Policy): CompiledPolicy {
+  const matchers = policy.allow.map((pattern) => allowMatcher(pattern.toLowerCase()));
+  const ignore = policy.ignore.length > 0 ? picomatch(policy.ignore, { dot: true }) : () => false;
+  return {
+    allows: (subject) => {
+      const lower = subject.toLowerCase();
+      return matchers.some((m) => m(lower));
+    },
+    ignores: (file) => ignore(file),
+    apply: (finding) => {
+      const level = policy.severity[finding.ruleId] ?? RULES[finding.ruleId].defaultSeverity;
+      return level === 'off' ? undefined : { ...finding, severity: level };
+    },
+  };
+}
+
+function allowMatcher(pattern: string): (subject: string) => boolean {
+  if (picomatch.scan(pattern).isGlob) return picomatch(pattern, { dot: true });
+  if (!pattern.includes('/')) return (subject) => subject === pattern || subject.startsWith(`${pattern}/`);
+  return (subject) => subject === pattern;
+}

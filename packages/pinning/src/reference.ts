@@ -1,0 +1,92 @@
+/**
+ * Parsing of the strings that name third-party code: a `uses:` value and a
+ * container image. Nothing here touches YAML or the network.
+ */
+
+/** A full commit SHA as GitHub accepts it for a pin: 40 lowercase hex digits. */
+export const FULL_SHA = /^[0-9a-f]{40}$/;
+const ANY_CASE_SHA = /^[0-9a-fA-F]{40}$/;
+const SHORT_SHA = /^[0-9a-fA-F]{7,39}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const NAME_PART = /^[A-Za-z0-9_.-]+$/;
+
+export type UsesReference =
+  | { kind: 'local'; path: string }
+  | { kind: 'action'; owner: string; repo: string; path: string; ref: string }
+  | { kind: 'docker'; image: ImageReference }
+  | { kind: 'expression' }
+  | { kind: 'invalid'; reason: string };
+
+export interface ImageReference {
+  /** Registry and repository without tag or digest: `ghcr.io/org/app`, `node`. */
+  name: string;
+  tag?: string;
+  digest?: string;
+  /** The text after `@`, when there is one, valid digest or not. */
+  rawDigest?: string;
+}
+
+export const hasExpression = (value: string): boolean => value.includes('${{');
+
+/** Parses a `uses:` value: `owner/repo[/path]@ref`, `./local/path` or `docker://image`. */
+export function parseUsesReference(value: string): UsesReference {
+  if (hasExpression(value)) return { kind: 'expression' };
+  if (value.startsWith('./') || value.startsWith('.\\') || value === '.')
+    return { kind: 'local', path: value };
+  if (value.startsWith('docker://')) {
+    const image = parseImageReference(value.slice('docker://'.length));
+    return 'reason' in image ? { kind: 'invalid', reason: image.reason } : { kind: 'docker', image };
+  }
+  if (/\s/.test(value)) return { kind: 'invalid', reason: 'it contains whitespace' };
+  const at = value.lastIndexOf('@');
+  if (at < 0) return { kind: 'invalid', reason: 'it has no @<ref>' };
+  const ref = value.slice(at + 1);
+  if (ref === '') return { kind: 'invalid', reason: 'the ref after @ is empty' };
+  const [owner, repo, ...path] = value.slice(0, at).split('/');
+  if (!owner || !repo || !NAME_PART.test(owner) || !NAME_PART.test(repo)) {
+    return { kind: 'invalid', reason: 'it is not of the form owner/repo[/path]@ref' };
+  }
+  if (path.some((part) => part === '')) return { kind: 'invalid', reason: 'its path has an empty segment' };
+  return { kind: 'action', owner, repo, path: path.join('/'), ref };
+}
+
+/** Splits `registry/name:tag@sha256:...`. The tag colon is the last one after the last slash. */
+export function parseImageReference(value: string): ImageReference | { reason: string } {
+  if (value.trim() === '') return { reason: 'the image is empty' };
+  if (/\s/.test(value)) return { reason: 'the image contains whitespace' };
+  const at = value.indexOf('@');
+  const nameAndTag = at < 0 ? value : value.slice(0, at);
+  const rawDigest = at < 0 ? undefined : value.slice(at + 1);
+  const slash = nameAndTag.lastIndexOf('/');
+  const colon = nameAndTag.lastIndexOf(':');
+  const hasTag = colon > slash;
+  const name = hasTag ? nameAndTag.slice(0, colon) : nameAndTag;
+  if (name === '') return { reason: 'the image has no name' };
+  const image: ImageReference = { name };
+  if (hasTag) image.tag = nameAndTag.slice(colon + 1);
+  if (rawDigest !== undefined) {
+    image.rawDigest = rawDigest;
+    if (DIGEST.test(rawDigest)) image.digest = rawDigest;
+  }
+  return image;
+}
+
+/** Why a ref is not a pin, in words, or undefined when it is a full lowercase SHA. */
+export function describeUnpinnedRef(ref: string): string | undefined {
+  if (FULL_SHA.test(ref)) return undefined;
+  if (ANY_CASE_SHA.test(ref)) return 'it is a SHA in uppercase hex, which is not a valid pin (use lowercase)';
+  if (SHORT_SHA.test(ref) && /[0-9]/.test(ref) && /^[0-9a-f]+$/.test(ref))
+    return `it is a short SHA (${ref.length} characters), which can become ambiguous`;
+  return `'${ref}' is a tag or branch, which can be moved`;
+}
+
+/** Why an image is not pinned, or undefined when it carries a sha256 digest. */
+export function describeUnpinnedImage(image: ImageReference): string | undefined {
+  if (image.digest) return undefined;
+  if (image.rawDigest !== undefined)
+    return `'@${image.rawDigest}' is not a sha256 digest (sha256: and 64 lowercase hex digits)`;
+  return image.tag ? `it uses the tag '${image.tag}' without a digest` : 'it has no tag and no digest';
+}
+
+/** `owner/repo` in lower case: the key for allow-lists, caching and API lookups. */
+export const repoKey = (owner: string, repo: string): string => `${owner}/${repo}`.toLowerCase();

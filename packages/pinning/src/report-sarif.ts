@@ -1,0 +1,81 @@
+/**
+ * SARIF 2.1.0 output, as GitHub code scanning accepts it: one run, the rule
+ * metadata in tool.driver.rules, one result per finding with a region, and
+ * paths relative to the repository root under %SRCROOT%.
+ */
+import { createHash } from 'node:crypto';
+import { RULE_IDS, RULES, type Finding } from './rules.ts';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const TOOL_NAME = 'slipway pin-check';
+const INFORMATION_URI = 'https://github.com/slipway-dev/slipway/tree/main/actions/pin-check';
+
+/** Code scanning ranks alerts by this property (0.0-10.0). */
+const SECURITY_SEVERITY: Record<string, string> = { error: '8.0', warning: '5.0', note: '2.0' };
+
+export interface SarifOptions {
+  version: string;
+}
+
+export function toSarif(findings: readonly Finding[], options: SarifOptions): object {
+  const rules = RULE_IDS.map((id) => {
+    const rule = RULES[id];
+    return {
+      id,
+      name: rule.name,
+      shortDescription: { text: rule.summary },
+      fullDescription: { text: rule.summary },
+      help: { text: rule.help, markdown: rule.help },
+      defaultConfiguration: { level: rule.defaultSeverity },
+      properties: {
+        tags: ['security', 'supply-chain'],
+        precision: 'very-high',
+        'problem.severity': rule.defaultSeverity === 'note' ? 'recommendation' : rule.defaultSeverity,
+        'security-severity': SECURITY_SEVERITY[rule.defaultSeverity],
+      },
+    };
+  });
+  const results = findings.map((f) => ({
+    ruleId: f.ruleId,
+    ruleIndex: RULE_IDS.indexOf(f.ruleId),
+    level: f.severity,
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeUriPath(f.file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: f.line, startColumn: f.column },
+        },
+      },
+    ],
+    partialFingerprints: { 'slipwayPinCheck/v1': fingerprint(f) },
+  }));
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            informationUri: INFORMATION_URI,
+            semanticVersion: options.version,
+            rules,
+          },
+        },
+        automationDetails: { id: 'slipway/pin-check/' },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}
+
+function encodeUriPath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Stable across line moves: file, rule and reference, not position. */
+function fingerprint(f: Finding): string {
+  return createHash('sha256').update(`${f.file}\0${f.ruleId}\0${f.reference}`).digest('hex').slice(0, 32);
+}

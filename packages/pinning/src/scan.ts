@@ -1,0 +1,167 @@
+/**
+ * Finds every place in a workflow or action file that names third-party code,
+ * with exact positions: step and job `uses:`, composite steps, `docker://`
+ * images, job `container:` and `services.*.image`, and `runs.image` of Docker
+ * actions. Positions come from the `yaml` parser's source ranges, so quoted
+ * scalars, flow style, anchors, CRLF and a BOM keep correct lines and columns.
+ */
+import { isMap, isScalar, LineCounter, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
+import { getEntry, getMap, mapValues, seqItems } from './yaml-walk.ts';
+
+export type SiteKind = 'step-uses' | 'job-uses' | 'container' | 'service' | 'runs-image';
+export type FileKind = 'workflow' | 'action';
+
+export interface ReferenceSite {
+  file: string;
+  kind: SiteKind;
+  /** The scalar's value; undefined when the key holds something other than a string. */
+  value: string | undefined;
+  /** 1-based line and column of the value's first character (inside quotes). */
+  line: number;
+  column: number;
+  /** Offsets of the value text in the file as read (a BOM counts as one character). */
+  valueStart: number;
+  valueEnd: number;
+  /** Offset just after the scalar (after a closing quote): where a new comment goes. */
+  scalarEnd: number;
+  /** The source text between valueStart and valueEnd is exactly `value` on one line. */
+  editable: boolean;
+  /** The rest of the line after the value is blank or a comment, so a comment may be written there. */
+  commentSlot: boolean;
+  /** The trailing `# ...` comment on the same line, if any (offsets as above, `#` included). */
+  comment?: { start: number; end: number; text: string };
+}
+
+export interface ParseProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ScanResult {
+  sites: ReferenceSite[];
+  problems: ParseProblem[];
+}
+
+export function fileKindOf(path: string): FileKind {
+  return /(^|[\\/])action\.ya?ml$/.test(path) ? 'action' : 'workflow';
+}
+
+/** Scans one file's text. Never throws for any input: problems come back as ParseProblem. */
+export function scanFile(file: string, raw: string, kind: FileKind = fileKindOf(file)): ScanResult {
+  const bom = raw.startsWith('\uFEFF') ? 1 : 0;
+  const text = bom ? raw.slice(1) : raw;
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: ParseProblem[] = [];
+  const sites: ReferenceSite[] = [];
+  const seen = new Set<Node>();
+  const position = (offset: number) => lineCounter.linePos(offset);
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    for (const error of doc.errors) {
+      const { line, col } = position(error.pos[0]);
+      problems.push({ file, line, column: col, message: firstLine(error.message) });
+    }
+  }
+  if (problems.length > 0) return { sites, problems };
+
+  const add = (siteKind: SiteKind, node: Node | undefined) => {
+    if (node === undefined || seen.has(node)) return;
+    seen.add(node);
+    sites.push(siteFor(file, siteKind, node, text, bom, position));
+  };
+  for (const doc of list) {
+    if (!isMap(doc.contents)) continue;
+    if (kind === 'workflow') scanWorkflow(doc, doc.contents, add);
+    else scanAction(doc, doc.contents, add);
+  }
+  sites.sort((a, b) => a.valueStart - b.valueStart);
+  return { sites, problems };
+}
+
+type Add = (kind: SiteKind, node: Node | undefined) => void;
+
+function scanWorkflow(doc: Document, root: import('yaml').YAMLMap, add: Add): void {
+  const jobs = getMap(doc, root, 'jobs');
+  if (!jobs) return;
+  for (const job of mapValues(doc, jobs)) {
+    if (!isMap(job)) continue;
+    add('job-uses', getEntry(doc, job, 'uses'));
+    const container = getEntry(doc, job, 'container');
+    add('container', isMap(container) ? getEntry(doc, container, 'image') : container);
+    const services = getMap(doc, job, 'services');
+    for (const service of services ? mapValues(doc, services) : []) {
+      add('service', isMap(service) ? getEntry(doc, service, 'image') : service);
+    }
+    for (const step of seqItems(doc, getEntry(doc, job, 'steps'))) {
+      if (isMap(step)) add('step-uses', getEntry(doc, step, 'uses'));
+    }
+  }
+}
+
+function scanAction(doc: Document, root: import('yaml').YAMLMap, add: Add): void {
+  const runs = getMap(doc, root, 'runs');
+  if (!runs) return;
+  for (const step of seqItems(doc, getEntry(doc, runs, 'steps'))) {
+    if (isMap(step)) add('step-uses', getEntry(doc, step, 'uses'));
+  }
+  const image = getEntry(doc, runs, 'image');
+  if (isScalar(image) && typeof image.value === 'string' && image.value.startsWith('docker://')) {
+    add('runs-image', image);
+  }
+}
+
+function siteFor(
+  file: string,
+  kind: SiteKind,
+  node: Node,
+  text: string,
+  bom: number,
+  position: (offset: number) => { line: number; col: number },
+): ReferenceSite {
+  const [start, end] = node.range ?? [0, 0];
+  const quoted = isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE);
+  const valueStart = quoted ? start + 1 : start;
+  const valueEnd = quoted ? Math.max(valueStart, end - 1) : end;
+  const value = isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+  const source = text.slice(valueStart, valueEnd);
+  const editable =
+    value !== undefined &&
+    source === value &&
+    !/[\r\n]/.test(source) &&
+    (!isScalar(node) || node.type !== Scalar.BLOCK_FOLDED) &&
+    (!isScalar(node) || node.type !== Scalar.BLOCK_LITERAL);
+  const lineEnd = endOfLine(text, end);
+  const rest = text.slice(end, lineEnd);
+  const slot = /^([ \t]*)(#.*)?$/.exec(rest);
+  const { line, col } = position(valueStart);
+  const site: ReferenceSite = {
+    file,
+    kind,
+    value,
+    line,
+    column: col,
+    valueStart: valueStart + bom,
+    valueEnd: valueEnd + bom,
+    scalarEnd: end + bom,
+    editable,
+    commentSlot: slot !== null,
+  };
+  if (slot?.[2] !== undefined) {
+    const commentStart = end + (slot[1]?.length ?? 0);
+    site.comment = { start: commentStart + bom, end: lineEnd + bom, text: slot[2].slice(1).trim() };
+  }
+  return site;
+}
+
+function endOfLine(text: string, from: number): number {
+  const newline = text.indexOf('\n', from);
+  const end = newline < 0 ? text.length : newline;
+  return end > from && text[end - 1] === '\r' ? end - 1 : end;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message;
+}
