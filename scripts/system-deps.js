@@ -6,4 +6,6 @@ export const SYSTEM_DEPS = [
   { command: 'docker-registry', pkg: 'docker-registry' },
   { command: 'skopeo', pkg: 'skopeo' },
   { command: 'umoci', pkg: 'umoci' },
+  { command: 'zip', pkg: 'zip' },
+  { command: 'unzip', pkg: 'unzip' },
 ];

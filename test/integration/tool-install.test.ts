@@ -1,0 +1,257 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ChecksumMismatchError } from '@slipway/supply-chain/tools/checksums';
+import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
+import { committedToolsLock, parseToolsLock, type ToolsLock } from '@slipway/supply-chain/tools/lock-file';
+import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
+import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
+import type { ToolArch, ToolName, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
+import {
+  buildRelease,
+  lockFor,
+  standInProgram,
+  type BuiltRelease,
+} from '../doubles/release-assets/release-assets.ts';
+import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
+
+const REPOS: Record<ToolName, [string, string]> = {
+  trivy: ['aquasecurity', 'trivy'],
+  syft: ['anchore', 'syft'],
+  cosign: ['sigstore', 'cosign'],
+};
+
+let server: ReleaseServer;
+let releases: Record<string, BuiltRelease>;
+let lock: ToolsLock;
+let scratch: string;
+let logs: { info: string[]; warning: string[] };
+
+beforeAll(async () => {
+  releases = {
+    trivy: buildRelease('trivy', '0.74.0'),
+    syft: buildRelease('syft', '1.51.0'),
+    cosign: buildRelease('cosign', 'v3.1.3'),
+    trivyUnlocked: buildRelease('trivy', '0.75.0'),
+    syftUnlocked: buildRelease('syft', '1.52.0'),
+  };
+  lock = parseToolsLock(lockFor([releases.trivy!, releases.syft!, releases.cosign!]), 'test lock');
+  server = await startReleaseServer(Object.values(releases));
+});
+afterAll(() => server.close());
+
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'tool-install-'));
+  process.env.RUNNER_TOOL_CACHE = join(scratch, 'tool-cache');
+  process.env.RUNNER_TEMP = join(scratch, 'temp');
+  logs = { info: [], warning: [] };
+  server.resetCounters();
+  for (const release of Object.values(releases))
+    for (const f of release.files) server.fault(f.name, undefined);
+});
+
+function options(overrides: Partial<InstallToolOptions> & { tool: ToolName }): InstallToolOptions {
+  const [owner, repo] = REPOS[overrides.tool];
+  return {
+    platform: 'linux',
+    arch: 'x64',
+    baseUrl: server.baseUrl(owner, repo),
+    http: createReleaseHttp(),
+    cache: new DirectoryCache(join(scratch, 'actions-cache')),
+    toolCache: actionsToolDirectoryCache,
+    log: { info: (l) => logs.info.push(l), warning: (l) => logs.warning.push(l) },
+    lock,
+    workDir: join(scratch, 'work'),
+    ...overrides,
+  };
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const served = (release: BuiltRelease, name: string) => release.files.find((f) => f.name === name)!.body;
+
+describe('installTool from the release double', () => {
+  it.each([
+    ['trivy', 'linux', 'x64', 'trivy_0.74.0_Linux-64bit.tar.gz', 'trivy'],
+    ['trivy', 'linux', 'arm64', 'trivy_0.74.0_Linux-ARM64.tar.gz', 'trivy'],
+    ['trivy', 'macos', 'x64', 'trivy_0.74.0_macOS-64bit.tar.gz', 'trivy'],
+    ['trivy', 'macos', 'arm64', 'trivy_0.74.0_macOS-ARM64.tar.gz', 'trivy'],
+    ['trivy', 'windows', 'x64', 'trivy_0.74.0_windows-64bit.zip', 'trivy.exe'],
+    ['syft', 'linux', 'x64', 'syft_1.51.0_linux_amd64.tar.gz', 'syft'],
+    ['syft', 'linux', 'arm64', 'syft_1.51.0_linux_arm64.tar.gz', 'syft'],
+    ['syft', 'macos', 'arm64', 'syft_1.51.0_darwin_arm64.tar.gz', 'syft'],
+    ['syft', 'windows', 'x64', 'syft_1.51.0_windows_amd64.zip', 'syft.exe'],
+    ['cosign', 'linux', 'x64', 'cosign-linux-amd64', 'cosign'],
+    ['cosign', 'macos', 'arm64', 'cosign-darwin-arm64', 'cosign'],
+    ['cosign', 'windows', 'x64', 'cosign-windows-amd64.exe', 'cosign.exe'],
+  ] as const)(
+    '%s %s/%s: fetches %s, verifies it against the lock and installs %s',
+    async (tool, platform, arch, asset, exe) => {
+      const release = releases[tool]!;
+      const result = await installToolWithReport(
+        options({ tool, platform: platform as ToolPlatform, arch: arch as ToolArch }),
+      );
+      expect(result.asset).toBe(asset);
+      expect(result.source).toBe('download');
+      expect(result.verifiedBy).toBe('lock-file');
+      expect(result.sha256).toBe(sha256(served(release, asset)));
+      expect(result.bytesDownloaded).toBe(served(release, asset).length);
+      expect(result.path).toBe(
+        join(process.env.RUNNER_TOOL_CACHE!, tool, release.version, `${platform}-${arch}`, exe),
+      );
+      expect(readFileSync(result.path, 'utf8')).toBe(standInProgram(tool, release.version));
+      const [owner, repo] = REPOS[tool];
+      const path = `/${owner}/${repo}/releases/download/v${release.version}/${asset}`;
+      expect(server.requests).toEqual([path, `/objects${path}`]);
+      expect(logs.warning).toEqual([]);
+    },
+  );
+
+  it('installs an executable that runs (linux x64 trivy prints its version)', async () => {
+    const { path } = await installToolWithReport(options({ tool: 'trivy' }));
+    expect(execFileSync(path, ['--version'], { encoding: 'utf8' })).toBe('Version: 0.74.0\n');
+  });
+
+  it('refuses a tampered asset, naming the locked and the actual digest, and keeps nothing', async () => {
+    const asset = 'trivy_0.74.0_Linux-64bit.tar.gz';
+    server.fault(asset, { kind: 'tamper' });
+    const tampered = Buffer.from(served(releases.trivy!, asset));
+    tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 0xff;
+    const error = await installToolWithReport(options({ tool: 'trivy' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChecksumMismatchError);
+    expect((error as Error).message).toBe(
+      `sha256 mismatch for ${asset}: expected ${sha256(served(releases.trivy!, asset))} (from tools.lock.json), ` +
+        `got ${sha256(tampered)}. The file was deleted and nothing from it was run.`,
+    );
+    expect(readdirSync(join(scratch, 'work', 'trivy-0.74.0-linux-x64'))).toEqual([]);
+    expect(existsSync(process.env.RUNNER_TOOL_CACHE!)).toBe(false);
+    expect(existsSync(join(scratch, 'actions-cache'))).toBe(false);
+  });
+
+  it('refuses an asset of the wrong size (a shorter file served whole)', async () => {
+    const asset = 'syft_1.51.0_linux_amd64.tar.gz';
+    server.fault(asset, { kind: 'truncate', bytes: 100 });
+    const error = (await installToolWithReport(options({ tool: 'syft' })).catch(
+      (e: unknown) => e,
+    )) as ChecksumMismatchError;
+    expect(error).toBeInstanceOf(ChecksumMismatchError);
+    expect(error.expected).toBe(sha256(served(releases.syft!, asset)));
+    expect(error.actual).toBe(sha256(served(releases.syft!, asset).subarray(0, 100)));
+  });
+
+  it('with the committed lock, refuses assets whose own checksums file vouches for them (CVE-2026-33634)', async () => {
+    const committed = committedToolsLock();
+    const error = (await installToolWithReport(options({ tool: 'trivy', lock: committed })).catch(
+      (e: unknown) => e,
+    )) as ChecksumMismatchError;
+    expect(error).toBeInstanceOf(ChecksumMismatchError);
+    expect(error.expected).toBe(committed.tools.trivy.versions['0.74.0']!['linux-x64']!.sha256);
+    expect(error.expected).toBe('2ae6fe3ee734' + error.expected.slice(12));
+    expect(error.actual).toBe(sha256(served(releases.trivy!, 'trivy_0.74.0_Linux-64bit.tar.gz')));
+    // The served checksums file agrees with the served asset; the lock still wins, and it is never fetched.
+    expect(server.requests.some((p) => p.endsWith('checksums.txt'))).toBe(false);
+  });
+
+  it('never installs trivy 0.69.4, and asks the server nothing', async () => {
+    await expect(installToolWithReport(options({ tool: 'trivy', version: 'v0.69.4' }))).rejects.toThrow(
+      'trivy 0.69.4 is a known-malicious release and is never installed. Choose another version.',
+    );
+    expect(server.requests).toEqual([]);
+  });
+
+  it('retries a 503 from the release server and then installs', async () => {
+    server.fault('cosign-linux-amd64', { kind: 'status', status: 503, times: 1 });
+    const result = await installToolWithReport(options({ tool: 'cosign' }));
+    expect(result.source).toBe('download');
+    const path = '/sigstore/cosign/releases/download/v3.1.3/cosign-linux-amd64';
+    expect(server.requests).toEqual([path, path, `/objects${path}`]);
+  });
+});
+
+describe('versions outside the lock file', () => {
+  it('with allow-unverified: uses the release checksums file, says so, and warns', async () => {
+    const result = await installToolWithReport(
+      options({ tool: 'trivy', version: '0.75.0', allowUnverified: true }),
+    );
+    expect(result.verifiedBy).toBe('checksums-file-only');
+    const checksumsUrl = `${server.baseUrl('aquasecurity', 'trivy')}/v0.75.0/trivy_0.75.0_checksums.txt`;
+    expect(logs.info).toContain(
+      `trivy 0.75.0 is not in tools.lock.json: its sha256 comes from the release's own checksums file ${checksumsUrl}.`,
+    );
+    expect(logs.warning).toHaveLength(1);
+    expect(logs.warning[0]).toMatch(/^trivy 0\.75\.0 is installed WITHOUT signature verification/);
+  });
+
+  it('refuses an asset missing from the checksums file before downloading it', async () => {
+    const release = releases.trivyUnlocked!;
+    const checksums = release.files.find((f) => f.name === 'trivy_0.75.0_checksums.txt')!;
+    const without = checksums.body
+      .toString()
+      .split('\n')
+      .filter((l) => !l.endsWith('trivy_0.75.0_Linux-64bit.tar.gz'))
+      .join('\n');
+    server.fault(checksums.name, { kind: 'replace', body: Buffer.from(without) });
+    await expect(
+      installToolWithReport(options({ tool: 'trivy', version: '0.75.0', allowUnverified: true })),
+    ).rejects.toThrow(
+      'trivy_0.75.0_checksums.txt of trivy 0.75.0 has no entry for trivy_0.75.0_Linux-64bit.tar.gz; refusing to install an asset nothing vouches for.',
+    );
+    expect(server.requests.some((p) => p.endsWith('.tar.gz'))).toBe(false);
+  });
+
+  it('without the opt-out, requires the Sigstore bundle: none published means refusal and nothing installed', async () => {
+    await expect(installToolWithReport(options({ tool: 'trivy', version: '0.75.0' }))).rejects.toThrow(
+      /trivy_0\.75\.0_Linux-64bit\.tar\.gz\.sigstore\.json was not found \(HTTP 404\)/,
+    );
+    expect(existsSync(process.env.RUNNER_TOOL_CACHE!)).toBe(false);
+  });
+
+  it('refuses an unlocked syft version without the opt-out, before any request', async () => {
+    await expect(installToolWithReport(options({ tool: 'syft', version: '1.52.0' }))).rejects.toThrow(
+      /^syft 1\.52\.0 is not in tools\.lock\.json\. syft signs only its checksums file/,
+    );
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe('caching', () => {
+  it('a second run on a warm cross-run cache downloads zero bytes', async () => {
+    const cold = await installToolWithReport(options({ tool: 'trivy' }));
+    expect(cold.source).toBe('download');
+    expect(server.totalBytes()).toBe(served(releases.trivy!, 'trivy_0.74.0_Linux-64bit.tar.gz').length);
+
+    // A new job: empty runner tool cache and work dir, same cross-run cache.
+    process.env.RUNNER_TOOL_CACHE = join(scratch, 'tool-cache-2');
+    server.resetCounters();
+    const warm = await installToolWithReport(options({ tool: 'trivy', workDir: join(scratch, 'work') }));
+    expect(warm.source).toBe('actions-cache');
+    expect(warm.bytesDownloaded).toBe(0);
+    expect(server.totalBytes()).toBe(0);
+    expect(server.requests).toEqual([]);
+    expect(execFileSync(warm.path, ['--version'], { encoding: 'utf8' })).toBe('Version: 0.74.0\n');
+  });
+
+  it('the same job finds the tool in the runner tool cache without touching either cache', async () => {
+    await installToolWithReport(options({ tool: 'cosign' }));
+    server.resetCounters();
+    const again = await installToolWithReport(options({ tool: 'cosign' }));
+    expect(again.source).toBe('tool-cache');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('a cached archive that no longer matches the lock is discarded and downloaded again', async () => {
+    const first = await installToolWithReport(options({ tool: 'syft' }));
+    const cacheRoot = join(scratch, 'actions-cache');
+    const key = `slipway-tool-syft-1.51.0-linux-x64-${first.sha256}`;
+    writeFileSync(join(cacheRoot, encodeURIComponent(key), '0'), 'poisoned');
+    process.env.RUNNER_TOOL_CACHE = join(scratch, 'tool-cache-2');
+    server.resetCounters();
+    const second = await installToolWithReport(options({ tool: 'syft' }));
+    expect(second.source).toBe('download');
+    expect(logs.warning).toEqual([
+      `The cached syft_1.51.0_linux_amd64.tar.gz has sha256 ${sha256(Buffer.from('poisoned'))}, not ${first.sha256}; discarding it and downloading again.`,
+    ]);
+  });
+});
