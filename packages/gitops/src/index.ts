@@ -1,0 +1,17 @@
+export * from './image-reference.ts';
+export * from './value-path.ts';
+export * from './yaml-scalar.ts';
+export { YamlSource, applyEdits, type TextEdit } from './yaml-source.ts';
+export * from './kustomize-edit.ts';
+export * from './helm-values-edit.ts';
+export * from './repo-path.ts';
+export * from './change-spec.ts';
+export * from './plan.ts';
+export * from './unified-diff.ts';
+export * from './templates.ts';
+export * from './github-client.ts';
+export * from './github-errors.ts';
+export * from './ops-repo-read.ts';
+export * from './ops-repo-write.ts';
+export * from './pull-request.ts';
+export * from './bump.ts';
