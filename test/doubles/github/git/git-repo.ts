@@ -1,0 +1,215 @@
+/**
+ * One repository of the double: a bare git directory whose `objects` directory
+ * may be shared with the other repositories of its fork network (a symlink to
+ * the network root's object store), exactly like GitHub, where any object of a
+ * fork can be read through the parent's name.
+ */
+import { dateEnv, git, gitOrNull, gitRaw } from './git-command.ts';
+import { parseCommit, parseTag, type ParsedCommit, type ParsedTag } from './object-parsers.ts';
+
+export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
+
+export interface RefRecord {
+  /** Full name, e.g. refs/tags/v1. */
+  ref: string;
+  oid: string;
+  type: GitObjectType;
+  /** For annotated tags: the object the tag points at, after peeling all tag layers. */
+  peeledOid: string | null;
+  peeledType: GitObjectType | null;
+  /** Committer date (ISO) of the commit the ref finally points at, if it is a commit. */
+  commitDate: string | null;
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: GitObjectType;
+  oid: string;
+  name: string;
+  size: number | null;
+}
+
+const OID = /^[0-9a-f]{40}$/;
+
+export function isOid(value: string): boolean {
+  return OID.test(value);
+}
+
+export class GitRepo {
+  constructor(readonly gitDir: string) {}
+
+  run(args: readonly string[], input?: string | Buffer, env?: Record<string, string>): Promise<string> {
+    return git(this.gitDir, args, { input, env });
+  }
+
+  async listRefs(prefix = 'refs/'): Promise<RefRecord[]> {
+    const format = [
+      '%(refname)',
+      '%(objectname)',
+      '%(objecttype)',
+      '%(*objectname)',
+      '%(*objecttype)',
+      '%(committerdate:unix)',
+      '%(*committerdate:unix)',
+    ].join('%00');
+    const out = await git(this.gitDir, ['for-each-ref', `--format=${format}`, '--', prefix]);
+    const records: RefRecord[] = [];
+    for (const line of out.split('\n')) {
+      if (!line) continue;
+      const [ref, oid, type, peeledOid, peeledType, date, peeledDate] = line.split('\0');
+      records.push({
+        ref: ref!,
+        oid: oid!,
+        type: type as GitObjectType,
+        peeledOid: peeledOid || null,
+        peeledType: (peeledType || null) as GitObjectType | null,
+        commitDate: unixToIso(peeledDate || date || ''),
+      });
+    }
+    // `*objectname` peels only one level; peel nested tags fully.
+    for (const record of records) {
+      if (record.peeledType === 'tag') {
+        const peeled = await this.peel(record.oid);
+        record.peeledOid = peeled.oid;
+        record.peeledType = peeled.type;
+        record.commitDate =
+          peeled.type === 'commit' ? (await this.readCommit(peeled.oid)).committer.date : null;
+      }
+    }
+    return records;
+  }
+
+  async readRef(ref: string): Promise<RefRecord | null> {
+    const records = await this.listRefs(ref);
+    return records.find((r) => r.ref === ref) ?? null;
+  }
+
+  async objectType(oid: string): Promise<GitObjectType | null> {
+    if (!isOid(oid)) return null;
+    const type = await gitOrNull(this.gitDir, ['cat-file', '-t', oid]);
+    return (type as GitObjectType | null) ?? null;
+  }
+
+  /** Resolves a revision expression (`main`, `main:path`, an oid) to an object id, or null. */
+  async revParse(expression: string): Promise<string | null> {
+    if (expression.startsWith('-') || expression.length === 0) return null;
+    const oid = await gitOrNull(this.gitDir, [
+      'rev-parse',
+      '--verify',
+      '--quiet',
+      '--end-of-options',
+      expression,
+    ]);
+    return oid && isOid(oid) ? oid : null;
+  }
+
+  async readCommit(oid: string): Promise<ParsedCommit> {
+    return parseCommit(oid, (await gitRaw(this.gitDir, ['cat-file', 'commit', oid])).toString('utf8'));
+  }
+
+  async readTag(oid: string): Promise<ParsedTag> {
+    return parseTag(oid, (await gitRaw(this.gitDir, ['cat-file', 'tag', oid])).toString('utf8'));
+  }
+
+  async readBlob(oid: string): Promise<Buffer> {
+    return gitRaw(this.gitDir, ['cat-file', 'blob', oid]);
+  }
+
+  async readTree(oid: string): Promise<TreeEntry[]> {
+    const out = await gitRaw(this.gitDir, ['ls-tree', '-z', '--long', oid]);
+    const entries: TreeEntry[] = [];
+    for (const item of out.toString('utf8').split('\0')) {
+      if (!item) continue;
+      const tab = item.indexOf('\t');
+      const [mode, type, entryOid, size] = item.slice(0, tab).split(/\s+/);
+      entries.push({
+        mode: mode!,
+        type: type as GitObjectType,
+        oid: entryOid!,
+        name: item.slice(tab + 1),
+        size: size === '-' || size === undefined ? null : Number(size),
+      });
+    }
+    return entries;
+  }
+
+  /** Follows annotated tags until a non-tag object. */
+  async peel(oid: string): Promise<{ oid: string; type: GitObjectType }> {
+    let current = oid;
+    for (let depth = 0; depth < 10; depth += 1) {
+      const type = await this.objectType(current);
+      if (type === null) throw new Error(`object ${current} does not exist`);
+      if (type !== 'tag') return { oid: current, type };
+      current = (await this.readTag(current)).object;
+    }
+    throw new Error(`tag chain from ${oid} is too deep`);
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    return gitOrNull(this.gitDir, ['merge-base', a, b]);
+  }
+
+  async countCommits(range: string): Promise<number> {
+    return Number(await git(this.gitDir, ['rev-list', '--count', range]));
+  }
+
+  /** Commits in `base..head`, oldest first. */
+  async commitsBetween(base: string, head: string): Promise<string[]> {
+    const out = await git(this.gitDir, ['rev-list', '--reverse', `${base}..${head}`]);
+    return out ? out.split('\n') : [];
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    return (await gitOrNull(this.gitDir, ['merge-base', '--is-ancestor', ancestor, descendant])) !== null;
+  }
+
+  async writeBlob(content: Buffer | string): Promise<string> {
+    return git(this.gitDir, ['hash-object', '-w', '--stdin'], { input: content });
+  }
+
+  /** Writes one tree level from `git mktree` lines. */
+  async writeTree(entries: readonly TreeEntry[]): Promise<string> {
+    const input = entries.map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.name}\0`).join('');
+    return git(this.gitDir, ['mktree', '-z'], { input });
+  }
+
+  async writeCommit(options: {
+    tree: string;
+    parents: readonly string[];
+    message: string;
+    date?: string;
+    author?: { name: string; email: string };
+    committer?: { name: string; email: string };
+  }): Promise<string> {
+    const env: Record<string, string> = { ...dateEnv(options.date) };
+    if (options.author)
+      Object.assign(env, { GIT_AUTHOR_NAME: options.author.name, GIT_AUTHOR_EMAIL: options.author.email });
+    if (options.committer) {
+      Object.assign(env, {
+        GIT_COMMITTER_NAME: options.committer.name,
+        GIT_COMMITTER_EMAIL: options.committer.email,
+      });
+    }
+    const args = ['commit-tree', options.tree, ...options.parents.flatMap((p) => ['-p', p])];
+    return git(this.gitDir, args, { input: options.message, env });
+  }
+
+  /**
+   * Compare-and-swap ref update: succeeds only when the ref still has `expectedOld`
+   * (null: the ref must not exist). Returns false when the ref moved meanwhile.
+   */
+  async compareAndSwapRef(ref: string, newOid: string, expectedOld: string | null): Promise<boolean> {
+    const old = expectedOld ?? '0'.repeat(40);
+    return (await gitOrNull(this.gitDir, ['update-ref', ref, newOid, old])) !== null;
+  }
+
+  async deleteRef(ref: string, expectedOld?: string): Promise<boolean> {
+    const args = ['update-ref', '-d', ref, ...(expectedOld ? [expectedOld] : [])];
+    return (await gitOrNull(this.gitDir, args)) !== null;
+  }
+}
+
+function unixToIso(value: string): string | null {
+  if (!value) return null;
+  return new Date(Number(value) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

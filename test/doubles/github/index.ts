@@ -1,0 +1,102 @@
+/**
+ * GitHub API double: a loopback HTTP server speaking GitHub's REST and GraphQL
+ * wire formats, backed by real git repositories, validated against GitHub's
+ * OpenAPI description and GraphQL schema. See README.md.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FaultInjector } from './faults.ts';
+import { RepoStore } from './repo-store.ts';
+import { RequestLog } from './request-log.ts';
+import type { DoubleState, RestRoute } from './rest-route.ts';
+import { RouteTable } from './route-table.ts';
+import { startCoreServer, type OpenApiViolation } from './server.ts';
+import { TokenRegistry, type TokenGrant } from './tokens.ts';
+import { commitRoutes } from './routes/commits.ts';
+import { gitTagRoutes } from './routes/git-tags.ts';
+import { refRoutes } from './routes/refs.ts';
+import { repoRoutes } from './routes/repos.ts';
+
+export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
+export type { RequestRecord } from './request-log.ts';
+export type { TokenGrant, PermissionCategory, AccessLevel } from './tokens.ts';
+export type { CommitSpec, AnnotatedTagSpec } from './repo-builder.ts';
+export type { CreateRepoOptions, HostedRepo } from './repo-store.ts';
+export type { OpenApiViolation } from './server.ts';
+export { RepoBuilder } from './repo-builder.ts';
+export { FaultInjector } from './faults.ts';
+export { RequestLog } from './request-log.ts';
+export { TokenRegistry } from './tokens.ts';
+export { RepoStore } from './repo-store.ts';
+
+export interface GitHubDoubleOptions {
+  /** token -> grant. Without tokens every request (even anonymous) has full access. */
+  tokens?: Record<string, TokenGrant>;
+  /** Primary rate limit reported in x-ratelimit-* headers and /rate_limit (default 5000). */
+  rateLimit?: number;
+}
+
+export interface GitHubDouble {
+  /** REST base URL (GITHUB_API_URL), e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** GraphQL endpoint (GITHUB_GRAPHQL_URL) = `${url}/graphql` */
+  graphqlUrl: string;
+  /** Web base URL (GITHUB_SERVER_URL) used in html_url values. */
+  serverUrl: string;
+  env: { GITHUB_API_URL: string; GITHUB_GRAPHQL_URL: string; GITHUB_SERVER_URL: string };
+  repos: RepoStore;
+  requests: RequestLog;
+  faults: FaultInjector;
+  tokens: TokenRegistry;
+  /** Responses the double produced that broke GitHub's OpenAPI description (or double crashes). */
+  violations: OpenApiViolation[];
+  /** Stops the server and deletes the repositories; rejects when there were violations. */
+  close(): Promise<void>;
+}
+
+const ALL_ROUTES: RestRoute[] = [...repoRoutes, ...refRoutes, ...gitTagRoutes, ...commitRoutes];
+
+export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Promise<GitHubDouble> {
+  const root = await mkdtemp(join(tmpdir(), 'github-double-'));
+  const store = new RepoStore(root);
+  const routes = new RouteTable();
+  routes.register(ALL_ROUTES);
+  const state: DoubleState = {
+    store,
+    apiUrl: '',
+    serverUrl: '',
+    rateLimit: {
+      limit: options.rateLimit ?? 5000,
+      used: 0,
+      graphqlUsed: 0,
+      reset: Math.floor(Date.now() / 1000) + 3600,
+    },
+  };
+  const requests = new RequestLog();
+  const faults = new FaultInjector();
+  const tokens = new TokenRegistry(options.tokens);
+  const violations: OpenApiViolation[] = [];
+  const server = await startCoreServer({ state, routes, tokens, faults, requests, violations });
+  state.apiUrl = server.url;
+  state.serverUrl = `${server.url}/web`;
+  const graphqlUrl = `${server.url}/graphql`;
+  return {
+    url: server.url,
+    graphqlUrl,
+    serverUrl: state.serverUrl,
+    env: { GITHUB_API_URL: server.url, GITHUB_GRAPHQL_URL: graphqlUrl, GITHUB_SERVER_URL: state.serverUrl },
+    repos: store,
+    requests,
+    faults,
+    tokens,
+    violations,
+    async close() {
+      await server.close();
+      await store.dispose();
+      if (violations.length > 0) {
+        throw new Error(`GitHub double violations:\n${violations.map((v) => `- ${v.message}`).join('\n')}`);
+      }
+    },
+  };
+}
