@@ -1,0 +1,123 @@
+/**
+ * The `engine: native` verification path: finds the Sigstore bundles attached
+ * to an image digest as OCI referrers, verifies each with @sigstore/verify
+ * against the trust root (certificate chain, SCT, Rekor entry, signature), and
+ * accepts it only when the certificate identity and issuer satisfy the policy
+ * and the signed content is about this digest: the simple-signing payload for
+ * signatures, an in-toto statement with this subject (and predicate type, when
+ * asked) for attestations. Passes when at least one bundle verifies.
+ */
+import { bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+import { UserError, errorMessage } from '@slipway/core';
+import { repositoryName } from '../registry/image-reference.ts';
+import type { RegistryClient } from '../registry/registry-client.ts';
+import type { ResolvedImage } from '../registry/resolve-digest.ts';
+import { identityMismatch, type IdentityPolicy } from './identity-policy.ts';
+import { SIGSTORE_BUNDLE_MEDIA_TYPE } from './native-signer.ts';
+import {
+  parseStatement,
+  simpleSigningPayload,
+  statementCoversDigest,
+  type InTotoStatement,
+} from './signed-payloads.ts';
+
+export interface NativeVerifyRequest {
+  image: ResolvedImage;
+  client: RegistryClient;
+  trustedRoot: TrustedRoot;
+  policy: IdentityPolicy;
+  /** `signature` checks message signatures; `attestation` checks DSSE in-toto statements. */
+  kind: 'signature' | 'attestation';
+  /** For attestations: the predicateType URI that must match. */
+  predicateType?: string | undefined;
+  /** Skip the certificate-transparency (SCT) check, as cosign's --insecure-ignore-sct. */
+  ignoreSct?: boolean;
+}
+
+export interface VerifiedBundle {
+  /** Digest of the referrer manifest that carried the bundle. */
+  manifestDigest: string;
+  identity: string;
+  issuer: string;
+  logIndex?: string;
+  statement?: InTotoStatement;
+}
+
+export interface NativeVerifyResult {
+  verified: VerifiedBundle[];
+  /** Bundles that did not verify, with the reason (reported, not fatal while one verifies). */
+  rejected: { manifestDigest: string; reason: string }[];
+}
+
+export async function verifyImageNative(request: NativeVerifyRequest): Promise<NativeVerifyResult> {
+  const { image, client, kind } = request;
+  const verifier = new Verifier(toTrustMaterial(request.trustedRoot), {
+    tlogThreshold: 1,
+    ctlogThreshold: request.ignoreSct ? 0 : 1,
+  });
+  const wantedContent = kind === 'signature' ? 'message-signature' : 'dsse-envelope';
+  const referrers = (await client.referrers(image.digest, SIGSTORE_BUNDLE_MEDIA_TYPE)).filter((d) => {
+    const content = d.annotations?.['dev.sigstore.bundle.content'];
+    return content === undefined || content === wantedContent;
+  });
+  const result: NativeVerifyResult = { verified: [], rejected: [] };
+  for (const referrer of referrers) {
+    try {
+      result.verified.push(await verifyOne(referrer.digest));
+    } catch (error) {
+      result.rejected.push({ manifestDigest: referrer.digest, reason: errorMessage(error) });
+    }
+  }
+  if (result.verified.length === 0) {
+    const what =
+      kind === 'signature'
+        ? 'signature'
+        : `attestation${request.predicateType ? ` of type ${request.predicateType}` : ''}`;
+    const reasons = result.rejected.map((r) => `\n  - ${r.manifestDigest}: ${r.reason}`).join('');
+    throw new UserError(
+      referrers.length === 0
+        ? `No Sigstore ${what} bundle is attached to ${image.pinned}.`
+        : `None of the ${referrers.length} Sigstore bundle(s) attached to ${image.pinned} is a valid ${what} for the required identity:${reasons}`,
+      {
+        hint: 'Check certificate-identity and certificate-oidc-issuer against the workflow that signed the image.',
+      },
+    );
+  }
+  return result;
+
+  async function verifyOne(manifestDigest: string): Promise<VerifiedBundle> {
+    const manifest = await client.getManifest(manifestDigest);
+    if (!manifest) throw new Error('the referrer manifest is gone');
+    const layer = (JSON.parse(manifest.body.toString('utf8')) as { layers?: { digest: string }[] })
+      .layers?.[0];
+    if (!layer) throw new Error('the referrer manifest has no layer');
+    const serialized = JSON.parse((await client.getBlob(layer.digest)).toString('utf8')) as SerializedBundle;
+    const bundle = bundleFromJSON(serialized);
+    const payload =
+      kind === 'signature' ? simpleSigningPayload(repositoryName(image.reference), image.digest) : undefined;
+    if (kind === 'signature' && bundle.content.$case !== 'messageSignature')
+      throw new Error('not a message signature');
+    if (kind === 'attestation' && bundle.content.$case !== 'dsseEnvelope')
+      throw new Error('not a DSSE attestation');
+    const signer = verifier.verify(toSignedEntity(bundle, payload));
+    const identity = signer.identity?.subjectAlternativeName ?? '';
+    const issuer = signer.identity?.extensions?.issuer ?? '';
+    const mismatch = identityMismatch(request.policy, { subjectAlternativeName: identity, issuer });
+    if (mismatch) throw new Error(mismatch);
+    const verified: VerifiedBundle = { manifestDigest, identity, issuer };
+    const logIndex = serialized.verificationMaterial.tlogEntries[0]?.logIndex;
+    if (logIndex !== undefined) verified.logIndex = logIndex;
+    if (bundle.content.$case === 'dsseEnvelope') {
+      const statement = parseStatement(bundle.content.dsseEnvelope.payload);
+      if (!statement) throw new Error('the DSSE payload is not an in-toto statement');
+      if (!statementCoversDigest(statement, image.digest))
+        throw new Error(`the statement is not about ${image.digest}`);
+      if (request.predicateType && statement.predicateType !== request.predicateType)
+        throw new Error(`predicate type ${statement.predicateType}, not ${request.predicateType}`);
+      verified.statement = statement;
+    }
+    return verified;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Sigstore public-good stand-ins on one loopback HTTP server, from @sigstore/mock:
+ * Fulcio (`POST /api/v2/signingCert`) and Rekor (`POST /api/v1/log/entries`),
+ * plus a minimal GitHub Actions OIDC token endpoint (`GET /oidc/token?audience=…`
+ * with `Authorization: Bearer <request token>`, answering `{"value": "<jwt>"}`)
+ * as the runner exposes it through ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN.
+ *
+ * The mock Fulcio puts the token's `fulcio_san` claim in the certificate's URI
+ * SAN and its `iss` in the issuer extension; the token endpoint sets
+ * `fulcio_san` to `https://github.com/<job_workflow_ref>`, the identity real
+ * Fulcio derives for GitHub Actions tokens. `trustedRoot()` is the matching
+ * Sigstore TrustedRoot JSON for offline verification.
+ */
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fulcioHandler, initializeCA, initializeTLog, rekorHandler } from '@sigstore/mock';
+import { SignJWT } from 'jose';
+
+export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+
+export interface TokenClaims {
+  repository: string;
+  ref: string;
+  sha: string;
+  workflowPath: string;
+  issuer: string;
+}
+
+export interface SigstoreServices {
+  url: string;
+  fulcioUrl: string;
+  rekorUrl: string;
+  /** Environment a step needs to mint an OIDC token here. */
+  oidcEnv: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+  /** The certificate identity a signature made with the default claims carries. */
+  identity: string;
+  /** Tokens minted so far (tests check they were masked and never printed). */
+  tokens: string[];
+  counts: { fulcio: number; rekor: number; oidc: number };
+  /** Change the claims of the next tokens (another workflow, another issuer). */
+  setClaims(claims: Partial<TokenClaims>): void;
+  trustedRoot(): object;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_CLAIMS: TokenClaims = {
+  repository: 'octo-org/octo-repo',
+  ref: 'refs/heads/main',
+  sha: 'ffac537e6cbbf934b08745a378932722df287a53',
+  workflowPath: '.github/workflows/release.yml',
+  issuer: GITHUB_ISSUER,
+};
+
+const ecKeyPair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const b64 = (bytes: Buffer) => bytes.toString('base64');
+
+export async function startSigstoreServices(): Promise<SigstoreServices> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // No CT log: @sigstore/mock 0.11 embeds SCTs that @sigstore/core 3 (sigstore 4) cannot parse
+  // ("request past end of buffer" in SignedCertificateTimestamp.parse), and @sigstore/verify parses
+  // every embedded SCT even with ctlogThreshold 0. Without one, verification runs with the SCT
+  // check off (verify's insecure-ignore-sct), which the tests say explicitly.
+  const ca = await initializeCA(ecKeyPair());
+  const tlog = await initializeTLog(url, ecKeyPair());
+  const fulcio = fulcioHandler(ca, { subjectClaim: 'fulcio_san' });
+  const rekor = rekorHandler(tlog);
+  const requestToken = randomBytes(16).toString('hex');
+  const jwtKey = ecKeyPair();
+  let claims = { ...DEFAULT_CLAIMS };
+  const tokens: string[] = [];
+  const counts = { fulcio: 0, rekor: 0, oidc: 0 };
+
+  const identityOf = (c: TokenClaims) => `https://github.com/${c.repository}/${c.workflowPath}@${c.ref}`;
+
+  server.on('request', (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const path = new URL(req.url ?? '/', url);
+        const body = Buffer.concat(chunks).toString('utf8');
+        const handler =
+          req.method === 'POST' && path.pathname === fulcio.path
+            ? (counts.fulcio++, fulcio)
+            : req.method === 'POST' && path.pathname === rekor.path
+              ? (counts.rekor++, rekor)
+              : undefined;
+        if (handler) {
+          const result = await handler.fn(body);
+          res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' });
+          res.end(result.response);
+          return;
+        }
+        if (req.method === 'GET' && path.pathname === '/oidc/token') {
+          counts.oidc++;
+          if (req.headers.authorization !== `Bearer ${requestToken}`) {
+            res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad credentials"}');
+            return;
+          }
+          const now = Math.floor(Date.now() / 1000);
+          const jobWorkflowRef = `${claims.repository}/${claims.workflowPath}@${claims.ref}`;
+          const token = await new SignJWT({
+            repository: claims.repository,
+            repository_owner: claims.repository.split('/')[0],
+            ref: claims.ref,
+            sha: claims.sha,
+            workflow: 'release',
+            event_name: 'push',
+            job_workflow_ref: jobWorkflowRef,
+            runner_environment: 'github-hosted',
+            fulcio_san: identityOf(claims),
+          })
+            .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+            .setIssuer(claims.issuer)
+            .setSubject(`repo:${claims.repository}:ref:${claims.ref}`)
+            .setAudience(path.searchParams.get('audience') ?? 'https://github.com/octo-org')
+            .setIssuedAt(now)
+            .setNotBefore(now - 5)
+            .setExpirationTime(now + 300)
+            .setJti(randomBytes(8).toString('hex'))
+            .sign(jwtKey.privateKey);
+          tokens.push(token);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: token }));
+          return;
+        }
+        res.writeHead(404).end('not found');
+      })().catch((error: unknown) => res.writeHead(500).end(String(error)));
+    });
+  });
+
+  const longAgo = '2020-01-01T00:00:00Z';
+  return {
+    url,
+    fulcioUrl: url,
+    rekorUrl: url,
+    oidcEnv: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+    },
+    get identity() {
+      return identityOf(claims);
+    },
+    tokens,
+    counts,
+    setClaims(next) {
+      claims = { ...DEFAULT_CLAIMS, ...next };
+    },
+    trustedRoot: () => ({
+      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+      tlogs: [
+        {
+          baseUrl: url,
+          hashAlgorithm: 'SHA2_256',
+          publicKey: {
+            rawBytes: b64(tlog.publicKey),
+            keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+            validFor: { start: longAgo },
+          },
+          logId: { keyId: b64(createHash('sha256').update(tlog.publicKey).digest()) },
+        },
+      ],
+      certificateAuthorities: [
+        {
+          subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
+          uri: url,
+          certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+          validFor: { start: longAgo },
+        },
+      ],
+      ctlogs: [],
+      timestampAuthorities: [],
+    }),
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
