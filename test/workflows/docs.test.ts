@@ -1,0 +1,206 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as prettier from 'prettier';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BEGIN,
+  END,
+  escapeCell,
+  findDrift,
+  formatDefault,
+  renderBlock,
+  renderTables,
+  replaceBlock,
+  writeDocs,
+} from '../../scripts/docs.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+describe('documentation tables in this repository', () => {
+  it('match every action.yml (run `npm run docs` to regenerate)', async () => {
+    expect(await findDrift(root)).toEqual([]);
+  });
+});
+
+describe('escapeCell', () => {
+  it('escapes pipes, turns line breaks into <br> and neutralises HTML', () => {
+    expect(escapeCell('a | b\nc\r\nd\n\ne <img> & f')).toBe('a \\| b<br>c<br>d<br><br>e &lt;img&gt; &amp; f');
+  });
+  it('trims the trailing newline of a block scalar', () => {
+    expect(escapeCell('Token for the ops repository.\n')).toBe('Token for the ops repository.');
+  });
+});
+
+describe('formatDefault', () => {
+  it('keeps expressions literal inside a code span', () => {
+    expect(formatDefault('${{ github.token }}')).toBe('`${{ github.token }}`');
+  });
+  it('escapes a pipe inside the code span so the table keeps its columns', () => {
+    expect(formatDefault("${{ inputs.a || 'b' }}")).toBe("`${{ inputs.a \\|\\| 'b' }}`");
+  });
+  it('shows the empty string, booleans and numbers, and nothing when there is no default', () => {
+    expect([formatDefault(''), formatDefault(false), formatDefault(30), formatDefault(undefined)]).toEqual([
+      '`""`',
+      '`false`',
+      '`30`',
+      '',
+    ]);
+  });
+  it('uses a double-backtick span around a value containing a backtick', () => {
+    expect(formatDefault('a`b')).toBe('``a`b``');
+    expect(formatDefault('`x`')).toBe('`` `x` ``');
+  });
+});
+
+describe('renderTables', () => {
+  it('renders inputs and outputs in action.yml order', () => {
+    const meta = {
+      inputs: {
+        image: { description: 'Image to scan,\npinned by digest.', required: true },
+        token: { description: 'GitHub token.', default: '${{ github.token }}', required: false },
+        old: { description: 'Old name.', deprecationMessage: 'Use `image`.' },
+      },
+      outputs: { 'sarif-file': { description: 'Path | of the SARIF.' } },
+    };
+    expect(renderTables(meta)).toBe(
+      [
+        '### Inputs',
+        '',
+        '| name | required | default | description |',
+        '| --- | --- | --- | --- |',
+        '| `image` | yes |  | Image to scan,<br>pinned by digest. |',
+        '| `token` | no | `${{ github.token }}` | GitHub token. |',
+        '| `old` | no |  | Old name.<br>**Deprecated:** Use `image`. |',
+        '',
+        '### Outputs',
+        '',
+        '| name | description |',
+        '| --- | --- |',
+        '| `sarif-file` | Path \\| of the SARIF. |',
+        '',
+      ].join('\n'),
+    );
+  });
+  it('says so when there are no inputs or outputs', () => {
+    expect(renderTables({})).toBe(
+      '### Inputs\n\nThis action has no inputs.\n\n### Outputs\n\nThis action has no outputs.\n',
+    );
+  });
+});
+
+describe('renderBlock', () => {
+  it('formats the tables as prettier does, between blank lines', async () => {
+    const block = await renderBlock(
+      { outputs: { digest: { description: 'Digest.' } } },
+      join(root, 'README.md'),
+    );
+    expect(block).toBe(
+      [
+        '',
+        '',
+        '### Inputs',
+        '',
+        'This action has no inputs.',
+        '',
+        '### Outputs',
+        '',
+        '| name     | description |',
+        '| -------- | ----------- |',
+        '| `digest` | Digest.     |',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('replaceBlock', () => {
+  it('changes only the bytes between the markers', () => {
+    const text = `# x\r\n\r\nintro\r\n${BEGIN}\r\nold\r\n${END}\r\n\r\nmore\r\n`;
+    expect(replaceBlock(text, '\nnew\n', 'x.md')).toBe(
+      `# x\r\n\r\nintro\r\n${BEGIN}\r\nnew\r\n${END}\r\n\r\nmore\r\n`,
+    );
+  });
+  it('appends a section when the markers are missing', () => {
+    expect(replaceBlock('# x\n\nintro', '\nT\n', 'x.md')).toBe(
+      `# x\n\nintro\n\n## Inputs and outputs\n\n${BEGIN}\nT\n${END}\n`,
+    );
+  });
+  it('refuses unbalanced or repeated markers', () => {
+    expect(() => replaceBlock(`${END}\n${BEGIN}\n`, '', 'a.md')).toThrow(/^a\.md: needs exactly one/);
+    expect(() => replaceBlock(`${BEGIN}\n`, '', 'b.md')).toThrow(/^b\.md:/);
+    expect(() => replaceBlock(`${BEGIN}${BEGIN}${END}`, '', 'c.md')).toThrow(/^c\.md:/);
+  });
+});
+
+describe('findDrift and writeDocs on a scratch repository', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const setup = () => {
+    dir = mkdtempSync(join(tmpdir(), 'slipway-docs-'));
+    mkdirSync(join(dir, 'actions', 'scan'), { recursive: true });
+    mkdirSync(join(dir, 'docs', 'actions'), { recursive: true });
+    writeFileSync(
+      join(dir, 'actions', 'scan', 'action.yml'),
+      'name: scan\ndescription: Scans.\ninputs:\n  image:\n    description: Image.\n    required: true\n',
+    );
+    writeFileSync(
+      join(dir, 'actions', 'scan', 'README.md'),
+      `# scan\n\n${BEGIN}\nstale\n${END}\n\nFooter.\n`,
+    );
+    writeFileSync(join(dir, 'docs', 'actions', 'gone.md'), '# gone\n');
+  };
+
+  it('lists every drifting, missing and orphaned file, then writes them so nothing drifts', async () => {
+    setup();
+    expect(await findDrift(dir)).toEqual([
+      'actions/scan/README.md: inputs/outputs tables differ from action.yml',
+      'docs/actions/scan.md: missing',
+      'docs/actions/gone.md: documents an action that has no action.yml',
+    ]);
+    expect(await writeDocs(dir)).toEqual(['actions/scan/README.md', 'docs/actions/scan.md']);
+    const readme = readFileSync(join(dir, 'actions', 'scan', 'README.md'), 'utf8');
+    expect(readme).toBe(
+      [
+        '# scan',
+        '',
+        BEGIN,
+        '',
+        '### Inputs',
+        '',
+        '| name    | required | default | description |',
+        '| ------- | -------- | ------- | ----------- |',
+        '| `image` | yes      |         | Image.      |',
+        '',
+        '### Outputs',
+        '',
+        'This action has no outputs.',
+        '',
+        END,
+        '',
+        'Footer.',
+        '',
+      ].join('\n'),
+    );
+    const page = readFileSync(join(dir, 'docs', 'actions', 'scan.md'), 'utf8');
+    expect(page).toMatch(/^# scan\n\nScans\.\n/);
+    // What the generator writes is what `prettier --check` (npm run lint) expects.
+    for (const text of [readme, page])
+      expect(await prettier.format(text, { parser: 'markdown', printWidth: 110 })).toBe(text);
+    rmSync(join(dir, 'docs', 'actions', 'gone.md'));
+    expect(await findDrift(dir)).toEqual([]);
+  });
+
+  it('flags a table edited by hand', async () => {
+    setup();
+    rmSync(join(dir, 'docs', 'actions', 'gone.md'));
+    await writeDocs(dir);
+    const page = join(dir, 'docs', 'actions', 'scan.md');
+    writeFileSync(page, readFileSync(page, 'utf8').replace('| yes      |', '| no       |'));
+    expect(await findDrift(dir)).toEqual([
+      'docs/actions/scan.md: inputs/outputs tables differ from action.yml',
+    ]);
+  });
+});
