@@ -1,0 +1,160 @@
+/**
+ * `slipway pin-check [paths...]`: lints workflows and actions for references
+ * not pinned to a commit SHA or image digest; `--fix` rewrites them in place.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDuration, UserError } from '@slipway/core';
+import {
+  endpointsFromEnv,
+  errorCount,
+  parseSeverityFlag,
+  runPinCheck,
+  toJson,
+  toSarif,
+  toText,
+  type Policy,
+} from '@slipway/pinning';
+import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from '../io.ts';
+import { VERSION_FOR_REPORTS } from '../version.ts';
+import type { Command } from '../registry.ts';
+import { colorize } from '../colors.ts';
+
+const HELP = `Usage: slipway pin-check [options] [paths...]
+
+Checks .github/workflows/*.yml and every action.yml under the given paths
+(default: the current directory) for actions, reusable workflows and images
+that are not pinned to a full commit SHA or a sha256 digest.
+
+Options:
+  --format <text|json|sarif>  report format (default: text)
+  --output <file>             write the report to a file instead of stdout
+  --policy <file>             policy file (default: .github/slipway-pin.yml if present)
+  --allow <pattern>           allow an owner, owner/repo, image or glob (repeatable)
+  --ignore <glob>             skip files matching the glob (repeatable)
+  --severity <rule=level>     error, warning, note or off for a rule (repeatable)
+  --online                    also check with the GitHub API: drift, impostor commits, stale pins
+  --fix                       rewrite unpinned refs to @<sha> # <tag> (needs a token)
+  --update                    move pins to the newest release of the same major (needs a token)
+  --major                     with --update, allow a newer major version
+  --cache-dir <dir>           cache for GitHub lookups (default: ~/.cache/slipway)
+  --cache-ttl <duration>      how long cached lookups stay valid (default: 24h)
+  --no-cache                  do not read or write the cache
+  -h, --help                  show this help
+
+Online and fix modes read the token from GITHUB_TOKEN or GH_TOKEN, and the API
+from GITHUB_API_URL and GITHUB_GRAPHQL_URL (GitHub Enterprise Server).
+Exit codes: 0 no error findings, 1 findings at error severity, 2 usage or I/O error.
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        output: { type: 'string' },
+        policy: { type: 'string' },
+        allow: { type: 'string', multiple: true },
+        ignore: { type: 'string', multiple: true },
+        severity: { type: 'string', multiple: true },
+        online: { type: 'boolean' },
+        fix: { type: 'boolean' },
+        update: { type: 'boolean' },
+        major: { type: 'boolean' },
+        'cache-dir': { type: 'string' },
+        'cache-ttl': { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see slipway pin-check --help)`);
+  }
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'slipway') : join(homedir(), '.cache', 'slipway');
+}
+
+export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  const format = values.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+  if (values.major && !values.update) throw new UsageError('--major only applies with --update');
+  const ttl = values['cache-ttl'] === undefined ? 86_400_000 : parseDuration(values['cache-ttl']);
+  if (ttl === undefined)
+    throw new UsageError(`--cache-ttl '${values['cache-ttl']}' is not a duration such as 30m or 24h`);
+  const extraPolicy: Policy = {
+    allow: values.allow ?? [],
+    ignore: values.ignore ?? [],
+    severity: Object.fromEntries((values.severity ?? []).map(parseSeverityFlag)),
+  };
+  const token = io.env.GITHUB_TOKEN?.trim() || io.env.GH_TOKEN?.trim() || undefined;
+  const { apiUrl, graphqlUrl } = endpointsFromEnv(io.env);
+  const cacheFile = values['no-cache']
+    ? undefined
+    : join(resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env)), 'pin-check-refs.json');
+
+  const result = await runPinCheck({
+    root: io.cwd,
+    paths: positionals,
+    ...(values.policy !== undefined ? { policyFile: values.policy } : {}),
+    extraPolicy,
+    online: values.online === true,
+    fix: values.fix === true,
+    update: values.update === true,
+    major: values.major === true,
+    ...(token ? { token } : {}),
+    apiUrl,
+    graphqlUrl,
+    ...(cacheFile ? { cacheFile } : {}),
+    cacheTtlMs: ttl,
+    log: (message) => io.stderr(`${message}\n`),
+  });
+
+  if (result.plan) {
+    const count = result.plan.fixes.reduce((n, f) => n + f.replacements.length, 0);
+    for (const fix of result.plan.fixes) io.stderr(`fixed ${fix.replacements.length} in ${fix.file}\n`);
+    for (const s of result.plan.skipped)
+      io.stderr(`not fixed: ${s.file}:${s.line}:${s.column} ${s.reference}: ${s.reason}\n`);
+    io.stderr(
+      `${count} reference${count === 1 ? '' : 's'} rewritten in ${result.plan.fixes.length} file(s)\n`,
+    );
+  }
+  const report =
+    format === 'json'
+      ? toJson(result.findings, result.files.length)
+      : format === 'sarif'
+        ? `${JSON.stringify(toSarif(result.findings, { version: VERSION_FOR_REPORTS }), null, 2)}\n`
+        : colorize(toText(result.findings, result.files.length), io.isTty && !io.env.NO_COLOR);
+  if (values.output !== undefined) {
+    const path = resolve(io.cwd, values.output);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, report);
+    } catch (error) {
+      throw new UserError(`--output ${values.output}: cannot write the report`, { cause: error });
+    }
+  } else {
+    io.stdout(report);
+  }
+  return errorCount(result.findings) > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+export const pinCheckCommand: Command = {
+  name: 'pin-check',
+  summary: 'find (and --fix) actions and images not pinned to a commit SHA or digest',
+  run: runPinCheckCommand,
+};

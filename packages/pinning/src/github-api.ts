@@ -1,0 +1,140 @@
+/**
+ * The two GitHub calls pin-check makes: a GraphQL query and the REST compare
+ * endpoint. Built on octokit through @actions/github (proxy aware), with the
+ * throttling plugin for primary and secondary rate limits (it honours
+ * `retry-after` and the reset headers) and @slipway/core `retry` for 5xx and
+ * network failures, under a total time cap. Every request has a timeout.
+ */
+import { getOctokit } from '@actions/github';
+import { throttling } from '@octokit/plugin-throttling';
+import { retry, UserError, statusOf, type RetryOptions } from '@slipway/core';
+
+export interface GraphqlResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { type?: string; message: string; path?: (string | number)[] }[];
+}
+
+export type CompareStatus = 'ahead' | 'behind' | 'identical' | 'diverged';
+
+export interface GitHubApi {
+  graphql(query: string, variables: Record<string, unknown>): Promise<GraphqlResponse>;
+  /** `GET /repos/{owner}/{repo}/compare/{base}...{head}`; undefined when GitHub answers 404. */
+  compare(owner: string, repo: string, base: string, head: string): Promise<CompareStatus | undefined>;
+}
+
+export interface GitHubApiOptions {
+  token: string;
+  /** REST base, `GITHUB_API_URL` (https://api.github.com or https://ghes/api/v3). */
+  apiUrl: string;
+  /** `GITHUB_GRAPHQL_URL`; derived from apiUrl when absent. */
+  graphqlUrl?: string;
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** Replaces fetch (tests); by default @actions/github's proxy-aware fetch. */
+  fetch?: typeof fetch;
+  /** Rate-limit retries the throttling plugin may make per request. */
+  rateLimitRetries?: number;
+  log?: (message: string) => void;
+}
+
+/** The GraphQL endpoint GitHub uses for a REST base: /graphql on github.com, /api/graphql on GHES. */
+export function graphqlUrlFor(apiUrl: string): string {
+  const base = apiUrl.replace(/\/+$/, '');
+  return base.endsWith('/api/v3') ? `${base.slice(0, -'/v3'.length)}/graphql` : `${base}/graphql`;
+}
+
+/** Reads API endpoints from the runner's environment. */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  apiUrl: string;
+  graphqlUrl: string;
+} {
+  const apiUrl = env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  return { apiUrl, graphqlUrl: env.GITHUB_GRAPHQL_URL?.trim() || graphqlUrlFor(apiUrl) };
+}
+
+export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const rateLimitRetries = options.rateLimitRetries ?? 3;
+  const log = options.log ?? (() => {});
+  const octokit = getOctokit(
+    options.token,
+    {
+      baseUrl: options.apiUrl.replace(/\/+$/, ''),
+      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+      throttle: {
+        onRateLimit: (after: number, _o: unknown, _k: unknown, count: number) => {
+          log(`GitHub rate limit reached; retrying in ${after}s`);
+          return count < rateLimitRetries;
+        },
+        onSecondaryRateLimit: (after: number, _o: unknown, _k: unknown, count: number) => {
+          log(`GitHub secondary rate limit reached; retrying in ${after}s`);
+          return count < rateLimitRetries;
+        },
+      },
+    } as Parameters<typeof getOctokit>[1],
+    throttling,
+  );
+  const graphqlUrl = options.graphqlUrl ?? graphqlUrlFor(options.apiUrl);
+  const withRetry = <T>(what: string, call: () => Promise<T>) =>
+    retry(call, {
+      ...options.retry,
+      onRetry: ({ attempt, delayMs, error }) =>
+        log(`${what} failed (attempt ${attempt}, ${describe(error)}); retrying in ${delayMs} ms`),
+    }).catch((error: unknown) => {
+      throw toUserError(what, error);
+    });
+
+  return {
+    graphql: (query, variables) =>
+      withRetry('GitHub GraphQL request', async () => {
+        const response = await octokit.request({
+          method: 'POST',
+          url: graphqlUrl,
+          query,
+          variables,
+          request: { signal: AbortSignal.timeout(timeoutMs) },
+        });
+        return response.data as GraphqlResponse;
+      }),
+    compare: (owner, repo, base, head) =>
+      withRetry(`GitHub compare ${owner}/${repo} ${base}...${head}`, async () => {
+        try {
+          const response = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+            owner,
+            repo,
+            basehead: `${base}...${head}`,
+            per_page: 1,
+            request: { signal: AbortSignal.timeout(timeoutMs) },
+          });
+          return (response.data as { status: CompareStatus }).status;
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }
+      }),
+  };
+}
+
+function describe(error: unknown): string {
+  const status = statusOf(error);
+  if (status !== undefined) return `HTTP ${status}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toUserError(what: string, error: unknown): unknown {
+  const status = statusOf(error);
+  if (status === 401)
+    return new UserError(`${what}: GitHub rejected the token (HTTP 401)`, {
+      hint: 'Check that the token is valid and not expired.',
+      cause: error,
+    });
+  if (status === 403)
+    return new UserError(`${what}: access denied (HTTP 403)`, {
+      hint: 'The token needs read access to the repositories named in your workflows.',
+      cause: error,
+    });
+  if (status !== undefined) return new UserError(`${what} failed with HTTP ${status}`, { cause: error });
+  if (error instanceof Error && error.name === 'TimeoutError')
+    return new UserError(`${what} timed out`, { hint: 'Check the network or GITHUB_API_URL.', cause: error });
+  return error;
+}

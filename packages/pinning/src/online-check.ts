@@ -1,0 +1,149 @@
+/**
+ * Findings that need GitHub: refs and repositories that no longer exist,
+ * version comments that drift from the pinned SHA, impostor commits (not
+ * reachable from any branch or tag of the named repository) and stale pins.
+ */
+import type { OnlineChecker } from './check.ts';
+import type { GitHubApi } from './github-api.ts';
+import { newestTag, tagVersion, type RepoRefs, type RepoRefsFetcher } from './repo-refs.ts';
+import { FULL_SHA, repoKey } from './reference.ts';
+import { pairKey, type RefPair, type RefResolver, type Resolution } from './resolve-refs.ts';
+import { finding, referenceOf, type Finding } from './rules.ts';
+import type { ReferenceSite } from './scan.ts';
+
+/** The version a pin comment names: `v4.1.0`, `tag=v4.1.0`, `pin@v4.1.0`, `4.1.0 (note)`. */
+export function commentVersion(comment: string | undefined): string | undefined {
+  if (!comment) return undefined;
+  const match = /^(?:tag[=:]\s*|pin\s*@|@)?(v?\d[\w.+-]*)/i.exec(comment.trim());
+  return match?.[1];
+}
+
+export interface ActionSite {
+  site: ReferenceSite;
+  owner: string;
+  repo: string;
+  ref: string;
+}
+
+export function actionSites(sites: readonly ReferenceSite[]): ActionSite[] {
+  return sites.flatMap((site) => {
+    const reference = referenceOf(site);
+    return reference.kind === 'action'
+      ? [{ site, owner: reference.owner, repo: reference.repo, ref: reference.ref }]
+      : [];
+  });
+}
+
+const short = (sha: string) => sha.slice(0, 12);
+
+export interface OnlineCheckDeps {
+  api: GitHubApi;
+  resolver: RefResolver;
+  repoRefs: RepoRefsFetcher;
+  /** Most branches and tags compared per pinned commit before giving up (impostor check). */
+  maxCompares?: number;
+}
+
+export function createOnlineChecker(deps: OnlineCheckDeps): OnlineChecker {
+  return { check: (sites) => checkOnline(sites, deps) };
+}
+
+export async function checkOnline(
+  sites: readonly ReferenceSite[],
+  deps: OnlineCheckDeps,
+): Promise<Finding[]> {
+  const actions = actionSites(sites);
+  const pairs: RefPair[] = [];
+  for (const a of actions) {
+    pairs.push(a);
+    const version = FULL_SHA.test(a.ref) ? commentVersion(a.site.comment?.text) : undefined;
+    if (version) pairs.push({ owner: a.owner, repo: a.repo, ref: version });
+  }
+  const resolved = await deps.resolver.resolve(pairs);
+  const findings: Finding[] = [];
+  const pinned: ActionSite[] = [];
+  for (const a of actions) {
+    const resolution = resolved.get(pairKey(a)) as Resolution;
+    const name = `${a.owner}/${a.repo}`;
+    const shown = a.site.value ?? '';
+    if (resolution.status === 'repo-not-found') {
+      findings.push(
+        finding('ref-not-found', a.site, shown, `repository ${name} does not exist or is not accessible`),
+      );
+      continue;
+    }
+    if (resolution.status === 'ref-not-found') {
+      const what = FULL_SHA.test(a.ref) ? `commit ${a.ref}` : `tag or branch '${a.ref}'`;
+      findings.push(finding('ref-not-found', a.site, shown, `${what} does not exist in ${name}`));
+      continue;
+    }
+    if (!FULL_SHA.test(a.ref)) continue;
+    pinned.push(a);
+    const version = commentVersion(a.site.comment?.text);
+    if (!version) continue;
+    const tag = resolved.get(pairKey({ ...a, ref: version })) as Resolution;
+    if (tag.status !== 'ok')
+      findings.push(
+        finding(
+          'version-comment-drift',
+          a.site,
+          shown,
+          `the comment names '${version}', which does not exist in ${name}`,
+        ),
+      );
+    else if (tag.sha !== a.ref)
+      findings.push(
+        finding(
+          'version-comment-drift',
+          a.site,
+          shown,
+          `the comment says ${version}, but ${version} of ${name} points at ${short(tag.sha)}, not at the pinned ${short(a.ref)}`,
+        ),
+      );
+  }
+  const refs = await deps.repoRefs.fetch(pinned);
+  for (const a of pinned) {
+    const repoRefs = refs.get(repoKey(a.owner, a.repo));
+    if (!repoRefs) continue;
+    if (!(await isReachable(a, repoRefs, deps)))
+      findings.push(
+        finding(
+          'impostor-commit',
+          a.site,
+          a.site.value ?? '',
+          `commit ${short(a.ref)} is not reachable from any branch or tag of ${a.owner}/${a.repo}; it may come from a fork`,
+        ),
+      );
+    const stale = staleness(a, repoRefs);
+    if (stale) findings.push(finding('stale-pin', a.site, a.site.value ?? '', stale));
+  }
+  return findings;
+}
+
+/** Tag or branch tip first (no request); then compare against branches, default first, then tags. */
+async function isReachable(a: ActionSite, refs: RepoRefs, deps: OnlineCheckDeps): Promise<boolean> {
+  if (refs.tags.some((t) => t.sha === a.ref) || refs.branches.some((b) => b.sha === a.ref)) return true;
+  const bases = [
+    ...refs.branches.filter((b) => b.name === refs.defaultBranch),
+    ...refs.branches.filter((b) => b.name !== refs.defaultBranch),
+    ...refs.tags,
+  ].slice(0, deps.maxCompares ?? 50);
+  for (const base of bases) {
+    const status = await deps.api.compare(a.owner, a.repo, base.sha, a.ref);
+    if (status === 'behind' || status === 'identical') return true;
+  }
+  return false;
+}
+
+/** A message when a newer release than the pinned one exists. */
+function staleness(a: ActionSite, refs: RepoRefs): string | undefined {
+  const newest = newestTag(refs.tags);
+  if (!newest || newest.sha === a.ref) return undefined;
+  const current =
+    commentVersion(a.site.comment?.text) ??
+    refs.tags.filter((t) => t.sha === a.ref).sort((x, y) => y.name.length - x.name.length)[0]?.name;
+  const currentVersion = current ? tagVersion(current) : undefined;
+  const newestVersion = tagVersion(newest.name);
+  if (!currentVersion || !newestVersion || newestVersion.compare(currentVersion) <= 0) return undefined;
+  return `${a.owner}/${a.repo} ${newest.name} is available; the pin is at ${current}`;
+}

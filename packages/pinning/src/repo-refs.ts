@@ -1,0 +1,131 @@
+/**
+ * The tags (peeled to commits) and branch heads of repositories, fetched in
+ * batches through GraphQL and cached. Used for impostor detection (is the
+ * pinned commit a tag or branch tip?), stale pins and `--update`.
+ */
+import semver from 'semver';
+import type { GitHubApi } from './github-api.ts';
+import type { RefCache } from './ref-cache.ts';
+import { checkGraphqlErrors, peel, PEEL_FRAGMENT } from './resolve-refs.ts';
+import { repoKey } from './reference.ts';
+
+export interface RepoRefs {
+  defaultBranch: string | undefined;
+  /** Tag name -> commit SHA, newest first (by commit date, as GitHub orders them). */
+  tags: { name: string; sha: string }[];
+  branches: { name: string; sha: string }[];
+}
+
+export interface RepoName {
+  owner: string;
+  repo: string;
+}
+
+/** Repositories per GraphQL request: each brings up to 200 refs back. */
+export const REPO_BATCH_SIZE = 25;
+const REFS_PER_REPO = 100;
+
+export function buildRepoRefsQuery(repos: readonly RepoName[]): {
+  query: string;
+  variables: Record<string, string>;
+} {
+  const params: string[] = [];
+  const fields: string[] = [];
+  const variables: Record<string, string> = {};
+  repos.forEach((r, i) => {
+    params.push(`$o${i}: String!`, `$n${i}: String!`);
+    variables[`o${i}`] = r.owner;
+    variables[`n${i}`] = r.repo;
+    fields.push(
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { defaultBranchRef { name } ` +
+        `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel } } } ` +
+        `branches: refs(refPrefix: "refs/heads/", first: ${REFS_PER_REPO}) { nodes { name target { ...Peel } } } }`,
+    );
+  });
+  return {
+    query: `query RepoRefs(${params.join(', ')}) {\n${fields.join('\n')}\n}\n${PEEL_FRAGMENT}`,
+    variables,
+  };
+}
+
+interface RefNodes {
+  nodes?: ({ name: string; target?: Parameters<typeof peel>[0] } | null)[];
+}
+
+function readRefs(nodes: RefNodes | null | undefined): { name: string; sha: string }[] {
+  return (nodes?.nodes ?? []).flatMap((node) => {
+    const sha = node ? peel(node.target) : undefined;
+    return node && sha ? [{ name: node.name, sha }] : [];
+  });
+}
+
+export class RepoRefsFetcher {
+  private readonly known = new Map<string, RepoRefs | null>();
+  requests = 0;
+
+  constructor(
+    private readonly api: GitHubApi,
+    private readonly cache?: RefCache,
+    private readonly batchSize = REPO_BATCH_SIZE,
+  ) {}
+
+  /** Tags and branches of each repository; null for a repository that does not exist. */
+  async fetch(repos: readonly RepoName[]): Promise<Map<string, RepoRefs | null>> {
+    const todo = new Map<string, RepoName>();
+    for (const r of repos) {
+      const key = repoKey(r.owner, r.repo);
+      if (this.known.has(key) || todo.has(key)) continue;
+      const cached = this.cache?.get<RepoRefs | null>(`repo:${key}`);
+      if (cached !== undefined) this.known.set(key, cached);
+      else todo.set(key, r);
+    }
+    const list = [...todo.values()];
+    for (let start = 0; start < list.length; start += this.batchSize) {
+      const batch = list.slice(start, start + this.batchSize);
+      const { query, variables } = buildRepoRefsQuery(batch);
+      this.requests++;
+      const response = await this.api.graphql(query, variables);
+      checkGraphqlErrors(response);
+      batch.forEach((r, i) => {
+        const data = response.data?.[`r${i}`] as
+          | { defaultBranchRef?: { name: string } | null; tags?: RefNodes; branches?: RefNodes }
+          | null
+          | undefined;
+        const refs: RepoRefs | null = data
+          ? {
+              defaultBranch: data.defaultBranchRef?.name,
+              tags: readRefs(data.tags),
+              branches: readRefs(data.branches),
+            }
+          : null;
+        this.known.set(repoKey(r.owner, r.repo), refs);
+        this.cache?.set(`repo:${repoKey(r.owner, r.repo)}`, refs);
+      });
+    }
+    return new Map(
+      repos.map((r) => [repoKey(r.owner, r.repo), this.known.get(repoKey(r.owner, r.repo)) ?? null]),
+    );
+  }
+}
+
+/** A tag name as a semantic version (`v4.1.0`, `4.1`, `v4`), or undefined. Pre-releases are kept. */
+export function tagVersion(tag: string): semver.SemVer | undefined {
+  if (!/^v?\d+(\.\d+){0,2}([-+].*)?$/.test(tag)) return undefined;
+  return semver.coerce(tag, { includePrerelease: true }) ?? undefined;
+}
+
+/**
+ * The newest release tag (highest stable version, most specific name on ties:
+ * `v4.2.1` over `v4`), optionally within one major version.
+ */
+export function newestTag(tags: RepoRefs['tags'], major?: number): { name: string; sha: string } | undefined {
+  let best: { name: string; sha: string; version: semver.SemVer } | undefined;
+  for (const tag of tags) {
+    const version = tagVersion(tag.name);
+    if (!version || version.prerelease.length > 0) continue;
+    if (major !== undefined && version.major !== major) continue;
+    const order = best ? semver.compare(version, best.version) : 1;
+    if (order > 0 || (order === 0 && best && tag.name.length > best.name.length)) best = { ...tag, version };
+  }
+  return best ? { name: best.name, sha: best.sha } : undefined;
+}

@@ -1,0 +1,143 @@
+/**
+ * Batched resolution of (repository, ref) pairs through GitHub GraphQL: one
+ * request carries up to 100 distinct pairs (one aliased `repository` field
+ * each), every distinct pair is asked at most once per run, and answers are
+ * cached on disk. Annotated tags are peeled to the commit they point at.
+ */
+import type { GitHubApi, GraphqlResponse } from './github-api.ts';
+import type { RefCache } from './ref-cache.ts';
+import { FULL_SHA, repoKey } from './reference.ts';
+
+export interface RefPair {
+  owner: string;
+  repo: string;
+  ref: string;
+}
+
+export type Resolution =
+  | { status: 'ok'; sha: string; kind: 'tag' | 'branch' | 'commit' }
+  | { status: 'repo-not-found' }
+  | { status: 'ref-not-found' };
+
+export const pairKey = (pair: RefPair): string => `${repoKey(pair.owner, pair.repo)}@${pair.ref}`;
+
+export const BATCH_SIZE = 100;
+
+/** Peels up to three levels of annotated tags. */
+export const PEEL_FRAGMENT = `fragment Peel on GitObject { __typename oid ... on Tag { target { __typename oid ... on Tag { target { __typename oid ... on Tag { target { __typename oid } } } } } } }`;
+
+interface GitObject {
+  __typename?: string;
+  oid?: string;
+  target?: GitObject;
+}
+
+/** The commit an object stands for: a commit's own oid, or a tag chain's final target. */
+export function peel(object: GitObject | null | undefined): string | undefined {
+  let current = object;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current.__typename === 'Tag') current = current.target;
+    else return current.__typename === 'Commit' || current.__typename === undefined ? current.oid : undefined;
+  }
+  return undefined;
+}
+
+const looksLikeCommit = (ref: string) => /^[0-9a-fA-F]{7,40}$/.test(ref);
+
+export function buildResolveQuery(pairs: readonly RefPair[]): {
+  query: string;
+  variables: Record<string, string>;
+} {
+  const params: string[] = [];
+  const fields: string[] = [];
+  const variables: Record<string, string> = {};
+  pairs.forEach((pair, i) => {
+    params.push(`$o${i}: String!`, `$n${i}: String!`);
+    variables[`o${i}`] = pair.owner;
+    variables[`n${i}`] = pair.repo;
+    const parts: string[] = [];
+    if (FULL_SHA.test(pair.ref)) {
+      params.push(`$c${i}: GitObjectID!`);
+      variables[`c${i}`] = pair.ref;
+      parts.push(`commit: object(oid: $c${i}) { __typename oid }`);
+    } else {
+      params.push(`$t${i}: String!`, `$h${i}: String!`);
+      variables[`t${i}`] = `refs/tags/${pair.ref}`;
+      variables[`h${i}`] = `refs/heads/${pair.ref}`;
+      parts.push(`tag: ref(qualifiedName: $t${i}) { target { ...Peel } }`);
+      parts.push(`branch: ref(qualifiedName: $h${i}) { target { ...Peel } }`);
+      if (looksLikeCommit(pair.ref)) {
+        params.push(`$e${i}: String!`);
+        variables[`e${i}`] = pair.ref;
+        parts.push(`commit: object(expression: $e${i}) { ...Peel }`);
+      }
+    }
+    fields.push(`p${i}: repository(owner: $o${i}, name: $n${i}) { ${parts.join(' ')} }`);
+  });
+  const query = `query ResolveRefs(${params.join(', ')}) {\n${fields.join('\n')}\n}\n${PEEL_FRAGMENT}`;
+  return { query, variables };
+}
+
+interface PairAnswer {
+  tag?: { target?: GitObject } | null;
+  branch?: { target?: GitObject } | null;
+  commit?: GitObject | null;
+}
+
+export function readResolution(answer: PairAnswer | null | undefined): Resolution {
+  if (answer === null || answer === undefined) return { status: 'repo-not-found' };
+  const tag = peel(answer.tag?.target);
+  if (tag) return { status: 'ok', sha: tag, kind: 'tag' };
+  const branch = peel(answer.branch?.target);
+  if (branch) return { status: 'ok', sha: branch, kind: 'branch' };
+  const commit = peel(answer.commit);
+  if (commit) return { status: 'ok', sha: commit, kind: 'commit' };
+  return { status: 'ref-not-found' };
+}
+
+/** Throws on GraphQL errors other than NOT_FOUND (which become repo-not-found answers). */
+export function checkGraphqlErrors(response: GraphqlResponse): void {
+  const serious = (response.errors ?? []).filter((e) => e.type !== 'NOT_FOUND');
+  if (serious.length > 0 || !response.data) {
+    const text = serious.map((e) => e.message).join('; ') || 'no data in the response';
+    throw new Error(`GitHub GraphQL error: ${text}`);
+  }
+}
+
+export class RefResolver {
+  private readonly known = new Map<string, Resolution>();
+  /** GraphQL requests made by this resolver (not counting cache hits). */
+  requests = 0;
+
+  constructor(
+    private readonly api: GitHubApi,
+    private readonly cache?: RefCache,
+    private readonly batchSize = BATCH_SIZE,
+  ) {}
+
+  /** Resolves every pair; pairs already answered in this run or in the cache cost nothing. */
+  async resolve(pairs: readonly RefPair[]): Promise<Map<string, Resolution>> {
+    const wanted = new Map<string, RefPair>();
+    for (const pair of pairs) {
+      const key = pairKey(pair);
+      if (this.known.has(key) || wanted.has(key)) continue;
+      const cached = this.cache?.get<Resolution>(`ref:${key}`);
+      if (cached) this.known.set(key, cached);
+      else wanted.set(key, pair);
+    }
+    const todo = [...wanted.values()];
+    for (let start = 0; start < todo.length; start += this.batchSize) {
+      const batch = todo.slice(start, start + this.batchSize);
+      const { query, variables } = buildResolveQuery(batch);
+      this.requests++;
+      const response = await this.api.graphql(query, variables);
+      checkGraphqlErrors(response);
+      batch.forEach((pair, i) => {
+        const resolution = readResolution(response.data?.[`p${i}`] as PairAnswer | null | undefined);
+        this.known.set(pairKey(pair), resolution);
+        this.cache?.set(`ref:${pairKey(pair)}`, resolution);
+      });
+    }
+    return new Map(pairs.map((pair) => [pairKey(pair), this.known.get(pairKey(pair)) as Resolution]));
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * One pin-check run as the CLI and the action both do it: load the policy,
+ * scan, optionally go online (GitHub API) for extra findings, optionally fix
+ * files in place and scan again.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '@slipway/core';
+import { pinCheck, type PinCheckResult } from './check.ts';
+import { createGitHubApi, type GitHubApi } from './github-api.ts';
+import { createOnlineChecker } from './online-check.ts';
+import { planFixes, type FixPlan } from './fix-plan.ts';
+import { DEFAULT_POLICY_PATH, emptyPolicy, mergePolicies, parsePolicy, type Policy } from './policy.ts';
+import { RefCache } from './ref-cache.ts';
+import { RepoRefsFetcher } from './repo-refs.ts';
+import { RefResolver } from './resolve-refs.ts';
+
+export interface RunPinCheckOptions {
+  root: string;
+  paths: readonly string[];
+  /** Policy file relative to root; when undefined the default path is used if it exists. */
+  policyFile?: string;
+  /** Flags that add to the file's policy. */
+  extraPolicy?: Policy;
+  online: boolean;
+  fix: boolean;
+  update: boolean;
+  major: boolean;
+  token?: string;
+  apiUrl: string;
+  graphqlUrl: string;
+  cacheFile?: string;
+  cacheTtlMs: number;
+  /** Replaces the GitHub client (tests). */
+  api?: GitHubApi;
+  log?: (message: string) => void;
+}
+
+export interface RunPinCheckResult extends PinCheckResult {
+  plan?: FixPlan;
+  /** GraphQL requests made (cache hits excluded). */
+  graphqlRequests: number;
+  policyFile?: string;
+}
+
+export function loadPolicy(root: string, policyFile: string | undefined): { policy: Policy; file?: string } {
+  const file = policyFile ?? DEFAULT_POLICY_PATH;
+  const path = resolve(root, file);
+  if (!existsSync(path)) {
+    if (policyFile !== undefined) throw new UserError(`policy file ${policyFile} does not exist`);
+    return { policy: emptyPolicy() };
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`policy file ${file} cannot be read`, { cause: error });
+  }
+  return { policy: parsePolicy(text, file), file };
+}
+
+export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCheckResult> {
+  const loaded = loadPolicy(options.root, options.policyFile);
+  const policy = mergePolicies(loaded.policy, options.extraPolicy ?? emptyPolicy());
+  const needsApi = options.online || options.fix || options.update;
+  if (needsApi && !options.api && !options.token) {
+    throw new UserError(
+      `${options.fix || options.update ? 'fix mode' : 'online mode'} needs a GitHub token`,
+      {
+        hint: 'Set GITHUB_TOKEN (or GH_TOKEN) to a token that can read the repositories your workflows use.',
+      },
+    );
+  }
+  const api = needsApi
+    ? (options.api ??
+      createGitHubApi({
+        token: options.token as string,
+        apiUrl: options.apiUrl,
+        graphqlUrl: options.graphqlUrl,
+        ...(options.log ? { log: options.log } : {}),
+      }))
+    : undefined;
+  const cache = api ? new RefCache(options.cacheFile, { ttlMs: options.cacheTtlMs }) : undefined;
+  const resolver = api ? new RefResolver(api, cache) : undefined;
+  const repoRefs = api ? new RepoRefsFetcher(api, cache) : undefined;
+  const online =
+    api && options.online
+      ? createOnlineChecker({ api, resolver: resolver!, repoRefs: repoRefs! })
+      : undefined;
+  const base = { root: options.root, paths: options.paths, policy };
+
+  let plan: FixPlan | undefined;
+  if (options.fix || options.update) {
+    const before = await pinCheck(base);
+    plan = await planFixes(before.files, resolver!, repoRefs!, {
+      update: options.update,
+      major: options.major,
+    });
+    for (const fix of plan.fixes) {
+      try {
+        writeFileSync(resolve(options.root, fix.file), fix.bytes);
+      } catch (error) {
+        throw new UserError(`${fix.file}: cannot write the fixed file`, { cause: error });
+      }
+    }
+  }
+  try {
+    const result = await pinCheck(online ? { ...base, online } : base);
+    return {
+      ...result,
+      ...(plan ? { plan } : {}),
+      ...(loaded.file ? { policyFile: loaded.file } : {}),
+      graphqlRequests: (resolver?.requests ?? 0) + (repoRefs?.requests ?? 0),
+    };
+  } finally {
+    cache?.save();
+  }
+}
