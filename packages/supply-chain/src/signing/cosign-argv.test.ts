@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { attestArgv, signArgv, verifyArgv, verifyAttestationArgv } from './cosign-argv.ts';
+
+const IMG = `ghcr.io/octo-org/app@sha256:${'a'.repeat(64)}`;
+const PUBLIC = {
+  fulcioUrl: 'https://fulcio.sigstore.dev',
+  rekorUrl: 'https://rekor.sigstore.dev',
+  tlogUpload: true,
+};
+const B = '/tmp/rt/slipway-cosign-x/bundle.sigstore.json';
+const ID = 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main';
+const GH = 'https://token.actions.githubusercontent.com';
+
+describe('signArgv', () => {
+  it.each([
+    ['keyless, public good', { ...PUBLIC }, ['sign', '--yes', '--bundle', B, '--', IMG]],
+    [
+      'keyless, private Sigstore',
+      { fulcioUrl: 'https://fulcio.corp', rekorUrl: 'https://rekor.corp', tlogUpload: true },
+      [
+        'sign',
+        '--yes',
+        '--use-signing-config=false',
+        '--fulcio-url',
+        'https://fulcio.corp',
+        '--rekor-url',
+        'https://rekor.corp',
+        '--bundle',
+        B,
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'keyless, no tlog',
+      { ...PUBLIC, tlogUpload: false },
+      [
+        'sign',
+        '--yes',
+        '--use-signing-config=false',
+        '--fulcio-url',
+        'https://fulcio.sigstore.dev',
+        '--tlog-upload=false',
+        '--bundle',
+        B,
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'KMS key',
+      { ...PUBLIC, key: { kind: 'kms', uri: 'awskms:///arn:aws:kms:eu-west-1:1:key/k' } },
+      ['sign', '--yes', '--key', 'awskms:///arn:aws:kms:eu-west-1:1:key/k', '--bundle', B, '--', IMG],
+    ],
+    [
+      'key file, own Rekor',
+      { ...PUBLIC, rekorUrl: 'https://rekor.corp', key: { kind: 'file', path: '/tmp/rt/k/cosign.key' } },
+      [
+        'sign',
+        '--yes',
+        '--key',
+        '/tmp/rt/k/cosign.key',
+        '--use-signing-config=false',
+        '--rekor-url',
+        'https://rekor.corp',
+        '--bundle',
+        B,
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'a hostile-looking value stays one argv entry',
+      { ...PUBLIC, key: { kind: 'file', path: '/tmp/a b;$(rm -rf ~)/--yes' } },
+      ['sign', '--yes', '--key', '/tmp/a b;$(rm -rf ~)/--yes', '--bundle', B, '--', IMG],
+    ],
+  ] as const)('%s', (_name, extra, expected) => {
+    expect(signArgv({ image: IMG, bundlePath: B, ...extra })).toEqual(expected);
+  });
+});
+
+describe('attestArgv', () => {
+  it.each([
+    [
+      'spdxjson keyless',
+      { ...PUBLIC, type: 'spdxjson', predicatePath: '/ws/sbom.spdx.json' },
+      [
+        'attest',
+        '--yes',
+        '--type',
+        'spdxjson',
+        '--predicate',
+        '/ws/sbom.spdx.json',
+        '--bundle',
+        B,
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'cyclonedx with a KMS key',
+      {
+        ...PUBLIC,
+        type: 'cyclonedx',
+        predicatePath: 'bom.json',
+        key: { kind: 'kms', uri: 'gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k' },
+      },
+      [
+        'attest',
+        '--yes',
+        '--type',
+        'cyclonedx',
+        '--predicate',
+        'bom.json',
+        '--key',
+        'gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k',
+        '--bundle',
+        B,
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'slsaprovenance, private Sigstore',
+      {
+        fulcioUrl: 'http://127.0.0.1:1',
+        rekorUrl: 'http://127.0.0.1:2',
+        tlogUpload: true,
+        type: 'slsaprovenance',
+        predicatePath: 'prov.json',
+      },
+      [
+        'attest',
+        '--yes',
+        '--type',
+        'slsaprovenance',
+        '--predicate',
+        'prov.json',
+        '--use-signing-config=false',
+        '--fulcio-url',
+        'http://127.0.0.1:1',
+        '--rekor-url',
+        'http://127.0.0.1:2',
+        '--bundle',
+        B,
+        '--',
+        IMG,
+      ],
+    ],
+  ] as const)('%s', (_name, extra, expected) => {
+    expect(attestArgv({ image: IMG, bundlePath: B, ...extra })).toEqual(expected);
+  });
+});
+
+describe('verifyArgv and verifyAttestationArgv', () => {
+  it.each([
+    [
+      'exact identity and issuer',
+      { policy: { identity: ID, issuer: GH }, ignoreSct: false },
+      [
+        'verify',
+        '--certificate-identity',
+        ID,
+        '--certificate-oidc-issuer',
+        GH,
+        '--output',
+        'json',
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'identity regexp, issuer regexp, own trust root, no SCT',
+      {
+        policy: {
+          identityRegexp: '^https://github.com/octo-org/',
+          issuerRegexp: '^https://token\\.actions\\.',
+        },
+        trustedRootPath: '/rt/root.json',
+        ignoreSct: true,
+      },
+      [
+        'verify',
+        '--certificate-identity-regexp',
+        '^https://github.com/octo-org/',
+        '--certificate-oidc-issuer-regexp',
+        '^https://token\\.actions\\.',
+        '--trusted-root',
+        '/rt/root.json',
+        '--insecure-ignore-sct',
+        '--output',
+        'json',
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'public key file',
+      { key: { kind: 'file', path: '/rt/k/cosign.key' }, ignoreSct: false },
+      ['verify', '--key', '/rt/k/cosign.key', '--output', 'json', '--', IMG],
+    ],
+  ] as const)('verify: %s', (_name, extra, expected) => {
+    expect(verifyArgv({ image: IMG, ...extra })).toEqual(expected);
+  });
+
+  it('verify-attestation adds the type first', () => {
+    expect(
+      verifyAttestationArgv({
+        image: IMG,
+        type: 'cyclonedx',
+        policy: { identity: ID, issuer: GH },
+        ignoreSct: false,
+      }),
+    ).toEqual([
+      'verify-attestation',
+      '--type',
+      'cyclonedx',
+      '--certificate-identity',
+      ID,
+      '--certificate-oidc-issuer',
+      GH,
+      '--output',
+      'json',
+      '--',
+      IMG,
+    ]);
+  });
+});

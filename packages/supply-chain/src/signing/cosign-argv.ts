@@ -1,0 +1,112 @@
+/**
+ * Exact argv arrays for cosign v3 (`sign`, `attest`, `verify`,
+ * `verify-attestation`). Every user value is its own argv entry (never joined
+ * into a flag, never through a shell) and the image comes after `--`, so no
+ * value can be read as a flag. Boolean flags use the `--flag=false` form
+ * pflag needs.
+ *
+ * Service URLs: with the defaults cosign takes Fulcio/Rekor from its
+ * TUF-provided signing config; any non-default URL (or no tlog upload) turns
+ * that off (`--use-signing-config=false`) and passes the URLs explicitly.
+ */
+import type { IdentityPolicy } from './identity-policy.ts';
+import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL } from './native-signer.ts';
+import type { PredicateKind } from './predicate-types.ts';
+
+/** A KMS URI (`awskms://…`, `gcpkms://…`, `azurekms://…`, `hashivault://…`) or a key file path. */
+export type CosignKeyRef = { kind: 'kms'; uri: string } | { kind: 'file'; path: string };
+
+export const KMS_URI = /^(awskms|gcpkms|azurekms|hashivault|k8s):\/\/\S+$/;
+
+export interface CosignSigningArgs {
+  /** `registry/repository@sha256:…` only. */
+  image: string;
+  key?: CosignKeyRef | undefined;
+  fulcioUrl: string;
+  rekorUrl: string;
+  tlogUpload: boolean;
+  /** Where cosign writes the Sigstore bundle (log index comes from it). */
+  bundlePath: string;
+}
+
+export interface CosignVerifyArgs {
+  image: string;
+  policy?: IdentityPolicy | undefined;
+  key?: CosignKeyRef | undefined;
+  trustedRootPath?: string | undefined;
+  ignoreSct: boolean;
+}
+
+export function signArgv(args: CosignSigningArgs): string[] {
+  return [
+    'sign',
+    '--yes',
+    ...keyArgs(args.key),
+    ...serviceArgs(args),
+    '--bundle',
+    args.bundlePath,
+    '--',
+    args.image,
+  ];
+}
+
+export function attestArgv(
+  args: CosignSigningArgs & { predicatePath: string; type: PredicateKind },
+): string[] {
+  return [
+    'attest',
+    '--yes',
+    '--type',
+    args.type,
+    '--predicate',
+    args.predicatePath,
+    ...keyArgs(args.key),
+    ...serviceArgs(args),
+    '--bundle',
+    args.bundlePath,
+    '--',
+    args.image,
+  ];
+}
+
+export function verifyArgv(args: CosignVerifyArgs): string[] {
+  return ['verify', ...verifyCommon(args), '--', args.image];
+}
+
+export function verifyAttestationArgv(args: CosignVerifyArgs & { type: PredicateKind }): string[] {
+  return ['verify-attestation', '--type', args.type, ...verifyCommon(args), '--', args.image];
+}
+
+function keyArgs(key: CosignKeyRef | undefined): string[] {
+  if (!key) return [];
+  return ['--key', key.kind === 'kms' ? key.uri : key.path];
+}
+
+function serviceArgs(args: CosignSigningArgs): string[] {
+  const keyless = args.key === undefined;
+  const customFulcio = keyless && args.fulcioUrl !== DEFAULT_FULCIO_URL;
+  const customRekor = args.rekorUrl !== DEFAULT_REKOR_URL;
+  if (!customFulcio && !customRekor && args.tlogUpload) return [];
+  const out = ['--use-signing-config=false'];
+  if (keyless) out.push('--fulcio-url', args.fulcioUrl);
+  if (args.tlogUpload) out.push('--rekor-url', args.rekorUrl);
+  else out.push('--tlog-upload=false');
+  return out;
+}
+
+function verifyCommon(args: CosignVerifyArgs): string[] {
+  const out: string[] = [];
+  if (args.key) {
+    out.push(...keyArgs(args.key));
+  } else if (args.policy) {
+    const p = args.policy;
+    if (p.identity !== undefined) out.push('--certificate-identity', p.identity);
+    if (p.identityRegexp !== undefined) out.push('--certificate-identity-regexp', p.identityRegexp);
+    if (p.issuer !== undefined) out.push('--certificate-oidc-issuer', p.issuer);
+    if (p.issuerRegexp !== undefined) out.push('--certificate-oidc-issuer-regexp', p.issuerRegexp);
+  }
+  if (args.trustedRootPath) out.push('--trusted-root', args.trustedRootPath);
+  if (args.ignoreSct) out.push('--insecure-ignore-sct');
+  out.push('--output', 'json');
+  return out;
+}

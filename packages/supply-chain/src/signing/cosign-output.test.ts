@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  logIndexFromBundle,
+  logIndexFromStderr,
+  parseVerifyAttestationOutput,
+  parseVerifyOutput,
+} from './cosign-output.ts';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../../shared/fixtures/cosign/${name}`, import.meta.url), 'utf8');
+
+describe('log index', () => {
+  it('reads it from a real cosign OCI attestation bundle (v0.3)', () => {
+    expect(logIndexFromBundle(fixture('oci-attestation.sigstore.json'))).toBe('175508996');
+  });
+
+  it('reads it from a real message-signature bundle', () => {
+    const bundle = JSON.parse(fixture('message-signature.sigstore.json')) as {
+      verificationMaterial: { tlogEntries: { logIndex: string }[] };
+    };
+    expect(logIndexFromBundle(fixture('message-signature.sigstore.json'))).toBe(
+      bundle.verificationMaterial.tlogEntries[0]?.logIndex,
+    );
+  });
+
+  it('is undefined for no tlog entry or no JSON', () => {
+    expect(logIndexFromBundle('{"verificationMaterial":{"tlogEntries":[]}}')).toBeUndefined();
+    expect(logIndexFromBundle('nope')).toBeUndefined();
+  });
+
+  it('falls back to the stderr line, last one wins', () => {
+    expect(
+      logIndexFromStderr(
+        'Generating ephemeral keys...\ntlog entry created with index: 12\nPushing signature to: x\ntlog entry created with index: 345678\n',
+      ),
+    ).toBe('345678');
+    expect(logIndexFromStderr('no upload')).toBeUndefined();
+  });
+});
+
+describe('parseVerifyOutput', () => {
+  const digest = 'sha256:7a91c50d922925f152fec96ed1d84b7bc6b2079c169d68826f6cf307f22d40e6';
+
+  it('parses the JSON cosign verify prints (from cosign README)', () => {
+    expect(parseVerifyOutput(fixture('verify-output.json'), digest)).toEqual([
+      { dockerReference: 'localhost:5000/tcpconnect', digest, optional: null },
+    ]);
+  });
+
+  it('refuses output about another digest', () => {
+    expect(() => parseVerifyOutput(fixture('verify-output.json'), `sha256:${'0'.repeat(64)}`)).toThrow(
+      `cosign verify printed no signature payload for sha256:${'0'.repeat(64)}`,
+    );
+  });
+
+  it('skips log lines mixed into stdout', () => {
+    const out = `Verification for x --\nThe following checks were performed\n${fixture('verify-output.json')}`;
+    expect(parseVerifyOutput(out, digest)).toHaveLength(1);
+  });
+});
+
+describe('parseVerifyAttestationOutput', () => {
+  it('decodes DSSE envelopes (one per line) and keeps statements about the digest', () => {
+    const bundle = JSON.parse(fixture('oci-attestation.sigstore.json')) as {
+      dsseEnvelope: { payload: string; payloadType: string; signatures: unknown[] };
+    };
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString()) as {
+      subject: { digest: { sha256: string } }[];
+      predicateType: string;
+    };
+    const digest = `sha256:${statement.subject[0]?.digest.sha256}`;
+    const stdout = `${JSON.stringify(bundle.dsseEnvelope)}\n${JSON.stringify(bundle.dsseEnvelope)}\n`;
+    const parsed = parseVerifyAttestationOutput(stdout, digest);
+    expect(parsed).toHaveLength(2);
+    expect(parsed[0]?.predicateType).toBe('https://cosign.sigstore.dev/attestation/v1');
+    expect(() => parseVerifyAttestationOutput(stdout, `sha256:${'0'.repeat(64)}`)).toThrow(
+      /no statement about/,
+    );
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Reads what cosign leaves behind: the Sigstore bundle it writes with
+ * `--bundle` (Rekor log index), the "tlog entry created with index: N" line it
+ * prints on stderr, and the JSON `verify` / `verify-attestation` print on
+ * stdout (simple-signing payloads, or DSSE envelopes one per line), checked to
+ * be about the digest that was asked for.
+ */
+import { parseStatement, statementCoversDigest, type InTotoStatement } from './signed-payloads.ts';
+
+/** The first tlog entry's logIndex of a Sigstore bundle (v0.1–v0.3), or undefined. */
+export function logIndexFromBundle(text: string): string | undefined {
+  try {
+    const bundle = JSON.parse(text) as {
+      verificationMaterial?: { tlogEntries?: { logIndex?: string | number }[] };
+    };
+    const index = bundle.verificationMaterial?.tlogEntries?.[0]?.logIndex;
+    return index === undefined ? undefined : String(index);
+  } catch {
+    return undefined;
+  }
+}
+
+/** cosign prints `tlog entry created with index: 123456` when it uploads to Rekor. */
+export function logIndexFromStderr(stderr: string): string | undefined {
+  const matches = [...stderr.matchAll(/tlog entry created with index: (\d+)/g)];
+  return matches.at(-1)?.[1];
+}
+
+export interface CosignVerifiedSignature {
+  dockerReference: string;
+  digest: string;
+  optional: Record<string, unknown> | null;
+}
+
+/**
+ * `cosign verify -o json` stdout: a JSON array of simple-signing payloads.
+ * Returns those about `digest`; throws when the output is not that shape or
+ * nothing is about the digest (cosign said yes about something else).
+ */
+export function parseVerifyOutput(stdout: string, digest: string): CosignVerifiedSignature[] {
+  const documents = jsonDocuments(stdout).flatMap((d) => (Array.isArray(d) ? d : [d]));
+  const signatures: CosignVerifiedSignature[] = [];
+  for (const doc of documents) {
+    const critical = (doc as { critical?: Record<string, Record<string, string>> }).critical;
+    const image = critical?.image?.['docker-manifest-digest'];
+    if (image === undefined) continue;
+    signatures.push({
+      dockerReference: critical?.identity?.['docker-reference'] ?? '',
+      digest: image,
+      optional: (doc as { optional?: Record<string, unknown> | null }).optional ?? null,
+    });
+  }
+  const matching = signatures.filter((s) => s.digest === digest);
+  if (matching.length === 0)
+    throw new Error(
+      `cosign verify printed no signature payload for ${digest} (stdout: ${stdout.slice(0, 200)})`,
+    );
+  return matching;
+}
+
+/** `cosign verify-attestation -o json` stdout: DSSE envelopes; returns the statements about `digest`. */
+export function parseVerifyAttestationOutput(stdout: string, digest: string): InTotoStatement[] {
+  const statements: InTotoStatement[] = [];
+  for (const doc of jsonDocuments(stdout)) {
+    const payload = (doc as { payload?: unknown }).payload;
+    if (typeof payload !== 'string') continue;
+    const statement = parseStatement(Buffer.from(payload, 'base64'));
+    if (statement && statementCoversDigest(statement, digest)) statements.push(statement);
+  }
+  if (statements.length === 0)
+    throw new Error(
+      `cosign verify-attestation printed no statement about ${digest} (stdout: ${stdout.slice(0, 200)})`,
+    );
+  return statements;
+}
+
+/** Whole-output JSON, else one JSON value per non-empty line (cosign prints both shapes). */
+function jsonDocuments(stdout: string): unknown[] {
+  const text = stdout.trim();
+  if (text === '') return [];
+  try {
+    return [JSON.parse(text)];
+  } catch {
+    const docs: unknown[] = [];
+    for (const line of text.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) continue;
+      try {
+        docs.push(JSON.parse(trimmed));
+      } catch {
+        // a log line that happens to start with a brace
+      }
+    }
+    return docs;
+  }
+}
