@@ -64,7 +64,8 @@ export function setHelmValue(
     }
     if (index === path.length - 1) {
       const target = pair.value;
-      if (target === null) {
+      const empty = isScalar(target) && !!target.range && target.range[0] === target.range[1];
+      if (target === null || empty) {
         const keyEnd = (pair.key as Node).range![1];
         const colon = text.indexOf(':', keyEnd);
         const edit = { start: colon + 1, end: colon + 1, text: ` ${source.renderNew(value)}` };

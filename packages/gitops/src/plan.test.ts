@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseChanges } from './change-spec.ts';
+import { filesOf, planBump } from './plan.ts';
+
+const repo = resolve(import.meta.dirname, '../../../test/fixtures/gitops/ops-repo');
+const DEV = 'apps/web/overlays/dev/kustomization.yaml';
+const PROD = 'apps/web/overlays/prod/kustomization.yaml';
+const VALUES = 'charts/api/values.yaml';
+const contents = new Map([DEV, PROD, VALUES].map((p) => [p, readFileSync(join(repo, p), 'utf8')]));
+const D1 = `sha256:${'1'.repeat(64)}`;
+
+describe('parseChanges', () => {
+  it('reads every form, keeping values as strings', () => {
+    expect(
+      parseChanges(`- file: ./${DEV}
+  image: web=ghcr.io/acme/web:1.10
+- file: ${VALUES}
+  image: ghcr.io/acme/api:2.0@${D1}
+  key: workers[1].image
+- file: ${VALUES}
+  path: image.tag
+  value: 1.10
+  create: true
+`),
+    ).toEqual([
+      { kind: 'kustomize', file: DEV, image: { name: 'web', newName: 'ghcr.io/acme/web', newTag: '1.10' } },
+      {
+        kind: 'helm-image',
+        file: VALUES,
+        image: { name: 'ghcr.io/acme/api', tag: '2.0', digest: D1 },
+        key: ['workers', 1, 'image'],
+        create: false,
+      },
+      { kind: 'helm-value', file: VALUES, path: ['image', 'tag'], value: '1.10', create: true },
+    ]);
+  });
+
+  it.each([
+    ['file: x', "Input 'changes' is not a non-empty YAML list"],
+    ['- {image: web:v1}', 'Change changes[0] has no `file`.'],
+    ['- {file: a/kustomization.yaml, image: web:v1, tag: x}', 'Change changes[0] has the unknown key `tag`'],
+    [
+      '- {file: ../kustomization.yaml, image: web:v1}',
+      "The changes[0] file '../kustomization.yaml' contains `..`",
+    ],
+    [
+      '- {file: values.yaml, image: web=x:v1}',
+      'uses the kustomize `name=newName` form for a Helm values file',
+    ],
+    ['- {file: values.yaml, path: image.tag}', 'Change changes[0] has `path` but no `value`.'],
+    ['- {file: kustomization.yaml, path: a, value: b}', 'sets a `path` in a kustomization file'],
+    ['- {file: values.yaml, path: a, value: b, create: maybe}', 'has `create: maybe`; use true or false'],
+    ['- {file: values.yaml, image: web:v1, path: a}', 'has both `image` and `path`/`value`'],
+    ['- {file: values.yaml, path: a, value: [1]}', 'has a `value` that is not a single value'],
+    ['- [a', "Input 'changes' is not valid YAML"],
+  ])('rejects %j', (text, message) => {
+    expect(() => parseChanges(text)).toThrow(message);
+  });
+});
+
+describe('planBump', () => {
+  it('one image in dev and prod: both files, one record per moved field', () => {
+    const changes = parseChanges(`- {file: ${DEV}, image: "web=ghcr.io/acme/web:9b8c7d6"}
+- {file: ${PROD}, image: "web=ghcr.io/acme/web:9b8c7d6"}`);
+    const plan = planBump(changes, contents);
+    expect(plan.files.map((f) => f.path)).toEqual([DEV, PROD]);
+    expect(plan.changes).toEqual([
+      { file: DEV, line: 12, target: 'images[web].newTag', from: '3f2a9c1', to: '9b8c7d6', image: 'web' },
+      { file: PROD, line: 6, target: 'images[web].newTag', from: '1.4.1', to: '9b8c7d6', image: 'web' },
+    ]);
+  });
+
+  it('several changes to one file are applied in order on the evolving text', () => {
+    const changes = parseChanges(`- {file: ${VALUES}, image: "ghcr.io/acme/api:2.0.0"}
+- {file: ${VALUES}, image: "registry.example.com/acme/indexer:2.0.0@${D1}", key: "workers[1].image"}
+- {file: ${VALUES}, path: "workers[0].image.tag", value: "2.0.0"}`);
+    const plan = planBump(changes, contents);
+    const before = contents.get(VALUES)!;
+    expect(plan.files).toEqual([
+      {
+        path: VALUES,
+        before,
+        after: before
+          .replace('repository: registry.example.com/acme/api', 'repository: ghcr.io/acme/api')
+          .replace('tag: "1.9.0"', 'tag: "2.0.0"')
+          .replace("tag: '1.9.0'   #", "tag: '2.0.0'   #")
+          .replace('digest: ""', `digest: "${D1}"`)
+          .replace('acme/mailer, tag: 1.9.0}', 'acme/mailer, tag: 2.0.0}'),
+      },
+    ]);
+    expect(plan.changes.map((c) => `${c.target} ${c.from} -> ${c.to} @${c.line}`)).toEqual([
+      'image.repository registry.example.com/acme/api -> ghcr.io/acme/api @7',
+      'image.tag 1.9.0 -> 2.0.0 @9',
+      'workers[1].image.tag 1.9.0 -> 2.0.0 @22',
+      'workers[1].image.digest  -> sha256:1111111111111111111111111111111111111111111111111111111111111111 @23',
+      'workers[0].image.tag 1.9.0 -> 2.0.0 @18',
+    ]);
+    expect(filesOf(changes)).toEqual([VALUES]);
+  });
+
+  it('skips a missing repository key but not a missing tag', () => {
+    const text = 'image:\n  tag: v1\n';
+    const plan = planBump(
+      parseChanges('- {file: v.yaml, image: "ghcr.io/a/b:v2"}'),
+      new Map([['v.yaml', text]]),
+    );
+    expect(plan.files[0]?.after).toBe('image:\n  tag: v2\n');
+    expect(() =>
+      planBump(
+        parseChanges('- {file: v.yaml, image: "ghcr.io/a/b@' + D1 + '"}'),
+        new Map([['v.yaml', text]]),
+      ),
+    ).toThrow('v.yaml: `image.digest` does not exist (no `image.digest`).');
+  });
+
+  it('plans nothing when every value is already there, and refuses missing files', () => {
+    const same = parseChanges(`- {file: ${DEV}, image: "web=ghcr.io/acme/web:3f2a9c1"}`);
+    expect(planBump(same, contents)).toEqual({ files: [], changes: [] });
+    expect(() =>
+      planBump(parseChanges('- {file: nope/kustomization.yaml, image: "web:v1"}'), contents),
+    ).toThrow('nope/kustomization.yaml does not exist in the repository.');
+  });
+});
