@@ -1,0 +1,102 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import * as core from '@actions/core';
+import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
+import { endpointsFromEnv, errorCount, runPinCheck, toSarif, type Finding } from '@slipway/pinning';
+import { restoreRefCache, saveRefCache } from './actions-cache.ts';
+import { getInputs } from './inputs.ts';
+
+const VERSION = '0.1.0';
+
+export default async function main(): Promise<void> {
+  await run(check);
+}
+
+async function check(): Promise<void> {
+  const inputs = getInputs();
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const temp = process.env.RUNNER_TEMP ?? workspace;
+  const root = resolve(workspace, inputs.path);
+  const needsApi = inputs.online || inputs.fix || inputs.update;
+  const cacheFile = needsApi ? join(temp, 'slipway-pin-check', 'refs.json') : undefined;
+  if (cacheFile && inputs.cache) await restoreRefCache(cacheFile);
+
+  const result = await runPinCheck({
+    root,
+    paths: [],
+    ...(inputs.policy ? { policyFile: inputs.policy } : {}),
+    extraPolicy: inputs.extraPolicy,
+    online: inputs.online,
+    fix: inputs.fix,
+    update: inputs.update,
+    major: inputs.major,
+    ...(inputs.token ? { token: inputs.token } : {}),
+    ...endpointsFromEnv(),
+    ...(cacheFile ? { cacheFile } : {}),
+    cacheTtlMs: inputs['cache-ttl'],
+    log: (message) => core.info(message),
+  });
+  if (cacheFile && inputs.cache) await saveRefCache(cacheFile);
+
+  const sarifPath = resolve(workspace, inputs['sarif-file'] ?? join(temp, 'pin-check.sarif'));
+  try {
+    mkdirSync(dirname(sarifPath), { recursive: true });
+    writeFileSync(sarifPath, `${JSON.stringify(toSarif(result.findings, { version: VERSION }), null, 2)}\n`);
+  } catch (error) {
+    throw new UserError(`Input 'sarif-file': cannot write ${sarifPath}`, { cause: error });
+  }
+
+  // Annotations name files relative to the workspace, where the runner looks for them.
+  const annotationPath = (file: string) => relative(workspace, join(root, file)).split(sep).join('/');
+  for (const f of result.findings) annotate(f, annotationPath(f.file));
+
+  const fixed = result.plan?.fixes.reduce((n, f) => n + f.replacements.length, 0) ?? 0;
+  for (const fix of result.plan?.fixes ?? [])
+    core.info(`Fixed ${fix.replacements.length} reference(s) in ${fix.file}`);
+  for (const s of result.plan?.skipped ?? [])
+    core.warning(`Not fixed: ${s.reference}: ${s.reason}`, {
+      file: annotationPath(s.file),
+      startLine: s.line,
+      startColumn: s.column,
+    });
+
+  const errors = errorCount(result.findings);
+  await actionsSummaryWriter(summary(result.findings, result.files.length, fixed, annotationPath));
+  core.setOutput('findings', String(result.findings.length));
+  core.setOutput('errors', String(errors));
+  core.setOutput('fixed', String(fixed));
+  core.setOutput('report', sarifPath);
+  core.info(
+    `pin-check: ${result.findings.length} finding(s), ${errors} at error severity, in ${result.files.length} file(s); SARIF at ${sarifPath}`,
+  );
+  if (inputs['fail-on-findings'] && errors > 0) {
+    throw new UserError(`pin-check found ${errors} reference(s) at error severity (see the annotations)`, {
+      hint: 'Pin them to a full commit SHA or digest: run `npx slipway pin-check --fix` locally, or set `fix: true`.',
+    });
+  }
+}
+
+function annotate(f: Finding, file: string): void {
+  const properties = { file, startLine: f.line, startColumn: f.column, title: `pin-check: ${f.ruleId}` };
+  if (f.severity === 'error') core.error(f.message, properties);
+  else if (f.severity === 'warning') core.warning(f.message, properties);
+  else core.notice(f.message, properties);
+}
+
+function summary(
+  findings: readonly Finding[],
+  files: number,
+  fixed: number,
+  path: (file: string) => string,
+): string {
+  const head = `## pin-check\n\n${findings.length} finding(s) in ${files} file(s)${fixed > 0 ? `; ${fixed} reference(s) fixed` : ''}.\n`;
+  if (findings.length === 0) return `${head}\nEvery action and image reference is pinned.\n`;
+  const rows = findings.map((f) => [
+    `${path(f.file)}:${f.line}:${f.column}`,
+    f.severity,
+    f.ruleId,
+    f.reference === '' ? '' : `\`${f.reference}\``,
+    f.message,
+  ]);
+  return `${head}\n${markdownTable(['Location', 'Severity', 'Rule', 'Reference', 'Message'], rows)}\n`;
+}
