@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { UserError, actionsSummaryWriter, run } from '@slipway/core';
+import { installForAction } from '@slipway/supply-chain/tools/action-install';
+import { execProgram } from '@slipway/supply-chain/tools/run-program';
+import { persistentCacheFromEnv } from '@slipway/supply-chain/tools/tool-caches';
+import { runTrivyScan } from '@slipway/supply-chain/trivy/run-scan';
+import { countBySeverity, scanSummaryMarkdown } from '@slipway/supply-chain/trivy/scan-summary';
+import { getInputs } from './inputs.ts';
+
+export default () =>
+  run(async () => {
+    const inputs = getInputs();
+    const trivy = await installForAction({
+      tool: 'trivy',
+      ...(inputs.version ? { version: inputs.version } : {}),
+      allowUnverified: inputs['allow-unverified-tool'],
+      ...(inputs['releases-url'] ? { releasesUrl: inputs['releases-url'] } : {}),
+    });
+    const outcome = await runTrivyScan({
+      scanType: inputs['scan-type'],
+      target: inputs.target,
+      severity: inputs.severity,
+      ignoreUnfixed: inputs['ignore-unfixed'],
+      ...(inputs.trivyignore ? { ignoreFile: inputs.trivyignore } : {}),
+      skipDirs: inputs['skip-dirs'],
+      cacheDir: join(process.env.RUNNER_TEMP ?? process.cwd(), 'slipway-trivy'),
+      jsonFile: inputs['json-file'],
+      sarifFile: inputs['sarif-file'],
+      failOn: inputs['fail-on'],
+      trivy: trivy.path,
+      run: execProgram,
+      dbRepositories: inputs['db-repository'],
+      javaDbRepositories: inputs['java-db-repository'],
+      dbCache: inputs['cache-db']
+        ? persistentCacheFromEnv(process.env, (line) => core.info(line))
+        : undefined,
+      now: new Date(),
+      log: { info: (line) => core.info(line), warning: (line) => core.warning(line) },
+    });
+    const counts = countBySeverity(outcome.findings);
+    core.setOutput('sarif-file', inputs['sarif-file']);
+    core.setOutput('json-file', inputs['json-file']);
+    core.setOutput('findings', String(outcome.findings.length));
+    for (const [severity, count] of Object.entries(counts))
+      core.setOutput(severity.toLowerCase(), String(count));
+    core.setOutput('gate', outcome.gated.length === 0 ? 'passed' : 'failed');
+    core.setOutput('trivy-version', trivy.version);
+    await actionsSummaryWriter(
+      scanSummaryMarkdown({
+        target: inputs.target,
+        scanType: inputs['scan-type'],
+        findings: outcome.findings,
+        failOn: inputs['fail-on'],
+        sarifFile: inputs['sarif-file'],
+      }),
+    );
+    if (outcome.gated.length > 0) {
+      const ids = [...new Set(outcome.gated.map((f) => f.id))];
+      throw new UserError(
+        `${outcome.gated.length} findings at or above ${inputs['fail-on']} (fail-on): ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', ...' : ''}.`,
+        { hint: 'Fix or upgrade the affected packages, add accepted IDs to .trivyignore, or raise fail-on.' },
+      );
+    }
+  });

@@ -1,0 +1,78 @@
+/**
+ * One Trivy scan end to end, given an installed trivy: DBs (cached, with mirror
+ * fallback), the scan to JSON, SARIF converted from that same JSON, both
+ * documents parsed, findings counted and gated.
+ */
+import { readFile } from 'node:fs/promises';
+import { UserError } from '@slipway/core';
+import { tail, type ProgramRunner } from '../tools/run-program.ts';
+import type { PersistentCache } from '../tools/tool-caches.ts';
+import { parseSarif, type SarifSummary } from './sarif-report.ts';
+import { failsGate, type FailOn } from './severity.ts';
+import {
+  convertToSarifArgv,
+  needsJavaDb,
+  needsVulnerabilityDb,
+  scanArgv,
+  type TrivyScanSettings,
+} from './trivy-args.ts';
+import { prepareTrivyDb, utcDay, type DbLog, type PreparedDb } from './trivy-db.ts';
+import { findingsOf, parseTrivyReport, type Finding } from './trivy-report.ts';
+
+export interface TrivyScanRun extends TrivyScanSettings {
+  trivy: string;
+  run: ProgramRunner;
+  sarifFile: string;
+  failOn: FailOn;
+  dbRepositories: string[];
+  javaDbRepositories: string[];
+  /** Cross-run cache for the DBs; `undefined` disables DB caching. */
+  dbCache: PersistentCache | undefined;
+  now: Date;
+  log: DbLog;
+}
+
+export interface TrivyScanOutcome {
+  findings: Finding[];
+  /** Findings at or above fail-on. */
+  gated: Finding[];
+  sarif: SarifSummary;
+  databases: PreparedDb[];
+}
+
+const noCache: PersistentCache = { restore: async () => undefined, save: async () => {} };
+
+export async function runTrivyScan(o: TrivyScanRun): Promise<TrivyScanOutcome> {
+  const databases: PreparedDb[] = [];
+  const dbOptions = {
+    trivy: o.trivy,
+    run: o.run,
+    cacheDir: o.cacheDir,
+    cache: o.dbCache ?? noCache,
+    day: utcDay(o.now),
+    log: o.log,
+  };
+  if (needsVulnerabilityDb(o.scanType)) {
+    databases.push(await prepareTrivyDb({ ...dbOptions, database: 'db', repositories: o.dbRepositories }));
+  }
+  if (needsJavaDb(o.scanType)) {
+    databases.push(
+      await prepareTrivyDb({ ...dbOptions, database: 'java-db', repositories: o.javaDbRepositories }),
+    );
+  }
+
+  const scan = await o.run(o.trivy, scanArgv(o));
+  if (scan.exitCode !== 0) {
+    throw new UserError(
+      `trivy ${o.scanType} scan of ${o.target} failed (exit ${scan.exitCode}):\n${tail(scan.stderr)}`,
+    );
+  }
+  const convert = await o.run(o.trivy, convertToSarifArgv(o.jsonFile, o.sarifFile));
+  if (convert.exitCode !== 0) {
+    throw new UserError(`trivy convert to SARIF failed (exit ${convert.exitCode}):\n${tail(convert.stderr)}`);
+  }
+  const report = parseTrivyReport(await readFile(o.jsonFile, 'utf8'), o.jsonFile);
+  const sarif = parseSarif(await readFile(o.sarifFile, 'utf8'), o.sarifFile);
+  const findings = findingsOf(report);
+  return { findings, gated: findings.filter((f) => failsGate(f.severity, o.failOn)), sarif, databases };
+}

@@ -1,0 +1,67 @@
+/**
+ * The exact argv Slipway passes to trivy. Every user value is its own argv entry
+ * (never joined into a flag, never through a shell), and the scan target comes
+ * after `--` so a value starting with `-` cannot become a flag.
+ */
+import { severitiesFrom, type Severity } from './severity.ts';
+
+export const SCAN_TYPES = ['image', 'fs', 'config', 'sbom'] as const;
+export type ScanType = (typeof SCAN_TYPES)[number];
+
+export interface TrivyScanSettings {
+  scanType: ScanType;
+  target: string;
+  /** Lowest severity reported. */
+  severity: Severity;
+  ignoreUnfixed: boolean;
+  ignoreFile?: string;
+  skipDirs: string[];
+  cacheDir: string;
+  jsonFile: string;
+}
+
+/** Scan types that look up vulnerabilities and so need the vulnerability DB. */
+export function needsVulnerabilityDb(scanType: ScanType): boolean {
+  return scanType !== 'config';
+}
+
+/** Scan types that analyse Java archives and so need the Java DB. */
+export function needsJavaDb(scanType: ScanType): boolean {
+  return scanType === 'image' || scanType === 'fs';
+}
+
+export function scanArgv(s: TrivyScanSettings): string[] {
+  const argv = [s.scanType, '--format', 'json', '--output', s.jsonFile, '--cache-dir', s.cacheDir];
+  argv.push('--severity', severitiesFrom(s.severity).join(','), '--exit-code', '0', '--no-progress');
+  if (needsVulnerabilityDb(s.scanType)) {
+    argv.push('--skip-db-update');
+    if (s.ignoreUnfixed) argv.push('--ignore-unfixed');
+  }
+  if (needsJavaDb(s.scanType)) argv.push('--skip-java-db-update');
+  if (s.ignoreFile !== undefined) argv.push('--ignorefile', s.ignoreFile);
+  for (const dir of s.skipDirs) argv.push('--skip-dirs', dir);
+  argv.push('--', s.target);
+  return argv;
+}
+
+/** `trivy convert`: the SARIF document from the JSON report of the same scan (no second scan). */
+export function convertToSarifArgv(jsonFile: string, sarifFile: string): string[] {
+  return ['convert', '--format', 'sarif', '--output', sarifFile, '--', jsonFile];
+}
+
+export type TrivyDatabase = 'db' | 'java-db';
+
+/** Downloads only the vulnerability DB or the Java DB from one repository into `cacheDir`. */
+export function downloadDbArgv(database: TrivyDatabase, repository: string, cacheDir: string): string[] {
+  return database === 'db'
+    ? ['image', '--download-db-only', '--db-repository', repository, '--cache-dir', cacheDir, '--no-progress']
+    : [
+        'image',
+        '--download-java-db-only',
+        '--java-db-repository',
+        repository,
+        '--cache-dir',
+        cacheDir,
+        '--no-progress',
+      ];
+}

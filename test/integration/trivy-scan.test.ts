@@ -1,0 +1,294 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runAction } from '../harness/run-action.ts';
+import { SHARED_FIXTURES } from '../doubles/release-assets/release-assets.ts';
+import {
+  simulatedRunner,
+  startToolReleases,
+  type SimulatedRunner,
+  type ToolReleases,
+} from '../doubles/release-assets/action-env.ts';
+
+const actionDir = resolve(import.meta.dirname, '../../actions/trivy-scan');
+const fixture = (name: string) => readFileSync(join(SHARED_FIXTURES, 'trivy', name), 'utf8');
+const ALL = 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL';
+
+let tools: ToolReleases;
+let runner: SimulatedRunner;
+let workspace: string;
+
+beforeAll(async () => {
+  tools = await startToolReleases();
+});
+afterAll(() => tools.server.close());
+beforeEach(() => {
+  runner = simulatedRunner(tools);
+  workspace = mkdtempSync(join(tmpdir(), 'trivy-ws-'));
+  tools.server.resetCounters();
+});
+
+const dbCalls = (cacheDir: string) => [
+  [
+    'image',
+    '--download-db-only',
+    '--db-repository',
+    'ghcr.io/aquasecurity/trivy-db',
+    '--cache-dir',
+    cacheDir,
+    '--no-progress',
+  ],
+  [
+    'image',
+    '--download-java-db-only',
+    '--java-db-repository',
+    'ghcr.io/aquasecurity/trivy-java-db',
+    '--cache-dir',
+    cacheDir,
+    '--no-progress',
+  ],
+];
+
+describe('trivy-scan (committed bundle, stand-in trivy from the release double)', () => {
+  it('scans an image: DBs, JSON, SARIF from the same JSON, outputs and a summary', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'ghcr.io/octo-org/app:1.2.3' },
+      env: runner.env(),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const cacheDir = join(runner.root, 'temp', 'slipway-trivy');
+    const json = join(workspace, 'trivy-results.json');
+    const sarif = join(workspace, 'trivy-results.sarif');
+    expect(runner.calls().map((c) => c.argv)).toEqual([
+      ...dbCalls(cacheDir),
+      [
+        'image',
+        '--format',
+        'json',
+        '--output',
+        json,
+        '--cache-dir',
+        cacheDir,
+        '--severity',
+        ALL,
+        '--exit-code',
+        '0',
+        '--no-progress',
+        '--skip-db-update',
+        '--skip-java-db-update',
+        '--',
+        'ghcr.io/octo-org/app:1.2.3',
+      ],
+      ['convert', '--format', 'sarif', '--output', sarif, '--', json],
+    ]);
+    expect(result.outputs).toEqual({
+      'sarif-file': sarif,
+      'json-file': json,
+      findings: '4',
+      unknown: '0',
+      low: '0',
+      medium: '4',
+      high: '0',
+      critical: '0',
+      gate: 'passed',
+      'trivy-version': '0.74.0',
+    });
+    expect(readFileSync(json, 'utf8')).toBe(fixture('alpine-310.json'));
+    expect(readFileSync(sarif, 'utf8')).toBe(fixture('alpine-310.sarif'));
+    expect(result.summary).toContain('| MEDIUM | 4 |');
+    expect(result.summary).toContain(
+      '| CVE-2019-1549 | MEDIUM | 5.3 | libcrypto1.1, libssl1.1 | 1.1.1d-r0 |',
+    );
+    expect(result.annotations.filter((a) => a.level !== 'notice')).toEqual([]);
+  });
+
+  it('fail-on MEDIUM fails the step after writing outputs; fail-on HIGH passes', async () => {
+    const failed = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'alpine:3.10', 'fail-on': 'MEDIUM' },
+      env: runner.env(),
+    });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.outputs.gate).toBe('failed');
+    expect(failed.outputs['sarif-file']).toBe(join(workspace, 'trivy-results.sarif'));
+    expect(failed.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      '4 findings at or above MEDIUM (fail-on): CVE-2019-1549, CVE-2019-1551.\nFix or upgrade the affected packages, add accepted IDs to .trivyignore, or raise fail-on.',
+    ]);
+    const passed = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'alpine:3.10', 'fail-on': 'HIGH' },
+      env: runner.env(),
+    });
+    expect(passed.exitCode).toBe(0);
+    expect(passed.outputs.gate).toBe('passed');
+  });
+
+  it('config scan: .trivyignore from the workspace, skip-dirs, no DB download, gate on a misconfiguration', async () => {
+    writeFileSync(join(workspace, '.trivyignore'), 'DS-0001\n');
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: {
+        'scan-type': 'config',
+        target: '.',
+        'skip-dirs': 'vendor\nthird party',
+        severity: 'HIGH',
+        'fail-on': 'HIGH',
+      },
+      env: runner.env(),
+    });
+    const cacheDir = join(runner.root, 'temp', 'slipway-trivy');
+    expect(runner.calls()[0]!.argv).toEqual([
+      'config',
+      '--format',
+      'json',
+      '--output',
+      join(workspace, 'trivy-results.json'),
+      '--cache-dir',
+      cacheDir,
+      '--severity',
+      'HIGH,CRITICAL',
+      '--exit-code',
+      '0',
+      '--no-progress',
+      '--ignorefile',
+      join(workspace, '.trivyignore'),
+      '--skip-dirs',
+      'vendor',
+      '--skip-dirs',
+      'third party',
+      '--',
+      '.',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.high).toBe('1');
+    expect(result.log).toContain('1 findings at or above HIGH (fail-on): DS-0002.');
+  });
+
+  it('falls back to the next DB repository on TOOMANYREQUESTS, in order, and warns', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'alpine:3.10' },
+      env: runner.env({
+        STANDIN_RATE_LIMITED: 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db',
+      }),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const dbRepos = runner
+      .calls()
+      .filter((c) => c.argv[1] === '--download-db-only')
+      .map((c) => c.argv[3]);
+    expect(dbRepos).toEqual([
+      'ghcr.io/aquasecurity/trivy-db',
+      'public.ecr.aws/aquasecurity/trivy-db',
+      'mirror.gcr.io/aquasec/trivy-db',
+    ]);
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      'ghcr.io/aquasecurity/trivy-db is rate-limiting (TOOMANYREQUESTS); trying the next db repository.',
+      'public.ecr.aws/aquasecurity/trivy-db is rate-limiting (TOOMANYREQUESTS); trying the next db repository.',
+    ]);
+  });
+
+  it('fails naming every repository when all of them are rate-limited', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: {
+        target: 'alpine:3.10',
+        'db-repository': 'registry.example/a/trivy-db\nregistry.example/b/trivy-db',
+      },
+      env: runner.env({ STANDIN_RATE_LIMITED: 'registry.example/a/trivy-db,registry.example/b/trivy-db' }),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain(
+      'Every db repository rate-limited the download: registry.example/a/trivy-db, registry.example/b/trivy-db.',
+    );
+  });
+
+  it('a second run on a warm cache downloads nothing: no asset bytes, no DB download', async () => {
+    const first = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'alpine:3.10' },
+      env: runner.env(),
+    });
+    expect(first.exitCode, first.log).toBe(0);
+    expect(tools.server.totalBytes()).toBeGreaterThan(0);
+    tools.server.resetCounters();
+    runner.clearArgv();
+    const second = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'alpine:3.10' },
+      env: runner.env(),
+    });
+    expect(second.exitCode, second.log).toBe(0);
+    expect(tools.server.totalBytes()).toBe(0);
+    expect(tools.server.requests).toEqual([]);
+    expect(runner.calls().map((c) => c.argv[0])).toEqual(['image', 'convert']);
+    expect(second.log).toContain('Trivy db restored from the cache (key slipway-trivy-db-');
+  });
+
+  it('a scan that finds nothing (a result without Vulnerabilities) reports zero', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'sle-micro:5.4', 'fail-on': 'LOW' },
+      env: runner.env({ STANDIN_TRIVY_REPORT: 'sl-micro-rancher5.4.json' }),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.findings).toBe('0');
+  });
+
+  it('refuses a tampered trivy archive: nothing is executed', async () => {
+    tools.server.fault('trivy_0.74.0_Linux-64bit.tar.gz', { kind: 'tamper' });
+    try {
+      const result = await runAction({
+        actionDir,
+        workspace,
+        inputs: { target: 'alpine:3.10' },
+        env: runner.env(),
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.log).toMatch(
+        /sha256 mismatch for trivy_0\.74\.0_Linux-64bit\.tar\.gz: expected [0-9a-f]{64} \(from tools\.lock\.json\), got [0-9a-f]{64}\./,
+      );
+      expect(runner.calls()).toEqual([]);
+    } finally {
+      tools.server.fault('trivy_0.74.0_Linux-64bit.tar.gz', undefined);
+    }
+  });
+
+  it('validates inputs before any network request', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'alpine:3.10', severity: 'SEVERE' },
+      env: runner.env(),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain(
+      "Input 'severity' has the value 'SEVERE'. Expected one of: UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL.",
+    );
+    expect(tools.server.requests).toEqual([]);
+  });
+
+  it('a trivyignore input naming a missing file is an input error', async () => {
+    mkdirSync(join(workspace, 'sec'), { recursive: true });
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { target: 'alpine:3.10', trivyignore: 'sec/ignore' },
+      env: runner.env(),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain("Input 'trivyignore' names sec/ignore, which does not exist.");
+    expect(tools.server.requests).toEqual([]);
+  });
+});
