@@ -17,6 +17,11 @@ import { commitRoutes } from './routes/commits.ts';
 import { gitTagRoutes } from './routes/git-tags.ts';
 import { refRoutes } from './routes/refs.ts';
 import { repoRoutes } from './routes/repos.ts';
+import { contentRoutes } from './routes/contents.ts';
+import { gitDataRoutes } from './routes/git-data.ts';
+import { gitRefWriteRoutes } from './routes/git-refs.ts';
+import { pullRoutes } from './routes/pulls.ts';
+import { issueRoutes } from './routes/issues.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
 export type { RequestRecord } from './request-log.ts';
@@ -55,7 +60,17 @@ export interface GitHubDouble {
   close(): Promise<void>;
 }
 
-const ALL_ROUTES: RestRoute[] = [...repoRoutes, ...refRoutes, ...gitTagRoutes, ...commitRoutes];
+const ALL_ROUTES: RestRoute[] = [
+  ...repoRoutes,
+  ...refRoutes,
+  ...gitTagRoutes,
+  ...commitRoutes,
+  ...contentRoutes,
+  ...gitDataRoutes,
+  ...gitRefWriteRoutes,
+  ...pullRoutes,
+  ...issueRoutes,
+];
 
 export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Promise<GitHubDouble> {
   const root = await mkdtemp(join(tmpdir(), 'github-double-'));

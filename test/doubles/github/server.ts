@@ -147,16 +147,14 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
     }
     let replyBody = result.body;
     for (const fault of faults) if (fault.transformResponse) replyBody = fault.transformResponse(replyBody);
-    if (result.status !== 401 && result.status !== 403) {
-      const check = validateResponse(route.method, route.path, result.status, replyBody);
-      if (!check.ok) {
-        const message = `GitHub double answered ${key} with ${result.status} that violates GitHub's OpenAPI description: ${check.message}`;
-        deps.violations.push({ route: key, status: result.status, message });
-        return {
-          route: key,
-          reply: { status: 500, headers: { 'x-github-double-violation': '1' }, body: { message } },
-        };
-      }
+    const check = validateResponse(route.method, route.path, result.status, replyBody);
+    if (!check.ok) {
+      const message = `GitHub double answered ${key} with ${result.status} that violates GitHub's OpenAPI description: ${check.message}`;
+      deps.violations.push({ route: key, status: result.status, message });
+      return {
+        route: key,
+        reply: { status: 500, headers: { 'x-github-double-violation': '1' }, body: { message } },
+      };
     }
     return { route: key, reply: { status: result.status, body: replyBody, headers: result.headers ?? {} } };
   }

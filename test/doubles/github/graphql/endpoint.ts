@@ -20,14 +20,16 @@ import { executionErrorJson, GitHubGraphqlError, validationErrorJson } from './g
 import { githubSchema } from './github-schema.ts';
 import { objectResolvers } from './object-nodes.ts';
 import { repositoryResolvers } from './repository-resolvers.ts';
+import { pullRequestResolvers } from './pull-request-resolvers.ts';
+import { mutationResolvers } from './mutation-resolvers.ts';
 import type { GraphqlContext, Resolvers } from './resolver-types.ts';
 
-const resolverModules: Resolvers[] = [repositoryResolvers, objectResolvers];
-
-/** Adds resolvers (used by the write-side modules). */
-export function registerResolvers(resolvers: Resolvers): void {
-  resolverModules.push(resolvers);
-}
+const resolverModules: Resolvers[] = [
+  repositoryResolvers,
+  objectResolvers,
+  pullRequestResolvers,
+  mutationResolvers,
+];
 
 function findResolver(typeName: string, fieldName: string) {
   for (const module of resolverModules) {

@@ -2,7 +2,8 @@
  * GraphQL resolvers for git objects (Commit, Tag, Tree, Blob) and refs. Nodes are
  * small records `{ __typename, repo, oid }`; fields are read from git lazily.
  */
-import type { GitObjectType, RefRecord } from '../git/git-repo.ts';
+import type { GitObjectType, RefRecord, TreeEntry } from '../git/git-repo.ts';
+import { entryAtPath } from '../git/tree-writer.ts';
 import { messageHeadline } from '../git/object-parsers.ts';
 import { nodeIdFor, type HostedRepo } from '../repo-store.ts';
 import type { GraphqlContext, Resolvers } from './resolver-types.ts';
@@ -94,6 +95,11 @@ export const objectResolvers: Resolvers = {
     },
     url: (node: ObjectNode, _args: unknown, ctx: GraphqlContext) => url(ctx, node, 'commit'),
     commitUrl: (node: ObjectNode, _args: unknown, ctx: GraphqlContext) => url(ctx, node, 'commit'),
+    file: async (node: ObjectNode, args: { path: string }) => {
+      const tree = (await node.repo.git.readCommit(node.oid)).tree;
+      const entry = await entryAtPath(node.repo.git, tree, args.path);
+      return entry ? treeEntryNode(node.repo, entry, args.path.replace(/^\/+|\/+$/g, '')) : null;
+    },
     repository: (node: ObjectNode) => ({ __typename: 'Repository', repo: node.repo }),
   },
   Tag: {
@@ -127,19 +133,26 @@ export const objectResolvers: Resolvers = {
     id: (node: ObjectNode) => nodeIdFor('T', node.oid),
     abbreviatedOid: (node: ObjectNode) => node.oid.slice(0, 7),
     entries: async (node: ObjectNode) =>
-      (await node.repo.git.readTree(node.oid)).map((entry) => ({
-        name: entry.name,
-        path: entry.name,
-        type: entry.type,
-        mode: parseInt(entry.mode, 8),
-        oid: entry.oid,
-        object: objectNode(node.repo, entry.oid, entry.type),
-        repository: { __typename: 'Repository', repo: node.repo },
-        isGenerated: false,
-      })),
+      (await node.repo.git.readTree(node.oid)).map((entry) => treeEntryNode(node.repo, entry, entry.name)),
     repository: (node: ObjectNode) => ({ __typename: 'Repository', repo: node.repo }),
   },
 };
+
+/** A TreeEntry value (Tree.entries, Commit.file). */
+export function treeEntryNode(repo: HostedRepo, entry: TreeEntry, path: string) {
+  const dot = entry.name.lastIndexOf('.');
+  return {
+    name: entry.name,
+    path,
+    type: entry.type,
+    mode: parseInt(entry.mode, 8),
+    oid: entry.oid,
+    extension: dot > 0 ? entry.name.slice(dot) : null,
+    object: objectNode(repo, entry.oid, entry.type),
+    repository: { __typename: 'Repository', repo },
+    isGenerated: false,
+  };
+}
 
 export function cursorFor(index: number): string {
   return Buffer.from(`cursor:${index + 1}`).toString('base64');

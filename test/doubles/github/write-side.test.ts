@@ -1,0 +1,325 @@
+import { getOctokit } from '@actions/github';
+import { graphql } from '@octokit/graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startGitHubDouble, type GitHubDouble, type RepoBuilder } from './index.ts';
+
+let gh: GitHubDouble;
+let ops: RepoBuilder;
+let octokit: ReturnType<typeof getOctokit>;
+let base: string;
+
+const COMMIT_ON_BRANCH = `mutation Commit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid url } ref { name } }
+}`;
+
+function b64(text: string): string {
+  return Buffer.from(text).toString('base64');
+}
+
+beforeAll(async () => {
+  gh = await startGitHubDouble();
+  octokit = getOctokit('t', { baseUrl: gh.url });
+});
+
+beforeEach(async () => {
+  const name = `gitops/ops-${Math.random().toString(36).slice(2, 8)}`;
+  ops = await gh.repos.create(name);
+  base = await ops.commit({
+    files: {
+      'apps/web/kustomization.yaml': 'images:\n  - name: web\n    newTag: "1.0"\n',
+      'README.md': 'ops\n',
+    },
+    message: 'init',
+    date: '2024-06-01T00:00:00Z',
+  });
+});
+
+afterAll(async () => {
+  await gh.close();
+});
+
+const repoArgs = () => {
+  const [owner = '', repo = ''] = ops.fullName.split('/');
+  return { owner, repo };
+};
+
+describe('contents', () => {
+  it('returns a file as base64 with its blob sha, a directory as a list, and 404 like GitHub', async () => {
+    const file = await octokit.rest.repos.getContent({
+      ...repoArgs(),
+      path: 'apps/web/kustomization.yaml',
+      ref: 'main',
+    });
+    const data = file.data as { content: string; encoding: string; sha: string; type: string };
+    expect(data.type).toBe('file');
+    expect(Buffer.from(data.content, 'base64').toString('utf8')).toBe(
+      'images:\n  - name: web\n    newTag: "1.0"\n',
+    );
+    expect(data.sha).toBe(await ops.resolve('main:apps/web/kustomization.yaml'));
+    const dir = await octokit.rest.repos.getContent({ ...repoArgs(), path: 'apps' });
+    expect((dir.data as Array<{ path: string; type: string }>).map((e) => [e.path, e.type])).toEqual([
+      ['apps/web', 'dir'],
+    ]);
+    await expect(
+      octokit.rest.repos.getContent({ ...repoArgs(), path: 'missing.yaml' }),
+    ).rejects.toMatchObject({
+      status: 404,
+      response: { data: { message: 'Not Found' } },
+    });
+  });
+});
+
+describe('git data API', () => {
+  it('writes blob, tree on base_tree, commit, then fast-forwards the branch and rejects a non-fast-forward', async () => {
+    const blob = await octokit.rest.git.createBlob({
+      ...repoArgs(),
+      content: b64('new\n'),
+      encoding: 'base64',
+    });
+    const tree = await octokit.rest.git.createTree({
+      ...repoArgs(),
+      base_tree: base,
+      tree: [
+        { path: 'apps/web/extra.txt', mode: '100644', type: 'blob', sha: blob.data.sha },
+        { path: 'README.md', mode: '100644', type: 'blob', content: 'changed\n' },
+      ],
+    });
+    const commit = await octokit.rest.git.createCommit({
+      ...repoArgs(),
+      message: 'bump',
+      tree: tree.data.sha,
+      parents: [base],
+    });
+    expect(commit.status).toBe(201);
+    expect(commit.data.parents.map((p) => p.sha)).toEqual([base]);
+    const read = await octokit.rest.git.getCommit({ ...repoArgs(), commit_sha: commit.data.sha });
+    expect(read.data).toMatchObject({ sha: commit.data.sha, message: 'bump', tree: { sha: tree.data.sha } });
+
+    const updated = await octokit.rest.git.updateRef({
+      ...repoArgs(),
+      ref: 'heads/main',
+      sha: commit.data.sha,
+      force: false,
+    });
+    expect(updated.data.object.sha).toBe(commit.data.sha);
+    expect(await ops.readFile('main', 'apps/web/extra.txt')).toBe('new\n');
+    expect(await ops.readFile('main', 'README.md')).toBe('changed\n');
+    expect(await ops.readFile('main', 'apps/web/kustomization.yaml')).toContain('newTag: "1.0"');
+
+    await expect(
+      octokit.rest.git.updateRef({ ...repoArgs(), ref: 'heads/main', sha: base, force: false }),
+    ).rejects.toMatchObject({ status: 422, response: { data: { message: 'Update is not a fast forward' } } });
+    const forced = await octokit.rest.git.updateRef({
+      ...repoArgs(),
+      ref: 'heads/main',
+      sha: base,
+      force: true,
+    });
+    expect(forced.data.object.sha).toBe(base);
+  });
+
+  it('creates refs once: the second create gets 422 Reference already exists', async () => {
+    const created = await octokit.rest.git.createRef({ ...repoArgs(), ref: 'refs/heads/bump', sha: base });
+    expect(created.status).toBe(201);
+    await expect(
+      octokit.rest.git.createRef({ ...repoArgs(), ref: 'refs/heads/bump', sha: base }),
+    ).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: 'Reference already exists' } },
+    });
+  });
+
+  it('lets exactly one of several concurrent fast-forward updates from the same parent win', async () => {
+    const children = await Promise.all(
+      [1, 2, 3, 4].map(async (n) => {
+        const tree = await octokit.rest.git.createTree({
+          ...repoArgs(),
+          base_tree: base,
+          tree: [{ path: `f${n}`, mode: '100644', type: 'blob', content: `${n}\n` }],
+        });
+        return (
+          await octokit.rest.git.createCommit({
+            ...repoArgs(),
+            message: `c${n}`,
+            tree: tree.data.sha,
+            parents: [base],
+          })
+        ).data.sha;
+      }),
+    );
+    const results = await Promise.allSettled(
+      children.map((sha) =>
+        octokit.rest.git.updateRef({ ...repoArgs(), ref: 'heads/main', sha, force: false }),
+      ),
+    );
+    const winners = results.filter((r) => r.status === 'fulfilled');
+    const losers = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(winners).toHaveLength(1);
+    expect(losers.map((l) => (l.reason as { status: number; message: string }).status)).toEqual([
+      422, 422, 422,
+    ]);
+    expect(children).toContain(await ops.resolve('refs/heads/main'));
+  });
+});
+
+describe('createCommitOnBranch', () => {
+  it('commits additions and deletions and answers STALE_DATA when the branch moved between two requests', async () => {
+    const client = graphql.defaults({ baseUrl: gh.url });
+    const input = (expectedHeadOid: string) => ({
+      branch: { repositoryNameWithOwner: ops.fullName, branchName: 'main' },
+      expectedHeadOid,
+      message: { headline: 'Bump web to 1.1', body: 'Automated.' },
+      fileChanges: {
+        additions: [
+          {
+            path: 'apps/web/kustomization.yaml',
+            contents: b64('images:\n  - name: web\n    newTag: "1.1"\n'),
+          },
+        ],
+        deletions: [{ path: 'README.md' }],
+      },
+    });
+    const result = await client<{
+      createCommitOnBranch: { commit: { oid: string; url: string }; ref: { name: string } };
+    }>(COMMIT_ON_BRANCH, { input: input(base) });
+    const oid = result.createCommitOnBranch.commit.oid;
+    expect(result.createCommitOnBranch.commit.url).toBe(`${gh.serverUrl}/${ops.fullName}/commit/${oid}`);
+    expect(result.createCommitOnBranch.ref.name).toBe('main');
+    expect(await ops.resolve('refs/heads/main')).toBe(oid);
+    expect(await ops.readFile('main', 'apps/web/kustomization.yaml')).toContain('newTag: "1.1"');
+    expect(await ops.readFile('main', 'README.md')).toBeNull();
+    expect((await ops.repo.git.readCommit(oid)).message).toBe('Bump web to 1.1\n\nAutomated.');
+
+    // Someone pushes between our read and our write.
+    gh.faults.beforeRequest('graphql:createCommitOnBranch', async () => {
+      await ops.commit({ files: { 'other.txt': 'x\n' }, message: 'concurrent push' });
+    });
+    const stale = (await client(COMMIT_ON_BRANCH, { input: input(oid) }).catch((e: unknown) => e)) as {
+      data: unknown;
+      errors: unknown;
+    };
+    expect(stale.data).toEqual({ createCommitOnBranch: null });
+    expect(stale.errors).toEqual([
+      {
+        type: 'STALE_DATA',
+        path: ['createCommitOnBranch'],
+        locations: [{ line: 2, column: 3 }],
+        message: `Expected branch to point to "${oid}" but it did not. Pull and try again.`,
+      },
+    ]);
+    expect(await ops.readFile('main', 'other.txt')).toBe('x\n');
+  });
+});
+
+describe('pull requests', () => {
+  it('creates, finds, updates, labels, assigns and requests review; a duplicate gets 422; auto-merge by node id', async () => {
+    await ops.commit({ branch: 'bump/web', files: { 'apps/web/kustomization.yaml': 'images: []\n' } });
+    const { owner, repo } = repoArgs();
+    const created = await octokit.rest.pulls.create({
+      owner,
+      repo,
+      head: 'bump/web',
+      base: 'main',
+      title: 'Bump web',
+      body: 'b',
+    });
+    expect(created.data).toMatchObject({
+      number: 1,
+      state: 'open',
+      head: { ref: 'bump/web' },
+      base: { ref: 'main', sha: base },
+    });
+    await expect(
+      octokit.rest.pulls.create({ owner, repo, head: 'bump/web', base: 'main', title: 'again' }),
+    ).rejects.toMatchObject({
+      status: 422,
+      response: {
+        data: {
+          message: 'Validation Failed',
+          errors: [
+            {
+              resource: 'PullRequest',
+              code: 'custom',
+              message: `A pull request already exists for ${owner}:bump/web.`,
+            },
+          ],
+        },
+      },
+    });
+    const listed = await octokit.rest.pulls.list({
+      owner,
+      repo,
+      head: `${owner}:bump/web`,
+      state: 'open',
+      base: 'main',
+    });
+    expect(listed.data.map((p) => p.number)).toEqual([1]);
+    expect((await octokit.rest.pulls.list({ owner, repo, head: `${owner}:other` })).data).toEqual([]);
+
+    const updated = await octokit.rest.pulls.update({
+      owner,
+      repo,
+      pull_number: 1,
+      title: 'Bump web to 1.1',
+    });
+    expect(updated.data.title).toBe('Bump web to 1.1');
+    const labels = await octokit.rest.issues.addLabels({
+      owner,
+      repo,
+      issue_number: 1,
+      labels: ['gitops', 'auto'],
+    });
+    expect(labels.data.map((l) => l.name)).toEqual(['gitops', 'auto']);
+    const assigned = await octokit.rest.issues.addAssignees({
+      owner,
+      repo,
+      issue_number: 1,
+      assignees: ['alice'],
+    });
+    expect(assigned.data.assignees?.map((a) => a.login)).toEqual(['alice']);
+    const reviewed = await octokit.rest.pulls.requestReviewers({
+      owner,
+      repo,
+      pull_number: 1,
+      reviewers: ['bob'],
+    });
+    expect(reviewed.data.requested_reviewers?.map((r) => r.login)).toEqual(['bob']);
+    const fetched = await octokit.rest.pulls.get({ owner, repo, pull_number: 1 });
+    expect(fetched.data).toMatchObject({
+      title: 'Bump web to 1.1',
+      labels: [{ name: 'gitops' }, { name: 'auto' }],
+      commits: 1,
+    });
+
+    const client = graphql.defaults({ baseUrl: gh.url });
+    const found = await client<{
+      repository: { pullRequests: { nodes: Array<{ id: string; number: number; headRefOid: string }> } };
+    }>(
+      `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {
+        pullRequests(headRefName: "bump/web", states: [OPEN], first: 1) { nodes { id number headRefOid } } } }`,
+      { owner, name: repo },
+    );
+    const node = found.repository.pullRequests.nodes[0]!;
+    expect(node).toEqual({
+      id: created.data.node_id,
+      number: 1,
+      headRefOid: await ops.resolve('refs/heads/bump/web'),
+    });
+    const auto = await client<{
+      enablePullRequestAutoMerge: {
+        pullRequest: { number: number; autoMergeRequest: { mergeMethod: string } };
+      };
+    }>(
+      `mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) {
+        pullRequest { number autoMergeRequest { mergeMethod } } } }`,
+      { id: node.id },
+    );
+    expect(auto.enablePullRequestAutoMerge.pullRequest).toEqual({
+      number: 1,
+      autoMergeRequest: { mergeMethod: 'SQUASH' },
+    });
+    expect(
+      (await octokit.rest.pulls.get({ owner, repo, pull_number: 1 })).data.auto_merge?.merge_method,
+    ).toBe('squash');
+  });
+});
