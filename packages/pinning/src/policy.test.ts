@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy, mergePolicies, parsePolicy, parseSeverityFlag } from './policy.ts';
+import { finding } from './rules.ts';
+
+const at = { file: 'w.yml', line: 3, column: 5 };
+
+describe('parsePolicy', () => {
+  it('reads allow, severity and ignore', () => {
+    const policy = parsePolicy(
+      '# policy\nallow:\n  - actions/*\n  - my-org\n  - octo/tool\nseverity:\n  stale-pin: off\n  unresolvable-reference: error\nignore:\n  - .github/workflows/exp-*.yml\n',
+      '.github/slipway-pin.yml',
+    );
+    expect(policy).toEqual({
+      allow: ['actions/*', 'my-org', 'octo/tool'],
+      severity: { 'stale-pin': 'off', 'unresolvable-reference': 'error' },
+      ignore: ['.github/workflows/exp-*.yml'],
+    });
+  });
+
+  it('accepts an empty file', () => {
+    expect(parsePolicy('', 'p.yml')).toEqual({ allow: [], severity: {}, ignore: [] });
+    expect(parsePolicy('# nothing yet\n', 'p.yml')).toEqual({ allow: [], severity: {}, ignore: [] });
+  });
+
+  it('names the file, line and accepted values in errors', () => {
+    expect(() => parsePolicy('allow: [a]\nalow: [b]\n', 'p.yml')).toThrow(
+      "p.yml:2:1: unknown key 'alow'. Expected one of: allow, severity, ignore",
+    );
+    expect(() => parsePolicy('severity:\n  unpinned: error\n', 'p.yml')).toThrow(
+      "p.yml:2:3: unknown rule 'unpinned'. Rules: unpinned-action, unpinned-image",
+    );
+    expect(() => parsePolicy('severity:\n  stale-pin: fatal\n', 'p.yml')).toThrow(
+      "p.yml:2:14: unknown severity 'fatal'. Expected one of: error, warning, note, off",
+    );
+    expect(() => parsePolicy('allow: actions/*\n', 'p.yml')).toThrow(
+      "p.yml:1:8: 'allow' must be a list of strings",
+    );
+    expect(() => parsePolicy('allow: [\n', 'p.yml')).toThrow(/^p\.yml:2:1: not valid YAML/);
+    expect(() => parseSeverityFlag('stale-pin')).toThrow("--severity: unknown severity ''");
+  });
+});
+
+describe('compilePolicy', () => {
+  const policy = compilePolicy(
+    mergePolicies(
+      {
+        allow: ['actions/*', 'My-Org', 'octo/tool', 'ghcr.io/acme/*'],
+        severity: { 'stale-pin': 'off' },
+        ignore: [],
+      },
+      {
+        allow: [],
+        severity: { 'unpinned-image': 'warning' },
+        ignore: ['vendor/**', '.github/workflows/exp-*.yml'],
+      },
+    ),
+  );
+
+  it('matches owners, repositories and globs case-insensitively', () => {
+    expect(
+      [
+        'actions/checkout',
+        'Actions/Cache',
+        'my-org/anything',
+        'octo/tool',
+        'octo/other',
+        'actionsx/y',
+        'ghcr.io/acme/app',
+        'ghcr.io/other/app',
+      ].map((s) => policy.allows(s)),
+    ).toEqual([true, true, true, true, false, false, true, false]);
+  });
+
+  it('ignores paths by glob', () => {
+    expect(
+      ['vendor/a/action.yml', '.github/workflows/exp-1.yml', '.github/workflows/ci.yml'].map(policy.ignores),
+    ).toEqual([true, true, false]);
+  });
+
+  it('applies severities and drops rules that are off', () => {
+    expect(policy.apply(finding('stale-pin', at, 'o/r@x', 'm'))).toBeUndefined();
+    expect(policy.apply(finding('unpinned-image', at, 'node:20', 'm'))?.severity).toBe('warning');
+    expect(policy.apply(finding('unpinned-action', at, 'o/r@v1', 'm'))?.severity).toBe('error');
+  });
+});
