@@ -1,4 +1,4 @@
-import { UserError, maskSecret, type MaskSink, type RetryOptions } from '@slipway/core';
+import { UserError, maskSecret, redact, type MaskSink, type RetryOptions } from '@slipway/core';
 import {
   checkRoleArn,
   defaultAwsAudience,
@@ -97,10 +97,16 @@ export async function awsLogin(
     ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
     managedPolicies: options.managedPolicies,
   };
+  const accounts = [options.roleArn, ...options.chain.map((hop) => hop.roleArn)].map((arn) =>
+    accountIdOf(arn),
+  );
   if (options.maskAccountId) {
-    for (const arn of [options.roleArn, ...options.chain.map((hop) => hop.roleArn)])
-      maskSecret(arn.split(':')[4] ?? '', io.mask);
+    for (const account of accounts) maskSecret(account, io.mask);
+    // what we print ourselves carries *** too, not only what the runner's masker catches
+    const log = io.log;
+    io = { ...io, log: (line) => log(redact(line, accounts)) };
   }
+  const hide = (message: string) => (options.maskAccountId ? redact(message, accounts) : message);
   let lastToken: string | undefined;
   let role: AssumedRole;
   try {
@@ -120,7 +126,7 @@ export async function awsLogin(
     if (!(error instanceof StsError)) throw unreachable('AssumeRoleWithWebIdentity', plan.endpoint, error);
     const message = describeStsFailure(error, options.roleArn, options.region, true);
     const claims = isTrustRejection(error) && lastToken ? `\n${describeTrustClaims(lastToken)}` : '';
-    throw new UserError(`${message}${claims}`, { cause: error });
+    throw new UserError(hide(`${message}${claims}`), { cause: error });
   }
   io.log(`Assumed ${options.roleArn} with the GitHub OIDC token`);
 
@@ -139,7 +145,9 @@ export async function awsLogin(
       );
     } catch (error) {
       if (!(error instanceof StsError)) throw unreachable('AssumeRole', plan.endpoint, error);
-      throw new UserError(describeStsFailure(error, hop.roleArn, options.region, false), { cause: error });
+      throw new UserError(hide(describeStsFailure(error, hop.roleArn, options.region, false)), {
+        cause: error,
+      });
     }
     io.log(`Assumed ${hop.roleArn} (role chain)`);
   }
