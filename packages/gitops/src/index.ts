@@ -15,3 +15,4 @@ export * from './ops-repo-read.ts';
 export * from './ops-repo-write.ts';
 export * from './pull-request.ts';
 export * from './bump.ts';
+export { runBumpCommand, BUMP_USAGE, type BumpCommandIO } from './bump-command.ts';

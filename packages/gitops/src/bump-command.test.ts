@@ -1,0 +1,125 @@
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUMP_USAGE, runBumpCommand } from './bump-command.ts';
+
+const fixture = resolve(import.meta.dirname, '../../../test/fixtures/gitops/ops-repo');
+const DEV = 'apps/web/overlays/dev/kustomization.yaml';
+const PROD = 'apps/web/overlays/prod/kustomization.yaml';
+
+function checkout(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-bump-cli-'));
+  cpSync(fixture, dir, { recursive: true });
+  return dir;
+}
+
+async function bump(argv: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runBumpCommand(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    cwd,
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+describe('slipway bump', () => {
+  it('prints the diff for one image in two overlays and leaves the files alone', async () => {
+    const dir = checkout();
+    const before = readFileSync(join(dir, DEV), 'utf8');
+    const result = await bump(
+      ['--file', DEV, '--file', PROD, '--image', 'web=ghcr.io/acme/web:9b8c7d6'],
+      dir,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        `--- a/${DEV}`,
+        `+++ b/${DEV}`,
+        '@@ -11,7 +11,7 @@',
+        ' images:',
+        '   - name: web # the app itself',
+        '     newName: ghcr.io/acme/web',
+        '-    newTag: "3f2a9c1" # {"$imagepolicy": "flux-system:web:tag"}',
+        '+    newTag: "9b8c7d6" # {"$imagepolicy": "flux-system:web:tag"}',
+        ' ',
+        '   # sidecar, pinned by digest',
+        '   - name: prom/statsd-exporter',
+        `--- a/${PROD}`,
+        `+++ b/${PROD}`,
+        '@@ -3,7 +3,7 @@',
+        ' namespace: web-prod',
+        ' resources: [../../base]',
+        ' images:',
+        "-  - {name: web, newName: ghcr.io/acme/web, newTag: '1.4.1'}  # release train",
+        "+  - {name: web, newName: ghcr.io/acme/web, newTag: '9b8c7d6'}  # release train",
+        '   - {name: prom/statsd-exporter, newTag: v0.26.0}',
+        ' replicas:',
+        '   - name: web',
+        '',
+      ].join('\n'),
+    );
+    expect(result.stderr).toBe(
+      `${DEV}:12: images[web].newTag 3f2a9c1 -> 9b8c7d6\n${PROD}:6: images[web].newTag 1.4.1 -> 9b8c7d6\n`,
+    );
+    expect(readFileSync(join(dir, DEV), 'utf8')).toBe(before);
+  });
+
+  it('writes with --write, from --dir, and then has nothing left to do', async () => {
+    const dir = checkout();
+    const args = [
+      '--dir',
+      dir,
+      '--file',
+      'charts/api/values.yaml',
+      '--path',
+      'image.tag',
+      '--value',
+      '1.10',
+      '--write',
+    ];
+    const first = await bump(args, tmpdir());
+    expect(first.code).toBe(0);
+    expect(readFileSync(join(dir, 'charts/api/values.yaml'), 'utf8')).toBe(
+      readFileSync(join(fixture, 'charts/api/values.yaml'), 'utf8').replace('tag: "1.9.0"', 'tag: "1.10"'),
+    );
+    const again = await bump(args, tmpdir());
+    expect(again).toEqual({ code: 0, stdout: '', stderr: 'No change needed: every value is already set.\n' });
+  });
+
+  it('reads a changes file', async () => {
+    const dir = checkout();
+    writeFileSync(join(dir, 'changes.yaml'), `- {file: ${DEV}, image: "web=*:abc"}\n`);
+    const result = await bump(['--changes', 'changes.yaml'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`${DEV}:12: images[web].newTag 3f2a9c1 -> abc\n`);
+  });
+
+  it('fails with a message naming the problem', async () => {
+    const dir = checkout();
+    expect(await bump(['--file', '../x/kustomization.yaml', '--image', 'web:v1'], dir)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("The --file file '../x/kustomization.yaml' contains `..`"),
+    });
+    writeFileSync(join(dir, DEV), 'images:\n  - name: web\n    newTag: [v1\n');
+    expect(await bump(['--file', DEV, '--image', 'web:v2'], dir)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`${DEV}:4:1: the file is not valid YAML`),
+    });
+    symlinkSync('/etc/hostname', join(dir, 'apps/kustomization.yaml'));
+    expect((await bump(['--file', 'apps/kustomization.yaml', '--image', 'web:v2'], dir)).stderr).toContain(
+      'is a symbolic link that points outside the repository',
+    );
+  });
+
+  it('explains usage errors with exit code 2', async () => {
+    expect(await bump(['--help'], tmpdir())).toEqual({ code: 0, stdout: BUMP_USAGE, stderr: '' });
+    const missing = await bump([], tmpdir());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('give --file (with --image, or --path and --value) or --changes');
+    expect((await bump(['--bogus'], tmpdir())).code).toBe(2);
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * `slipway bump`: the image-bump edit on a local checkout, without any network.
+ * Prints the unified diff; `--write` writes the files.
+ *
+ *   slipway bump --file apps/web/overlays/dev/kustomization.yaml --image web=ghcr.io/acme/web:1.4.2
+ *   slipway bump --file charts/api/values.yaml --path image.tag --value 1.4.2 [--create]
+ *   slipway bump --changes changes.yaml [--dir ../ops] [--write]
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { errorMessage, UserError } from '@slipway/core';
+import { changeFrom, parseChanges, type BumpChange } from './change-spec.ts';
+import { filesOf, planBump } from './plan.ts';
+import { resolveInCheckout } from './repo-path.ts';
+import { unifiedDiff } from './unified-diff.ts';
+
+export interface BumpCommandIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+export const BUMP_USAGE = `Usage: slipway bump [options]
+
+Edits kustomization.yaml image entries or Helm values in a local checkout, exactly as the
+image-bump action would, and prints the unified diff. Nothing is committed; no network is used.
+
+Options:
+  --file PATH         file to edit, relative to --dir (repeat it to bump one image in several files)
+  --image REF         kustomize: name[=newName][:newTag][@digest]; Helm: registry/repo[:tag][@digest]
+  --key PATH          Helm: the values key holding repository/tag/digest (default: image)
+  --path PATH         Helm: a dotted value path such as apps[2].image.tag (with --value)
+  --value TEXT        Helm: the value to set at --path
+  --create            Helm: add --path when it does not exist yet
+  --changes FILE      a YAML list of changes, as the action's \`changes\` input
+  --dir DIR           the checkout (default: the current directory)
+  --write             write the edited files instead of only printing the diff
+  -h, --help          show this help
+`;
+
+class UsageError extends Error {}
+
+/** Runs `slipway bump`; returns the exit code (0 ok, 1 error, 2 usage). */
+export async function runBumpCommand(argv: string[], io: BumpCommandIO): Promise<number> {
+  let options;
+  try {
+    options = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        file: { type: 'string', multiple: true },
+        image: { type: 'string' },
+        key: { type: 'string' },
+        path: { type: 'string' },
+        value: { type: 'string' },
+        create: { type: 'boolean', default: false },
+        changes: { type: 'string' },
+        dir: { type: 'string' },
+        write: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    io.stderr.write(`slipway bump: ${errorMessage(error)}\n\n${BUMP_USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    io.stdout.write(BUMP_USAGE);
+    return 0;
+  }
+  try {
+    const root = resolve(io.cwd, options.dir ?? '.');
+    const changes = await readChanges(options, io.cwd);
+    const contents = new Map<string, string | undefined>();
+    const absolute = new Map<string, string>();
+    for (const path of filesOf(changes)) {
+      const real = await resolveInCheckout(root, path);
+      absolute.set(path, real);
+      contents.set(path, await readFile(real, 'utf8'));
+    }
+    const plan = planBump(changes, contents);
+    for (const file of plan.files) io.stdout.write(unifiedDiff(file.path, file.before, file.after));
+    for (const c of plan.changes) {
+      io.stderr.write(`${c.file}:${c.line}: ${c.target} ${c.from ?? '(none)'} -> ${c.to ?? '(removed)'}\n`);
+    }
+    if (plan.files.length === 0) {
+      io.stderr.write('No change needed: every value is already set.\n');
+      return 0;
+    }
+    if (options.write) {
+      for (const file of plan.files) await writeFile(absolute.get(file.path)!, file.after);
+      io.stderr.write(`Wrote ${plan.files.length} file(s).\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`slipway bump: ${error.message}\n\n${BUMP_USAGE}`);
+      return 2;
+    }
+    if (error instanceof UserError) {
+      io.stderr.write(`slipway bump: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+      return 1;
+    }
+    io.stderr.write(`slipway bump: unexpected error: ${errorMessage(error)}\n`);
+    return 1;
+  }
+}
+
+async function readChanges(
+  options: {
+    file?: string[];
+    image?: string;
+    key?: string;
+    path?: string;
+    value?: string;
+    create: boolean;
+    changes?: string;
+  },
+  cwd: string,
+): Promise<BumpChange[]> {
+  if (options.changes !== undefined) {
+    if (options.file || options.image || options.path || options.value) {
+      throw new UsageError('--changes cannot be combined with --file, --image, --path or --value');
+    }
+    return parseChanges(await readFile(resolve(cwd, options.changes), 'utf8'), '--changes');
+  }
+  const files = options.file ?? [];
+  if (files.length === 0)
+    throw new UsageError('give --file (with --image, or --path and --value) or --changes');
+  if (options.image === undefined && options.path === undefined) {
+    throw new UsageError('give --image, or --path and --value');
+  }
+  return files.map((file, index) =>
+    changeFrom(
+      {
+        file,
+        image: options.image,
+        key: options.key,
+        path: options.path,
+        value: options.value,
+        create: options.create ? 'true' : undefined,
+      },
+      files.length === 1 ? '--file' : `--file[${index}]`,
+    ),
+  );
+}
