@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UserError } from '@slipway/core';
+import { UserError, type RetryOptions } from '@slipway/core';
 import { pinCheck, type PinCheckResult } from './check.ts';
 import { createGitHubApi, type GitHubApi } from './github-api.ts';
 import { createOnlineChecker } from './online-check.ts';
@@ -31,6 +31,8 @@ export interface RunPinCheckOptions {
   graphqlUrl: string;
   cacheFile?: string;
   cacheTtlMs: number;
+  /** Retry policy for 5xx and network failures (default: @slipway/core DEFAULT_RETRY). */
+  retry?: Partial<RetryOptions>;
   /** Replaces the GitHub client (tests). */
   api?: GitHubApi;
   log?: (message: string) => void;
@@ -78,6 +80,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
         apiUrl: options.apiUrl,
         graphqlUrl: options.graphqlUrl,
         ...(options.log ? { log: options.log } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
       }))
     : undefined;
   const cache = api ? new RefCache(options.cacheFile, { ttlMs: options.cacheTtlMs }) : undefined;

@@ -1,0 +1,218 @@
+/**
+ * pin-check online and fix modes against the GitHub API double (REST + GraphQL
+ * backed by real git repositories): resolution of tags (annotated ones peeled),
+ * branches and short SHAs, byte-exact rewriting, batching and caching of
+ * lookups, version-comment drift, impostor commits from a fork, missing
+ * repositories and refs, stale pins, and retries on rate limits and 5xx.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runPinCheck, type RunPinCheckOptions } from '@slipway/pinning';
+import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
+
+let gh: GitHubDouble;
+let c1: string; // v1.0.0 (annotated), v1
+let c2: string; // main, v1.1.0, v2.0.0 (annotated), v2
+let c3: string; // tip of branch feature
+let impostor: string; // commit that exists only in the fork evil/checkout
+let bulk: string;
+
+beforeAll(async () => {
+  gh = await startGitHubDouble();
+  const checkout = await gh.repos.create('actions/checkout');
+  c1 = await checkout.commit({ files: { 'action.yml': 'name: one\n' }, date: '2024-01-01T00:00:00Z' });
+  await checkout.annotatedTag('v1.0.0', c1, { message: 'v1.0.0', date: '2024-01-02T00:00:00Z' });
+  await checkout.tag('v1', c1);
+  c2 = await checkout.commit({ files: { 'action.yml': 'name: two\n' }, date: '2024-02-01T00:00:00Z' });
+  await checkout.tag('v1.1.0', c2);
+  await checkout.annotatedTag('v2.0.0', c2, { message: 'v2.0.0', date: '2024-02-02T00:00:00Z' });
+  await checkout.tag('v2', c2);
+  c3 = await checkout.commit({ branch: 'feature', files: { 'f.txt': 'f\n' }, date: '2024-03-01T00:00:00Z' });
+  const fork = await checkout.fork('evil/checkout');
+  impostor = await fork.commit({ files: { 'action.yml': 'name: evil\n' }, date: '2024-04-01T00:00:00Z' });
+  const many = await gh.repos.create('bulk/many');
+  bulk = await many.commit({ files: { 'action.yml': 'name: many\n' }, date: '2024-01-01T00:00:00Z' });
+  for (let i = 0; i < 150; i++) await many.tag(`t${i}`, bulk);
+}, 120_000);
+
+afterAll(async () => {
+  await gh?.close();
+});
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'pin-check-online-'));
+  mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+});
+
+const write = (name: string, text: string) => writeFileSync(join(root, '.github', 'workflows', name), text);
+const read = (name: string) => readFileSync(join(root, '.github', 'workflows', name), 'utf8');
+
+function options(overrides: Partial<RunPinCheckOptions> = {}): RunPinCheckOptions {
+  return {
+    root,
+    paths: [],
+    online: false,
+    fix: false,
+    update: false,
+    major: false,
+    token: 'ghs_test_token',
+    apiUrl: gh.url,
+    graphqlUrl: gh.graphqlUrl,
+    cacheTtlMs: 3_600_000,
+    ...overrides,
+  };
+}
+
+const graphqlRequests = () => gh.requests.count('POST /graphql');
+
+describe('fix mode', () => {
+  it('pins tags (annotated ones peeled), branches and short SHAs, changing nothing else', async () => {
+    const before = [
+      '\uFEFFname: ci\r',
+      'on: push\r',
+      'jobs:\r',
+      '  build:\r',
+      '    runs-on: ubuntu-24.04\r',
+      '    container: node:20\r',
+      '    steps:\r',
+      '      - uses: actions/checkout@v1.0.0\r',
+      "      - uses: 'actions/checkout@v1' # pinned later\r",
+      '      - {uses: actions/checkout@main, with: {path: x}}\r',
+      `      - uses: actions/checkout@${c2.slice(0, 7)}\r`,
+      '      - uses: actions/checkout@v9\r',
+      '      - uses: ./local\r',
+      '',
+    ].join('\n');
+    write('ci.yml', before);
+    const result = await runPinCheck(options({ fix: true }));
+    expect(read('ci.yml')).toBe(
+      [
+        '\uFEFFname: ci\r',
+        'on: push\r',
+        'jobs:\r',
+        '  build:\r',
+        '    runs-on: ubuntu-24.04\r',
+        '    container: node:20\r',
+        '    steps:\r',
+        `      - uses: actions/checkout@${c1} # v1.0.0\r`,
+        `      - uses: 'actions/checkout@${c1}' # v1\r`,
+        `      - {uses: actions/checkout@${c2}, with: {path: x}}\r`,
+        `      - uses: actions/checkout@${c2}\r`,
+        '      - uses: actions/checkout@v9\r',
+        '      - uses: ./local\r',
+        '',
+      ].join('\n'),
+    );
+    expect(result.plan?.skipped).toEqual([
+      {
+        file: '.github/workflows/ci.yml',
+        line: 12,
+        column: 15,
+        reference: 'actions/checkout@v9',
+        reason: "'v9' does not exist",
+      },
+    ]);
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`)).toEqual([
+      '6:16 unpinned-image',
+      '12:15 unpinned-action',
+    ]);
+  });
+
+  it('moves pins to the newest release of the same major with update, or of any major with major', async () => {
+    const text = `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c1} # v1.0.0\n      - uses: actions/checkout@v1\n`;
+    write('u.yml', text);
+    await runPinCheck(options({ fix: true, update: true }));
+    expect(read('u.yml')).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c2} # v1.1.0\n      - uses: actions/checkout@${c2} # v1.1.0\n`,
+    );
+    write('u.yml', text);
+    await runPinCheck(options({ fix: true, update: true, major: true }));
+    expect(read('u.yml')).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c2} # v2.0.0\n      - uses: actions/checkout@${c2} # v2.0.0\n`,
+    );
+  });
+});
+
+describe('online checks', () => {
+  it('reports drift, impostor commits, missing repositories and refs, and stale pins at exact positions', async () => {
+    write(
+      'checks.yml',
+      [
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        `      - uses: actions/checkout@${c1} # v1.0.0`, // 5: stale
+        `      - uses: actions/checkout@${c2} # v1.0.0`, // 6: drift
+        `      - uses: actions/checkout@${impostor} # v2.0.0`, // 7: drift + impostor
+        '      - uses: actions/checkout@v9', // 8: unpinned + ref-not-found
+        `      - uses: gone/repo@${c1}`, // 9: repository missing
+        `      - uses: actions/checkout@${c3}`, // 10: tip of a branch: fine
+        `      - uses: actions/checkout@${c2} # v2.0.0`, // 11: fine
+        `      - uses: actions/checkout@${'e'.repeat(40)} # v2`, // 12: commit missing
+        '',
+      ].join('\n'),
+    );
+    const result = await runPinCheck(options({ online: true }));
+    expect(
+      result.findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}`),
+    ).toEqual([
+      `5:15 note stale-pin: actions/checkout v2.0.0 is available; the pin is at v1.0.0`,
+      `6:15 error version-comment-drift: the comment says v1.0.0, but v1.0.0 of actions/checkout points at ${c1.slice(0, 12)}, not at the pinned ${c2.slice(0, 12)}`,
+      `7:15 error impostor-commit: commit ${impostor.slice(0, 12)} is not reachable from any branch or tag of actions/checkout; it may come from a fork`,
+      `7:15 error version-comment-drift: the comment says v2.0.0, but v2.0.0 of actions/checkout points at ${c2.slice(0, 12)}, not at the pinned ${impostor.slice(0, 12)}`,
+      `8:15 error ref-not-found: tag or branch 'v9' does not exist in actions/checkout`,
+      `8:15 error unpinned-action: uses 'actions/checkout@v9' is not pinned to a commit SHA: 'v9' is a tag or branch, which can be moved`,
+      `9:15 error ref-not-found: repository gone/repo does not exist or is not accessible`,
+      `12:15 error ref-not-found: commit ${'e'.repeat(40)} does not exist in actions/checkout`,
+    ]);
+  });
+
+  it('resolves 150 distinct refs in 2 GraphQL requests, each pair once, and serves the next run from the cache', async () => {
+    const steps = Array.from({ length: 150 }, (_, i) => `      - uses: bulk/many@t${i}`);
+    write('bulk.yml', ['jobs:', '  a:', '    steps:', ...steps, ...steps, ''].join('\n'));
+    const cacheFile = join(root, 'cache', 'refs.json');
+    const start = graphqlRequests();
+    const first = await runPinCheck(options({ online: true, cacheFile }));
+    expect(graphqlRequests() - start).toBe(2);
+    expect(first.graphqlRequests).toBe(2);
+    expect(first.findings.filter((f) => f.ruleId !== 'unpinned-action')).toEqual([]);
+    expect(first.findings).toHaveLength(300);
+    const second = await runPinCheck(options({ online: true, cacheFile }));
+    expect(graphqlRequests() - start).toBe(2);
+    expect(second.graphqlRequests).toBe(0);
+    // fix mode after the cache expired: 150 refs resolved again in 2 requests, all 300 uses pinned
+    await runPinCheck(options({ fix: true, cacheFile, cacheTtlMs: 0 }));
+    expect(graphqlRequests() - start).toBe(4);
+    expect(read('bulk.yml').match(new RegExp(`bulk/many@${bulk} # t\\d+`, 'g'))).toHaveLength(300);
+  });
+
+  it.each([
+    [
+      'a secondary rate limit (403, retry-after)',
+      () => gh.faults.secondaryRateLimit('POST /graphql', { retryAfterSeconds: 1, times: 1 }),
+    ],
+    ['a 502', () => gh.faults.serverError('POST /graphql', { status: 502, times: 1 })],
+  ])('retries after %s, then succeeds', async (_name, inject) => {
+    write('r.yml', 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
+    const fault = inject();
+    const start = graphqlRequests();
+    await runPinCheck(options({ fix: true }));
+    expect(read('r.yml')).toBe(`jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c2} # v2\n`);
+    expect(fault.hits).toBe(1);
+    expect(graphqlRequests() - start).toBe(2);
+  });
+
+  it('fails with a UserError naming the request when GitHub keeps failing', async () => {
+    write('r.yml', 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
+    const fault = gh.faults.serverError('POST /graphql', { status: 503, times: 3 });
+    await expect(
+      runPinCheck(options({ fix: true, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 } })),
+    ).rejects.toThrow('GitHub GraphQL request failed with HTTP 503');
+    expect(fault.hits).toBe(3);
+    expect(read('r.yml')).toBe('jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
+  });
+});
