@@ -1,0 +1,117 @@
+import { InputError, InputReader, maskSecret, type MaskSink } from '@slipway/core';
+import { parseImageReference, type ImageReference } from '@slipway/supply-chain/registry/image-reference';
+import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
+import type { SigningKey } from '@slipway/supply-chain/signing/cosign-engine';
+import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
+
+export interface Inputs {
+  image: ImageReference;
+  engine: 'cosign' | 'native';
+  sign: boolean;
+  predicate?: { path: string; kind: PredicateKind };
+  key?: SigningKey;
+  'fulcio-url': string;
+  'rekor-url': string;
+  'tlog-upload': boolean;
+  registry?: { username: string; password: string };
+  'cosign-version'?: string;
+  /** Milliseconds. */
+  timeout: number;
+}
+
+const URL_FORM = 'an http(s) URL such as `https://rekor.sigstore.dev`';
+const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+
+/** Reads and validates every input; nothing here touches the network. */
+export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
+  const imageText = reader.string('image', { required: true, form: 'an image reference' });
+  let image: ImageReference;
+  try {
+    image = parseImageReference(imageText);
+  } catch (error) {
+    throw new InputError(
+      'image',
+      `is not a valid image reference (${(error as Error).message})`,
+      '`registry/repository:tag` or `registry/repository@sha256:<digest>`',
+    );
+  }
+  const engine = reader.enumeration('engine', ['cosign', 'native'] as const, 'cosign');
+  const sign = reader.boolean('sign', true);
+  const predicatePath = reader.string('predicate');
+  const predicateKind = reader.enumeration('predicate-type', PREDICATE_KINDS);
+  if (predicatePath && !predicateKind)
+    throw new InputError(
+      'predicate-type',
+      'is required when predicate is set',
+      `one of: ${PREDICATE_KINDS.join(', ')}`,
+    );
+  if (predicateKind && !predicatePath)
+    throw new InputError(
+      'predicate',
+      'is required when predicate-type is set',
+      'the path of the predicate file',
+    );
+  if (!sign && !predicatePath)
+    throw new InputError(
+      'sign',
+      'is false and no predicate is set, so there is nothing to do',
+      '`true`, or a predicate to attest',
+    );
+
+  const kms = reader.string('key', {
+    pattern: KMS_URI,
+    form: 'a KMS URI: awskms://…, gcpkms://…, azurekms://…, hashivault://… or k8s://…',
+  });
+  const pem = reader.string('private-key');
+  const password = reader.string('private-key-password');
+  for (const secret of [pem, password]) if (secret) maskSecret(secret, mask);
+  if (kms && pem)
+    throw new InputError(
+      'private-key',
+      'is set together with key',
+      'only one of key (KMS URI) and private-key (PEM)',
+    );
+  if (password && !pem)
+    throw new InputError(
+      'private-key-password',
+      'is set without private-key',
+      'a password only together with private-key',
+    );
+  let key: SigningKey | undefined;
+  if (kms) key = { kind: 'kms', uri: kms };
+  if (pem) key = { kind: 'pem', pem, ...(password === undefined ? {} : { password }) };
+  if (key && engine === 'native')
+    throw new InputError(
+      key.kind === 'kms' ? 'key' : 'private-key',
+      'is set with engine native, which signs keyless only',
+      'engine cosign for key-based signing',
+    );
+
+  const username = reader.string('registry-username');
+  const registryPassword = reader.string('registry-password');
+  if (registryPassword) maskSecret(registryPassword, mask);
+  if (Boolean(username) !== Boolean(registryPassword))
+    throw new InputError(
+      username ? 'registry-password' : 'registry-username',
+      'is missing',
+      'registry-username and registry-password together',
+    );
+  const version = reader.string('cosign-version', {
+    pattern: /^v?\d+\.\d+\.\d+$/,
+    form: 'a version such as `3.1.3`',
+  });
+
+  return {
+    image,
+    engine,
+    sign,
+    ...(predicatePath && predicateKind ? { predicate: { path: predicatePath, kind: predicateKind } } : {}),
+    ...(key ? { key } : {}),
+    'fulcio-url': reader.string('fulcio-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
+    'rekor-url': reader.string('rekor-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
+    'tlog-upload': reader.boolean('tlog-upload', true),
+    ...(username && registryPassword ? { registry: { username, password: registryPassword } } : {}),
+    ...(version ? { 'cosign-version': version.replace(/^v/, '') } : {}),
+    timeout: reader.duration('timeout', { default: 120_000, minMs: 1000, maxMs: 3_600_000 }) as number,
+  };
+}

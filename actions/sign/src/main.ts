@@ -1,0 +1,117 @@
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { getExecOutput } from '@actions/exec';
+import {
+  InputReader,
+  UserError,
+  actionsCoreMask,
+  actionsSummaryWriter,
+  markdownTable,
+  run,
+} from '@slipway/core';
+import { openImage } from '@slipway/supply-chain/registry/open-image';
+import { cosignSign, type CosignRuntime } from '@slipway/supply-chain/signing/cosign-engine';
+import { attestImageNative, signImageNative } from '@slipway/supply-chain/signing/native-signer';
+import { readPredicate } from '@slipway/supply-chain/signing/predicate-types';
+import { installForAction } from '@slipway/supply-chain/tools/action-install';
+import { getInputs } from './inputs.ts';
+
+export default async function main(): Promise<void> {
+  await run(signImage);
+}
+
+async function signImage(): Promise<void> {
+  const inputs = getInputs(new InputReader(), actionsCoreMask);
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const predicate = inputs.predicate
+    ? readPredicate(resolve(workspace, inputs.predicate.path), inputs.predicate.kind)
+    : undefined;
+
+  const { resolved, credentials } = await openImage(inputs.image, {
+    credentials: inputs.registry,
+    timeoutMs: inputs.timeout,
+    mask: actionsCoreMask,
+  });
+  core.info(
+    resolved.resolvedFromTag
+      ? `Resolved ${resolved.reference.registry}/${resolved.reference.repository}:${resolved.reference.tag ?? 'latest'} to ${resolved.digest}; signing the digest.`
+      : `Signing ${resolved.pinned}.`,
+  );
+  core.setOutput('digest', resolved.digest);
+  core.setOutput('image', resolved.pinned);
+  const services = {
+    fulcioUrl: inputs['fulcio-url'],
+    rekorUrl: inputs['rekor-url'],
+    tlogUpload: inputs['tlog-upload'],
+    timeoutMs: inputs.timeout,
+  };
+  const rows: string[][] = [['image', resolved.pinned]];
+
+  if (inputs.engine === 'native') {
+    const identityToken = await githubIdToken();
+    const options = { ...services, identityToken, credentials };
+    if (inputs.sign) {
+      const signed = await signImageNative(resolved, options);
+      core.info(`Signature bundle pushed as ${signed.reference}.`);
+      core.setOutput('signature', signed.reference);
+      if (signed.logIndex) core.setOutput('rekor-log-index', signed.logIndex);
+      rows.push(
+        ['signature', signed.reference],
+        ['signature Rekor index', signed.logIndex ?? '(not logged)'],
+      );
+    }
+    if (predicate) {
+      const attested = await attestImageNative(resolved, predicate, options);
+      core.info(`Attestation (${predicate.predicateType}) bundle pushed as ${attested.reference}.`);
+      core.setOutput('attestation', attested.reference);
+      if (attested.logIndex) core.setOutput('attestation-rekor-log-index', attested.logIndex);
+      rows.push(
+        ['attestation', attested.reference],
+        ['attestation Rekor index', attested.logIndex ?? '(not logged)'],
+      );
+    }
+  } else {
+    const cosign = await installForAction({
+      tool: 'cosign',
+      ...(inputs['cosign-version'] ? { version: inputs['cosign-version'] } : {}),
+    });
+    const runtime: CosignRuntime = {
+      cosignPath: cosign.path,
+      exec: async (command, args, options) =>
+        getExecOutput(command, args, { env: options.env, ignoreReturnCode: true }),
+      tempDir: process.env.RUNNER_TEMP ?? resolve(workspace, '..'),
+      env: Object.fromEntries(
+        Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+      ),
+      mask: actionsCoreMask,
+    };
+    if (inputs.sign) {
+      const signed = await cosignSign(runtime, resolved, { key: inputs.key, services });
+      if (signed.logIndex) core.setOutput('rekor-log-index', signed.logIndex);
+      rows.push(['signature Rekor index', signed.logIndex ?? '(not reported)']);
+    }
+    if (predicate) {
+      const attested = await cosignSign(runtime, resolved, { key: inputs.key, services, predicate });
+      if (attested.logIndex) core.setOutput('attestation-rekor-log-index', attested.logIndex);
+      rows.push(['attestation Rekor index', attested.logIndex ?? '(not reported)']);
+    }
+  }
+  await actionsSummaryWriter(`## Signed ${resolved.pinned}\n\n${markdownTable(['', ''], rows)}\n`);
+}
+
+/** The job's OIDC token for Fulcio (audience `sigstore`); @actions/core masks it. */
+async function githubIdToken(): Promise<string> {
+  if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new UserError('Keyless signing needs the job OIDC token, and this job cannot request one.', {
+      hint: 'Add `permissions: id-token: write` to the job (or the workflow).',
+    });
+  }
+  try {
+    return await core.getIDToken('sigstore');
+  } catch (error) {
+    throw new UserError(`Requesting the GitHub OIDC token failed: ${(error as Error).message}`, {
+      hint: 'Add `permissions: id-token: write` to the job, and retry if GitHub had an outage.',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The committed dist/sign bundle through the runner harness: a real registry on
+ * loopback (tag resolution, referrer push), the @sigstore/mock Fulcio/Rekor and
+ * OIDC token double for keyless signing (engine native), and the release-asset
+ * double's stand-in cosign for the argv the cosign engine runs (it records argv;
+ * it is not cosign: the real cosign runs in .github/workflows/e2e.yml).
+ */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLeaks, runAction } from '../harness/run-action.ts';
+import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
+import {
+  simulatedRunner,
+  startToolReleases,
+  type ToolReleases,
+} from '../doubles/release-assets/action-env.ts';
+
+const actionDir = resolve(import.meta.dirname, '../../actions/sign');
+const SBOM = '/work/shared/fixtures/syft/image.spdx.json';
+let registry: RegistryServer;
+let sigstore: SigstoreServices;
+let tools: ToolReleases;
+let digest: string;
+
+beforeAll(async () => {
+  [registry, sigstore, tools] = await Promise.all([
+    startRegistry(),
+    startSigstoreServices(),
+    startToolReleases(),
+  ]);
+  digest = await registry.pushImage('octo-org/app', 'v1');
+});
+afterAll(async () => {
+  await Promise.all([registry?.stop(), sigstore?.stop(), tools?.server.close()]);
+});
+
+function workspaceWithSbom(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sign-ws-'));
+  copyFileSync(SBOM, join(dir, 'sbom.spdx.json'));
+  return dir;
+}
+
+const nativeInputs = () => ({
+  engine: 'native',
+  'fulcio-url': sigstore.fulcioUrl,
+  'rekor-url': sigstore.rekorUrl,
+  timeout: '20s',
+});
+
+describe('sign (engine native)', () => {
+  it('resolves the tag, signs the digest, attests the SBOM and pushes both as referrers', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace: workspaceWithSbom(),
+      inputs: {
+        ...nativeInputs(),
+        image: `${registry.host}/octo-org/app:v1`,
+        predicate: 'sbom.spdx.json',
+        'predicate-type': 'spdxjson',
+      },
+      env: { ...sigstore.oidcEnv, HOME: mkdtempSync(join(tmpdir(), 'home-')) },
+    });
+    expect(result.log).not.toContain('::error');
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.digest).toBe(digest);
+    expect(result.outputs.image).toBe(`${registry.host}/octo-org/app@${digest}`);
+    expect(result.outputs.signature).toMatch(
+      new RegExp(`^${registry.host}/octo-org/app@sha256:[0-9a-f]{64}$`),
+    );
+    expect(result.outputs.attestation).toMatch(
+      new RegExp(`^${registry.host}/octo-org/app@sha256:[0-9a-f]{64}$`),
+    );
+    expect(result.outputs.signature).not.toBe(result.outputs.attestation);
+    expect(result.outputs['rekor-log-index']).toMatch(/^\d+$/);
+    expect(result.outputs['attestation-rekor-log-index']).toMatch(/^\d+$/);
+    expect(result.log).toContain(
+      `Resolved ${registry.host}/octo-org/app:v1 to ${digest}; signing the digest.`,
+    );
+    // both bundles are in the sha256-<hex> referrers index (distribution 2.8 has no referrers API)
+    const index = (await (
+      await fetch(`${registry.url}/v2/octo-org/app/manifests/${digest.replace(':', '-')}`, {
+        headers: { Accept: 'application/vnd.oci.image.index.v1+json' },
+      })
+    ).json()) as { manifests: { digest: string; artifactType: string }[] };
+    expect(index.manifests.map((m) => `${registry.host}/octo-org/app@${m.digest}`).sort()).toEqual(
+      [result.outputs.signature, result.outputs.attestation].sort(),
+    );
+    expect(sigstore.counts.oidc).toBeGreaterThan(0);
+    expect(findLeaks(result, [sigstore.tokens.at(-1) as string])).toEqual([]);
+    expect(result.summary).toContain(`Signed ${registry.host}/octo-org/app@${digest}`);
+    expect(result.summary).toContain(`| signature | ${result.outputs.signature} |`);
+  });
+
+  it('fails on a tag the registry cannot resolve, before any signing', async () => {
+    const before = { ...sigstore.counts };
+    const result = await runAction({
+      actionDir,
+      inputs: { ...nativeInputs(), image: `${registry.host}/octo-org/app:missing` },
+      env: sigstore.oidcEnv,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      `The image ${registry.host}/octo-org/app:missing cannot be resolved: the registry ${registry.host} has no manifest for 'missing'.\nPush the image first, or check the repository name and tag.`,
+    ]);
+    expect(sigstore.counts).toEqual(before);
+  });
+
+  it('rejects bad inputs before the first network call', async () => {
+    const before = { ...sigstore.counts };
+    const cases: [Record<string, string>, string][] = [
+      [{ image: 'ghcr.io/Octo/app:1' }, "Input 'image' is not a valid image reference"],
+      [
+        { image: `${registry.host}/octo-org/app:v1`, predicate: 'sbom.json' },
+        "Input 'predicate-type' is required when predicate is set",
+      ],
+      [
+        { image: `${registry.host}/octo-org/app:v1`, key: 'awskms:///alias/x' },
+        "Input 'key' is set with engine native, which signs keyless only",
+      ],
+      [
+        { image: `${registry.host}/octo-org/app:v1`, key: 'file:///x' },
+        "Input 'key' has the value 'file:///x', which is not valid",
+      ],
+      [
+        { image: `${registry.host}/octo-org/app:v1`, sign: 'false' },
+        "Input 'sign' is false and no predicate is set",
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      const result = await runAction({
+        actionDir,
+        inputs: { ...nativeInputs(), ...inputs },
+        env: sigstore.oidcEnv,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.annotations.find((a) => a.level === 'error')?.message).toContain(message);
+    }
+    expect(sigstore.counts).toEqual(before);
+  });
+
+  it('says what to add when the job has no id-token permission', async () => {
+    const result = await runAction({
+      actionDir,
+      inputs: { ...nativeInputs(), image: `${registry.host}/octo-org/app:v1` },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')?.message).toBe(
+      'Keyless signing needs the job OIDC token, and this job cannot request one.\nAdd `permissions: id-token: write` to the job (or the workflow).',
+    );
+  });
+});
+
+describe('sign (engine cosign, stand-in binary)', () => {
+  it('installs cosign from the lock file and runs it with exact argv, by digest', async () => {
+    const runner = simulatedRunner(tools);
+    const workspace = workspaceWithSbom();
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: {
+        image: `${registry.host}/octo-org/app:v1`,
+        predicate: 'sbom.spdx.json',
+        'predicate-type': 'spdxjson',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+      },
+      env: runner.env(),
+    });
+    expect(result.log).not.toContain('::error');
+    expect(result.exitCode).toBe(0);
+    const pinned = `${registry.host}/octo-org/app@${digest}`;
+    const calls = runner
+      .calls()
+      .filter((c) => c.tool === 'cosign' && c.argv[0] !== 'version' && c.argv[0] !== '--version');
+    const bundleOf = (argv: string[]) => argv[argv.indexOf('--bundle') + 1] as string;
+    expect(calls.map((c) => c.argv)).toEqual([
+      [
+        'sign',
+        '--yes',
+        '--use-signing-config=false',
+        '--fulcio-url',
+        sigstore.fulcioUrl,
+        '--rekor-url',
+        sigstore.rekorUrl,
+        '--bundle',
+        bundleOf(calls[0]!.argv),
+        '--',
+        pinned,
+      ],
+      [
+        'attest',
+        '--yes',
+        '--type',
+        'spdxjson',
+        '--predicate',
+        join(workspace, 'sbom.spdx.json'),
+        '--use-signing-config=false',
+        '--fulcio-url',
+        sigstore.fulcioUrl,
+        '--rekor-url',
+        sigstore.rekorUrl,
+        '--bundle',
+        bundleOf(calls[1]!.argv),
+        '--',
+        pinned,
+      ],
+    ]);
+    expect(bundleOf(calls[0]!.argv).startsWith(join(runner.root, 'temp', 'slipway-cosign-'))).toBe(true);
+    expect(result.outputs.digest).toBe(digest);
+  });
+});
