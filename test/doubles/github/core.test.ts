@@ -33,7 +33,7 @@ describe('validation against GitHub OpenAPI', () => {
         owner: 'acme',
         repo: 'app',
         ref: 'refs/heads/x',
-        sha: 42,
+        sha: 42 as unknown as string, // deliberately not a string
       })
       .catch(
         (e: unknown) =>
@@ -240,7 +240,7 @@ describe('tokens', () => {
         {
           type: 'FORBIDDEN',
           path: ['createCommitOnBranch'],
-          locations: [{ line: 1, column: 48 }],
+          locations: [{ line: 3, column: 13 }],
           message: 'Resource not accessible by integration',
         },
       ]);

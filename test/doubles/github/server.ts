@@ -79,7 +79,7 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
   ): Promise<{ reply: Reply; route: string }> {
     const found = deps.routes.match(method, url.pathname);
     if (found === null || found === 'methodMismatch') {
-      const status = found === null ? 404 : 404;
+      const status = 404;
       return {
         route: 'unmatched',
         reply: {

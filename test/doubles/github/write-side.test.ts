@@ -204,7 +204,7 @@ describe('createCommitOnBranch', () => {
         type: 'STALE_DATA',
         path: ['createCommitOnBranch'],
         locations: [{ line: 2, column: 3 }],
-        message: `Expected branch to point to "${oid}" but it did not. Pull and try again.`,
+        message: `Expected branch to point to "${oid}" but it did not.  Pull and try again.`,
       },
     ]);
     expect(await ops.readFile('main', 'other.txt')).toBe('x\n');

@@ -24,6 +24,14 @@ interface CreateCommitOnBranchInput {
   };
 }
 
+/** GitHub's message, with its two spaces before "Pull" (as in captured real responses). */
+function staleData(expectedHeadOid: string): GitHubGraphqlError {
+  return new GitHubGraphqlError(
+    'STALE_DATA',
+    `Expected branch to point to "${expectedHeadOid}" but it did not.  Pull and try again.`,
+  );
+}
+
 function requirePermission(
   ctx: GraphqlContext,
   repo: HostedRepo,
@@ -61,10 +69,7 @@ async function createCommitOnBranch(input: CreateCommitOnBranchInput, ctx: Graph
     const head = await repo.git.revParse(ref);
     if (!head) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Ref named '${ref}'.`);
     if (head !== input.expectedHeadOid) {
-      throw new GitHubGraphqlError(
-        'STALE_DATA',
-        `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
-      );
+      throw staleData(input.expectedHeadOid);
     }
     const baseTree = (await repo.git.readCommit(head)).tree;
     const changes: TreeChange[] = [];
@@ -90,10 +95,7 @@ async function createCommitOnBranch(input: CreateCommitOnBranchInput, ctx: Graph
       committer: { name: 'GitHub', email: 'noreply@github.com' },
     });
     if (!(await repo.git.compareAndSwapRef(ref, oid, head))) {
-      throw new GitHubGraphqlError(
-        'STALE_DATA',
-        `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
-      );
+      throw staleData(input.expectedHeadOid);
     }
     const record = await repo.git.readRef(ref);
     return {

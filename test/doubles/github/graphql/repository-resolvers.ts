@@ -20,6 +20,8 @@ interface RefsArgs {
   before?: string;
   query?: string;
   orderBy?: { field: 'TAG_COMMIT_DATE' | 'ALPHABETICAL'; direction: 'ASC' | 'DESC' };
+  /** Deprecated in GitHub's schema in favour of orderBy, still accepted. */
+  direction?: 'ASC' | 'DESC';
 }
 
 /** Finds a repository the caller may read, or throws GitHub's NOT_FOUND. */
@@ -60,7 +62,7 @@ async function refsConnection(node: RepositoryNode, args: RefsArgs) {
   );
   if (args.query) records = records.filter((r) => r.ref.slice(args.refPrefix.length).includes(args.query!));
   const field = args.orderBy?.field ?? 'ALPHABETICAL';
-  const direction = args.orderBy?.direction === 'DESC' ? -1 : 1;
+  const direction = (args.orderBy?.direction ?? args.direction) === 'DESC' ? -1 : 1;
   records.sort((a, b) => {
     const primary = field === 'TAG_COMMIT_DATE' ? (a.commitDate ?? '').localeCompare(b.commitDate ?? '') : 0;
     return primary !== 0
