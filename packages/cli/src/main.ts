@@ -47,8 +47,10 @@ export async function main(
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || error instanceof UserError) {
-      const hint = error instanceof UserError && error.hint ? ` ${error.hint}` : '';
-      io.stderr(`slipway ${name}: ${error.message.split('\n')[0]}${hint}\n`);
+      const message = error.message.split('\n')[0] ?? '';
+      const hint = error instanceof UserError && error.hint ? error.hint : '';
+      const joined = hint ? `${message}${/[.!?]$/.test(message) ? '' : '.'} ${hint}` : message;
+      io.stderr(`slipway ${name}: ${joined}\n`);
       return EXIT_USAGE;
     }
     io.stderr(

@@ -1,0 +1,217 @@
+/**
+ * The `slipway` CLI as users run it: the committed bundle dist/cli/index.js (and
+ * the packages/cli/bin launcher) spawned on fixture folders; exit codes 0/1/2,
+ * text, JSON and SARIF output, the policy file, and --fix against the GitHub
+ * API double.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const bundle = join(repoRoot, 'dist', 'cli', 'index.js');
+const fixtures = join(repoRoot, 'test', 'fixtures', 'pin-check');
+
+function slipway(args: string[], cwd: string, env: Record<string, string> = {}, entry = bundle) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [entry, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_CACHE_HOME: join(cwd, '.cache-test'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('slipway pin-check (offline)', () => {
+  it('exits 0 on a clean tree', async () => {
+    expect(await slipway(['pin-check'], join(fixtures, 'clean'))).toEqual({
+      code: 0,
+      stdout: 'No findings in 1 file.\n',
+      stderr: '',
+    });
+  });
+
+  it('exits 1 and groups findings by file with line and column', async () => {
+    const result = await slipway(['pin-check'], join(fixtures, 'dirty'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      [
+        '.github/actions/setup/action.yml',
+        "  6:13  error    uses 'actions/cache@main' is not pinned to a commit SHA: 'main' is a tag or branch, which can be moved  [unpinned-action]",
+        '',
+        '.github/workflows/ci.yml',
+        "  5:11   error    reusable workflow 'octo-org/pipelines/.github/workflows/build.yml@v2' is not pinned to a commit SHA: 'v2' is a tag or branch, which can be moved  [unpinned-action]",
+        "  10:16  error    service container image 'postgres:16' is not pinned to a digest: it uses the tag '16' without a digest  [unpinned-image]",
+        "  12:15  error    uses 'actions/checkout@v4' is not pinned to a commit SHA: 'v4' is a tag or branch, which can be moved  [unpinned-action]",
+        "  14:15  warning  uses '${{ matrix.action }}' is computed by an expression, so its pin cannot be checked  [unresolvable-reference]",
+        '',
+        '5 findings (4 errors, 1 warning, 0 notes) in 2 files; 2 checked.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('checks only the paths given', async () => {
+    const result = await slipway(
+      ['pin-check', '--format', 'json', '.github/actions'],
+      join(fixtures, 'dirty'),
+    );
+    expect(result.code).toBe(1);
+    expect(
+      JSON.parse(result.stdout).findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`),
+    ).toEqual(['.github/actions/setup/action.yml:6']);
+  });
+
+  it('writes JSON and SARIF reports', async () => {
+    const json = await slipway(['pin-check', '--format', 'json'], join(fixtures, 'dirty'));
+    expect(JSON.parse(json.stdout).totals).toEqual({ files: 2, error: 4, warning: 1, note: 0 });
+    const sarif = await slipway(['pin-check', '--format', 'sarif'], join(fixtures, 'dirty'));
+    expect(sarif.code).toBe(1);
+    const log = JSON.parse(sarif.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(
+      log.runs[0].results.map(
+        (r: {
+          ruleId: string;
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
+        }) =>
+          `${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine} ${r.ruleId}`,
+      ),
+    ).toEqual([
+      '.github/actions/setup/action.yml:6 unpinned-action',
+      '.github/workflows/ci.yml:5 unpinned-action',
+      '.github/workflows/ci.yml:10 unpinned-image',
+      '.github/workflows/ci.yml:12 unpinned-action',
+      '.github/workflows/ci.yml:14 unresolvable-reference',
+    ]);
+  });
+
+  it('applies the policy file and flags on top of it', async () => {
+    const withFile = await slipway(['pin-check', '--format', 'json'], join(fixtures, 'policy'));
+    expect(withFile.code).toBe(1);
+    expect(
+      JSON.parse(withFile.stdout).findings.map(
+        (f: { line: number; severity: string; ruleId: string }) => `${f.line} ${f.severity} ${f.ruleId}`,
+      ),
+    ).toEqual(['5 warning unpinned-image', '8 error unpinned-action']);
+    const flags = await slipway(
+      ['pin-check', '--allow', 'other', '--severity', 'unpinned-image=off'],
+      join(fixtures, 'policy'),
+    );
+    expect(flags).toEqual({ code: 0, stdout: 'No findings in 1 file.\n', stderr: '' });
+  });
+
+  it('reports YAML errors as findings with file and line', async () => {
+    const result = await slipway(['pin-check', '--format', 'json'], join(fixtures, 'broken'));
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).findings[0]).toMatchObject({
+      file: '.github/workflows/ci.yml',
+      line: 6,
+      column: 1,
+      ruleId: 'parse-error',
+    });
+  });
+
+  it.each([
+    [
+      ['pin-check', '--format', 'xml'],
+      'clean',
+      "slipway pin-check: --format must be one of text, json, sarif, not 'xml'\n",
+    ],
+    [['pin-check', 'missing-dir'], 'clean', 'slipway pin-check: missing-dir: no such file or directory\n'],
+    [
+      ['pin-check'],
+      'badpolicy',
+      "slipway pin-check: .github/slipway-pin.yml:2:20: unknown severity 'fatal'. Expected one of: error, warning, note, off\n",
+    ],
+    [
+      ['pin-check', '--policy', 'nope.yml'],
+      'clean',
+      'slipway pin-check: policy file nope.yml does not exist\n',
+    ],
+    [
+      ['pin-check', '--fix'],
+      'dirty',
+      'slipway pin-check: fix mode needs a GitHub token. Set GITHUB_TOKEN (or GH_TOKEN) to a token that can read the repositories your workflows use.\n',
+    ],
+    [['frobnicate'], 'clean', "slipway: unknown command 'frobnicate'. Commands: pin-check\n"],
+  ])('exits 2 with one line for usage and I/O errors: %j', async (args, fixture, stderr) => {
+    expect(await slipway(args, join(fixtures, fixture))).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('runs through the packages/cli launcher that npx slipway uses', async () => {
+    const result = await slipway(
+      ['pin-check'],
+      join(fixtures, 'clean'),
+      {},
+      join(repoRoot, 'packages', 'cli', 'bin', 'slipway.js'),
+    );
+    expect(result).toEqual({ code: 0, stdout: 'No findings in 1 file.\n', stderr: '' });
+  });
+});
+
+describe('slipway pin-check --fix (GitHub API double)', () => {
+  let gh: GitHubDouble;
+  let v4: string;
+  let v7: string;
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+    const checkout = await gh.repos.create('actions/checkout');
+    const c = await checkout.commit({ files: { 'action.yml': 'name: c\n' }, date: '2024-01-01T00:00:00Z' });
+    v4 = c;
+    await checkout.annotatedTag('v4', c, { message: 'v4' });
+    const cache = await gh.repos.create('actions/cache');
+    v7 = await cache.commit({ files: { 'action.yml': 'name: cache\n' }, date: '2024-01-01T00:00:00Z' });
+    const pipelines = await gh.repos.create('octo-org/pipelines');
+    const p = await pipelines.commit({
+      files: { 'x.yml': 'on: workflow_call\n' },
+      date: '2024-01-01T00:00:00Z',
+    });
+    await pipelines.tag('v2', p);
+  }, 60_000);
+  afterAll(async () => {
+    await gh?.close();
+  });
+
+  it('rewrites unpinned refs in place and reports what is left', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pin-check-cli-'));
+    cpSync(join(fixtures, 'dirty'), work, { recursive: true });
+    const before = readFileSync(join(work, '.github/workflows/ci.yml'), 'utf8');
+    const result = await slipway(['pin-check', '--fix', '--format', 'json'], work, {
+      GITHUB_TOKEN: 'ghs_cli_token',
+      ...gh.env,
+    });
+    expect(result.code).toBe(1);
+    const after = readFileSync(join(work, '.github/workflows/ci.yml'), 'utf8');
+    const pipelinesSha = after.match(/build\.yml@([0-9a-f]{40}) # v2/)?.[1];
+    expect(pipelinesSha).toMatch(/^[0-9a-f]{40}$/);
+    expect(after).toBe(
+      before
+        .replace('build.yml@v2', `build.yml@${pipelinesSha} # v2`)
+        .replace('actions/checkout@v4', `actions/checkout@${v4} # v4`),
+    );
+    expect(readFileSync(join(work, '.github/actions/setup/action.yml'), 'utf8')).toBe(
+      `name: setup\ndescription: composite\nruns:\n  using: composite\n  steps:\n    - uses: actions/cache@${v7} # main\n`,
+    );
+    expect(result.stderr).toBe(
+      'fixed 1 in .github/actions/setup/action.yml\nfixed 2 in .github/workflows/ci.yml\n3 references rewritten in 2 file(s)\n',
+    );
+    expect(
+      JSON.parse(result.stdout).findings.map(
+        (f: { line: number; ruleId: string }) => `${f.line} ${f.ruleId}`,
+      ),
+    ).toEqual(['10 unpinned-image', '14 unresolvable-reference']);
+  });
+});
