@@ -144,9 +144,9 @@ export async function startGoogleDouble(options: GoogleDoubleOptions): Promise<G
         }
         if (typeof body.audience !== 'string' || body.audience === '')
           return apiError(400, 'INVALID_ARGUMENT', 'Audience required.');
-        return json(200, {
-          token: `eyJhbGciOiJSUzI1NiJ9.${secret('')}.${randomBytes(16).toString('base64url')}`,
-        });
+        const idToken = `eyJhbGciOiJSUzI1NiJ9.${randomBytes(48).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
+        issuedSecrets.push(idToken);
+        return json(200, { token: idToken });
       }
       return json(404, { error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } });
     })().catch((error: unknown) => {
