@@ -32,10 +32,11 @@ export interface Inputs {
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const TEAM = /^[A-Za-z0-9_.-]+$/;
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 const BRANCH = /^[^\s~^:?*[\\]+$/;
 
 /** Reads and validates every input; nothing touches the network before this returns. */
-export function getInputs(reader = new InputReader()): Inputs {
+export function getInputs(reader = new InputReader(), env: NodeJS.ProcessEnv = process.env): Inputs {
   const token = reader.string('token', {
     required: true,
     form: 'a token with contents: write and pull-requests: write on the ops repository',

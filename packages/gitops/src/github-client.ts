@@ -8,7 +8,7 @@ import { classifyTransient, retry, statusOf, type RetryDecision, type RetryOptio
 
 export interface OctokitLike {
   request(route: string, params?: Record<string, unknown>): Promise<{ data: unknown }>;
-  graphql(query: string, params?: Record<string, unknown>): Promise<unknown>;
+  graphql(request: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface GitHubClient {
@@ -93,8 +93,10 @@ export function createGitHubClient(octokit: OctokitLike, options: GitHubClientOp
     graphql: <T>(query: string, variables: Record<string, unknown> = {}) =>
       retry(
         async () =>
-          (await octokit.graphql(query, {
+          // the object form: `url` (GITHUB_GRAPHQL_URL) is an option there, not a variable
+          (await octokit.graphql({
             ...variables,
+            query,
             ...(options.graphqlUrl ? { url: options.graphqlUrl } : {}),
             request: { signal: AbortSignal.timeout(timeoutMs) },
           })) as T,
