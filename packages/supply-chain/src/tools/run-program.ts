@@ -15,13 +15,14 @@ export interface ProgramResult {
 export type ProgramRunner = (
   program: string,
   args: string[],
-  options?: { cwd?: string },
+  options?: { cwd?: string; env?: Record<string, string> },
 ) => Promise<ProgramResult>;
 
 export const execProgram: ProgramRunner = async (program, args, options = {}) => {
   const { exitCode, stdout, stderr } = await getExecOutput(program, args, {
     ignoreReturnCode: true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.env ? { env: { ...(process.env as Record<string, string>), ...options.env } } : {}),
   });
   return { exitCode, stdout, stderr };
 };

@@ -1,0 +1,80 @@
+/**
+ * One SBOM run: syft writes every requested format in a single catalogue pass,
+ * then each document is read back and summarised, and optionally uploaded as
+ * one workflow artifact.
+ */
+import { readFile } from 'node:fs/promises';
+import { markdownTable } from '@slipway/core';
+import { UserError } from '@slipway/core';
+import { tail, type ProgramRunner } from '../tools/run-program.ts';
+import { summariseSbom, type SbomSummary } from './sbom-documents.ts';
+import { SYFT_ENV, syftScanArgv, syftSource, type SbomOutput, type SbomSource } from './syft-args.ts';
+
+/** Uploads files as one workflow artifact; returns its id. */
+export type ArtifactUploader = (
+  name: string,
+  files: string[],
+  rootDirectory: string,
+) => Promise<number | undefined>;
+
+export interface SbomRun {
+  syft: string;
+  run: ProgramRunner;
+  source: SbomSource;
+  outputs: SbomOutput[];
+  upload?: { name: string; rootDirectory: string; uploader: ArtifactUploader };
+}
+
+export interface SbomResult {
+  documents: (SbomOutput & { summary: SbomSummary })[];
+  artifactId: number | undefined;
+}
+
+export async function generateSbom(o: SbomRun): Promise<SbomResult> {
+  const result = await o.run(o.syft, syftScanArgv(o.source, o.outputs), { env: SYFT_ENV });
+  if (result.exitCode !== 0) {
+    throw new UserError(
+      `syft could not catalogue ${syftSource(o.source)} (exit ${result.exitCode}):\n${tail(result.stderr)}`,
+    );
+  }
+  const documents = [];
+  for (const output of o.outputs) {
+    documents.push({ ...output, summary: summariseSbom(await readFile(output.path, 'utf8'), output.path) });
+  }
+  let artifactId: number | undefined;
+  if (o.upload) {
+    artifactId = await o.upload.uploader(
+      o.upload.name,
+      o.outputs.map((d) => d.path),
+      o.upload.rootDirectory,
+    );
+  }
+  return { documents, artifactId };
+}
+
+export function sbomSummaryMarkdown(
+  source: string,
+  result: SbomResult,
+  displayPath: (p: string) => string = (p) => p,
+): string {
+  const lines = [`### SBOM: \`${source}\``, ''];
+  lines.push(
+    markdownTable(
+      ['Format', 'File', 'Packages'],
+      result.documents.map((d) => [d.format, displayPath(d.path), String(d.summary.packages)]),
+    ),
+  );
+  const first = result.documents[0];
+  if (first && first.summary.packages > 0) {
+    lines.push('', `#### Packages by type (${first.format})`, '');
+    const rows = Object.entries(first.summary.byType).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    lines.push(
+      markdownTable(
+        ['Type', 'Packages'],
+        rows.map(([t, n]) => [t, String(n)]),
+      ),
+    );
+  }
+  if (result.artifactId !== undefined) lines.push('', `Uploaded as workflow artifact ${result.artifactId}.`);
+  return lines.join('\n') + '\n';
+}

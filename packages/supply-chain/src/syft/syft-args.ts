@@ -1,0 +1,31 @@
+/**
+ * The exact argv Slipway passes to syft. The source is the last entry, after
+ * `--`; each output is one `--output <format>=<path>` pair of entries. No shell.
+ */
+export const SBOM_FORMATS = ['spdx-json', 'cyclonedx-json'] as const;
+export type SbomFormat = (typeof SBOM_FORMATS)[number];
+
+/** What to catalogue: an image reference (any syft source scheme allowed), a directory or a single file. */
+export type SbomSource =
+  { kind: 'image'; ref: string } | { kind: 'dir'; path: string } | { kind: 'file'; path: string };
+
+export interface SbomOutput {
+  format: SbomFormat;
+  path: string;
+}
+
+export function syftSource(source: SbomSource): string {
+  return source.kind === 'image' ? source.ref : `${source.kind}:${source.path}`;
+}
+
+export function syftScanArgv(source: SbomSource, outputs: readonly SbomOutput[]): string[] {
+  return ['scan', ...outputs.flatMap((o) => ['--output', `${o.format}=${o.path}`]), '--', syftSource(source)];
+}
+
+/** The file name used for each format inside the output directory. */
+export function defaultFileName(format: SbomFormat): string {
+  return format === 'spdx-json' ? 'sbom.spdx.json' : 'sbom.cyclonedx.json';
+}
+
+/** Environment for every syft run: no update check against the network. */
+export const SYFT_ENV: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false' };

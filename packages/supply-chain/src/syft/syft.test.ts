@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { purlType, summariseSbom } from './sbom-documents.ts';
+import { sbomSummaryMarkdown } from './generate-sbom.ts';
+import { syftScanArgv, type SbomOutput, type SbomSource } from './syft-args.ts';
+
+const shared = (path: string) =>
+  readFileSync(new URL(`../../../../../shared/fixtures/${path}`, import.meta.url), 'utf8');
+
+describe('syftScanArgv: inputs -> exact syft argv', () => {
+  it.each<[string, SbomSource, SbomOutput[], string[]]>([
+    [
+      'an image, one format',
+      { kind: 'image', ref: 'ghcr.io/o/app@sha256:abc' },
+      [{ format: 'spdx-json', path: '/w/sbom.spdx.json' }],
+      ['scan', '--output', 'spdx-json=/w/sbom.spdx.json', '--', 'ghcr.io/o/app@sha256:abc'],
+    ],
+    [
+      'a directory, both formats',
+      { kind: 'dir', path: '/w/src' },
+      [
+        { format: 'spdx-json', path: '/w/out/sbom.spdx.json' },
+        { format: 'cyclonedx-json', path: '/w/out/sbom.cyclonedx.json' },
+      ],
+      [
+        'scan',
+        '--output',
+        'spdx-json=/w/out/sbom.spdx.json',
+        '--output',
+        'cyclonedx-json=/w/out/sbom.cyclonedx.json',
+        '--',
+        'dir:/w/src',
+      ],
+    ],
+    [
+      'a single file',
+      { kind: 'file', path: '/w/app.jar' },
+      [{ format: 'cyclonedx-json', path: '/w/a b.json' }],
+      ['scan', '--output', 'cyclonedx-json=/w/a b.json', '--', 'file:/w/app.jar'],
+    ],
+    [
+      'an image value that looks like a flag stays the source',
+      { kind: 'image', ref: '--help' },
+      [{ format: 'spdx-json', path: '/s' }],
+      ['scan', '--output', 'spdx-json=/s', '--', '--help'],
+    ],
+  ])('%s', (_name, source, outputs, expected) => {
+    expect(syftScanArgv(source, outputs)).toEqual(expected);
+  });
+});
+
+describe('summariseSbom on real syft and trivy documents', () => {
+  it.each([
+    ['syft/image.spdx.json', 'spdx-json', 2, { deb: 1, unknown: 1 }],
+    ['syft/directory.spdx.json', 'spdx-json', 2, { deb: 1, unknown: 1 }],
+    ['syft/image.cyclonedx.json', 'cyclonedx-json', 3, { deb: 1, 'operating-system': 1, python: 1 }],
+    ['syft/directory.cyclonedx.json', 'cyclonedx-json', 3, { deb: 1, 'operating-system': 1, python: 1 }],
+    ['trivy/conda-spdx.json', 'spdx-json', 2, { conda: 2 }],
+    ['trivy/conda-cyclonedx.json', 'cyclonedx-json', 2, { conda: 2 }],
+  ])('%s', (file, format, packages, byType) => {
+    expect(summariseSbom(shared(file), file)).toEqual({ format, packages, byType });
+  });
+
+  it('refuses a Trivy JSON report', () => {
+    expect(() => summariseSbom(shared('trivy/alpine-310.json'), 'x.json')).toThrow(
+      'x.json is neither an SPDX JSON nor a CycloneDX JSON document.',
+    );
+  });
+
+  it.each([
+    ['pkg:deb/debian/package-2@2.0.1', 'deb'],
+    ['pkg:NPM/%40scope/x@1', 'npm'],
+    ['a-purl-1', undefined],
+    ['pkg:', undefined],
+    [undefined, undefined],
+  ])('purlType(%j) = %j', (purl, type) => {
+    expect(purlType(purl)).toBe(type);
+  });
+});
+
+describe('sbomSummaryMarkdown', () => {
+  it('lists files and package types of the first document', () => {
+    const spdx = summariseSbom(shared('syft/image.spdx.json'), 'a');
+    const cdx = summariseSbom(shared('syft/image.cyclonedx.json'), 'b');
+    expect(
+      sbomSummaryMarkdown('alpine:3', {
+        documents: [
+          { format: 'cyclonedx-json', path: 'sbom.cyclonedx.json', summary: cdx },
+          { format: 'spdx-json', path: 'sbom.spdx.json', summary: spdx },
+        ],
+        artifactId: undefined,
+      }),
+    ).toBe(
+      [
+        '### SBOM: `alpine:3`',
+        '',
+        '| Format | File | Packages |',
+        '| --- | --- | --- |',
+        '| cyclonedx-json | sbom.cyclonedx.json | 3 |',
+        '| spdx-json | sbom.spdx.json | 2 |',
+        '',
+        '#### Packages by type (cyclonedx-json)',
+        '',
+        '| Type | Packages |',
+        '| --- | --- |',
+        '| deb | 1 |',
+        '| operating-system | 1 |',
+        '| python | 1 |',
+        '',
+      ].join('\n'),
+    );
+  });
+});
