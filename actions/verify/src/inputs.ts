@@ -1,0 +1,109 @@
+import { InputError, InputReader, maskSecret, type MaskSink } from '@slipway/core';
+import { parseImageReference, type ImageReference } from '@slipway/supply-chain/registry/image-reference';
+import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
+import { isPem } from '@slipway/supply-chain/signing/cosign-key-file';
+import {
+  GITHUB_ACTIONS_ISSUER,
+  validateIdentityPolicy,
+  type IdentityPolicy,
+} from '@slipway/supply-chain/signing/identity-policy';
+import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
+
+export interface Inputs {
+  image: ImageReference;
+  engine: 'cosign' | 'native';
+  /** Set unless a key is the constraint. */
+  policy?: IdentityPolicy;
+  key?: { kind: 'kms'; uri: string } | { kind: 'pem'; pem: string };
+  type?: PredicateKind;
+  'trusted-root'?: string;
+  'insecure-ignore-sct': boolean;
+  registry?: { username: string; password: string };
+  'cosign-version'?: string;
+  /** Milliseconds. */
+  timeout: number;
+}
+
+/** Reads and validates every input; nothing here touches the network. */
+export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
+  const imageText = reader.string('image', { required: true, form: 'an image reference' });
+  let image: ImageReference;
+  try {
+    image = parseImageReference(imageText);
+  } catch (error) {
+    throw new InputError(
+      'image',
+      `is not a valid image reference (${(error as Error).message})`,
+      '`registry/repository:tag` or `registry/repository@sha256:<digest>`',
+    );
+  }
+  const engine = reader.enumeration('engine', ['cosign', 'native'] as const, 'cosign');
+  const identity = reader.string('certificate-identity');
+  const identityRegexp = reader.string('certificate-identity-regexp');
+  const issuerRegexp = reader.string('certificate-oidc-issuer-regexp');
+  const issuer =
+    reader.string('certificate-oidc-issuer') ?? (issuerRegexp ? undefined : GITHUB_ACTIONS_ISSUER);
+  const keyText = reader.string('key');
+
+  let key: Inputs['key'];
+  let policy: IdentityPolicy | undefined;
+  if (keyText) {
+    if (engine === 'native')
+      throw new InputError(
+        'key',
+        'is set with engine native, which verifies keyless signatures only',
+        'engine cosign for key-based verification',
+      );
+    if (identity || identityRegexp)
+      throw new InputError(
+        'key',
+        'is set together with a certificate identity',
+        'either key or certificate-identity(-regexp)',
+      );
+    if (KMS_URI.test(keyText)) key = { kind: 'kms', uri: keyText };
+    else if (isPem(keyText)) key = { kind: 'pem', pem: keyText };
+    else
+      throw new InputError(
+        'key',
+        'is neither a KMS URI nor a PEM public key',
+        'awskms://…, gcpkms://…, azurekms://…, hashivault://… or -----BEGIN PUBLIC KEY-----…',
+      );
+  } else {
+    policy = {
+      ...(identity ? { identity } : {}),
+      ...(identityRegexp ? { identityRegexp } : {}),
+      ...(issuer ? { issuer } : {}),
+      ...(issuerRegexp ? { issuerRegexp } : {}),
+    };
+    validateIdentityPolicy(policy);
+  }
+
+  const username = reader.string('registry-username');
+  const password = reader.string('registry-password');
+  if (password) maskSecret(password, mask);
+  if (Boolean(username) !== Boolean(password))
+    throw new InputError(
+      username ? 'registry-password' : 'registry-username',
+      'is missing',
+      'registry-username and registry-password together',
+    );
+  const version = reader.string('cosign-version', {
+    pattern: /^v?\d+\.\d+\.\d+$/,
+    form: 'a version such as `3.1.3`',
+  });
+  const type = reader.enumeration('type', PREDICATE_KINDS);
+  const trustedRoot = reader.string('trusted-root');
+
+  return {
+    image,
+    engine,
+    ...(policy ? { policy } : {}),
+    ...(key ? { key } : {}),
+    ...(type ? { type } : {}),
+    ...(trustedRoot ? { 'trusted-root': trustedRoot } : {}),
+    'insecure-ignore-sct': reader.boolean('insecure-ignore-sct', false),
+    ...(username && password ? { registry: { username, password } } : {}),
+    ...(version ? { 'cosign-version': version.replace(/^v/, '') } : {}),
+    timeout: reader.duration('timeout', { default: 120_000, minMs: 1000, maxMs: 3_600_000 }) as number,
+  };
+}

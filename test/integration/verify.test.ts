@@ -1,0 +1,179 @@
+/**
+ * The committed dist/verify bundle through the runner harness, engine native:
+ * an image on a real loopback registry is signed and attested by dist/sign
+ * against the @sigstore/mock services, then verified with the mock's trust root
+ * (a TrustedRoot JSON file: the `trusted-root` input). The mock Fulcio has no CT
+ * log (see test/doubles/sigstore), so every run sets insecure-ignore-sct.
+ */
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../harness/run-action.ts';
+import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import {
+  GITHUB_ISSUER,
+  startSigstoreServices,
+  type SigstoreServices,
+} from '../doubles/sigstore/sigstore-services.ts';
+
+const signAction = resolve(import.meta.dirname, '../../actions/sign');
+const verifyAction = resolve(import.meta.dirname, '../../actions/verify');
+let registry: RegistryServer;
+let sigstore: SigstoreServices;
+let digest: string;
+let unsignedDigest: string;
+let workspace: string;
+
+beforeAll(async () => {
+  [registry, sigstore] = await Promise.all([startRegistry(), startSigstoreServices()]);
+  digest = await registry.pushImage('octo-org/app', 'v1');
+  unsignedDigest = await registry.pushImage('octo-org/app', 'unsigned');
+  workspace = mkdtempSync(join(tmpdir(), 'verify-ws-'));
+  copyFileSync('/work/shared/fixtures/syft/image.cyclonedx.json', join(workspace, 'bom.json'));
+  writeFileSync(join(workspace, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot()));
+  const signed = await runAction({
+    actionDir: signAction,
+    workspace,
+    inputs: {
+      image: `${registry.host}/octo-org/app:v1`,
+      engine: 'native',
+      predicate: 'bom.json',
+      'predicate-type': 'cyclonedx',
+      'fulcio-url': sigstore.fulcioUrl,
+      'rekor-url': sigstore.rekorUrl,
+    },
+    env: sigstore.oidcEnv,
+  });
+  if (signed.exitCode !== 0) throw new Error(`signing for the verify tests failed:\n${signed.log}`);
+});
+afterAll(async () => {
+  await Promise.all([registry?.stop(), sigstore?.stop()]);
+});
+
+const verify = (inputs: Record<string, string>) =>
+  runAction({
+    actionDir: verifyAction,
+    workspace,
+    inputs: {
+      engine: 'native',
+      'trusted-root': 'trusted_root.json',
+      'insecure-ignore-sct': 'true',
+      ...inputs,
+    },
+  });
+const errors = (result: Awaited<ReturnType<typeof verify>>) =>
+  result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+
+describe('verify (engine native)', () => {
+  it('passes with the signing identity (tag resolved to the digest)', async () => {
+    const result = await verify({
+      image: `${registry.host}/octo-org/app:v1`,
+      'certificate-identity': sigstore.identity,
+    });
+    expect(errors(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toEqual({
+      digest,
+      image: `${registry.host}/octo-org/app@${digest}`,
+      verified: '1',
+      identities: sigstore.identity,
+    });
+    expect(result.log).toContain(`Verified bundle sha256:`);
+    expect(result.log).toContain(`signed by ${sigstore.identity} (issuer ${GITHUB_ISSUER})`);
+  });
+
+  it('passes with an identity regexp, and verifies the CycloneDX attestation', async () => {
+    const result = await verify({
+      image: `${registry.host}/octo-org/app@${digest}`,
+      'certificate-identity-regexp':
+        '^https://github\\.com/octo-org/octo-repo/\\.github/workflows/release\\.yml@refs/heads/main$',
+      type: 'cyclonedx',
+    });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs.verified).toBe('1');
+  });
+
+  it('fails with the wrong identity and says whose signature it found', async () => {
+    const wrong = 'https://github.com/octo-org/octo-repo/.github/workflows/other.yml@refs/heads/main';
+    const result = await verify({ image: `${registry.host}/octo-org/app:v1`, 'certificate-identity': wrong });
+    expect(result.exitCode).toBe(1);
+    const [message] = errors(result);
+    expect(message).toMatch(
+      new RegExp(
+        `^None of the 1 Sigstore bundle\\(s\\) attached to ${registry.host}/octo-org/app@${digest} is a valid signature for the required identity:\n  - sha256:[0-9a-f]{64}: signed by '${sigstore.identity}', not '${wrong}'\n`,
+      ),
+    );
+  });
+
+  it('fails with the wrong issuer', async () => {
+    const result = await verify({
+      image: `${registry.host}/octo-org/app:v1`,
+      'certificate-identity': sigstore.identity,
+      'certificate-oidc-issuer': 'https://accounts.google.com',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(`issued by '${GITHUB_ISSUER}', not 'https://accounts.google.com'`);
+  });
+
+  it('fails for an attestation type that was never attested, and for an unsigned image', async () => {
+    const spdx = await verify({
+      image: `${registry.host}/octo-org/app:v1`,
+      'certificate-identity': sigstore.identity,
+      type: 'spdxjson',
+    });
+    expect(spdx.exitCode).toBe(1);
+    expect(errors(spdx)[0]).toContain(
+      'predicate type https://cyclonedx.org/bom, not https://spdx.dev/Document',
+    );
+    const unsigned = await verify({
+      image: `${registry.host}/octo-org/app:unsigned`,
+      'certificate-identity': sigstore.identity,
+    });
+    expect(unsigned.exitCode).toBe(1);
+    expect(errors(unsigned)[0]).toBe(
+      `No Sigstore signature bundle is attached to ${registry.host}/octo-org/app@${unsignedDigest}.\nCheck certificate-identity and certificate-oidc-issuer against the workflow that signed the image.`,
+    );
+  });
+
+  it('fails when the trust root is not the one that issued the certificate', async () => {
+    const other = await startSigstoreServices();
+    writeFileSync(join(workspace, 'other_root.json'), JSON.stringify(other.trustedRoot()));
+    await other.stop();
+    const result = await verify({
+      image: `${registry.host}/octo-org/app:v1`,
+      'certificate-identity': sigstore.identity,
+      'trusted-root': 'other_root.json',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toMatch(
+      /is a valid signature for the required identity:\n  - sha256:[0-9a-f]{64}: failed to verify certificate chain/i,
+    );
+  });
+
+  it('refuses to run without an identity constraint, before any network call', async () => {
+    const result = await verify({ image: `${registry.host}/octo-org/does-not-exist:v1` });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toEqual([
+      "Input 'certificate-identity' is not set (nor certificate-identity-regexp); verifying without an identity constraint would accept a signature by anyone. Expected the signing workflow identity, e.g. `https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main`.",
+    ]);
+  });
+
+  it.each([
+    [
+      { 'certificate-identity': 'x', 'certificate-identity-regexp': 'y' },
+      "Input 'certificate-identity-regexp' is set together with certificate-identity",
+    ],
+    [
+      { 'certificate-identity-regexp': '(' },
+      "Input 'certificate-identity-regexp' is not a valid regular expression",
+    ],
+    [{ key: 'awskms:///alias/x' }, "Input 'key' is set with engine native"],
+    [{ 'certificate-identity': 'x', type: 'spdx' }, "Input 'type' has the value 'spdx'"],
+    [{ 'certificate-identity': 'x', 'trusted-root': 'nope.json' }, 'The trusted root file'],
+  ])('rejects %j', async (inputs, message) => {
+    const result = await verify({ image: `${registry.host}/octo-org/app:v1`, ...inputs });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(message);
+  });
+});
