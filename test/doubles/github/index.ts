@@ -22,11 +22,14 @@ import { gitDataRoutes } from './routes/git-data.ts';
 import { gitRefWriteRoutes } from './routes/git-refs.ts';
 import { pullRoutes } from './routes/pulls.ts';
 import { issueRoutes } from './routes/issues.ts';
+import { releaseRoutes } from './routes/releases.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
 export type { RequestRecord } from './request-log.ts';
 export type { TokenGrant, PermissionCategory, AccessLevel } from './tokens.ts';
-export type { CommitSpec, AnnotatedTagSpec } from './repo-builder.ts';
+export type { CommitSpec, AnnotatedTagSpec, ReleaseSpec } from './repo-builder.ts';
+export type { ReleaseRecord } from './release-record.ts';
+export type { PullRequestRecord } from './pull-request-record.ts';
 export type { CreateRepoOptions, HostedRepo } from './repo-store.ts';
 export type { OpenApiViolation } from './server.ts';
 export { RepoBuilder } from './repo-builder.ts';
@@ -70,6 +73,7 @@ const ALL_ROUTES: RestRoute[] = [
   ...gitRefWriteRoutes,
   ...pullRoutes,
   ...issueRoutes,
+  ...releaseRoutes,
 ];
 
 export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Promise<GitHubDouble> {

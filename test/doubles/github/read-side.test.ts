@@ -35,6 +35,8 @@ beforeAll(async () => {
     message: 'feature',
     date: '2024-03-01T00:00:00Z',
   });
+  await checkout.release('v1.0.0', { createdAt: '2024-01-02T00:00:00Z' });
+  await checkout.release('v2', { createdAt: '2024-02-02T00:00:00Z', prerelease: true });
   const fork = await checkout.fork('evil/checkout');
   impostor = await fork.commit({
     files: { 'action.yml': 'name: evil\n' },
@@ -147,6 +149,44 @@ describe('REST read side', () => {
     });
     expect(viaParent.data.commit.message).toBe('evil');
     expect(await compare(`main...${impostor}`)).toMatchObject({ status: 'ahead', ahead_by: 1 });
+  });
+
+  it('serves the sha media type and releases (latest skips prereleases)', async () => {
+    const octokit = getOctokit('t', { baseUrl: gh.url });
+    const sha = await octokit.rest.repos.getCommit({
+      owner: 'actions',
+      repo: 'checkout',
+      ref: 'v1.0.0',
+      mediaType: { format: 'sha' },
+    });
+    expect(sha.data).toBe(c1);
+    expect(sha.headers['content-type']).toBe('application/vnd.github.sha; charset=utf-8');
+    const latest = await octokit.rest.repos.getLatestRelease({ owner: 'actions', repo: 'checkout' });
+    expect(latest.data.tag_name).toBe('v1.0.0');
+    const list = await octokit.rest.repos.listReleases({ owner: 'actions', repo: 'checkout' });
+    expect(list.data.map((r) => [r.tag_name, r.prerelease])).toEqual([
+      ['v2', true],
+      ['v1.0.0', false],
+    ]);
+    await expect(
+      octokit.rest.repos.getReleaseByTag({ owner: 'actions', repo: 'checkout', tag: 'v9' }),
+    ).rejects.toMatchObject({ status: 404 });
+    const client = graphql.defaults({ baseUrl: gh.url });
+    const data = await client<Record<string, unknown>>(
+      `{ repository(owner: "actions", name: "checkout") {
+          latestRelease { tagName isLatest tagCommit { oid } }
+          releases(first: 5, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { tagName isPrerelease } }
+      } }`,
+    );
+    expect(data.repository).toEqual({
+      latestRelease: { tagName: 'v1.0.0', isLatest: true, tagCommit: { oid: c1 } },
+      releases: {
+        nodes: [
+          { tagName: 'v2', isPrerelease: true },
+          { tagName: 'v1.0.0', isPrerelease: false },
+        ],
+      },
+    });
   });
 
   it('reports the primary rate limit', async () => {

@@ -3,7 +3,8 @@
  * lightweight and annotated tags, and direct ref moves (e.g. "the branch moved
  * between two requests"). Everything is written with the git CLI.
  */
-import type { HostedRepo, RepoStore } from './repo-store.ts';
+import { nodeIdFor, type HostedRepo, type RepoStore } from './repo-store.ts';
+import type { ReleaseRecord } from './release-record.ts';
 import { dateEnv } from './git/git-command.ts';
 import { entryAtPath, writeTreeWithChanges, type TreeChange } from './git/tree-writer.ts';
 
@@ -25,6 +26,17 @@ export interface AnnotatedTagSpec {
   date?: string;
   tagger?: { name: string; email: string };
 }
+
+export interface ReleaseSpec {
+  name?: string;
+  body?: string;
+  draft?: boolean;
+  prerelease?: boolean;
+  /** ISO 8601; orders releases and decides the latest one. */
+  createdAt?: string;
+}
+
+let nextReleaseId = 9000;
 
 export class RepoBuilder {
   constructor(
@@ -83,6 +95,28 @@ export class RepoBuilder {
       env,
     );
     return this.resolveOrThrow(`refs/tags/${name}`);
+  }
+
+  /** Publishes a release for an existing tag (the tag is not created). */
+  async release(tagName: string, spec: ReleaseSpec = {}): Promise<ReleaseRecord> {
+    if (!spec.draft && !(await this.resolve(`refs/tags/${tagName}`))) {
+      throw new Error(`${this.repo.fullName}: cannot release "${tagName}": create the tag first`);
+    }
+    nextReleaseId += 1;
+    const createdAt = spec.createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const release: ReleaseRecord = {
+      id: nextReleaseId,
+      nodeId: nodeIdFor('RE', nextReleaseId),
+      tagName,
+      name: spec.name ?? tagName,
+      body: spec.body ?? null,
+      draft: spec.draft ?? false,
+      prerelease: spec.prerelease ?? false,
+      createdAt,
+      publishedAt: spec.draft ? null : createdAt,
+    };
+    this.repo.releases.push(release);
+    return release;
   }
 
   /** Points any ref (full name, e.g. refs/heads/main) at `target`, unconditionally. */

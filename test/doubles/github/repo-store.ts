@@ -10,6 +10,7 @@ import { git } from './git/git-command.ts';
 import { GitRepo } from './git/git-repo.ts';
 import { RepoBuilder } from './repo-builder.ts';
 import type { PullRequestRecord } from './pull-request-record.ts';
+import type { ReleaseRecord } from './release-record.ts';
 
 export interface HostedRepo {
   owner: string;
@@ -25,6 +26,7 @@ export interface HostedRepo {
   description: string | null;
   createdAt: string;
   pulls: PullRequestRecord[];
+  releases: ReleaseRecord[];
   /** Runs `task` after every earlier serialised task of this repository finished. */
   serialize<T>(task: () => Promise<T>): Promise<T>;
 }
@@ -135,6 +137,7 @@ export class RepoStore {
       description: options.description ?? null,
       createdAt: options.createdAt ?? '2024-01-01T00:00:00Z',
       pulls: [],
+      releases: [],
       serialize: makeSerializer(),
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);

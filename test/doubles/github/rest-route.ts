@@ -19,6 +19,8 @@ export interface RestContext {
   state: DoubleState;
   /** Full request URL (for pagination links). */
   url: URL;
+  /** The Accept header ('' when absent), for media types such as application/vnd.github.sha. */
+  accept: string;
   /** The repository named by {owner}/{repo}, after the access check (404/403 like GitHub). */
   repo(category: PermissionCategory, level: AccessLevel): HostedRepo;
 }
@@ -26,6 +28,8 @@ export interface RestContext {
 export interface RestResult {
   status: number;
   body?: unknown;
+  /** A non-JSON body (e.g. the vnd.github.sha media type); sent as is with `contentType`. */
+  text?: { body: string; contentType: string };
   headers?: Record<string, string>;
 }
 

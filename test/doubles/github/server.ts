@@ -29,6 +29,7 @@ interface Reply {
   status: number;
   body: unknown;
   headers: Record<string, string>;
+  text?: { body: string; contentType: string };
 }
 
 export interface CoreDeps {
@@ -76,6 +77,7 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
     raw: Buffer,
     caller: Caller,
     faults: FaultSpec[],
+    accept: string,
   ): Promise<{ reply: Reply; route: string }> {
     const found = deps.routes.match(method, url.pathname);
     if (found === null || found === 'methodMismatch') {
@@ -131,6 +133,7 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
       caller,
       state,
       url,
+      accept,
       repo: (category, level) => {
         const repo = state.store.get(params.owner ?? '', params.repo ?? '');
         if (!repo) throw new HttpError(404, 'Not Found');
@@ -144,6 +147,12 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       result = { status: error.status, body: errorBody(error, docs), headers: error.headers };
+    }
+    if (result.text) {
+      return {
+        route: key,
+        reply: { status: result.status, body: undefined, headers: result.headers ?? {}, text: result.text },
+      };
     }
     let replyBody = result.body;
     for (const fault of faults) if (fault.transformResponse) replyBody = fault.transformResponse(replyBody);
@@ -210,7 +219,7 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
           reply = { headers: {}, ...(await handleGraphql(raw, caller, state, faults)) };
         } else {
           state.rateLimit.used += 1;
-          reply = (await dispatchRest(method, url, raw, caller, faults)).reply;
+          reply = (await dispatchRest(method, url, raw, caller, faults, req.headers.accept ?? '')).reply;
         }
         const scopes = deps.tokens.scopesHeader(caller);
         if (scopes !== undefined) reply.headers['x-oauth-scopes'] = scopes;
@@ -220,14 +229,19 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
         reply = { status: error.status, headers: error.headers, body: errorBody(error, docs) };
       }
     }
-    const payload = reply.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body));
+    const payload = reply.text
+      ? Buffer.from(reply.text.body)
+      : reply.body === undefined
+        ? Buffer.alloc(0)
+        : Buffer.from(JSON.stringify(reply.body));
+    const contentType = reply.text?.contentType ?? 'application/json; charset=utf-8';
     record.status = reply.status;
     record.bytesOut = payload.length;
     res.writeHead(reply.status, {
       ...rateHeaders(state, resource),
       'x-github-request-id': `0000:${requestCounter.toString(16).padStart(6, '0')}`,
       'x-github-media-type': 'github.v3; format=json',
-      ...(payload.length > 0 ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+      ...(payload.length > 0 ? { 'content-type': contentType } : {}),
       'content-length': String(payload.length),
       ...reply.headers,
     });

@@ -22,6 +22,7 @@ import { objectResolvers } from './object-nodes.ts';
 import { repositoryResolvers } from './repository-resolvers.ts';
 import { pullRequestResolvers } from './pull-request-resolvers.ts';
 import { mutationResolvers } from './mutation-resolvers.ts';
+import { releaseResolvers } from './release-resolvers.ts';
 import type { GraphqlContext, Resolvers } from './resolver-types.ts';
 
 const resolverModules: Resolvers[] = [
@@ -29,6 +30,7 @@ const resolverModules: Resolvers[] = [
   objectResolvers,
   pullRequestResolvers,
   mutationResolvers,
+  releaseResolvers,
 ];
 
 function findResolver(typeName: string, fieldName: string) {

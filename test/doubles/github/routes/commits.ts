@@ -54,6 +54,9 @@ export const commitRoutes: RestRoute[] = [
       const ref = ctx.params.ref!;
       const oid = await resolveCommitish(repo.git, ref);
       if (!oid) throw new HttpError(422, `No commit found for SHA: ${ref}`);
+      if (/application\/vnd\.github(\.v3)?\.sha/.test(ctx.accept)) {
+        return { status: 200, text: { body: oid, contentType: 'application/vnd.github.sha; charset=utf-8' } };
+      }
       return { status: 200, body: commitJson(ctx.state, repo, await repo.git.readCommit(oid)) };
     },
   },
