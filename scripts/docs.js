@@ -26,10 +26,13 @@ export function escapeCell(text) {
     .replace(/\n/g, '<br>');
 }
 
-/** A default as a code span (expressions such as `${{ github.token }}` stay literal); none when absent. */
+/**
+ * A default as a code span (expressions such as `${{ github.token }}` stay literal, line breaks show
+ * as `\n`); empty when the input has no default.
+ */
 export function formatDefault(value) {
   if (value === undefined || value === null) return '';
-  const text = String(value).replace(/\r?\n/g, ' ');
+  const text = String(value).replace(/\r?\n/g, '\\n');
   if (text === '') return '`""`';
   const fence = text.includes('`') ? '``' : '`';
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';

@@ -47,6 +47,11 @@ describe('formatDefault', () => {
       '',
     ]);
   });
+  it('shows line breaks of a multi-line default as \\n', () => {
+    expect(formatDefault('Bump {{ summary }}\n\nSource: {{ run_url }}')).toBe(
+      '`Bump {{ summary }}\\n\\nSource: {{ run_url }}`',
+    );
+  });
   it('uses a double-backtick span around a value containing a backtick', () => {
     expect(formatDefault('a`b')).toBe('``a`b``');
     expect(formatDefault('`x`')).toBe('`` `x` ``');
