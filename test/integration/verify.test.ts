@@ -147,7 +147,7 @@ describe('verify (engine native)', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(errors(result)[0]).toMatch(
-      /is a valid signature for the required identity:\n  - sha256:[0-9a-f]{64}: failed to verify certificate chain/i,
+      /is a valid signature for the required identity:\n {2}- sha256:[0-9a-f]{64}: failed to verify certificate chain/i,
     );
   });
 
