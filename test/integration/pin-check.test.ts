@@ -1,0 +1,225 @@
+/**
+ * The pin-check action through the runner harness, on its committed bundle:
+ * annotations on exact file/line/column, job summary, outputs, the SARIF file,
+ * fix mode editing the workspace, and online mode against the GitHub API double.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLeaks, runAction } from '../harness/run-action.ts';
+import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const actionDir = join(repoRoot, 'actions', 'pin-check');
+const fixtures = join(repoRoot, 'test', 'fixtures', 'pin-check');
+
+function workspaceFrom(fixture: string): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'pin-check-ws-'));
+  cpSync(join(fixtures, fixture), workspace, { recursive: true });
+  return workspace;
+}
+
+describe('pin-check action (offline)', () => {
+  it('annotates every finding, writes the summary, outputs and SARIF, and fails on errors', async () => {
+    const workspace = workspaceFrom('dirty');
+    const result = await runAction({ actionDir, workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toEqual([
+      {
+        level: 'error',
+        message:
+          "uses 'actions/cache@main' is not pinned to a commit SHA: 'main' is a tag or branch, which can be moved",
+        file: '.github/actions/setup/action.yml',
+        line: 6,
+        col: 13,
+        title: 'pin-check: unpinned-action',
+      },
+      {
+        level: 'error',
+        message:
+          "reusable workflow 'octo-org/pipelines/.github/workflows/build.yml@v2' is not pinned to a commit SHA: 'v2' is a tag or branch, which can be moved",
+        file: '.github/workflows/ci.yml',
+        line: 5,
+        col: 11,
+        title: 'pin-check: unpinned-action',
+      },
+      {
+        level: 'error',
+        message:
+          "service container image 'postgres:16' is not pinned to a digest: it uses the tag '16' without a digest",
+        file: '.github/workflows/ci.yml',
+        line: 10,
+        col: 16,
+        title: 'pin-check: unpinned-image',
+      },
+      {
+        level: 'error',
+        message:
+          "uses 'actions/checkout@v4' is not pinned to a commit SHA: 'v4' is a tag or branch, which can be moved",
+        file: '.github/workflows/ci.yml',
+        line: 12,
+        col: 15,
+        title: 'pin-check: unpinned-action',
+      },
+      {
+        level: 'warning',
+        message: "uses '${{ matrix.action }}' is computed by an expression, so its pin cannot be checked",
+        file: '.github/workflows/ci.yml',
+        line: 14,
+        col: 15,
+        title: 'pin-check: unresolvable-reference',
+      },
+      {
+        level: 'error',
+        message:
+          'pin-check found 4 reference(s) at error severity (see the annotations)\nPin them to a full commit SHA or digest: run `npx slipway pin-check --fix` locally, or set `fix: true`.',
+      },
+    ]);
+    const sarifPath = join(result.runnerTemp, 'pin-check.sarif');
+    expect(result.outputs).toEqual({ findings: '5', errors: '4', fixed: '0', report: sarifPath });
+    const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results).toHaveLength(5);
+    expect(result.summary).toContain('| Location | Severity | Rule | Reference | Message |');
+    expect(result.summary).toContain(
+      "| .github/workflows/ci.yml:12:15 | error | unpinned-action | `actions/checkout@v4` | uses 'actions/checkout@v4' is not pinned to a commit SHA: 'v4' is a tag or branch, which can be moved |",
+    );
+  });
+
+  it('reports without failing when fail-on-findings is false, and honours path and sarif-file', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pin-check-ws-'));
+    cpSync(join(fixtures, 'policy'), join(workspace, 'source'), { recursive: true });
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { path: 'source', 'fail-on-findings': 'false', 'sarif-file': 'out/pins.sarif' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.annotations.map((a) => `${a.level} ${a.file}:${a.line}:${a.col}`)).toEqual([
+      'warning source/.github/workflows/ci.yml:5:16',
+      'error source/.github/workflows/ci.yml:8:15',
+    ]);
+    expect(result.outputs.report).toBe(join(workspace, 'out', 'pins.sarif'));
+    const sarif = JSON.parse(readFileSync(join(workspace, 'out', 'pins.sarif'), 'utf8'));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
+      '.github/workflows/ci.yml',
+    );
+  });
+
+  it('passes a clean tree', async () => {
+    const result = await runAction({ actionDir, workspace: workspaceFrom('clean') });
+    expect(result.exitCode).toBe(0);
+    expect(result.annotations).toEqual([]);
+    expect(result.outputs.findings).toBe('0');
+    expect(result.summary).toContain('Every action and image reference is pinned.');
+  });
+
+  it('rejects invalid inputs before doing anything', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace: workspaceFrom('clean'),
+      inputs: { severity: 'stale-pin=loud' },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]?.message).toBe(
+      "Input 'severity' has the item 'stale-pin=loud': --severity: unknown severity 'loud'. Expected one of: error, warning, note, off. Expected `rule=level` lines.",
+    );
+    expect(existsSync(join(result.runnerTemp, 'pin-check.sarif'))).toBe(false);
+  });
+});
+
+describe('pin-check action (GitHub API double)', () => {
+  let gh: GitHubDouble;
+  let v4: string;
+  let pinned: string;
+  const token = 'ghs_action_token_0123456789';
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+    const checkout = await gh.repos.create('actions/checkout');
+    v4 = await checkout.commit({ files: { 'action.yml': 'name: c\n' }, date: '2024-01-01T00:00:00Z' });
+    await checkout.annotatedTag('v4', v4, { message: 'v4' });
+    pinned = await checkout.commit({ files: { 'action.yml': 'name: d\n' }, date: '2024-02-01T00:00:00Z' });
+    await checkout.tag('v4.1.0', pinned);
+    const cache = await gh.repos.create('actions/cache');
+    await cache.commit({ files: { 'action.yml': 'name: cache\n' }, date: '2024-01-01T00:00:00Z' });
+    const pipelines = await gh.repos.create('octo-org/pipelines');
+    await pipelines.tag(
+      'v2',
+      await pipelines.commit({ files: { 'x.yml': 'x\n' }, date: '2024-01-01T00:00:00Z' }),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await gh?.close();
+  });
+
+  it('fixes the workspace in place and masks the token', async () => {
+    const workspace = workspaceFrom('dirty');
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { fix: 'true', token, 'fail-on-findings': 'false' },
+      env: { ...gh.env },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ findings: '2', errors: '1', fixed: '3' });
+    expect(readFileSync(join(workspace, '.github/workflows/ci.yml'), 'utf8')).toContain(
+      `      - uses: actions/checkout@${v4} # v4\n`,
+    );
+    expect(findLeaks(result, [token])).toEqual([]);
+  });
+
+  it('reports version-comment drift and missing commits in online mode', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pin-check-ws-'));
+    mkdirSync(join(workspace, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(workspace, '.github', 'workflows', 'ci.yml'),
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        `      - uses: actions/checkout@${pinned} # v4`,
+        `      - uses: actions/checkout@${v4} # v4`,
+        '      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1',
+        '',
+      ].join('\n'),
+    );
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { online: 'true', token },
+      env: { ...gh.env },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.slice(0, -1)).toEqual([
+      {
+        level: 'error',
+        file: '.github/workflows/ci.yml',
+        line: 6,
+        col: 15,
+        title: 'pin-check: version-comment-drift',
+        message: `the comment says v4, but v4 of actions/checkout points at ${v4.slice(0, 12)}, not at the pinned ${pinned.slice(0, 12)}`,
+      },
+      {
+        level: 'notice',
+        file: '.github/workflows/ci.yml',
+        line: 7,
+        col: 15,
+        title: 'pin-check: stale-pin',
+        message: 'actions/checkout v4.1.0 is available; the pin is at v4',
+      },
+      {
+        level: 'error',
+        file: '.github/workflows/ci.yml',
+        line: 8,
+        col: 15,
+        title: 'pin-check: ref-not-found',
+        message: 'commit 3d3c42e5aac5ba805825da76410c181273ba90b1 does not exist in actions/checkout',
+      },
+    ]);
+    expect(result.outputs).toMatchObject({ findings: '3', errors: '2' });
+    expect(findLeaks(result, [token])).toEqual([]);
+  });
+});
