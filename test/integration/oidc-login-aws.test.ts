@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
+import { node24Path } from '../harness/node-versions.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { findOidcLeaks } from '../doubles/oidc-issuer/leaks.ts';
 import type { Fault } from '../doubles/oidc-issuer/faults.ts';
@@ -427,5 +428,31 @@ describe('oidc-login aws: failed fast', () => {
       ['AssumeRole', 403],
     ]);
     expect(errorOf(result)).toContain(`AWS denied AssumeRole for ${FINAL}`);
+  });
+});
+
+describe('oidc-login aws: under node 24, as GitHub runs it', () => {
+  it('chains roles and cleans up', { timeout: 200_000 }, async () => {
+    const result = await runAction({
+      actionDir,
+      node: node24Path(),
+      inputs: {
+        provider: 'aws',
+        'aws-region': 'us-east-1',
+        'sts-endpoint': sts.url,
+        'role-to-assume': DEPLOY,
+        'role-chain': `${TARGET} external-id=ext-123`,
+        'aws-profile': 'deploy',
+      },
+      env: issuer.env,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(stsCalls().map((c) => [c.action, c.status])).toEqual([
+      ['AssumeRoleWithWebIdentity', 200],
+      ['AssumeRole', 200],
+    ]);
+    expect(result.outputs.arn).toBe(`arn:aws:sts::444455556666:assumed-role/target/${SESSION}`);
+    expect(existsSync(result.outputs['credentials-file']!)).toBe(false);
+    expect(findOidcLeaks(result, secrets())).toEqual([]);
   });
 });
