@@ -286,3 +286,15 @@ describe('image-bump permission errors', () => {
     expect(result.log).toContain('The token needs `contents: read`');
   });
 });
+
+describe('image-bump defaults', () => {
+  it('bumps the repository running the workflow when `repository` is not set', async () => {
+    const result = await runAction({
+      actionDir,
+      inputs: { token: TOKEN, file: DEV, image: 'web=*:v7', direct: 'true' },
+      env: { ...gh.env, GITHUB_REPOSITORY: ops.fullName },
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(await ops.readFile('refs/heads/main', DEV)).toContain('newTag: "v7"');
+  });
+});

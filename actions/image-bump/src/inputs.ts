@@ -42,13 +42,12 @@ export function getInputs(reader = new InputReader(), env: NodeJS.ProcessEnv = p
     form: 'a token with contents: write and pull-requests: write on the ops repository',
   });
   maskSecret(token);
-  const [owner, repo] = reader
-    .string('repository', {
-      required: true,
-      pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/,
-      form: '`owner/name`',
-    })
-    .split('/') as [string, string];
+  const repository =
+    reader.string('repository', { pattern: REPOSITORY, form: '`owner/name`' }) ?? env.GITHUB_REPOSITORY;
+  if (!repository || !REPOSITORY.test(repository)) {
+    throw new InputError('repository', 'is not set and GITHUB_REPOSITORY is empty', '`owner/name`');
+  }
+  const [owner, repo] = repository.split('/') as [string, string];
   const all = [...INPUT_VARIABLES, ...PLAN_VARIABLES];
   const template = (name: string, allowed: readonly string[]) => {
     const value = reader.string(name, { required: true, form: 'a template' });
