@@ -37,6 +37,11 @@ export class SignatureRefusedError extends UserError {
  */
 export function createSigstoreVerifier(
   trustedRoot: () => Promise<TrustedRoot> = () => getTrustedRoot(),
+  /**
+   * Certificate-transparency SCTs required (default 1, as cosign). Tests against
+   * @sigstore/mock pass 0: its embedded SCTs cannot be parsed by @sigstore/core 3.
+   */
+  options: { ctlogThreshold?: number } = {},
 ): ReleaseSignatureVerifier {
   let root: Promise<TrustedRoot> | undefined;
   return async ({ asset, bundle, artifact, artifactSha256, signer }) => {
@@ -47,7 +52,10 @@ export function createSigstoreVerifier(
     } catch (error) {
       throw new SignatureRefusedError(asset, `it is not a Sigstore bundle (${errorMessage(error)})`);
     }
-    const verifier = new Verifier(toTrustMaterial(await root), { tlogThreshold: 1, ctlogThreshold: 1 });
+    const verifier = new Verifier(toTrustMaterial(await root), {
+      tlogThreshold: 1,
+      ctlogThreshold: options.ctlogThreshold ?? 1,
+    });
     const isDsse = parsed.content.$case === 'dsseEnvelope';
     try {
       verifier.verify(toSignedEntity(parsed, isDsse ? undefined : artifact), {

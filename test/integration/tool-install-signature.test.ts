@@ -1,0 +1,170 @@
+/**
+ * Sigstore verification of release assets for tool versions outside the lock
+ * file, with bundles made offline against @sigstore/mock's Fulcio and Rekor (the
+ * shared sigstore double) and verified against that double's trusted root. The
+ * SCT check is off here (ctlogThreshold 0) because @sigstore/mock's SCTs cannot
+ * be parsed by @sigstore/core 3; production requires one SCT.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleToJSON } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness } from '@sigstore/sign';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { installToolWithReport } from '@slipway/supply-chain/tools/install';
+import { parseToolsLock } from '@slipway/supply-chain/tools/lock-file';
+import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
+import { SignatureRefusedError, createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
+import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
+import { releaseSigner } from '@slipway/supply-chain/tools/tool-assets';
+import { buildRelease, lockFor, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
+import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
+import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
+
+const ASSET = 'trivy_0.75.0_Linux-64bit.tar.gz';
+const BUNDLE_PATH = `/aquasecurity/trivy/releases/download/v0.75.0/${ASSET}.sigstore.json`;
+
+let sigstore: SigstoreServices;
+let server: ReleaseServer;
+let release: BuiltRelease;
+let scratch: string;
+const warnings: string[] = [];
+
+async function identityToken(): Promise<string> {
+  const response = await fetch(`${sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sigstore`, {
+    headers: { authorization: `Bearer ${sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+  });
+  return ((await response.json()) as { value: string }).value;
+}
+
+async function builders() {
+  const token = await identityToken();
+  const signer = new FulcioSigner({
+    fulcioBaseURL: sigstore.fulcioUrl,
+    identityProvider: { getToken: async () => token },
+  });
+  const witnesses = [new RekorWitness({ rekorBaseURL: sigstore.rekorUrl, entryType: 'intoto' })];
+  return {
+    message: (data: Buffer) => new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data }),
+    statement: (sha256: string) =>
+      new DSSEBundleBuilder({ signer, witnesses }).create({
+        type: 'application/vnd.in-toto+json',
+        data: Buffer.from(
+          JSON.stringify({
+            _type: 'https://in-toto.io/Statement/v1',
+            subject: [{ name: ASSET, digest: { sha256 } }],
+            predicateType: 'https://slsa.dev/provenance/v1',
+            predicate: {},
+          }),
+        ),
+      }),
+  };
+}
+
+/** Signs as trivy's release workflow at the given tag (or another workflow). */
+function signAs(tag: string, workflowPath = '.github/workflows/reusable-release.yaml') {
+  sigstore.setClaims({ repository: 'aquasecurity/trivy', ref: `refs/tags/${tag}`, workflowPath });
+}
+
+const served = () => release.files.find((f) => f.name === ASSET)!.body;
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+beforeAll(async () => {
+  sigstore = await startSigstoreServices();
+  release = buildRelease('trivy', '0.75.0');
+  server = await startReleaseServer([release]);
+});
+afterAll(async () => {
+  await server.close();
+  await sigstore.stop();
+});
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'tool-sig-'));
+  process.env.RUNNER_TOOL_CACHE = join(scratch, 'tool-cache');
+  warnings.length = 0;
+});
+
+async function install(bundle: object) {
+  server.add([
+    { path: BUNDLE_PATH, name: `${ASSET}.sigstore.json`, body: Buffer.from(JSON.stringify(bundle)) },
+  ]);
+  return installToolWithReport({
+    tool: 'trivy',
+    version: '0.75.0',
+    platform: 'linux',
+    arch: 'x64',
+    baseUrl: server.baseUrl('aquasecurity', 'trivy'),
+    http: createReleaseHttp(),
+    cache: new DirectoryCache(join(scratch, 'cache')),
+    toolCache: actionsToolDirectoryCache,
+    log: { info: () => {}, warning: (l) => warnings.push(l) },
+    lock: parseToolsLock(
+      lockFor([
+        buildRelease('trivy', '0.74.0'),
+        buildRelease('syft', '1.51.0'),
+        buildRelease('cosign', '3.1.3'),
+      ]),
+      'test lock',
+    ),
+    workDir: join(scratch, 'work'),
+    verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot()), {
+      ctlogThreshold: 0,
+    }),
+  });
+}
+
+describe('unlocked versions: the Sigstore bundle decides', () => {
+  it('installs when a message-signature bundle from trivy’s release workflow at v0.75.0 signs the asset', async () => {
+    signAs('v0.75.0');
+    const bundle = bundleToJSON(await (await builders()).message(served()));
+    const result = await install(bundle);
+    expect(result.verifiedBy).toBe('signature');
+    expect(result.sha256).toBe(sha(served()));
+    expect(warnings).toEqual([]);
+    expect(sigstore.identity).toBe(releaseSigner('trivy', '0.75.0').identity);
+  });
+
+  it('installs when a DSSE bundle’s in-toto statement names the asset digest', async () => {
+    signAs('v0.75.0');
+    const bundle = bundleToJSON(await (await builders()).statement(sha(served())));
+    expect((await install(bundle)).verifiedBy).toBe('signature');
+  });
+
+  it('refuses a DSSE statement about other bytes', async () => {
+    signAs('v0.75.0');
+    const bundle = bundleToJSON(await (await builders()).statement('0'.repeat(64)));
+    await expect(install(bundle)).rejects.toThrow(
+      `The Sigstore bundle of ${ASSET} does not verify: its statement does not name sha256 ${sha(served())}. Nothing from it was run.`,
+    );
+  });
+
+  it.each([
+    ['the same workflow at another tag (a re-pointed tag)', 'v0.74.0', undefined],
+    ['another workflow of the repository', 'v0.75.0', '.github/workflows/pr.yaml'],
+  ])('refuses a valid signature by %s, and installs nothing', async (_name, tag, workflow) => {
+    signAs(tag, workflow);
+    const bundle = bundleToJSON(await (await builders()).message(served()));
+    const error = await install(bundle).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SignatureRefusedError);
+    const signedBy = `https://github.com/aquasecurity/trivy/${workflow ?? '.github/workflows/reusable-release.yaml'}@refs/tags/${tag}`;
+    expect((error as Error).message).toBe(
+      `The Sigstore bundle of ${ASSET} does not verify: certificate identity error - expected ` +
+        `${releaseSigner('trivy', '0.75.0').identity}, got ${signedBy}. Nothing from it was run.`,
+    );
+    expect(actionsToolDirectoryCache.find('trivy', '0.75.0', 'linux-x64')).toBe('');
+  });
+
+  it('refuses a bundle that signs other bytes', async () => {
+    signAs('v0.75.0');
+    const bundle = bundleToJSON(await (await builders()).message(Buffer.from('something else')));
+    await expect(install(bundle)).rejects.toBeInstanceOf(SignatureRefusedError);
+  });
+
+  it('refuses something that is not a bundle', async () => {
+    await expect(install({ hello: 'world' })).rejects.toThrow(
+      /^The Sigstore bundle of trivy_0\.75\.0_Linux-64bit\.tar\.gz does not verify: it is not a Sigstore bundle/,
+    );
+  });
+});
