@@ -17,6 +17,7 @@ import {
   projectFromServiceAccount,
   removeCredentialsDir,
   writePrivateFile,
+  type IdTokenRequestEnv,
   type LoginExports,
   type LoginIo,
 } from '@slipway/oidc';
@@ -26,6 +27,7 @@ const STATE_POST = 'isPost';
 const STATE_DIR = 'credentials-dir';
 const STATE_ENV = 'credential-env';
 
+/** One entry point for both steps: the post step sees the `isPost` state main saved. */
 export default async function main(): Promise<void> {
   if (core.getState(STATE_POST) === 'true') {
     await runPost(post);
@@ -35,14 +37,20 @@ export default async function main(): Promise<void> {
   await run(login);
 }
 
+interface Login {
+  exports: LoginExports;
+  /** Who we are now, for the summary. */
+  identity: string;
+  /** Values to hide in the summary (a masked account id). */
+  hidden: string[];
+}
+
+/** Each provider: validate (no network), then a login function that runs after the OIDC variables are checked. */
+type Prepared = (request: IdTokenRequestEnv, io: LoginIo) => Promise<Login>;
+
 async function login(): Promise<void> {
   const inputs = getInputs();
-  const plan =
-    inputs.provider === 'aws'
-      ? planAwsLogin(inputs.aws!)
-      : inputs.provider === 'gcp'
-        ? planGcpLogin(inputs.gcp!)
-        : planAzureLogin(inputs.azure!);
+  const prepared = prepare(inputs);
   const request = idTokenRequestEnv(process.env, actionsCoreMask);
   const io: LoginIo = {
     http: actionsHttpTransport(inputs['request-timeout']),
@@ -50,74 +58,87 @@ async function login(): Promise<void> {
     log: (line) => core.info(line),
     retry: { maxAttempts: inputs['max-attempts'], totalTimeoutMs: inputs['retry-timeout'] },
   };
-  const credentialsDir = async () => {
-    const dir = await createCredentialsDir(process.env.RUNNER_TEMP, process.env.GITHUB_WORKSPACE);
-    core.saveState(STATE_DIR, dir);
-    return dir;
-  };
-
-  let exports: LoginExports;
-  let identity: string;
-  let secretsInIdentity: string[] = [];
-  if (inputs.aws) {
-    const aws = inputs.aws;
-    const result = await awsLogin(aws, plan as ReturnType<typeof planAwsLogin>, request, io);
-    const file = aws.profile
-      ? await writePrivateFile(
-          await credentialsDir(),
-          'credentials',
-          awsCredentialsIni(aws.profile, result.credentials),
-        )
-      : undefined;
-    exports = awsExports(result, inputs['export-env'], file);
-    identity = result.arn;
-    if (aws.maskAccountId) secretsInIdentity = [result.accountId];
-  } else if (inputs.gcp) {
-    const gcp = inputs.gcp;
-    const result = await gcpLogin(gcp, plan.audience, request, io);
-    const file = gcp.createCredentialsFile
-      ? await writePrivateFile(await credentialsDir(), 'gcp-credentials.json', result.credentialsJson)
-      : undefined;
-    exports = gcpExports(
-      result,
-      inputs['export-env'],
-      file,
-      gcp.projectId ?? projectFromServiceAccount(gcp.serviceAccount),
-    );
-    identity = gcp.serviceAccount ?? gcp.workloadIdentityProvider;
-  } else {
-    const azure = inputs.azure!;
-    const result = await azureLogin(azure, plan.audience, request, io);
-    const file = await writePrivateFile(await credentialsDir(), 'azure-federated-token', result.githubToken);
-    const env = inputs['export-env'] ? azureEnvironment(azure, file) : {};
-    exports = {
-      env,
-      outputs: {
-        'federated-token-file': file,
-        ...(result.accessToken ? { 'access-token': result.accessToken } : {}),
-      },
-      credentialEnv: Object.keys(env).filter((name) => /TOKEN_FILE/.test(name)),
-    };
-    identity = azure.clientId;
-  }
+  const { exports, identity, hidden } = await prepared(request, io);
 
   core.saveState(STATE_ENV, exports.credentialEnv.join(','));
   for (const [name, value] of Object.entries(exports.env)) core.exportVariable(name, value);
   for (const [name, value] of Object.entries(exports.outputs)) core.setOutput(name, value);
-  const expiration = exports.outputs.expiration ?? '';
+  const row = [
+    inputs.provider,
+    identity,
+    exports.outputs.expiration ?? '',
+    Object.keys(exports.env).join(', '),
+  ];
   await actionsSummaryWriter(
     `### oidc-login\n\n${markdownTable(
       ['provider', 'identity', 'expires', 'exported'],
-      [
-        [
-          inputs.provider,
-          redact(identity, secretsInIdentity),
-          expiration,
-          Object.keys(exports.env).join(', '),
-        ],
-      ],
+      [row.map((cell) => redact(cell, hidden))],
     )}\n`,
   );
+}
+
+function prepare(inputs: Inputs): Prepared {
+  const exportEnv = inputs['export-env'];
+  if (inputs.aws) {
+    const aws = inputs.aws;
+    const plan = planAwsLogin(aws);
+    return async (request, io) => {
+      const result = await awsLogin(aws, plan, request, io);
+      const file = aws.profile
+        ? await writePrivateFile(
+            await credentialsDir(),
+            'credentials',
+            awsCredentialsIni(aws.profile, result.credentials),
+          )
+        : undefined;
+      return {
+        exports: awsExports(result, exportEnv, file),
+        identity: result.arn,
+        hidden: aws.maskAccountId ? [result.accountId] : [],
+      };
+    };
+  }
+  if (inputs.gcp) {
+    const gcp = inputs.gcp;
+    const { audience } = planGcpLogin(gcp);
+    return async (request, io) => {
+      const result = await gcpLogin(gcp, audience, request, io);
+      const file = gcp.createCredentialsFile
+        ? await writePrivateFile(await credentialsDir(), 'gcp-credentials.json', result.credentialsJson)
+        : undefined;
+      const project = gcp.projectId ?? projectFromServiceAccount(gcp.serviceAccount);
+      return {
+        exports: gcpExports(result, exportEnv, file, project),
+        identity: gcp.serviceAccount ?? gcp.workloadIdentityProvider,
+        hidden: [],
+      };
+    };
+  }
+  const azure = inputs.azure!;
+  const { audience } = planAzureLogin(azure);
+  return async (request, io) => {
+    const result = await azureLogin(azure, audience, request, io);
+    const file = await writePrivateFile(await credentialsDir(), 'azure-federated-token', result.githubToken);
+    const env = exportEnv ? azureEnvironment(azure, file) : {};
+    const outputs: Record<string, string> = { 'federated-token-file': file };
+    if (result.accessToken) outputs['access-token'] = result.accessToken;
+    return {
+      exports: {
+        env,
+        outputs,
+        credentialEnv: Object.keys(env).filter((name) => name.includes('TOKEN_FILE')),
+      },
+      identity: azure.clientId,
+      hidden: [],
+    };
+  };
+}
+
+/** The private folder under RUNNER_TEMP; its path is saved at once so the post step removes it. */
+async function credentialsDir(): Promise<string> {
+  const dir = await createCredentialsDir(process.env.RUNNER_TEMP, process.env.GITHUB_WORKSPACE);
+  core.saveState(STATE_DIR, dir);
+  return dir;
 }
 
 /** Deletes the credential files and blanks the credential variables for any later post steps. */
@@ -129,5 +150,3 @@ async function post(): Promise<void> {
   }
   for (const name of core.getState(STATE_ENV).split(',').filter(Boolean)) core.exportVariable(name, '');
 }
-
-export type { Inputs };

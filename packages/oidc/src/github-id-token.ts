@@ -35,7 +35,11 @@ export function idTokenUrl(requestUrl: string, audience: string): string {
 }
 
 /**
- * Mints one OIDC token for `audience`. Network failures and 408/429/5xx become
+ * Mints one OIDC token for `audience`. This is the runner's protocol that
+ * `@actions/core`'s `getIDToken` also speaks; we call it ourselves because
+ * getIDToken retries internally (up to 10 times, no timeout we control) and so
+ * cannot sit under our single retry loop with its total cap, nor mint a fresh
+ * token per exchange attempt. Network failures and 408/429/5xx become
  * `RetryableError`/coded errors for the caller's retry loop; any other refusal is
  * a `UserError`. The token is masked before it is returned.
  */
