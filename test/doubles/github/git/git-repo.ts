@@ -36,7 +36,20 @@ export function isOid(value: string): boolean {
 }
 
 export class GitRepo {
+  /** Objects are immutable, so reads by oid are memoised (missing objects are never cached). */
+  private readonly objectCache = new Map<string, Promise<unknown>>();
+
   constructor(readonly gitDir: string) {}
+
+  private memo<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let cached = this.objectCache.get(key) as Promise<T> | undefined;
+    if (!cached) {
+      cached = read();
+      this.objectCache.set(key, cached);
+      cached.catch(() => this.objectCache.delete(key));
+    }
+    return cached;
+  }
 
   run(args: readonly string[], input?: string | Buffer, env?: Record<string, string>): Promise<string> {
     return git(this.gitDir, args, { input, env });
@@ -86,8 +99,11 @@ export class GitRepo {
 
   async objectType(oid: string): Promise<GitObjectType | null> {
     if (!isOid(oid)) return null;
-    const type = await gitOrNull(this.gitDir, ['cat-file', '-t', oid]);
-    return (type as GitObjectType | null) ?? null;
+    const cached = this.objectCache.get(`type:${oid}`) as Promise<GitObjectType> | undefined;
+    if (cached) return cached;
+    const type = (await gitOrNull(this.gitDir, ['cat-file', '-t', oid])) as GitObjectType | null;
+    if (type) this.objectCache.set(`type:${oid}`, Promise.resolve(type));
+    return type;
   }
 
   /** Resolves a revision expression (`main`, `main:path`, an oid) to an object id, or null. */
@@ -104,18 +120,26 @@ export class GitRepo {
   }
 
   async readCommit(oid: string): Promise<ParsedCommit> {
-    return parseCommit(oid, (await gitRaw(this.gitDir, ['cat-file', 'commit', oid])).toString('utf8'));
+    return this.memo(`commit:${oid}`, async () =>
+      parseCommit(oid, (await gitRaw(this.gitDir, ['cat-file', 'commit', oid])).toString('utf8')),
+    );
   }
 
   async readTag(oid: string): Promise<ParsedTag> {
-    return parseTag(oid, (await gitRaw(this.gitDir, ['cat-file', 'tag', oid])).toString('utf8'));
+    return this.memo(`tag:${oid}`, async () =>
+      parseTag(oid, (await gitRaw(this.gitDir, ['cat-file', 'tag', oid])).toString('utf8')),
+    );
   }
 
   async readBlob(oid: string): Promise<Buffer> {
-    return gitRaw(this.gitDir, ['cat-file', 'blob', oid]);
+    return this.memo(`blob:${oid}`, () => gitRaw(this.gitDir, ['cat-file', 'blob', oid]));
   }
 
   async readTree(oid: string): Promise<TreeEntry[]> {
+    return this.memo(`tree:${oid}`, () => this.lsTree(oid));
+  }
+
+  private async lsTree(oid: string): Promise<TreeEntry[]> {
     const out = await gitRaw(this.gitDir, ['ls-tree', '-z', '--long', oid]);
     const entries: TreeEntry[] = [];
     for (const item of out.toString('utf8').split('\0')) {
