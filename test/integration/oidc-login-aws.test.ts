@@ -364,6 +364,20 @@ describe('oidc-login aws: retried errors', () => {
   });
 });
 
+describe('oidc-login aws: total time cap', () => {
+  it('stops retrying when the next wait would cross retry-timeout', async () => {
+    const slow: Fault = { kind: 'slow', route: 'AssumeRoleWithWebIdentity', ms: 1500 };
+    sts.faults.push(slow, slow);
+    const result = await login({ 'request-timeout': '1s', 'retry-timeout': '2s', 'max-attempts': '10' });
+    expect(result.exitCode).toBe(1);
+    expect(stsCalls()).toHaveLength(2);
+    expect(minted()).toHaveLength(2);
+    expect(errorOf(result)).toContain(
+      `AssumeRoleWithWebIdentity at ${sts.url} did not succeed: no response within 1000 ms.\nThe retries ran out (see max-attempts and retry-timeout).`,
+    );
+  });
+});
+
 describe('oidc-login aws: failed fast', () => {
   it('AccessDenied from the trust policy prints the token claims, never the token', async () => {
     const result = await login({ 'role-to-assume': DENIED });
@@ -418,6 +432,17 @@ describe('oidc-login aws: failed fast', () => {
     expect(errorOf(result)).toContain(expected);
     expect(errorOf(result)).toContain(`STS said: "${stsMessage}"`);
     expect(findOidcLeaks(result, secrets())).toEqual([]);
+  });
+
+  it('a refusal from the GitHub token endpoint fails fast with the permissions hint', async () => {
+    issuer.faults.push({ kind: 'error', route: 'token', code: 'Forbidden', status: 403 });
+    const result = await login({});
+    expect(result.exitCode).toBe(1);
+    expect(issuer.faults.pending).toBe(0);
+    expect(stsCalls()).toEqual([]);
+    expect(errorOf(result)).toBe(
+      "GitHub refused to mint an OIDC token for audience 'sts.amazonaws.com' (HTTP 403).\nAdd `permissions: id-token: write` to the job (or the workflow) that runs this step; for a reusable workflow the caller job needs it too.",
+    );
   });
 
   it('a chained role that does not trust the previous one fails fast', async () => {
