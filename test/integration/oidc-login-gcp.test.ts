@@ -117,11 +117,10 @@ describe('oidc-login gcp', () => {
   });
 
   it('impersonates a service account for an access token, project taken from its email', async () => {
-    const result = await login({
-      'service-account': SA,
-      'token-format': 'access_token',
-      'access-token-lifetime': '30m',
-    });
+    const result = await login(
+      { 'service-account': SA, 'token-format': 'access_token', 'access-token-lifetime': '30m' },
+      { skipPost: true },
+    );
     expect(result.exitCode).toBe(0);
     expect(calls().map((c) => [c.route, c.status])).toEqual([
       ['sts', 200],
@@ -134,6 +133,13 @@ describe('oidc-login gcp', () => {
     expect(result.outputs['access-token']).toBe(google.issuedSecrets.at(-1));
     expect(result.outputs['project-id']).toBe('my-project');
     expect(result.main.env.GOOGLE_CLOUD_PROJECT).toBe('my-project');
+    const file = JSON.parse(readFileSync(result.outputs['credentials-file']!, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(file.service_account_impersonation_url).toBe(
+      `${google.url}/v1/projects/-/serviceAccounts/${SA}:generateAccessToken`,
+    );
     expect(findOidcLeaks(result, secrets())).toEqual([]);
   });
 
