@@ -209,6 +209,26 @@ describe('createCommitOnBranch', () => {
     ]);
     expect(await ops.readFile('main', 'other.txt')).toBe('x\n');
   });
+  it('lets one of two concurrent commits with the same expectedHeadOid win; the other gets STALE_DATA', async () => {
+    const client = graphql.defaults({ baseUrl: gh.url });
+    const attempt = (n: number) =>
+      client(COMMIT_ON_BRANCH, {
+        input: {
+          branch: { repositoryNameWithOwner: ops.fullName, branchName: 'main' },
+          expectedHeadOid: base,
+          message: { headline: `attempt ${n}` },
+          fileChanges: { additions: [{ path: `n${n}.txt`, contents: b64(`${n}\n`) }] },
+        },
+      });
+    const results = await Promise.allSettled([attempt(1), attempt(2)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((rejected.reason as { errors: Array<{ type: string }> }).errors.map((e) => e.type)).toEqual([
+      'STALE_DATA',
+    ]);
+    const head = await ops.resolve('refs/heads/main');
+    expect((await ops.repo.git.readCommit(head!)).parents).toEqual([base]);
+  });
 });
 
 describe('pull requests', () => {
