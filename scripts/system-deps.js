@@ -3,6 +3,7 @@
 export const SYSTEM_DEPS = [
   { command: 'git', pkg: 'git' },
   { command: 'shellcheck', pkg: 'shellcheck' },
+  { command: 'jq', pkg: 'jq' },
   { command: 'docker-registry', pkg: 'docker-registry' },
   { command: 'skopeo', pkg: 'skopeo' },
   { command: 'umoci', pkg: 'umoci' },
