@@ -1,0 +1,187 @@
+/**
+ * `npm run tools:refresh`: the lock is rebuilt from the releases' checksums
+ * files served by the release double, after the checksums file's Sigstore
+ * bundle (made with the @sigstore/mock double) verifies for trivy's release
+ * identity. cosign's release identity is a Google service account that the mock
+ * Fulcio cannot issue, so cosign and syft run the "no bundle, accepted
+ * unsigned" path here.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundleToJSON } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { FulcioSigner, MessageSignatureBundleBuilder, RekorWitness } from '@sigstore/sign';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { committedToolsLock } from '@slipway/supply-chain/tools/lock-file';
+import { refreshToolsLock, type RefreshOptions } from '@slipway/supply-chain/tools/lock-refresh';
+import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
+import { createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
+import { releaseBaseUrl } from '@slipway/supply-chain/tools/install';
+import { buildRelease, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
+import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
+import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
+
+let sigstore: SigstoreServices;
+let server: ReleaseServer;
+let releases: Record<'trivy' | 'syft' | 'cosign', BuiltRelease>;
+const TRIVY_SUMS_BUNDLE =
+  '/aquasecurity/trivy/releases/download/v0.75.0/trivy_0.75.0_checksums.txt.sigstore.json';
+
+async function signTrivyChecksums(ref: string) {
+  sigstore.setClaims({
+    repository: 'aquasecurity/trivy',
+    ref,
+    workflowPath: '.github/workflows/reusable-release.yaml',
+  });
+  const response = await fetch(`${sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sigstore`, {
+    headers: { authorization: `Bearer ${sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+  });
+  const token = ((await response.json()) as { value: string }).value;
+  const builder = new MessageSignatureBundleBuilder({
+    signer: new FulcioSigner({
+      fulcioBaseURL: sigstore.fulcioUrl,
+      identityProvider: { getToken: async () => token },
+    }),
+    witnesses: [new RekorWitness({ rekorBaseURL: sigstore.rekorUrl, entryType: 'intoto' })],
+  });
+  const sums = releases.trivy.files.find((f) => f.name === 'trivy_0.75.0_checksums.txt')!.body;
+  const bundle = bundleToJSON(await builder.create({ data: sums }));
+  server.add([
+    {
+      path: TRIVY_SUMS_BUNDLE,
+      name: 'trivy_0.75.0_checksums.txt.sigstore.json',
+      body: Buffer.from(JSON.stringify(bundle)),
+    },
+  ]);
+}
+
+beforeAll(async () => {
+  sigstore = await startSigstoreServices();
+  releases = {
+    trivy: buildRelease('trivy', '0.75.0'),
+    syft: buildRelease('syft', '1.52.0'),
+    cosign: buildRelease('cosign', '3.2.0'),
+  };
+  server = await startReleaseServer(Object.values(releases));
+});
+afterAll(async () => {
+  await server.close();
+  await sigstore.stop();
+});
+
+const logs: string[] = [];
+const options = (overrides: Partial<RefreshOptions> = {}): RefreshOptions => ({
+  http: createReleaseHttp(),
+  versions: { trivy: '0.75.0', syft: '1.52.0', cosign: 'v3.2.0' },
+  baseUrl: (tool) => releaseBaseUrl(tool, server.url),
+  verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot()), {
+    ctlogThreshold: 0,
+  }),
+  previous: committedToolsLock(),
+  acceptUnsigned: ['syft', 'cosign'],
+  log: (line) => logs.push(line),
+  ...overrides,
+});
+
+describe('refreshToolsLock against the release double', () => {
+  it('locks every platform from the verified checksums files and keeps the previously locked versions', async () => {
+    await signTrivyChecksums('refs/tags/v0.75.0');
+    const lock = await refreshToolsLock(options());
+    const sha = (r: BuiltRelease, name: string) =>
+      createHash('sha256')
+        .update(r.files.find((f) => f.name === name)!.body)
+        .digest('hex');
+    expect(lock.tools.trivy.version).toBe('0.75.0');
+    expect(lock.tools.trivy.versions['0.75.0']).toEqual({
+      'linux-x64': {
+        asset: 'trivy_0.75.0_Linux-64bit.tar.gz',
+        sha256: sha(releases.trivy, 'trivy_0.75.0_Linux-64bit.tar.gz'),
+      },
+      'linux-arm64': {
+        asset: 'trivy_0.75.0_Linux-ARM64.tar.gz',
+        sha256: sha(releases.trivy, 'trivy_0.75.0_Linux-ARM64.tar.gz'),
+      },
+      'macos-x64': {
+        asset: 'trivy_0.75.0_macOS-64bit.tar.gz',
+        sha256: sha(releases.trivy, 'trivy_0.75.0_macOS-64bit.tar.gz'),
+      },
+      'macos-arm64': {
+        asset: 'trivy_0.75.0_macOS-ARM64.tar.gz',
+        sha256: sha(releases.trivy, 'trivy_0.75.0_macOS-ARM64.tar.gz'),
+      },
+      'windows-x64': {
+        asset: 'trivy_0.75.0_windows-64bit.zip',
+        sha256: sha(releases.trivy, 'trivy_0.75.0_windows-64bit.zip'),
+      },
+    });
+    expect(lock.tools.cosign.versions['3.2.0']!['windows-x64']).toEqual({
+      asset: 'cosign-windows-amd64.exe',
+      sha256: sha(releases.cosign, 'cosign-windows-amd64.exe'),
+    });
+    // previously locked, unchanged
+    expect(lock.tools.trivy.versions['0.74.0']).toEqual(committedToolsLock().tools.trivy.versions['0.74.0']);
+    expect(Object.keys(lock.tools.syft.versions)).toEqual(['1.51.0', '1.50.0', '1.42.4', '1.42.3', '1.52.0']);
+    expect(logs).toContain(
+      'trivy 0.75.0: trivy_0.75.0_checksums.txt signature verified (https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v0.75.0).',
+    );
+    expect(logs.filter((l) => l.startsWith('WARNING'))).toHaveLength(2);
+  });
+
+  it('refuses a checksums file signed from another ref', async () => {
+    await signTrivyChecksums('refs/heads/main');
+    await expect(refreshToolsLock(options())).rejects.toThrow(
+      /^The Sigstore bundle of trivy_0\.75\.0_checksums\.txt does not verify: certificate identity error/,
+    );
+  });
+
+  it('refuses a release whose checksums file has no bundle unless that tool is accepted unsigned', async () => {
+    await signTrivyChecksums('refs/tags/v0.75.0');
+    await expect(refreshToolsLock(options({ acceptUnsigned: ['cosign'] }))).rejects.toThrow(
+      /^syft 1\.52\.0: cannot fetch the Sigstore bundle of syft_1\.52\.0_checksums\.txt/,
+    );
+  });
+
+  it('never locks trivy 0.69.4', async () => {
+    await expect(
+      refreshToolsLock(options({ versions: { trivy: '0.69.4', syft: '1.52.0', cosign: '3.2.0' } })),
+    ).rejects.toThrow('trivy 0.69.4 is a known-malicious release; it is never locked.');
+  });
+});
+
+describe('npm run tools:refresh', () => {
+  it('runs the TypeScript under Node 24 and leaves the lock alone when it refuses', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const lockPath = join(root, 'packages/supply-chain/tools.lock.json');
+    const before = readFileSync(lockPath, 'utf8');
+    let stderr = '';
+    try {
+      execFileSync(
+        'npx',
+        [
+          '-y',
+          'node@24',
+          'scripts/tools-refresh.js',
+          '--trivy',
+          '0.69.4',
+          '--syft',
+          '1.51.0',
+          '--cosign',
+          '3.1.3',
+        ],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          encoding: 'utf8',
+        },
+      );
+    } catch (error) {
+      stderr = (error as { stderr: string }).stderr;
+    }
+    expect(stderr).toContain(
+      'tools:refresh failed: trivy 0.69.4 is a known-malicious release; it is never locked.',
+    );
+    expect(readFileSync(lockPath, 'utf8')).toBe(before);
+  }, 120_000);
+});
