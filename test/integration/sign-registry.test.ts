@@ -116,7 +116,7 @@ describe('Bearer token flow (GHCR-style challenge)', () => {
     const tokenRequest = new URL(`http://x${proxy.requests[before + 1]!.path}`);
     expect(Object.fromEntries(tokenRequest.searchParams)).toEqual({
       service: 'slipway-test',
-      scope: 'repository:octo-org/app:pull',
+      scope: 'repository:octo-org/app:pull,push',
     });
   });
 

@@ -5,10 +5,11 @@
  * double's stand-in cosign for the argv the cosign engine runs (it records argv;
  * it is not cosign: the real cosign runs in .github/workflows/e2e.yml).
  */
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { node24Path } from '../harness/node-versions.ts';
 import { findLeaks, runAction } from '../harness/run-action.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
@@ -93,6 +94,18 @@ describe('sign (engine native)', () => {
     expect(result.summary).toContain(`Signed ${registry.host}/octo-org/app@${digest}`);
     expect(result.summary).toContain(`| signature | ${result.outputs.signature} |`);
   });
+
+  it("signs under node 24, the runner's node (sigstore 4 supports 20.17+ and 22.9+)", async () => {
+    const result = await runAction({
+      actionDir,
+      node: node24Path(),
+      inputs: { ...nativeInputs(), image: `${registry.host}/octo-org/app:v1` },
+      env: sigstore.oidcEnv,
+    });
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.outputs.digest).toBe(digest);
+    expect(result.outputs['rekor-log-index']).toMatch(/^\d+$/);
+  }, 240_000);
 
   it('fails on a tag the registry cannot resolve, before any signing', async () => {
     const before = { ...sigstore.counts };
@@ -210,5 +223,68 @@ describe('sign (engine cosign, stand-in binary)', () => {
     ]);
     expect(bundleOf(calls[0]!.argv).startsWith(join(runner.root, 'temp', 'slipway-cosign-'))).toBe(true);
     expect(result.outputs.digest).toBe(digest);
+  });
+});
+
+describe('sign (engine native) behind a token-authenticated registry', () => {
+  it('signs in with the docker config credentials (Bearer challenge) to resolve and to push', async () => {
+    const { startTokenAuthProxy } = await import('../doubles/oci-registry/token-auth-proxy.ts');
+    const proxy = await startTokenAuthProxy({
+      upstream: registry.url,
+      username: 'octocat',
+      password: 'reg-secret-pw',
+    });
+    try {
+      const dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
+      const auth = Buffer.from('octocat:reg-secret-pw').toString('base64');
+      writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [proxy.host]: { auth } } }));
+      const result = await runAction({
+        actionDir,
+        inputs: { ...nativeInputs(), image: `${proxy.host}/octo-org/app:v1` },
+        env: { ...sigstore.oidcEnv, DOCKER_CONFIG: dockerConfig },
+      });
+      expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+      expect(result.outputs.digest).toBe(digest);
+      expect(result.outputs.signature).toMatch(
+        new RegExp(`^${proxy.host}/octo-org/app@sha256:[0-9a-f]{64}$`),
+      );
+      // the referrer manifests were pushed with tokens the token service minted for these credentials
+      const manifestPuts = proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/'));
+      expect(manifestPuts.length).toBeGreaterThan(0);
+      for (const put of manifestPuts) {
+        expect(proxy.tokens.map((t) => `Bearer ${t}`)).toContain(put.authorization);
+      }
+      expect(findLeaks(result, ['reg-secret-pw', ...proxy.tokens.slice(0, 1)])).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('fails with a user error naming the registry when the credentials are wrong', async () => {
+    const { startTokenAuthProxy } = await import('../doubles/oci-registry/token-auth-proxy.ts');
+    const proxy = await startTokenAuthProxy({
+      upstream: registry.url,
+      username: 'octocat',
+      password: 'right',
+    });
+    try {
+      const result = await runAction({
+        actionDir,
+        inputs: {
+          ...nativeInputs(),
+          image: `${proxy.host}/octo-org/app:v1`,
+          'registry-username': 'octocat',
+          'registry-password': 'wrong-password',
+        },
+        env: sigstore.oidcEnv,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+        `The registry token service ${proxy.url}/token refused a token for octo-org/app (HTTP 401).\nCheck the registry credentials and that they may pull this repository.`,
+      ]);
+      expect(findLeaks(result, ['wrong-password'])).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { node24Path } from '../harness/node-versions.ts';
 import { runAction } from '../harness/run-action.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {
@@ -51,9 +52,10 @@ afterAll(async () => {
   await Promise.all([registry?.stop(), sigstore?.stop()]);
 });
 
-const verify = (inputs: Record<string, string>) =>
+const verify = (inputs: Record<string, string>, node?: string) =>
   runAction({
     actionDir: verifyAction,
+    ...(node ? { node } : {}),
     workspace,
     inputs: {
       engine: 'native',
@@ -82,6 +84,19 @@ describe('verify (engine native)', () => {
     expect(result.log).toContain(`Verified bundle sha256:`);
     expect(result.log).toContain(`signed by ${sigstore.identity} (issuer ${GITHUB_ISSUER})`);
   });
+
+  it("passes under node 24, the runner's node", async () => {
+    const result = await verify(
+      {
+        image: `${registry.host}/octo-org/app:v1`,
+        'certificate-identity': sigstore.identity,
+        type: 'cyclonedx',
+      },
+      node24Path(),
+    );
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs.verified).toBe('1');
+  }, 240_000);
 
   it('passes with an identity regexp, and verifies the CycloneDX attestation', async () => {
     const result = await verify({

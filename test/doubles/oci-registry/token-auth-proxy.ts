@@ -3,8 +3,8 @@
  * token, a request without one gets 401 with
  * `WWW-Authenticate: Bearer realm="<proxy>/token",service="…",scope="repository:<repo>:pull"`,
  * and /token hands out a token for the configured Basic credentials (or
- * anonymously when `anonymous` is set). Valid requests are forwarded to the
- * upstream registry. Counts requests and can answer 503 a given number of times.
+ * anonymously when `anonymous` is set). Valid requests (pulls and pushes) are
+ * forwarded to the upstream registry, upload locations rewritten to this front. Counts requests and can answer 503 a given number of times.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -65,7 +65,7 @@ export async function startTokenAuthProxy(options: {
       const repository = /^\/v2\/(.+?)\/(manifests|blobs|referrers|tags)\//.exec(path)?.[1] ?? '';
       res
         .writeHead(401, {
-          'www-authenticate': `Bearer realm="${url}/token",service="slipway-test",scope="repository:${repository}:pull"`,
+          'www-authenticate': `Bearer realm="${url}/token",service="slipway-test",scope="repository:${repository}:pull,push"`,
           'content-type': 'application/json',
         })
         .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
@@ -73,13 +73,24 @@ export async function startTokenAuthProxy(options: {
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
-      if (typeof v === 'string' && k !== 'authorization' && k !== 'host') headers[k] = v;
+      if (typeof v === 'string' && !['authorization', 'host', 'content-length', 'connection'].includes(k))
+        headers[k] = v;
     }
-    const upstream = await fetch(`${options.upstream}${path}`, { method: req.method ?? 'GET', headers });
+    const method = req.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const upstream = await fetch(`${options.upstream}${path}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(method === 'GET' || method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+    });
     const body = Buffer.from(await upstream.arrayBuffer());
     const out: Record<string, string> = {};
     upstream.headers.forEach((value, key) => {
-      if (key !== 'content-encoding' && key !== 'transfer-encoding') out[key] = value;
+      if (key === 'content-encoding' || key === 'transfer-encoding') return;
+      // keep blob uploads going through this front: the upstream answers with its own address
+      out[key] = key === 'location' ? value.replace(options.upstream, url) : value;
     });
     res.writeHead(upstream.status, out).end(req.method === 'HEAD' ? undefined : body);
   }
