@@ -95,7 +95,7 @@ export function docsPageTemplate(name, meta) {
     '',
     escapeCell(meta?.description ?? '').replace(/<br>/g, ' '),
     '',
-    `Reference it by commit SHA: \`uses: OWNER/slipway/actions/${name}@<40-hex sha> # vX.Y.Z\`.`,
+    `Reference it by commit SHA: \`uses: OWNER/slipway/actions/${name}@SLIPWAY_RELEASE_SHA # vX.Y.Z\`.`,
     `Usage, permissions and examples: [actions/${name}/README.md](../../actions/${name}/README.md).`,
     '',
   ].join('\n');

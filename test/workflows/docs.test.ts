@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as prettier from 'prettier';
@@ -20,6 +20,44 @@ const root = resolve(import.meta.dirname, '../..');
 describe('documentation tables in this repository', () => {
   it('match every action.yml (run `npm run docs` to regenerate)', async () => {
     expect(await findDrift(root)).toEqual([]);
+  });
+});
+
+describe('pins written in the documentation', () => {
+  const USES = /uses:\s+['"]?([\w.-]+\/[\w.-]+)((?:\/[^@\s'"]*)?)@([^\s'"]+)(?:['"]?\s+#\s*([^\s`]+))?/g;
+  const collect = (files: string[]) =>
+    files.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(USES)].map((m) => ({
+        file: file.slice(root.length + 1),
+        action: m[1]!,
+        ref: m[3]!,
+        comment: m[4] ?? '',
+      })),
+    );
+  const list = (dir: string, ext: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? list(join(dir, d.name), ext) : d.name.endsWith(ext) ? [join(root, dir, d.name)] : [],
+    );
+  const workflowPins = new Set(
+    collect(list('.github/workflows', '.yml')).map((p) => `${p.action}@${p.ref} # ${p.comment}`),
+  );
+  const docs = collect([
+    ...list('docs', '.md'),
+    ...list('docs', '.yml'),
+    join(root, 'CONTRIBUTING.md'),
+    join(root, 'SECURITY.md'),
+  ]);
+
+  it('use only third-party pins that the workflows use (real SHAs, same version comment)', () => {
+    const thirdParty = docs.filter((p) => p.action !== 'OWNER/slipway');
+    expect(thirdParty.length).toBeGreaterThan(5);
+    expect(thirdParty.filter((p) => !workflowPins.has(`${p.action}@${p.ref} # ${p.comment}`))).toEqual([]);
+  });
+
+  it('reference Slipway itself by the release placeholder, never by an invented SHA', () => {
+    const own = docs.filter((p) => p.action === 'OWNER/slipway');
+    expect(own.length).toBeGreaterThan(10);
+    expect(own.filter((p) => p.ref !== 'SLIPWAY_RELEASE_SHA' || p.comment !== 'vX.Y.Z')).toEqual([]);
   });
 });
 
