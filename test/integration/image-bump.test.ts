@@ -169,6 +169,39 @@ describe('image-bump action', () => {
     expect(pulls()).toHaveLength(1);
   });
 
+  it('starts the branch again from the base when its last pull request was closed', async () => {
+    const first = await bump({ file: DEV, image: 'web=*:v2' });
+    expect(first.exitCode, first.log).toBe(0);
+    ops.repo.pulls[0]!.state = 'closed';
+    const main = await ops.commit({
+      files: { [VALUES]: original(VALUES).replace('replicaCount: 2', 'replicaCount: 4') },
+    });
+    gh.requests.reset();
+    const second = await bump({ file: DEV, image: 'web=*:v3' });
+    expect(second.exitCode, second.log).toBe(0);
+    expect(second.log).toContain(
+      'slipway/bump/web is left over from a closed pull request; resetting it to main',
+    );
+    const head = second.outputs['commit-sha']!;
+    expect(await ops.resolve(`${head}^`)).toBe(main);
+    expect(await ops.readFile(head, DEV)).toBe(original(DEV).replace('newTag: "3f2a9c1"', 'newTag: "v3"'));
+    expect(second.outputs['pull-request-number']).toBe('2');
+    expect(pulls().map((p) => p.number)).toEqual([2]);
+    expect(gh.requests.count('PATCH /repos/{owner}/{repo}/git/refs/{ref}')).toBe(1);
+  });
+
+  it('opens the missing pull request when the branch already holds the change', async () => {
+    const branchHead = await ops.commit({
+      branch: 'slipway/bump/web',
+      files: { [DEV]: original(DEV).replace('newTag: "3f2a9c1"', 'newTag: "v5"') },
+    });
+    const result = await bump({ file: DEV, image: 'web=*:v5' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs).toMatchObject({ changed: 'false', 'commit-sha': '', 'pull-request-number': '1' });
+    expect(await ops.resolve('refs/heads/slipway/bump/web')).toBe(branchHead);
+    expect(pulls()).toHaveLength(1);
+  });
+
   it('commits straight to the base branch with direct: true', async () => {
     const result = await bump({
       file: VALUES,
