@@ -42,8 +42,8 @@ describe('run: scripts', () => {
 
 describe('build-sign-push: validate the apps list', () => {
   const step = findStep(wf('build-sign-push.yml'), 'plan', 'apps');
-  const run = (apps: string, cloud = 'ghcr', sbom = 'spdx-json') =>
-    runStep(step, { APPS: apps, CLOUD: cloud, SBOM_FORMAT: sbom });
+  const run = (apps: string, cloud = 'ghcr', sbom = 'spdx-json', registry = 'ghcr.io/acme', tag = '') =>
+    runStep(step, { APPS: apps, CLOUD: cloud, SBOM_FORMAT: sbom, REGISTRY: registry, TAG: tag });
 
   it('fills in defaults and works out the Git context sub-folder', () => {
     const result = run(
@@ -59,6 +59,16 @@ describe('build-sign-push: validate the apps list', () => {
         subdir: ':services/worker',
       },
     ]);
+  });
+
+  it('keys the result artifacts by registry, tag and apps, so two calls in one run do not collide', () => {
+    const key = (registry: string, tag = '') =>
+      run('[{"name":"api"}]', 'ghcr', 'spdx-json', registry, tag).outputs.key;
+    expect(key('ghcr.io/acme')).toMatch(/^[0-9a-f]{12}$/);
+    expect(key('ghcr.io/acme')).toBe(key('ghcr.io/acme'));
+    expect(new Set([key('ghcr.io/acme'), key('acme.azurecr.io/team'), key('ghcr.io/acme', 'v1')]).size).toBe(
+      3,
+    );
   });
 
   it.each([
