@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findLeaks, runAction } from '../harness/run-action.ts';
 import { startGitHubDouble, type GitHubDouble, type RepoBuilder } from '../doubles/github/index.ts';
+import { writeTreeWithChanges } from '../doubles/github/git/tree-writer.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const actionDir = join(root, 'actions/image-bump');
@@ -269,6 +270,24 @@ describe('image-bump action', () => {
     expect(result.log).toContain(`::error::${DEV}:4:1: the file is not valid YAML`);
     expect(gh.requests.total).toBe(1);
     expect(await ops.resolve('refs/heads/slipway/bump/web')).toBeNull();
+  });
+
+  it('refuses a target that is a symbolic link in the repository', async () => {
+    const git = ops.repo.git;
+    const link = await git.writeBlob('../../../../etc/passwd');
+    const main = (await ops.resolve('refs/heads/main'))!;
+    const tree = await writeTreeWithChanges(git, (await git.readCommit(main)).tree, [
+      { path: 'apps/evil/kustomization.yaml', oid: link, mode: '120000', type: 'blob' },
+    ]);
+    const commit = await git.writeCommit({ tree, parents: [main], message: 'symlink' });
+    await git.run(['update-ref', 'refs/heads/main', commit]);
+    gh.requests.reset();
+    const result = await bump({ file: 'apps/evil/kustomization.yaml', image: 'web:v2' });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain(
+      `apps/evil/kustomization.yaml is a symbolic link in ${ops.fullName}@main; edit the file it points to instead.`,
+    );
+    expect(gh.requests.total).toBe(1);
   });
 
   it('validates inputs before any request', async () => {
