@@ -6,7 +6,7 @@
  * release's checksums file in goreleaser's `<sha256>  <name>` form.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,7 +47,13 @@ export function standInProgram(tool: ToolName, version: string): string {
     .replace("'__FIXTURES__'", JSON.stringify(SHARED_FIXTURES));
 }
 
-function packArchive(tool: ToolName, version: string, platform: ToolPlatform, asset: string): Buffer {
+function packArchive(
+  tool: ToolName,
+  version: string,
+  platform: ToolPlatform,
+  asset: string,
+  padding: number,
+): Buffer {
   const dir = mkdtempSync(join(tmpdir(), `release-${tool}-`));
   const content = join(dir, 'content');
   mkdirSync(content);
@@ -56,6 +62,10 @@ function packArchive(tool: ToolName, version: string, platform: ToolPlatform, as
   writeFileSync(join(content, 'LICENSE'), 'Apache License 2.0 (stand-in archive built by the test double)\n');
   writeFileSync(join(content, 'README.md'), `# ${tool} ${version} (stand-in)\n`);
   const entries = [exe, 'LICENSE', 'README.md'];
+  if (padding > 0) {
+    writeFileSync(join(content, 'padding.bin'), randomBytes(padding));
+    entries.push('padding.bin');
+  }
   if (tool === 'trivy') {
     mkdirSync(join(content, 'contrib'));
     writeFileSync(join(content, 'contrib', 'sarif.tpl'), '{{/* stand-in template */}}\n');
@@ -68,7 +78,16 @@ function packArchive(tool: ToolName, version: string, platform: ToolPlatform, as
 }
 
 /** Every platform's asset of one release, its checksums file, and per-asset bytes. */
-export function buildRelease(tool: ToolName, version: string): BuiltRelease {
+/**
+ * `padding` adds that many incompressible bytes to every asset (a `padding.bin` in archives, a
+ * trailing base64 comment in cosign's bare stand-in) so benchmarks can move realistic sizes.
+ */
+export function buildRelease(
+  tool: ToolName,
+  version: string,
+  options: { padding?: number } = {},
+): BuiltRelease {
+  const padding = options.padding ?? 0;
   const release = toolRelease(tool, version);
   const prefix = `/${release.owner}/${release.repo}/releases/download/${release.tag}`;
   const files: ReleaseFile[] = [];
@@ -79,8 +98,11 @@ export function buildRelease(tool: ToolName, version: string): BuiltRelease {
       const name = assetName(tool, version, platform, arch);
       const body =
         tool === 'cosign'
-          ? Buffer.from(standInProgram(tool, release.version))
-          : packArchive(tool, release.version, platform, name);
+          ? Buffer.from(
+              standInProgram(tool, release.version) +
+                (padding > 0 ? `\n/*${randomBytes(padding).toString('base64')}*/\n` : ''),
+            )
+          : packArchive(tool, release.version, platform, name, padding);
       files.push({ path: `${prefix}/${name}`, name, body });
       digests.set(name, sha256(body));
     }
