@@ -1,6 +1,8 @@
 // npm run docs [-- --check]: renders the inputs/outputs tables of every actions/<name>/action.yml into
 // the block between <!-- slipway:inputs --> and <!-- slipway:end --> of actions/<name>/README.md and
-// docs/actions/<name>.md. Only that block is rewritten; everything around it is left byte for byte.
+// docs/actions/<name>.md, and the inputs/secrets/outputs of every reusable workflow (on.workflow_call)
+// into <!-- slipway:workflow <file> --> ... <!-- slipway:end --> of docs/reusable-workflows.md.
+// Only those blocks are rewritten; everything around them is left byte for byte.
 // A file without the markers gets the block appended; a missing docs page is created from a template.
 // --check writes nothing, lists the files that differ from what would be written, and exits 1.
 // The block is formatted with prettier (the repository's config), so `npm run lint` agrees with it.
@@ -12,6 +14,7 @@ import { parse } from 'yaml';
 
 export const BEGIN = '<!-- slipway:inputs -->';
 export const END = '<!-- slipway:end -->';
+export const workflowMarker = (file) => `<!-- slipway:workflow ${file} -->`;
 
 /** Makes text safe inside one GFM table cell: no raw pipes, no line breaks, no stray HTML. */
 export function escapeCell(text) {
@@ -66,26 +69,68 @@ export function renderTables(meta) {
   return lines.join('\n');
 }
 
-/** What goes between the markers: the tables formatted as prettier formats them in `file`. */
-export async function renderBlock(meta, file) {
+/** The inputs, secrets and outputs tables of one reusable workflow's `on.workflow_call`. */
+export function renderWorkflowTables(call) {
+  const inputs = Object.entries(call?.inputs ?? {});
+  const secrets = Object.entries(call?.secrets ?? {});
+  const outputs = Object.entries(call?.outputs ?? {});
+  const required = (spec) => (spec?.required === true ? 'yes' : 'no');
+  const lines = ['#### Inputs', ''];
+  if (inputs.length === 0) lines.push('This workflow has no inputs.');
+  else {
+    lines.push('| name | type | required | default | description |', '| --- | --- | --- | --- | --- |');
+    for (const [name, spec] of inputs)
+      lines.push(
+        `| \`${name}\` | ${spec?.type ?? ''} | ${required(spec)} | ${formatDefault(spec?.default)} | ${escapeCell(spec?.description ?? '')} |`,
+      );
+  }
+  lines.push('', '#### Secrets', '');
+  if (secrets.length === 0) lines.push('This workflow takes no secrets.');
+  else {
+    lines.push('| name | required | description |', '| --- | --- | --- |');
+    for (const [name, spec] of secrets)
+      lines.push(`| \`${name}\` | ${required(spec)} | ${escapeCell(spec?.description ?? '')} |`);
+  }
+  lines.push('', '#### Outputs', '');
+  if (outputs.length === 0) lines.push('This workflow has no outputs.');
+  else {
+    lines.push('| name | description |', '| --- | --- |');
+    for (const [name, spec] of outputs)
+      lines.push(`| \`${name}\` | ${escapeCell(spec?.description ?? '')} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** `markdown` formatted as prettier formats it in `file`, between blank lines, for a marked block. */
+export async function formatBlock(markdown, file) {
   const config = (await prettier.resolveConfig(file)) ?? {};
-  const formatted = await prettier.format(renderTables(meta), { ...config, parser: 'markdown' });
+  const formatted = await prettier.format(markdown, { ...config, parser: 'markdown' });
   return `\n\n${formatted}\n`;
 }
 
-/** Replaces the marked block in `text` (or appends one); throws on unbalanced markers. */
-export function replaceBlock(text, block, file) {
+/** What goes between an action's markers in `file`. */
+export async function renderBlock(meta, file) {
+  return formatBlock(renderTables(meta), file);
+}
+
+/**
+ * Replaces the block after `begin` up to the next END marker in `text`, or appends a `## heading`
+ * section holding it; throws on a repeated `begin`, a missing END, or an END without BEGIN.
+ */
+export function replaceBlock(text, block, file, begin = BEGIN, heading = 'Inputs and outputs') {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const body = block.replace(/\n/g, eol);
-  const begin = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (begin === -1 && end === -1) {
+  const start = text.indexOf(begin);
+  const broken = () => new Error(`${file}: needs exactly one ${begin} followed by one ${END}`);
+  if (start === -1) {
+    if (begin === BEGIN && text.includes(END)) throw broken();
     const sep = text === '' || text.endsWith(eol) ? '' : eol;
-    return `${text}${sep}${eol}## Inputs and outputs${eol}${eol}${BEGIN}${body}${END}${eol}`;
+    return `${text}${sep}${eol}## ${heading}${eol}${eol}${begin}${body}${END}${eol}`;
   }
-  if (begin === -1 || end === -1 || end < begin || text.indexOf(BEGIN, begin + 1) !== -1)
-    throw new Error(`${file}: needs exactly one ${BEGIN} followed by one ${END}`);
-  return text.slice(0, begin + BEGIN.length) + body + text.slice(end);
+  const end = text.indexOf(END, start);
+  if (end === -1 || text.indexOf(begin, start + 1) !== -1) throw broken();
+  return text.slice(0, start + begin.length) + body + text.slice(end);
 }
 
 /** The page created for an action that has no docs/actions/<name>.md yet. */
@@ -122,12 +167,35 @@ export async function planDocs(root) {
       plan.push({ file, actual, expected: replaceBlock(base, block, relative(root, file)) });
     }
   }
+  const workflows = reusableWorkflows(root);
+  if (workflows.length > 0) {
+    const file = join(root, 'docs', 'reusable-workflows.md');
+    const actual = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    let expected = actual ?? '# Reusable workflows\n';
+    for (const { name, call } of workflows) {
+      const block = await formatBlock(renderWorkflowTables(call), file);
+      expected = replaceBlock(expected, block, relative(root, file), workflowMarker(name), `\`${name}\``);
+    }
+    plan.push({ file, actual, expected });
+  }
   const pagesDir = join(root, 'docs', 'actions');
   if (existsSync(pagesDir))
     for (const page of readdirSync(pagesDir).filter((f) => f.endsWith('.md') && f !== 'README.md'))
       if (!names.includes(page.slice(0, -3)))
         plan.push({ file: join(pagesDir, page), actual: 'orphan', expected: null });
   return plan;
+}
+
+/** Every `.github/workflows/*.yml` with `on.workflow_call`, by file name. */
+function reusableWorkflows(root) {
+  const dir = join(root, '.github', 'workflows');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((name) => ({ name, on: parse(readFileSync(join(dir, name), 'utf8'))?.on }))
+    .filter(({ on }) => on && typeof on === 'object' && 'workflow_call' in on)
+    .map(({ name, on }) => ({ name, call: on.workflow_call ?? {} }));
 }
 
 /** Files whose content differs from what the generator would write, as "path: reason". */
@@ -138,6 +206,8 @@ export async function findDrift(root) {
       const file = relative(root, p.file);
       if (p.expected === null) return `${file}: documents an action that has no action.yml`;
       if (p.actual === null) return `${file}: missing`;
+      if (file.startsWith('docs/reusable-workflows'))
+        return `${file}: workflow tables differ from on.workflow_call`;
       return `${file}: inputs/outputs tables differ from action.yml`;
     });
 }

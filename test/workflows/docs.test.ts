@@ -11,14 +11,16 @@ import {
   formatDefault,
   renderBlock,
   renderTables,
+  renderWorkflowTables,
   replaceBlock,
+  workflowMarker,
   writeDocs,
 } from '../../scripts/docs.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
 describe('documentation tables in this repository', () => {
-  it('match every action.yml (run `npm run docs` to regenerate)', async () => {
+  it('match every action.yml and reusable workflow (run `npm run docs` to regenerate)', async () => {
     expect(await findDrift(root)).toEqual([]);
   });
 });
@@ -158,7 +160,62 @@ describe('renderBlock', () => {
   });
 });
 
+describe('renderWorkflowTables', () => {
+  it('renders typed inputs, secrets and outputs of on.workflow_call', () => {
+    expect(
+      renderWorkflowTables({
+        inputs: {
+          apps: { type: 'string', required: true, description: 'JSON list | of apps.' },
+          'fail-on-findings': { type: 'boolean', default: true, description: 'Fail.' },
+        },
+        secrets: { 'ops-token': { description: 'Token.' } },
+        outputs: { digest: { description: 'Digest.', value: '${{ jobs.a.outputs.digest }}' } },
+      }),
+    ).toBe(
+      [
+        '#### Inputs',
+        '',
+        '| name | type | required | default | description |',
+        '| --- | --- | --- | --- | --- |',
+        '| `apps` | string | yes |  | JSON list \\| of apps. |',
+        '| `fail-on-findings` | boolean | no | `true` | Fail. |',
+        '',
+        '#### Secrets',
+        '',
+        '| name | required | description |',
+        '| --- | --- | --- |',
+        '| `ops-token` | no | Token. |',
+        '',
+        '#### Outputs',
+        '',
+        '| name | description |',
+        '| --- | --- |',
+        '| `digest` | Digest. |',
+        '',
+      ].join('\n'),
+    );
+  });
+  it('says so when a workflow takes nothing', () => {
+    expect(renderWorkflowTables({})).toBe(
+      '#### Inputs\n\nThis workflow has no inputs.\n\n#### Secrets\n\nThis workflow takes no secrets.\n\n' +
+        '#### Outputs\n\nThis workflow has no outputs.\n',
+    );
+  });
+});
+
 describe('replaceBlock', () => {
+  it('replaces a named block up to the next end marker, leaving other blocks alone', () => {
+    const a = workflowMarker('a.yml');
+    const b = workflowMarker('b.yml');
+    const text = `# W\n\n${a}\nold a\n${END}\n\n${b}\nold b\n${END}\n`;
+    expect(replaceBlock(text, '\nnew b\n', 'w.md', b)).toBe(
+      `# W\n\n${a}\nold a\n${END}\n\n${b}\nnew b\n${END}\n`,
+    );
+    expect(replaceBlock('# W\n', '\nT\n', 'w.md', a, '`a.yml`')).toBe(
+      `# W\n\n## \`a.yml\`\n\n${a}\nT\n${END}\n`,
+    );
+  });
+
   it('changes only the bytes between the markers', () => {
     const text = `# x\r\n\r\nintro\r\n${BEGIN}\r\nold\r\n${END}\r\n\r\nmore\r\n`;
     expect(replaceBlock(text, '\nnew\n', 'x.md')).toBe(
@@ -183,6 +240,15 @@ describe('findDrift and writeDocs on a scratch repository', () => {
 
   const setup = () => {
     dir = mkdtempSync(join(tmpdir(), 'slipway-docs-'));
+    mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(dir, '.github', 'workflows', 'ci.yml'),
+      'on: push\njobs: {}\n', // not reusable: not documented
+    );
+    writeFileSync(
+      join(dir, '.github', 'workflows', 'reuse.yml'),
+      'on:\n  workflow_call:\n    inputs:\n      x: { type: string, description: X. }\njobs: {}\n',
+    );
     mkdirSync(join(dir, 'actions', 'scan'), { recursive: true });
     mkdirSync(join(dir, 'docs', 'actions'), { recursive: true });
     writeFileSync(
@@ -201,9 +267,19 @@ describe('findDrift and writeDocs on a scratch repository', () => {
     expect(await findDrift(dir)).toEqual([
       'actions/scan/README.md: inputs/outputs tables differ from action.yml',
       'docs/actions/scan.md: missing',
+      'docs/reusable-workflows.md: missing',
       'docs/actions/gone.md: documents an action that has no action.yml',
     ]);
-    expect(await writeDocs(dir)).toEqual(['actions/scan/README.md', 'docs/actions/scan.md']);
+    expect(await writeDocs(dir)).toEqual([
+      'actions/scan/README.md',
+      'docs/actions/scan.md',
+      'docs/reusable-workflows.md',
+    ]);
+    const workflows = readFileSync(join(dir, 'docs', 'reusable-workflows.md'), 'utf8');
+    expect(workflows).toMatch(
+      /^# Reusable workflows\n\n## `reuse\.yml`\n\n<!-- slipway:workflow reuse\.yml -->\n\n#### Inputs\n/,
+    );
+    expect(workflows).not.toContain('ci.yml');
     const readme = readFileSync(join(dir, 'actions', 'scan', 'README.md'), 'utf8');
     expect(readme).toBe(
       [
