@@ -8,6 +8,8 @@ import { parseImageReference } from '@slipway/supply-chain/registry/image-refere
 import { RegistryClient } from '@slipway/supply-chain/registry/registry-client';
 import { httpClientTransport } from '@slipway/supply-chain/registry/http-transport';
 import { resolveDigest } from '@slipway/supply-chain/registry/resolve-digest';
+import { snapshotReferrers } from '@slipway/supply-chain/registry/referrer-snapshot';
+import { attachArtifactToImage, type Credentials } from '@sigstore/oci';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import { startTokenAuthProxy, type TokenAuthProxy } from '../doubles/oci-registry/token-auth-proxy.ts';
 
@@ -145,5 +147,30 @@ describe('Bearer token flow (GHCR-style challenge)', () => {
     );
     expect(resolved.digest).toBe(digest);
     expect(retries).toEqual([1, 2]);
+  });
+});
+
+describe('snapshotReferrers', () => {
+  it('reports exactly the referrers pushed after the snapshot, once', async () => {
+    const c = client(registry.host, 'octo-org/app');
+    const type = 'application/vnd.example.test+json';
+    const attach = (n: number) =>
+      attachArtifactToImage({
+        imageName: `${registry.host}/octo-org/app`,
+        imageDigest: digest,
+        artifact: Buffer.from(JSON.stringify({ n })),
+        mediaType: type,
+        credentials: undefined as unknown as Credentials,
+      });
+    const old = await attach(1);
+    const snapshot = await snapshotReferrers(c, digest, type);
+    expect(await snapshot.added()).toEqual([]);
+    const first = await attach(2);
+    const second = await attach(3);
+    expect((await snapshot.added()).map((d) => d.digest).sort()).toEqual(
+      [first.digest, second.digest].sort(),
+    );
+    expect(await snapshot.added()).toEqual([]);
+    expect((await c.referrers(digest, type)).map((d) => d.digest)).toContain(old.digest);
   });
 });

@@ -10,8 +10,13 @@ import {
   run,
 } from '@slipway/core';
 import { openImage } from '@slipway/supply-chain/registry/open-image';
+import { snapshotReferrers, type ReferrerSnapshot } from '@slipway/supply-chain/registry/referrer-snapshot';
 import { cosignSign, type CosignRuntime } from '@slipway/supply-chain/signing/cosign-engine';
-import { attestImageNative, signImageNative } from '@slipway/supply-chain/signing/native-signer';
+import {
+  SIGSTORE_BUNDLE_MEDIA_TYPE,
+  attestImageNative,
+  signImageNative,
+} from '@slipway/supply-chain/signing/native-signer';
 import { readPredicate } from '@slipway/supply-chain/signing/predicate-types';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
 import { getInputs } from './inputs.ts';
@@ -27,7 +32,7 @@ async function signImage(): Promise<void> {
     ? readPredicate(resolve(workspace, inputs.predicate.path), inputs.predicate.kind)
     : undefined;
 
-  const { resolved, credentials } = await openImage(inputs.image, {
+  const { client, resolved, credentials } = await openImage(inputs.image, {
     credentials: inputs.registry,
     timeoutMs: inputs.timeout,
     mask: actionsCoreMask,
@@ -85,15 +90,40 @@ async function signImage(): Promise<void> {
       ),
       mask: actionsCoreMask,
     };
+    // cosign prints no reference for the bundles it pushes: find them as new referrers of the digest
+    const snapshot = await snapshotReferrers(client, resolved.digest, SIGSTORE_BUNDLE_MEDIA_TYPE).catch(
+      (error: unknown) => {
+        core.warning(
+          `Listing the referrers of ${resolved.pinned} failed (${(error as Error).message}); the signature and attestation outputs stay empty.`,
+        );
+        return undefined;
+      },
+    );
+    const pushed = async (snap: ReferrerSnapshot | undefined) => {
+      const added = (await snap?.added().catch(() => [])) ?? [];
+      return added[0]
+        ? `${resolved.reference.registry}/${resolved.reference.repository}@${added[0].digest}`
+        : undefined;
+    };
     if (inputs.sign) {
       const signed = await cosignSign(runtime, resolved, { key: inputs.key, services });
+      const reference = await pushed(snapshot);
+      if (reference) core.setOutput('signature', reference);
       if (signed.logIndex) core.setOutput('rekor-log-index', signed.logIndex);
-      rows.push(['signature Rekor index', signed.logIndex ?? '(not reported)']);
+      rows.push(
+        ['signature', reference ?? '(not found as a referrer)'],
+        ['signature Rekor index', signed.logIndex ?? '(not reported)'],
+      );
     }
     if (predicate) {
       const attested = await cosignSign(runtime, resolved, { key: inputs.key, services, predicate });
+      const reference = await pushed(snapshot);
+      if (reference) core.setOutput('attestation', reference);
       if (attested.logIndex) core.setOutput('attestation-rekor-log-index', attested.logIndex);
-      rows.push(['attestation Rekor index', attested.logIndex ?? '(not reported)']);
+      rows.push(
+        ['attestation', reference ?? '(not found as a referrer)'],
+        ['attestation Rekor index', attested.logIndex ?? '(not reported)'],
+      );
     }
   }
   await actionsSummaryWriter(`## Signed ${resolved.pinned}\n\n${markdownTable(['', ''], rows)}\n`);
