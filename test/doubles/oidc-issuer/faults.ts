@@ -52,7 +52,8 @@ export async function applyFault(
       return 'handled';
     case 'slow':
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      return undefined;
+      // a client that gave up has closed the connection: do no work for it (no credentials issued)
+      return req.socket.destroyed || res.destroyed ? 'handled' : undefined;
     case 'error':
       return fault;
   }

@@ -63,14 +63,19 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
     requests: 0,
     sign: async (audience, extra = {}) => {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ ...DEFAULT_GITHUB_CLAIMS, ...state.claims, ...extra })
+      // registered claims first, so `extra` can override any of them (an expired exp, a wrong iss)
+      return new SignJWT({
+        jti: randomUUID(),
+        iss: state.issuer,
+        aud: audience,
+        iat: now,
+        nbf: now - 5,
+        exp: now + state.lifetimeSeconds,
+        ...DEFAULT_GITHUB_CLAIMS,
+        ...state.claims,
+        ...extra,
+      })
         .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-        .setIssuer(state.issuer)
-        .setAudience(audience)
-        .setJti(randomUUID())
-        .setIssuedAt(now)
-        .setNotBefore(now - 5)
-        .setExpirationTime(now + state.lifetimeSeconds)
         .sign(privateKey);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
