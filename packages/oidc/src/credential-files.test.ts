@@ -17,9 +17,11 @@ describe('credential files', () => {
     mkdirSync(runnerTemp);
     const dir = await createCredentialsDir(runnerTemp, join(base, 'workspace'));
     expect(dir.startsWith(join(runnerTemp, 'oidc-login-'))).toBe(true);
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    // POSIX permission bits; Windows has no such bits (node reports 0o666) and relies on the profile folder's ACL
+    const posix = process.platform !== 'win32';
+    if (posix) expect(statSync(dir).mode & 0o777).toBe(0o700);
     const file = await writePrivateFile(dir, 'credentials', 'x');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
+    if (posix) expect(statSync(file).mode & 0o777).toBe(0o600);
     await expect(writePrivateFile(dir, 'credentials', 'y')).rejects.toThrow(/EEXIST/);
     await removeCredentialsDir(dir);
     expect(existsSync(dir)).toBe(false);
