@@ -249,3 +249,40 @@ describe('tokens', () => {
     }
   });
 });
+
+describe('hidden GraphQL fields', () => {
+  it('answers a hidden mutation like GitHub answers an unknown field (GHES without createCommitOnBranch)', async () => {
+    const ghes = await startGitHubDouble({ hiddenGraphqlFields: ['Mutation.createCommitOnBranch'] });
+    try {
+      const error = (await graphql(
+        `
+          mutation M($input: CreateCommitOnBranchInput!) {
+            createCommitOnBranch(input: $input) {
+              commit {
+                oid
+              }
+            }
+          }
+        `,
+        {
+          baseUrl: ghes.url,
+          input: {
+            branch: { branchName: 'main' },
+            expectedHeadOid: 'a'.repeat(40),
+            message: { headline: 'x' },
+          },
+        },
+      ).catch((e: unknown) => e)) as { errors: unknown };
+      expect(error.errors).toEqual([
+        {
+          path: ['mutation M', 'createCommitOnBranch'],
+          extensions: { code: 'undefinedField', typeName: 'Mutation', fieldName: 'createCommitOnBranch' },
+          locations: [{ line: 3, column: 13 }],
+          message: "Field 'createCommitOnBranch' doesn't exist on type 'Mutation'",
+        },
+      ]);
+    } finally {
+      await ghes.close();
+    }
+  });
+});

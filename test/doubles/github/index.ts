@@ -43,6 +43,11 @@ export interface GitHubDoubleOptions {
   tokens?: Record<string, TokenGrant>;
   /** Primary rate limit reported in x-ratelimit-* headers and /rate_limit (default 5000). */
   rateLimit?: number;
+  /**
+   * GraphQL fields (`Type.field`) to act as absent, e.g. `['Mutation.createCommitOnBranch']` for a
+   * GitHub Enterprise Server before 3.6: queries using them fail validation like an unknown field.
+   */
+  hiddenGraphqlFields?: string[];
 }
 
 export interface GitHubDouble {
@@ -85,6 +90,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     store,
     apiUrl: '',
     serverUrl: '',
+    hiddenGraphqlFields: new Set(options.hiddenGraphqlFields ?? []),
     rateLimit: {
       limit: options.rateLimit ?? 5000,
       used: 0,

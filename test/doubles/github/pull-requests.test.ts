@@ -106,8 +106,10 @@ describe('pull requests', () => {
       repo,
       pull_number: 1,
       reviewers: ['bob'],
+      team_reviewers: ['platform'],
     });
     expect(reviewed.data.requested_reviewers?.map((r) => r.login)).toEqual(['bob']);
+    expect(reviewed.data.requested_teams?.map((t) => t.slug)).toEqual(['platform']);
     const fetched = await octokit.rest.pulls.get({ owner, repo, pull_number: 1 });
     expect(fetched.data).toMatchObject({
       title: 'Bump web to 1.1',

@@ -9,6 +9,8 @@ export interface DoubleState {
   /** Web base URL used for html_url values. */
   serverUrl: string;
   rateLimit: { limit: number; used: number; graphqlUsed: number; reset: number };
+  /** GraphQL fields (`Type.field`) that act as if absent from the schema. */
+  hiddenGraphqlFields: ReadonlySet<string>;
 }
 
 export interface RestContext {

@@ -8,6 +8,7 @@ import {
   GraphQLError,
   Kind,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLFieldResolver,
@@ -18,6 +19,7 @@ import type { DoubleState } from '../rest-route.ts';
 import type { Caller } from '../tokens.ts';
 import { executionErrorJson, GitHubGraphqlError, validationErrorJson } from './graphql-errors.ts';
 import { githubSchema } from './github-schema.ts';
+import { hiddenFieldsRule } from './hidden-fields.ts';
 import { objectResolvers } from './object-nodes.ts';
 import { repositoryResolvers } from './repository-resolvers.ts';
 import { pullRequestResolvers } from './pull-request-resolvers.ts';
@@ -108,7 +110,11 @@ export async function handleGraphql(
     return { status: 200, body: { errors: [{ message: e.message, locations: e.locations ?? [] }] } };
   }
   const schema = githubSchema();
-  const validationErrors = validate(schema, document);
+  const rules =
+    state.hiddenGraphqlFields.size > 0
+      ? [...specifiedRules, hiddenFieldsRule(state.hiddenGraphqlFields)]
+      : specifiedRules;
+  const validationErrors = validate(schema, document, rules);
   if (validationErrors.length > 0) {
     return { status: 200, body: { errors: validationErrors.map((e) => validationErrorJson(e, document)) } };
   }

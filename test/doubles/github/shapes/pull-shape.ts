@@ -126,6 +126,7 @@ function teamJson(state: DoubleState, repo: HostedRepo, slug: string) {
     html_url: `${state.serverUrl}/orgs/${repo.owner}/teams/${slug}`,
     repositories_url: `${url}/repos`,
     slug,
+    parent: null,
     type: 'organization',
   };
 }
