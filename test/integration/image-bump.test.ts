@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findLeaks, runAction } from '../harness/run-action.ts';
+import { node24Path } from '../harness/node-versions.ts';
 import { startGitHubDouble, type GitHubDouble, type RepoBuilder } from '../doubles/github/index.ts';
 import { writeTreeWithChanges } from '../doubles/github/git/tree-writer.ts';
 
@@ -42,9 +43,10 @@ beforeEach(async () => {
   gh.requests.reset();
 });
 
-function bump(inputs: Record<string, string>, env: Record<string, string> = {}) {
+function bump(inputs: Record<string, string>, env: Record<string, string> = {}, node?: string) {
   return runAction({
     actionDir,
+    ...(node ? { node } : {}),
     inputs: { repository: ops.fullName, token: TOKEN, ...inputs },
     env: { ...gh.env, GITHUB_REPOSITORY: 'acme/web', ...env },
   });
@@ -111,7 +113,12 @@ describe('image-bump action', () => {
   });
 
   it('updates the open pull request with a new commit on top, in 3 requests', async () => {
-    const first = await bump({ file: DEV, image: 'web=ghcr.io/acme/web:v2', labels: 'deploy' });
+    const first = await bump({
+      file: DEV,
+      image: 'web=ghcr.io/acme/web:v2',
+      labels: 'deploy',
+      draft: 'true',
+    });
     expect(first.exitCode, first.log).toBe(0);
     gh.requests.reset();
     const second = await bump({ file: DEV, image: 'web=ghcr.io/acme/web:v3', labels: 'deploy' });
@@ -127,7 +134,7 @@ describe('image-bump action', () => {
     expect(await ops.resolve(`${head}^`)).toBe(first.outputs['commit-sha']);
     expect(await ops.readFile(head, DEV)).toBe(original(DEV).replace('newTag: "3f2a9c1"', 'newTag: "v3"'));
     expect(pulls()).toHaveLength(1);
-    expect(pulls()[0]).toMatchObject({ title: 'Bump web to v3', labels: ['deploy'] });
+    expect(pulls()[0]).toMatchObject({ title: 'Bump web to v3', labels: ['deploy'], draft: true });
     expect(pulls()[0]!.body).toContain('| `3f2a9c1` | `v3` |');
   });
 
@@ -203,13 +210,17 @@ describe('image-bump action', () => {
     expect(pulls()).toHaveLength(1);
   });
 
-  it('commits straight to the base branch with direct: true', async () => {
-    const result = await bump({
-      file: VALUES,
-      image: `ghcr.io/acme/api:2.0.0@${D1}`,
-      direct: 'true',
-      create: 'true',
-    });
+  it('commits straight to the base branch with direct: true (under node 24, as the runner)', async () => {
+    const result = await bump(
+      {
+        file: VALUES,
+        image: `ghcr.io/acme/api:2.0.0@${D1}`,
+        direct: 'true',
+        create: 'true',
+      },
+      {},
+      node24Path(),
+    );
     expect(result.exitCode, result.log).toBe(0);
     const main = await ops.resolve('refs/heads/main');
     expect(result.outputs).toMatchObject({
