@@ -61,6 +61,19 @@ describe('build-sign-push: validate the apps list', () => {
     ]);
   });
 
+  it('lower-cases the registry and rejects one that is not host/namespace', () => {
+    expect(run('[{"name":"api"}]', 'ghcr', 'spdx-json', 'ghcr.io/Acme-Corp/').outputs.registry).toBe(
+      'ghcr.io/acme-corp',
+    );
+    expect(run('[{"name":"api"}]', 'aws', 'spdx-json', 'localhost:5000/e2e').outputs.registry).toBe(
+      'localhost:5000/e2e',
+    );
+    for (const registry of ['', 'https://ghcr.io/acme', 'ghcr.io/acme:v1', 'ghcr.io//acme'])
+      expect(run('[{"name":"api"}]', 'ghcr', 'spdx-json', registry).stdout).toBe(
+        "::error::input 'registry' must look like host[:port]/namespace, e.g. ghcr.io/acme\n",
+      );
+  });
+
   it('keys the result artifacts by registry, tag and apps, so two calls in one run do not collide', () => {
     const key = (registry: string, tag = '') =>
       run('[{"name":"api"}]', 'ghcr', 'spdx-json', registry, tag).outputs.key;
