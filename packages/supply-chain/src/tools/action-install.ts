@@ -39,7 +39,13 @@ export async function installForAction(request: ActionInstallRequest): Promise<I
         `SLIPWAY_TOOLS_LOCK points at ${lockPath}, which cannot be read: ${(error as Error).message}`,
       );
     }
-    lock = parseToolsLock(JSON.parse(text), lockPath);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new UserError(`SLIPWAY_TOOLS_LOCK: ${lockPath} is not JSON (${(error as Error).message}).`);
+    }
+    lock = parseToolsLock(parsed, lockPath);
     core.info(`Using the tool lock file ${lockPath} (SLIPWAY_TOOLS_LOCK).`);
   }
   const { platform, arch } = runnerPlatform();
