@@ -5,7 +5,7 @@
  * API double.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +149,25 @@ describe('slipway pin-check (offline)', () => {
     [['frobnicate'], 'clean', "slipway: unknown command 'frobnicate'. Commands: pin-check\n"],
   ])('exits 2 with one line for usage and I/O errors: %j', async (args, fixture, stderr) => {
     expect(await slipway(args, join(fixtures, fixture))).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('scans a large tree on worker threads with the same result as on one thread', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pin-check-cli-many-'));
+    mkdirSync(join(work, '.github', 'workflows'), { recursive: true });
+    for (let i = 0; i < 320; i++) {
+      const broken = i % 97 === 0 ? '  bad: [\n' : '';
+      writeFileSync(
+        join(work, '.github', 'workflows', `w${i}.yml`),
+        `jobs:\n  a:\n    steps:\n      - uses: o/r${i % 7}@v${i}\n      - uses: o/p@${'a'.repeat(40)}\n${broken}`,
+      );
+    }
+    const one = await slipway(['pin-check', '--format', 'json', '--jobs', '1'], work);
+    const four = await slipway(['pin-check', '--format', 'json', '--jobs', '4'], work);
+    expect(one.code).toBe(1);
+    expect(four).toEqual(one);
+    const report = JSON.parse(four.stdout);
+    expect(report.totals).toEqual({ files: 320, error: 320, warning: 0, note: 0 });
+    expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')).toHaveLength(4);
   });
 
   it('runs through the packages/cli launcher that npx slipway uses', async () => {

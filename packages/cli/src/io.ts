@@ -6,9 +6,12 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** stdout is a terminal (colours, human output). */
   isTty: boolean;
+  /** The running entry module (the bundle), which can also serve as a worker thread. */
+  entry?: URL;
 }
 
-export const processIo = (): CliIo => ({
+export const processIo = (entry?: URL): CliIo => ({
+  ...(entry ? { entry } : {}),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),

@@ -9,7 +9,7 @@ import { UserError } from '@slipway/core';
 import { discoverFiles } from './discover.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { evaluateSite, parseProblemFinding, referenceOf, type Finding } from './rules.ts';
-import { scanFile, type ReferenceSite } from './scan.ts';
+import { scanFile, type ReferenceSite, type ScanResult } from './scan.ts';
 import { repoKey } from './reference.ts';
 
 export interface ScannedFile {
@@ -25,11 +25,30 @@ export interface OnlineChecker {
   check(sites: ReferenceSite[]): Promise<Finding[]>;
 }
 
+/** One file read and scanned. */
+export interface FileScan {
+  file: string;
+  bytes: Uint8Array;
+  result: ScanResult;
+}
+
+/** Reads and scans files (relative to root), in order; the default does it on this thread. */
+export type TreeScanner = (root: string, files: readonly string[]) => Promise<FileScan[]>;
+
+export function readAndScan(root: string, file: string): FileScan {
+  const { bytes, text } = readScannedFile(root, file);
+  return { file, bytes, result: scanFile(file, text) };
+}
+
+export const scanOnThisThread: TreeScanner = async (root, files) =>
+  files.map((file) => readAndScan(root, file));
+
 export interface PinCheckOptions {
   root: string;
   paths: readonly string[];
   policy: Policy;
   online?: OnlineChecker;
+  scanner?: TreeScanner;
 }
 
 export interface PinCheckResult {
@@ -66,9 +85,18 @@ export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult
   const scanned: ScannedFile[] = [];
   const raw: Finding[] = [];
   const checkedSites: ReferenceSite[] = [];
-  for (const file of files) {
-    const entry = readScannedFile(options.root, file);
-    const result = scanFile(file, entry.text);
+  const scans = await (options.scanner ?? scanOnThisThread)(options.root, files);
+  for (const { file, bytes, result } of scans) {
+    const buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const entry: ScannedFile = {
+      file,
+      bytes: buffer,
+      text: buffer.toString('utf8'),
+      sites: [],
+      parsed: true,
+    };
     entry.parsed = result.problems.length === 0;
     raw.push(...result.problems.map(parseProblemFinding));
     for (const site of result.sites) {

@@ -14,3 +14,4 @@ export * from './repo-refs.ts';
 export * from './online-check.ts';
 export * from './fix-plan.ts';
 export * from './run-pin-check.ts';
+export * from './scan-workers.ts';

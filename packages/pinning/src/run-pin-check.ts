@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, type RetryOptions } from '@slipway/core';
-import { pinCheck, type PinCheckResult } from './check.ts';
+import { pinCheck, type PinCheckResult, type TreeScanner } from './check.ts';
 import { createGitHubApi, type GitHubApi } from './github-api.ts';
 import { createOnlineChecker } from './online-check.ts';
 import { planFixes, type FixPlan } from './fix-plan.ts';
@@ -33,6 +33,8 @@ export interface RunPinCheckOptions {
   cacheTtlMs: number;
   /** Retry policy for 5xx and network failures (default: @slipway/core DEFAULT_RETRY). */
   retry?: Partial<RetryOptions>;
+  /** Reads and scans the files (default: on this thread). */
+  scanner?: TreeScanner;
   /** Replaces the GitHub client (tests). */
   api?: GitHubApi;
   log?: (message: string) => void;
@@ -90,7 +92,12 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
     api && options.online
       ? createOnlineChecker({ api, resolver: resolver!, repoRefs: repoRefs! })
       : undefined;
-  const base = { root: options.root, paths: options.paths, policy };
+  const base = {
+    root: options.root,
+    paths: options.paths,
+    policy,
+    ...(options.scanner ? { scanner: options.scanner } : {}),
+  };
 
   let plan: FixPlan | undefined;
   if (options.fix || options.update) {

@@ -3,7 +3,7 @@
  * not pinned to a commit SHA or image digest; `--fix` rewrites them in place.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, UserError } from '@slipway/core';
@@ -15,6 +15,7 @@ import {
   toJson,
   toSarif,
   toText,
+  workerScanner,
   type Policy,
 } from '@slipway/pinning';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from '../io.ts';
@@ -42,6 +43,7 @@ Options:
   --cache-dir <dir>           cache for GitHub lookups (default: ~/.cache/slipway)
   --cache-ttl <duration>      how long cached lookups stay valid (default: 24h)
   --no-cache                  do not read or write the cache
+  --jobs <n>                  threads for scanning large trees (default: CPU count, at most 8)
   -h, --help                  show this help
 
 Online and fix modes read the token from GITHUB_TOKEN or GH_TOKEN, and the API
@@ -71,6 +73,7 @@ function parse(argv: string[]) {
         'cache-dir': { type: 'string' },
         'cache-ttl': { type: 'string' },
         'no-cache': { type: 'boolean' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -96,6 +99,9 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   const ttl = values['cache-ttl'] === undefined ? 86_400_000 : parseDuration(values['cache-ttl']);
   if (ttl === undefined)
     throw new UsageError(`--cache-ttl '${values['cache-ttl']}' is not a duration such as 30m or 24h`);
+  const jobs = values.jobs === undefined ? Math.min(availableParallelism(), 8) : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+    throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${values.jobs}'`);
   const extraPolicy: Policy = {
     allow: values.allow ?? [],
     ignore: values.ignore ?? [],
@@ -122,6 +128,7 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     ...(cacheFile ? { cacheFile } : {}),
     cacheTtlMs: ttl,
     log: (message) => io.stderr(`${message}\n`),
+    ...(io.entry && jobs > 1 ? { scanner: workerScanner({ entry: io.entry, threads: jobs }) } : {}),
   });
 
   if (result.plan) {
