@@ -13,6 +13,11 @@ import { node24Path } from '../harness/node-versions.ts';
 import { runAction } from '../harness/run-action.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {
+  simulatedRunner,
+  startToolReleases,
+  type ToolReleases,
+} from '../doubles/release-assets/action-env.ts';
+import {
   GITHUB_ISSUER,
   startSigstoreServices,
   type SigstoreServices,
@@ -25,9 +30,14 @@ let sigstore: SigstoreServices;
 let digest: string;
 let unsignedDigest: string;
 let workspace: string;
+let tools: ToolReleases;
 
 beforeAll(async () => {
-  [registry, sigstore] = await Promise.all([startRegistry(), startSigstoreServices()]);
+  [registry, sigstore, tools] = await Promise.all([
+    startRegistry(),
+    startSigstoreServices(),
+    startToolReleases(),
+  ]);
   digest = await registry.pushImage('octo-org/app', 'v1');
   unsignedDigest = await registry.pushImage('octo-org/app', 'unsigned');
   workspace = mkdtempSync(join(tmpdir(), 'verify-ws-'));
@@ -49,7 +59,7 @@ beforeAll(async () => {
   if (signed.exitCode !== 0) throw new Error(`signing for the verify tests failed:\n${signed.log}`);
 });
 afterAll(async () => {
-  await Promise.all([registry?.stop(), sigstore?.stop()]);
+  await Promise.all([registry?.stop(), sigstore?.stop(), tools?.server.close()]);
 });
 
 const verify = (inputs: Record<string, string>, node?: string) =>
@@ -190,5 +200,48 @@ describe('verify (engine native)', () => {
     const result = await verify({ image: `${registry.host}/octo-org/app:v1`, ...inputs });
     expect(result.exitCode).toBe(1);
     expect(errors(result)[0]).toContain(message);
+  });
+});
+
+describe('verify (engine cosign, stand-in binary)', () => {
+  it('runs cosign verify-attestation with exact argv by digest, and fails when it vouches for nothing', async () => {
+    const runner = simulatedRunner(tools);
+    const result = await runAction({
+      actionDir: verifyAction,
+      workspace,
+      inputs: {
+        image: `${registry.host}/octo-org/app:v1`,
+        'certificate-identity-regexp': '^https://github\\.com/octo-org/',
+        type: 'cyclonedx',
+        'trusted-root': 'trusted_root.json',
+      },
+      env: runner.env(),
+    });
+    const pinned = `${registry.host}/octo-org/app@${digest}`;
+    const calls = runner
+      .calls()
+      .filter((c) => c.tool === 'cosign' && !['version', '--version'].includes(c.argv[0] ?? ''));
+    expect(calls.map((c) => c.argv)).toEqual([
+      [
+        'verify-attestation',
+        '--type',
+        'cyclonedx',
+        '--certificate-identity-regexp',
+        '^https://github\\.com/octo-org/',
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+        '--trusted-root',
+        join(workspace, 'trusted_root.json'),
+        '--output',
+        'json',
+        '--',
+        pinned,
+      ],
+    ]);
+    // the stand-in exits 0 and prints nothing: that must not pass as verified
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toEqual([
+      `Verification failed: cosign verify-attestation printed no statement about ${digest} (stdout: )\ncosign reported success but printed nothing about the requested digest; the step fails rather than trust that.`,
+    ]);
   });
 });

@@ -177,4 +177,15 @@ describe('cosignVerify', () => {
       'cosign verify failed (exit 1):\nError: no matching signatures: none of the expected identities matched what was in the certificate',
     );
   });
+
+  it('fails when cosign exits 0 but printed nothing about the digest', async () => {
+    const { rt } = runtime(() => ({ exitCode: 0, stdout: '' }));
+    await expect(cosignVerify(rt, image, { policy, ignoreSct: false })).rejects.toThrow(
+      `Verification failed: cosign verify printed no signature payload for ${DIGEST} (stdout: )`,
+    );
+    const other = runtime(() => ({ exitCode: 0, stdout: '' }));
+    await expect(
+      cosignVerify(other.rt, image, { policy, ignoreSct: false, predicate: 'spdxjson' }),
+    ).rejects.toThrow(`Verification failed: cosign verify-attestation printed no statement about ${DIGEST}`);
+  });
 });

@@ -128,10 +128,10 @@ export async function cosignVerify(
         env,
         'verify-attestation',
       );
-      return parseVerifyAttestationOutput(result.stdout, image.digest).length;
+      return verifiedCount(() => parseVerifyAttestationOutput(result.stdout, image.digest).length);
     }
     const result = await runCosign(runtime, verifyArgv(args), env, 'verify');
-    return parseVerifyOutput(result.stdout, image.digest).length;
+    return verifiedCount(() => parseVerifyOutput(result.stdout, image.digest).length);
   });
 }
 
@@ -169,4 +169,16 @@ async function runCosign(
     });
   }
   return result;
+}
+
+/** cosign exiting 0 without printing anything about the digest is a failed verification, not a pass. */
+function verifiedCount(parse: () => number): number {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UserError(`Verification failed: ${(error as Error).message}`, {
+      hint: 'cosign reported success but printed nothing about the requested digest; the step fails rather than trust that.',
+      cause: error,
+    });
+  }
 }
