@@ -170,6 +170,30 @@ describe('installTool from the release double', () => {
   });
 });
 
+describe('transport failures', () => {
+  it('retries a download cut off before its Content-Length, and the retry installs', async () => {
+    const asset = 'syft_1.51.0_linux_arm64.tar.gz';
+    server.fault(asset, { kind: 'cut', bytes: 64, times: 1 });
+    const result = await installToolWithReport(options({ tool: 'syft', arch: 'arm64' }));
+    expect(result.sha256).toBe(sha256(served(releases.syft!, asset)));
+    expect(result.bytesDownloaded).toBe(served(releases.syft!, asset).length);
+    expect(server.bytesSent.get(asset)).toBe(64 + served(releases.syft!, asset).length);
+    expect(
+      logs.info.some((l) =>
+        l.startsWith(`Download of ${server.baseUrl('anchore', 'syft')}/v1.51.0/${asset} failed (attempt 1)`),
+      ),
+    ).toBe(true);
+  });
+
+  it('a missing asset is a 404 user error, not retried', async () => {
+    server.fault('cosign-darwin-amd64', { kind: 'missing' });
+    await expect(installToolWithReport(options({ tool: 'cosign', platform: 'macos' }))).rejects.toThrow(
+      `${server.baseUrl('sigstore', 'cosign')}/v3.1.3/cosign-darwin-amd64 was not found (HTTP 404).`,
+    );
+    expect(server.requests).toEqual(['/sigstore/cosign/releases/download/v3.1.3/cosign-darwin-amd64']);
+  });
+});
+
 describe('versions outside the lock file', () => {
   it('with allow-unverified: uses the release checksums file, says so, and warns', async () => {
     const result = await installToolWithReport(

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -264,6 +265,22 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
       tools.server.fault('trivy_0.74.0_Linux-64bit.tar.gz', undefined);
     }
   });
+
+  it('runs under node 24, as GitHub starts node24 actions', async () => {
+    const node24 = execFileSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], {
+      encoding: 'utf8',
+    }).trim();
+    expect(execFileSync(node24, ['--version'], { encoding: 'utf8' })).toMatch(/^v24\./);
+    const result = await runAction({
+      actionDir,
+      workspace,
+      node: node24,
+      inputs: { target: 'alpine:3.10' },
+      env: runner.env(),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.medium).toBe('4');
+  }, 120_000);
 
   it('validates inputs before any network request', async () => {
     const result = await runAction({

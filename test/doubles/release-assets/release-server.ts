@@ -16,6 +16,8 @@ export type AssetFault =
   | { kind: 'truncate'; bytes: number }
   /** Answer this HTTP status `times` times, then serve normally. */
   | { kind: 'status'; status: number; times: number }
+  /** Announce the full Content-Length, send `bytes` bytes and drop the connection, `times` times. */
+  | { kind: 'cut'; bytes: number; times: number }
   /** Answer 404 as if the release had no such asset. */
   | { kind: 'missing' }
   /** Serve this body instead. */
@@ -59,6 +61,13 @@ export async function startReleaseServer(releases: BuiltRelease[] = []): Promise
       body = body.subarray(0, fault.bytes);
     } else if (fault?.kind === 'replace') {
       body = fault.body;
+    }
+    if (fault?.kind === 'cut' && (statusCounts.get(file.name) ?? 0) < fault.times) {
+      statusCounts.set(file.name, (statusCounts.get(file.name) ?? 0) + 1);
+      bytesSent.set(file.name, (bytesSent.get(file.name) ?? 0) + fault.bytes);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+      res.write(body.subarray(0, fault.bytes), () => res.destroy());
+      return;
     }
     bytesSent.set(file.name, (bytesSent.get(file.name) ?? 0) + body.length);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
