@@ -266,6 +266,44 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
     }
   });
 
+  it('sbom scan: vulnerability DB only (no Java DB), the SBOM path after --', async () => {
+    writeFileSync(
+      join(workspace, 'sbom.cdx.json'),
+      readFileSync(join(SHARED_FIXTURES, 'trivy', 'npm-cyclonedx.json')),
+    );
+    const result = await runAction({
+      actionDir,
+      workspace,
+      inputs: { 'scan-type': 'sbom', target: 'sbom.cdx.json', 'ignore-unfixed': 'true' },
+      env: runner.env(),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const cacheDir = join(runner.root, 'temp', 'slipway-trivy');
+    const json = join(workspace, 'trivy-results.json');
+    expect(runner.calls().map((c) => c.argv)).toEqual([
+      dbCalls(cacheDir)[0],
+      [
+        'sbom',
+        '--format',
+        'json',
+        '--output',
+        json,
+        '--cache-dir',
+        cacheDir,
+        '--severity',
+        ALL,
+        '--exit-code',
+        '0',
+        '--no-progress',
+        '--skip-db-update',
+        '--ignore-unfixed',
+        '--',
+        'sbom.cdx.json',
+      ],
+      ['convert', '--format', 'sarif', '--output', join(workspace, 'trivy-results.sarif'), '--', json],
+    ]);
+  });
+
   it('runs under node 24, as GitHub starts node24 actions', async () => {
     const node24 = execFileSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], {
       encoding: 'utf8',
