@@ -301,6 +301,40 @@ describe('image-bump action', () => {
     expect(gh.requests.total).toBe(1);
   });
 
+  it('warns, without failing, when auto-merge cannot be enabled', async () => {
+    gh.faults.add({
+      route: 'graphql:enablePullRequestAutoMerge',
+      status: 200,
+      body: {
+        data: { enablePullRequestAutoMerge: null },
+        errors: [
+          {
+            type: 'UNPROCESSABLE',
+            path: ['enablePullRequestAutoMerge'],
+            message: 'Pull request Auto merge is not allowed for this repository',
+          },
+        ],
+      },
+    });
+    const result = await bump({ file: DEV, image: 'web=*:v6', 'auto-merge': 'rebase' });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.annotations).toEqual([
+      {
+        level: 'warning',
+        message:
+          'Auto-merge was not enabled on #1: Pull request Auto merge is not allowed for this repository',
+      },
+    ]);
+    expect(result.outputs['pull-request-number']).toBe('1');
+  });
+
+  it('names a base branch that does not exist', async () => {
+    const result = await bump({ file: DEV, image: 'web=*:v2', base: 'release-2' });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain(`::error::The base branch 'release-2' does not exist in ${ops.fullName}.`);
+    expect(gh.requests.total).toBe(1);
+  });
+
   it('validates inputs before any request', async () => {
     const bad = await bump({ file: '../escape/kustomization.yaml', image: 'web:v1' });
     expect(bad.exitCode).toBe(1);

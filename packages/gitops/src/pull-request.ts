@@ -4,7 +4,8 @@
  * to auto-merge. Only creation applies labels, assignees, reviewers and
  * auto-merge, so a human who removes them is not overruled by the next bump.
  */
-import type { GitHubClient } from './github-client.ts';
+import { errorMessage } from '@slipway/core';
+import { graphqlErrors, type GitHubClient } from './github-client.ts';
 import { explainApiError } from './github-errors.ts';
 import type { OpenPullRequest } from './ops-repo-read.ts';
 import type { RepoCoordinates } from './ops-repo-write.ts';
@@ -134,8 +135,9 @@ async function decorate(
         mergeMethod: options.autoMerge.toUpperCase(),
       });
     } catch (error) {
-      const message = (error as { message?: string }).message ?? String(error);
-      warnings.push(`Auto-merge was not enabled on #${pull.number}: ${message.split('\n')[0]}`);
+      const reasons = graphqlErrors(error).map((e) => e.message);
+      const message = reasons.length > 0 ? reasons.join('; ') : errorMessage(error).split('\n')[0];
+      warnings.push(`Auto-merge was not enabled on #${pull.number}: ${message}`);
     }
   }
   return warnings;
