@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { endpointsFromEnv, graphqlUrlFor } from './github-api.ts';
+import { commentVersion } from './online-check.ts';
+import { RefCache } from './ref-cache.ts';
+import { newestTag } from './repo-refs.ts';
+import { buildResolveQuery, peel, readResolution } from './resolve-refs.ts';
+
+describe('GitHub endpoints', () => {
+  it('derives the GraphQL endpoint for github.com and GHES, and prefers GITHUB_GRAPHQL_URL', () => {
+    expect(graphqlUrlFor('https://api.github.com')).toBe('https://api.github.com/graphql');
+    expect(graphqlUrlFor('https://ghes.example.com/api/v3/')).toBe('https://ghes.example.com/api/graphql');
+    expect(endpointsFromEnv({})).toEqual({
+      apiUrl: 'https://api.github.com',
+      graphqlUrl: 'https://api.github.com/graphql',
+    });
+    expect(
+      endpointsFromEnv({
+        GITHUB_API_URL: 'https://ghes.example.com/api/v3',
+        GITHUB_GRAPHQL_URL: 'https://gql.example.com/x',
+      }),
+    ).toEqual({ apiUrl: 'https://ghes.example.com/api/v3', graphqlUrl: 'https://gql.example.com/x' });
+  });
+});
+
+describe('ref resolution query and answers', () => {
+  it('asks tags, branches and short SHAs per pair with variables, and full SHAs by oid', () => {
+    const { query, variables } = buildResolveQuery([
+      { owner: 'actions', repo: 'checkout', ref: 'v4' },
+      { owner: 'o', repo: 'r', ref: 'abc1234' },
+      { owner: 'o', repo: 'r', ref: 'f'.repeat(40) },
+    ]);
+    expect(variables).toEqual({
+      o0: 'actions',
+      n0: 'checkout',
+      t0: 'refs/tags/v4',
+      h0: 'refs/heads/v4',
+      o1: 'o',
+      n1: 'r',
+      t1: 'refs/tags/abc1234',
+      h1: 'refs/heads/abc1234',
+      e1: 'abc1234',
+      o2: 'o',
+      n2: 'r',
+      c2: 'f'.repeat(40),
+    });
+    expect(query).toContain(
+      'p1: repository(owner: $o1, name: $n1) { tag: ref(qualifiedName: $t1) { target { ...Peel } } branch: ref(qualifiedName: $h1) { target { ...Peel } } commit: object(expression: $e1) { ...Peel } }',
+    );
+    expect(query).toContain(
+      'p2: repository(owner: $o2, name: $n2) { commit: object(oid: $c2) { __typename oid } }',
+    );
+  });
+
+  it('peels annotated tags (nested too) and prefers tags over branches over commits', () => {
+    const commit = { __typename: 'Commit', oid: 'c' };
+    expect(
+      peel({ __typename: 'Tag', oid: 't1', target: { __typename: 'Tag', oid: 't2', target: commit } }),
+    ).toBe('c');
+    expect(peel({ __typename: 'Tree', oid: 'x' })).toBeUndefined();
+    expect(readResolution(null)).toEqual({ status: 'repo-not-found' });
+    expect(readResolution({ tag: null, branch: null })).toEqual({ status: 'ref-not-found' });
+    expect(
+      readResolution({ tag: { target: commit }, branch: { target: { __typename: 'Commit', oid: 'b' } } }),
+    ).toEqual({ status: 'ok', sha: 'c', kind: 'tag' });
+    expect(readResolution({ tag: null, branch: { target: commit } })).toEqual({
+      status: 'ok',
+      sha: 'c',
+      kind: 'branch',
+    });
+    expect(readResolution({ tag: null, branch: null, commit })).toEqual({
+      status: 'ok',
+      sha: 'c',
+      kind: 'commit',
+    });
+  });
+});
+
+describe('versions', () => {
+  it('reads the version a pin comment names', () => {
+    expect(
+      ['v4.1.0', 'tag=v4.1.0', 'pin @v2', '4.1 (security fix)', 'needed for build', '', undefined].map(
+        commentVersion,
+      ),
+    ).toEqual(['v4.1.0', 'v4.1.0', 'v2', '4.1', undefined, undefined, undefined]);
+  });
+
+  it('picks the newest stable tag, most specific on ties, optionally within a major', () => {
+    const tags = [
+      { name: 'v4', sha: 'a' },
+      { name: 'v4.2.1', sha: 'a' },
+      { name: 'v4.10.0-rc.1', sha: 'b' },
+      { name: 'v3.9.9', sha: 'c' },
+      { name: 'latest', sha: 'd' },
+    ];
+    expect(newestTag(tags)).toEqual({ name: 'v4.2.1', sha: 'a' });
+    expect(newestTag(tags, 3)).toEqual({ name: 'v3.9.9', sha: 'c' });
+    expect(newestTag(tags, 5)).toBeUndefined();
+  });
+});
+
+describe('RefCache', () => {
+  it('keeps entries for the TTL across runs and survives a corrupt file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ref-cache-')), 'sub', 'refs.json');
+    let now = 1_000;
+    const first = new RefCache(file, { ttlMs: 100, now: () => now });
+    first.set('ref:o/r@v1', { status: 'ok', sha: 'a', kind: 'tag' });
+    first.save();
+    now = 1_050;
+    expect(new RefCache(file, { ttlMs: 100, now: () => now }).get('ref:o/r@v1')).toEqual({
+      status: 'ok',
+      sha: 'a',
+      kind: 'tag',
+    });
+    now = 1_101;
+    expect(new RefCache(file, { ttlMs: 100, now: () => now }).get('ref:o/r@v1')).toBeUndefined();
+    writeFileSync(file, '{not json');
+    const corrupt = new RefCache(file, { ttlMs: 100, now: () => now });
+    expect(corrupt.get('ref:o/r@v1')).toBeUndefined();
+    corrupt.set('k', 1);
+    corrupt.save();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      version: 1,
+      entries: { k: { at: 1_101, value: 1 } },
+    });
+  });
+});
