@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { toSarif } from './report-sarif.ts';
 import { toJson, toText } from './report-text.ts';
@@ -79,5 +80,126 @@ describe('reports', () => {
       ],
     });
     expect(run.results[1]).toMatchObject({ level: 'warning' });
+  });
+
+  it('sarif satisfies the SARIF 2.1.0 requirements code scanning checks', () => {
+    // Required properties and value sets from the SARIF 2.1.0 specification (OASIS), sections 3.13-3.52.
+    const message = {
+      type: 'object',
+      required: ['text'],
+      properties: { text: { type: 'string', minLength: 1 } },
+    };
+    const schema = {
+      type: 'object',
+      required: ['version', 'runs'],
+      properties: {
+        version: { const: '2.1.0' },
+        $schema: { type: 'string', format: 'uri' },
+        runs: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['tool', 'results'],
+            properties: {
+              tool: {
+                type: 'object',
+                required: ['driver'],
+                properties: {
+                  driver: {
+                    type: 'object',
+                    required: ['name', 'rules'],
+                    properties: {
+                      name: { type: 'string', minLength: 1 },
+                      rules: {
+                        type: 'array',
+                        uniqueItems: true,
+                        items: {
+                          type: 'object',
+                          required: [
+                            'id',
+                            'shortDescription',
+                            'fullDescription',
+                            'help',
+                            'defaultConfiguration',
+                          ],
+                          properties: {
+                            id: { type: 'string' },
+                            shortDescription: message,
+                            fullDescription: message,
+                            help: message,
+                            defaultConfiguration: {
+                              type: 'object',
+                              properties: { level: { enum: ['none', 'note', 'warning', 'error'] } },
+                            },
+                            properties: {
+                              type: 'object',
+                              properties: {
+                                'security-severity': { type: 'string', pattern: '^\\d+(\\.\\d+)?$' },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['ruleId', 'ruleIndex', 'level', 'message', 'locations'],
+                  properties: {
+                    level: { enum: ['none', 'note', 'warning', 'error'] },
+                    message,
+                    ruleIndex: { type: 'integer', minimum: 0 },
+                    locations: {
+                      type: 'array',
+                      minItems: 1,
+                      items: {
+                        type: 'object',
+                        required: ['physicalLocation'],
+                        properties: {
+                          physicalLocation: {
+                            type: 'object',
+                            required: ['artifactLocation', 'region'],
+                            properties: {
+                              artifactLocation: {
+                                type: 'object',
+                                required: ['uri'],
+                                properties: { uri: { type: 'string', pattern: '^[^/]' } },
+                              },
+                              region: {
+                                type: 'object',
+                                required: ['startLine'],
+                                properties: {
+                                  startLine: { type: 'integer', minimum: 1 },
+                                  startColumn: { type: 'integer', minimum: 1 },
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema);
+    const sarif = toSarif(findings, { version: '0.1.0' }) as {
+      runs: {
+        tool: { driver: { rules: { id: string }[] } };
+        results: { ruleId: string; ruleIndex: number }[];
+      }[];
+    };
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    const run = sarif.runs[0]!;
+    for (const result of run.results) expect(run.tool.driver.rules[result.ruleIndex]?.id).toBe(result.ruleId);
   });
 });
