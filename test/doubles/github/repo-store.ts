@@ -103,6 +103,7 @@ export class RepoStore {
   }
 
   async dispose(): Promise<void> {
+    for (const repo of this.repos.values()) repo.git.close();
     await rm(this.root, { recursive: true, force: true });
   }
 

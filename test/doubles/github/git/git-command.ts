@@ -32,6 +32,11 @@ const BASE_ENV: Record<string, string> = {
   LC_ALL: 'C',
 };
 
+/** The environment every git process of the double runs with. */
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...BASE_ENV, ...extra };
+}
+
 /** Runs `git --git-dir=<gitDir> <args>` and resolves with raw stdout. */
 export function gitRaw(
   gitDir: string,
@@ -46,7 +51,7 @@ export function gitRaw(
       {
         encoding: 'buffer',
         maxBuffer: 64 * 1024 * 1024,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...BASE_ENV, ...options.env },
+        env: gitEnv(options.env),
       },
       (error, stdout, stderr) => {
         if (error) {

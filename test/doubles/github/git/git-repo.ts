@@ -4,7 +4,8 @@
  * the network root's object store), exactly like GitHub, where any object of a
  * fork can be read through the parent's name.
  */
-import { dateEnv, git, gitOrNull, gitRaw } from './git-command.ts';
+import { CatFileBatch, type BatchObject } from './cat-file-batch.ts';
+import { dateEnv, git, gitEnv, gitOrNull, gitRaw } from './git-command.ts';
 import { parseCommit, parseTag, type ParsedCommit, type ParsedTag } from './object-parsers.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
@@ -39,7 +40,39 @@ export class GitRepo {
   /** Objects are immutable, so reads by oid are memoised (missing objects are never cached). */
   private readonly objectCache = new Map<string, Promise<unknown>>();
 
-  constructor(readonly gitDir: string) {}
+  private readonly batch: CatFileBatch;
+
+  constructor(readonly gitDir: string) {
+    this.batch = new CatFileBatch(gitDir, gitEnv());
+  }
+
+  /** Stops the background `git cat-file --batch` process. */
+  close(): void {
+    this.batch.close();
+  }
+
+  /** Reads an object through the batch process; found objects are memoised (they are immutable). */
+  private async readObject(oid: string): Promise<BatchObject | null> {
+    if (!isOid(oid)) return null;
+    const key = `object:${oid}`;
+    const cached = this.objectCache.get(key) as Promise<BatchObject | null> | undefined;
+    if (cached) return cached;
+    const read = this.batch.read(oid);
+    this.objectCache.set(key, read);
+    const found = await read.catch((error: unknown) => {
+      this.objectCache.delete(key);
+      throw error;
+    });
+    if (!found) this.objectCache.delete(key);
+    return found;
+  }
+
+  private async readTyped(oid: string, type: GitObjectType): Promise<Buffer> {
+    const object = await this.readObject(oid);
+    if (!object) throw new Error(`object ${oid} does not exist`);
+    if (object.type !== type) throw new Error(`object ${oid} is a ${object.type}, not a ${type}`);
+    return object.content;
+  }
 
   private memo<T>(key: string, read: () => Promise<T>): Promise<T> {
     let cached = this.objectCache.get(key) as Promise<T> | undefined;
@@ -98,12 +131,7 @@ export class GitRepo {
   }
 
   async objectType(oid: string): Promise<GitObjectType | null> {
-    if (!isOid(oid)) return null;
-    const cached = this.objectCache.get(`type:${oid}`) as Promise<GitObjectType> | undefined;
-    if (cached) return cached;
-    const type = (await gitOrNull(this.gitDir, ['cat-file', '-t', oid])) as GitObjectType | null;
-    if (type) this.objectCache.set(`type:${oid}`, Promise.resolve(type));
-    return type;
+    return ((await this.readObject(oid))?.type as GitObjectType | undefined) ?? null;
   }
 
   /** Resolves a revision expression (`main`, `main:path`, an oid) to an object id, or null. */
@@ -121,18 +149,18 @@ export class GitRepo {
 
   async readCommit(oid: string): Promise<ParsedCommit> {
     return this.memo(`commit:${oid}`, async () =>
-      parseCommit(oid, (await gitRaw(this.gitDir, ['cat-file', 'commit', oid])).toString('utf8')),
+      parseCommit(oid, (await this.readTyped(oid, 'commit')).toString('utf8')),
     );
   }
 
   async readTag(oid: string): Promise<ParsedTag> {
     return this.memo(`tag:${oid}`, async () =>
-      parseTag(oid, (await gitRaw(this.gitDir, ['cat-file', 'tag', oid])).toString('utf8')),
+      parseTag(oid, (await this.readTyped(oid, 'tag')).toString('utf8')),
     );
   }
 
   async readBlob(oid: string): Promise<Buffer> {
-    return this.memo(`blob:${oid}`, () => gitRaw(this.gitDir, ['cat-file', 'blob', oid]));
+    return this.readTyped(oid, 'blob');
   }
 
   async readTree(oid: string): Promise<TreeEntry[]> {

@@ -118,10 +118,18 @@ export async function handleGraphql(
   if (validationErrors.length > 0) {
     return { status: 200, body: { errors: validationErrors.map((e) => validationErrorJson(e, document)) } };
   }
+  const operation = selectedOperation(
+    document,
+    typeof body.operationName === 'string' ? body.operationName : null,
+  );
   const result = await execute({
     schema,
     document,
-    contextValue: { caller, state } satisfies GraphqlContext,
+    contextValue: {
+      caller,
+      state,
+      refSnapshots: operation?.operation === 'query' ? new Map() : null,
+    } satisfies GraphqlContext,
     variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
     operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
     fieldResolver,

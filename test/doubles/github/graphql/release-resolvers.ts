@@ -3,7 +3,7 @@ import { latestRelease, releasesNewestFirst, type ReleaseRecord } from '../relea
 import type { HostedRepo } from '../repo-store.ts';
 import { cursorFor, indexFromCursor, objectNode, refNode } from './object-nodes.ts';
 import type { RepositoryNode } from './repository-resolvers.ts';
-import type { GraphqlContext, Resolvers } from './resolver-types.ts';
+import { refOf, type GraphqlContext, type Resolvers } from './resolver-types.ts';
 
 interface ReleaseNode {
   __typename: 'Release';
@@ -76,8 +76,8 @@ export const releaseResolvers: Resolvers = {
     publishedAt: (r: ReleaseNode) => r.release.publishedAt,
     url: (r: ReleaseNode, _args: unknown, ctx: GraphqlContext) =>
       `${ctx.state.serverUrl}/${r.repo.fullName}/releases/tag/${r.release.tagName}`,
-    tag: async (r: ReleaseNode) => {
-      const record = await r.repo.git.readRef(`refs/tags/${r.release.tagName}`);
+    tag: async (r: ReleaseNode, _args: unknown, ctx: GraphqlContext) => {
+      const record = await refOf(ctx, r.repo, `refs/tags/${r.release.tagName}`);
       return record ? refNode(r.repo, record, 'refs/tags/') : null;
     },
     tagCommit: async (r: ReleaseNode) => {

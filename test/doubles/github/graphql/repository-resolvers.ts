@@ -5,7 +5,7 @@ import { HttpError } from '../http-error.ts';
 import { checkAccess } from '../tokens.ts';
 import { GitHubGraphqlError } from './graphql-errors.ts';
 import { cursorFor, indexFromCursor, objectNode, objectNodeFor, refNode } from './object-nodes.ts';
-import type { GraphqlContext, Resolvers } from './resolver-types.ts';
+import { refOf, refsOf, type GraphqlContext, type Resolvers } from './resolver-types.ts';
 
 export interface RepositoryNode {
   __typename: 'Repository';
@@ -42,24 +42,26 @@ export function visibleRepository(ctx: GraphqlContext, owner: string, name: stri
 }
 
 /** GitHub's `ref(qualifiedName:)`: a full name, else refs/heads/<name>, else refs/tags/<name>. */
-async function findRef(repo: HostedRepo, qualifiedName: string): Promise<RefRecord | null> {
+async function findRef(
+  ctx: GraphqlContext,
+  repo: HostedRepo,
+  qualifiedName: string,
+): Promise<RefRecord | null> {
   const candidates = qualifiedName.startsWith('refs/')
     ? [qualifiedName]
     : [`refs/heads/${qualifiedName}`, `refs/tags/${qualifiedName}`];
   for (const candidate of candidates) {
-    const record = await repo.git.readRef(candidate);
+    const record = await refOf(ctx, repo, candidate);
     if (record) return record;
   }
   return null;
 }
 
-async function refsConnection(node: RepositoryNode, args: RefsArgs) {
+async function refsConnection(ctx: GraphqlContext, node: RepositoryNode, args: RefsArgs) {
   if (!args.refPrefix.endsWith('/')) {
     throw new GitHubGraphqlError('UNPROCESSABLE', 'refPrefix must end with a slash (/)');
   }
-  let records = (await node.repo.git.listRefs(args.refPrefix)).filter((r) =>
-    r.ref.startsWith(args.refPrefix),
-  );
+  let records = (await refsOf(ctx, node.repo)).filter((r) => r.ref.startsWith(args.refPrefix));
   if (args.query) records = records.filter((r) => r.ref.slice(args.refPrefix.length).includes(args.query!));
   const field = args.orderBy?.field ?? 'ALPHABETICAL';
   const direction = (args.orderBy?.direction ?? args.direction) === 'DESC' ? -1 : 1;
@@ -129,15 +131,15 @@ export const repositoryResolvers: Resolvers = {
     createdAt: (node: RepositoryNode) => node.repo.createdAt,
     parent: (node: RepositoryNode) =>
       node.repo.parent ? { __typename: 'Repository', repo: node.repo.parent } : null,
-    defaultBranchRef: async (node: RepositoryNode) => {
-      const record = await node.repo.git.readRef(`refs/heads/${node.repo.defaultBranch}`);
+    defaultBranchRef: async (node: RepositoryNode, _args: unknown, ctx: GraphqlContext) => {
+      const record = await refOf(ctx, node.repo, `refs/heads/${node.repo.defaultBranch}`);
       return record ? refNode(node.repo, record, 'refs/heads/') : null;
     },
-    ref: async (node: RepositoryNode, args: { qualifiedName: string }) => {
-      const record = await findRef(node.repo, args.qualifiedName);
+    ref: async (node: RepositoryNode, args: { qualifiedName: string }, ctx: GraphqlContext) => {
+      const record = await findRef(ctx, node.repo, args.qualifiedName);
       return record ? refNode(node.repo, record) : null;
     },
-    refs: (node: RepositoryNode, args: RefsArgs) => refsConnection(node, args),
+    refs: (node: RepositoryNode, args: RefsArgs, ctx: GraphqlContext) => refsConnection(ctx, node, args),
     object: async (node: RepositoryNode, args: { oid?: string; expression?: string }) => {
       if (args.oid !== undefined) return objectNodeFor(node.repo, args.oid);
       if (args.expression === undefined) return null;
