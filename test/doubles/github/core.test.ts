@@ -205,7 +205,10 @@ describe('tokens', () => {
         as('reader').rest.git.createRef({ owner: 'acme', repo: 'public', ref: 'refs/heads/b', sha }),
       ).rejects.toMatchObject({
         status: 403,
-        response: { data: { message: 'Resource not accessible by integration' } },
+        response: {
+          data: { message: 'Resource not accessible by integration' },
+          headers: { 'x-accepted-github-permissions': 'contents=write' },
+        },
       });
       const created = await as('writer').rest.git.createRef({
         owner: 'acme',

@@ -65,6 +65,16 @@ function canSee(caller: Caller, repo: HostedRepo): boolean {
   return allowed === undefined || allowed.some((r) => r.toLowerCase() === repo.fullName.toLowerCase());
 }
 
+/** GitHub's 403 for an installation token, naming the permission it lacks in x-accepted-github-permissions. */
+function notAccessible(category: PermissionCategory, level: AccessLevel): HttpError {
+  return new HttpError(
+    403,
+    'Resource not accessible by integration',
+    {},
+    { 'x-accepted-github-permissions': `${category}=${level}` },
+  );
+}
+
 /**
  * Checks access like GitHub: a private repository the caller cannot see is a 404;
  * a visible repository without the needed permission is 403 "Resource not
@@ -82,10 +92,10 @@ export function checkAccess(
     if (!visible || category === 'metadata') return;
     if (caller.grant?.permissions?.[category] !== undefined) return;
     if (!repo.private) return;
-    throw new HttpError(403, 'Resource not accessible by integration');
+    throw notAccessible(category, level);
   }
   if (caller.grant === null) throw new HttpError(401, 'Requires authentication');
   if (!visible || caller.grant.permissions?.[category] !== 'write') {
-    throw new HttpError(403, 'Resource not accessible by integration');
+    throw notAccessible(category, level);
   }
 }
