@@ -77,6 +77,9 @@ describe('scanFile: workflows', () => {
       '      - uses:',
       '',
     ].join('\n');
+    expect(
+      lint('w.yml', 'jobs:\n  a:\n    container:\n  b:\n    services:\n      db:\n        image: ""\n'),
+    ).toEqual([]);
     expect(lint('w.yml', text)).toEqual([
       '4:14 unresolvable-reference ${{ matrix.image }}',
       '6:15 unresolvable-reference ${{ inputs.action }}',

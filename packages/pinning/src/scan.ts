@@ -69,6 +69,9 @@ export function scanFile(file: string, raw: string, kind: FileKind = fileKindOf(
 
   const add = (siteKind: SiteKind, node: Node | undefined) => {
     if (node === undefined || seen.has(node)) return;
+    // An empty image (`image: ''`, `container:`) means "no container": GitHub skips it.
+    if ((siteKind === 'container' || siteKind === 'service') && isScalar(node) && (node.value ?? '') === '')
+      return;
     seen.add(node);
     sites.push(siteFor(file, siteKind, node, text, bom, position));
   };

@@ -1,0 +1,215 @@
+/**
+ * pin-check benchmark. Run by hand: `npx vitest bench --run bench/pin-check`.
+ *
+ * Prints a table with
+ *  - offline lint of a generated corpus of 2,000 workflow files (fixed seed):
+ *    in-process library time, and the CLI bundle end to end (fresh node process,
+ *    as `npx slipway pin-check` runs), beside a bare `node -e ''`;
+ *  - fix mode on the GitHub API double: GraphQL requests for the distinct
+ *    (repository, ref) pairs of the corpus, and the same run again with the cache.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { emptyPolicy, pinCheck, runPinCheck } from '@slipway/pinning';
+import { startGitHubDouble } from '../../test/doubles/github/index.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist', 'cli', 'index.js');
+const FILES = 2000;
+const REPOS = 40;
+const TAGS = ['v1', 'v1.0.0', 'v1.1.0', 'v2', 'v2.0.0'];
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A workflow of 2-4 jobs with 3-8 steps each, mixing pinned and unpinned actions, containers and services. */
+function workflow(random: () => number, n: number): string {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+  const lines = [
+    `name: wf-${n}`,
+    'on:',
+    '  push:',
+    '    branches: [main]',
+    'permissions:',
+    '  contents: read',
+    'jobs:',
+  ];
+  const jobs = 2 + Math.floor(random() * 3);
+  for (let j = 0; j < jobs; j++) {
+    lines.push(`  job${j}:`, '    runs-on: ubuntu-24.04');
+    if (random() < 0.3) lines.push(`    container: node:${20 + Math.floor(random() * 5)}`);
+    if (random() < 0.2)
+      lines.push('    services:', '      db:', `        image: postgres:${14 + Math.floor(random() * 3)}`);
+    lines.push('    steps:');
+    const steps = 3 + Math.floor(random() * 6);
+    for (let s = 0; s < steps; s++) {
+      const repo = `org${Math.floor(random() * REPOS)}/action${Math.floor(random() * 3)}`;
+      const ref = random() < 0.5 ? `${'0123456789abcdef'.repeat(3).slice(0, 40)}` : pick(TAGS);
+      lines.push(
+        `      - name: step ${s}`,
+        `        uses: ${repo}@${ref}${ref.length === 40 ? ' # v1.0.0' : ''}`,
+      );
+      if (random() < 0.5) lines.push('        with:', `          value: "${Math.floor(random() * 1000)}"`);
+      if (random() < 0.3) lines.push('      - run: echo "building"', '        shell: bash');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+let corpus: string;
+const table: string[][] = [];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+async function timeLibrary(): Promise<{ time: number; cpu: number; sites: number; findings: number }> {
+  const times: number[] = [];
+  const cpus: number[] = [];
+  let sites = 0;
+  let findings = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    const result = await pinCheck({ root: corpus, paths: [], policy: emptyPolicy() });
+    times.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpus.push((used.user + used.system) / 1000);
+    sites = result.checkedSites.length;
+    findings = result.findings.length;
+  }
+  return { time: median(times), cpu: median(cpus), sites, findings };
+}
+
+function timeProcess(args: string[]): number {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    spawnSync(process.execPath, args, { cwd: corpus, stdio: 'ignore' });
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+beforeAll(async () => {
+  corpus = mkdtempSync(join(tmpdir(), 'pin-check-bench-'));
+  mkdirSync(join(corpus, '.github', 'workflows'), { recursive: true });
+  const random = prng(42);
+  for (let n = 0; n < FILES; n++)
+    writeFileSync(
+      join(corpus, '.github', 'workflows', `wf-${String(n).padStart(4, '0')}.yml`),
+      workflow(random, n),
+    );
+
+  const lib = await timeLibrary();
+  const cliOne = timeProcess([cli, 'pin-check', '--format', 'json', '--jobs', '1']);
+  const cliAuto = timeProcess([cli, 'pin-check', '--format', 'json']);
+  const bare = timeProcess(['-e', '']);
+  const rate = (t: number) => `${Math.round((FILES / t) * 1000)} files/s`;
+  table.push(
+    [
+      'offline lint, library in-process (median of 5)',
+      `${FILES} files, ${lib.sites} refs, ${lib.findings} findings`,
+      `${ms(lib.time)} (CPU ${ms(lib.cpu)})`,
+      `${rate(lib.time)} (CPU-bound: ${rate(lib.cpu)})`,
+    ],
+    [
+      'offline lint, CLI bundle end to end, --jobs 1 (median of 3)',
+      `${FILES} files`,
+      ms(cliOne),
+      rate(cliOne),
+    ],
+    [
+      `offline lint, CLI bundle end to end, --jobs ${Math.min(availableParallelism(), 8)} (median of 3)`,
+      `${FILES} files`,
+      ms(cliAuto),
+      rate(cliAuto),
+    ],
+    ['bare `node -e ""` (median of 3)', '-', ms(bare), '-'],
+    ['machine', `${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)}`, '-', '-'],
+  );
+
+  const gh = await startGitHubDouble();
+  try {
+    for (let r = 0; r < REPOS; r++) {
+      for (let a = 0; a < 3; a++) {
+        const repo = await gh.repos.create(`org${r}/action${a}`);
+        const sha = await repo.commit({
+          files: { 'action.yml': `name: ${r}-${a}\n` },
+          date: '2024-01-01T00:00:00Z',
+        });
+        for (const tag of TAGS) await repo.tag(tag, sha);
+      }
+    }
+    const work = mkdtempSync(join(tmpdir(), 'pin-check-bench-fix-'));
+    cpSync(corpus, work, { recursive: true });
+    const options = {
+      root: work,
+      paths: [],
+      online: false,
+      fix: true,
+      update: false,
+      major: false,
+      token: 'bench',
+      apiUrl: gh.url,
+      graphqlUrl: gh.graphqlUrl,
+      cacheFile: join(work, 'cache.json'),
+      cacheTtlMs: 3_600_000,
+    };
+    let start = performance.now();
+    const fixed = await runPinCheck(options);
+    const coldTime = performance.now() - start;
+    const rewritten = fixed.plan?.fixes.reduce((n, f) => n + f.replacements.length, 0) ?? 0;
+    const pairs = new Set(fixed.plan?.fixes.flatMap((f) => f.replacements.map((x) => x.site.value)) ?? [])
+      .size;
+    table.push([
+      'fix mode, cold cache (GitHub API double)',
+      `${rewritten} refs rewritten, ${pairs} distinct (repo, ref) pairs`,
+      ms(coldTime),
+      `${gh.requests.count('POST /graphql')} GraphQL requests`,
+    ]);
+    cpSync(corpus, work, { recursive: true });
+    const before = gh.requests.count('POST /graphql');
+    start = performance.now();
+    await runPinCheck(options);
+    table.push([
+      'fix mode again, warm disk cache',
+      `${rewritten} refs rewritten`,
+      ms(performance.now() - start),
+      `${gh.requests.count('POST /graphql') - before} GraphQL requests`,
+    ]);
+  } finally {
+    await gh.close();
+  }
+  console.log(
+    [
+      '',
+      '| measurement | corpus | time | rate |',
+      '| --- | --- | --- | --- |',
+      ...table.map((row) => `| ${row.join(' | ')} |`),
+      '',
+    ].join('\n'),
+  );
+}, 600_000);
+
+afterAll(() => {});
+
+describe('pin-check', () => {
+  bench(
+    'offline lint of 2,000 generated workflow files (library)',
+    async () => {
+      await pinCheck({ root: corpus, paths: [], policy: emptyPolicy() });
+    },
+    { iterations: 5, warmupIterations: 1 },
+  );
+});
