@@ -12,11 +12,8 @@ import {
 import { openImage } from '@slipway/supply-chain/registry/open-image';
 import { snapshotReferrers, type ReferrerSnapshot } from '@slipway/supply-chain/registry/referrer-snapshot';
 import { cosignSign, type CosignRuntime } from '@slipway/supply-chain/signing/cosign-engine';
-import {
-  SIGSTORE_BUNDLE_MEDIA_TYPE,
-  attestImageNative,
-  signImageNative,
-} from '@slipway/supply-chain/signing/native-signer';
+import { attestImageNative, signImageNative } from '@slipway/supply-chain/signing/native-signer';
+import { SIGSTORE_BUNDLE_MEDIA_TYPE } from '@slipway/supply-chain/signing/sigstore-endpoints';
 import { readPredicate } from '@slipway/supply-chain/signing/predicate-types';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
 import { getInputs } from './inputs.ts';

@@ -10,7 +10,7 @@
  * that off (`--use-signing-config=false`) and passes the URLs explicitly.
  */
 import type { IdentityPolicy } from './identity-policy.ts';
-import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL } from './native-signer.ts';
+import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL } from './sigstore-endpoints.ts';
 import type { PredicateKind } from './predicate-types.ts';
 
 /** A KMS URI (`awskms://…`, `gcpkms://…`, `azurekms://…`, `hashivault://…`) or a key file path. */

@@ -26,7 +26,7 @@ import {
   parseVerifyOutput,
 } from './cosign-output.ts';
 import type { IdentityPolicy } from './identity-policy.ts';
-import type { SigstoreEndpoints } from './native-signer.ts';
+import type { SigstoreEndpoints } from './sigstore-endpoints.ts';
 import type { Predicate } from './predicate-types.ts';
 
 export interface ExecResult {

@@ -25,18 +25,7 @@ import type { ResolvedImage } from '../registry/resolve-digest.ts';
 import { repositoryName } from '../registry/image-reference.ts';
 import type { Predicate } from './predicate-types.ts';
 import { IN_TOTO_PAYLOAD_TYPE, inTotoStatement, simpleSigningPayload } from './signed-payloads.ts';
-
-export const SIGSTORE_BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-export const DEFAULT_FULCIO_URL = 'https://fulcio.sigstore.dev';
-export const DEFAULT_REKOR_URL = 'https://rekor.sigstore.dev';
-
-export interface SigstoreEndpoints {
-  fulcioUrl: string;
-  rekorUrl: string;
-  /** Upload to Rekor (default true). Without it a keyless signature cannot be verified later. */
-  tlogUpload: boolean;
-  timeoutMs: number;
-}
+import { SIGSTORE_BUNDLE_MEDIA_TYPE, type SigstoreEndpoints } from './sigstore-endpoints.ts';
 
 export interface NativeSigningOptions extends SigstoreEndpoints {
   /** The workflow's OIDC token (audience `sigstore`), already masked. */

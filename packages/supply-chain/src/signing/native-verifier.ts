@@ -15,7 +15,7 @@ import { repositoryName } from '../registry/image-reference.ts';
 import type { RegistryClient } from '../registry/registry-client.ts';
 import type { ResolvedImage } from '../registry/resolve-digest.ts';
 import { identityMismatch, type IdentityPolicy } from './identity-policy.ts';
-import { SIGSTORE_BUNDLE_MEDIA_TYPE } from './native-signer.ts';
+import { SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstore-endpoints.ts';
 import {
   parseStatement,
   simpleSigningPayload,
