@@ -7,6 +7,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { UserError } from '@slipway/core';
 import { formatValuePath, type PathSegment } from './value-path.ts';
+import { reparseEdited } from './kustomize-edit.ts';
 import { applyEdits, findPair, pairEnd, YamlSource, type Node, type YAMLMap } from './yaml-source.ts';
 
 export interface ValueEditResult {
@@ -59,7 +60,7 @@ export function setHelmValue(
         before: undefined,
         after: value,
         changed: true,
-        line: lineOfPath(file, next, path),
+        line: lineOfPath(file, next, path, value),
       };
     }
     if (index === path.length - 1) {
@@ -70,6 +71,7 @@ export function setHelmValue(
         const colon = text.indexOf(':', keyEnd);
         const edit = { start: colon + 1, end: colon + 1, text: ` ${source.renderNew(value)}` };
         const next = applyEdits(text, [edit]);
+        verifyValue(file, next, path, value);
         return { text: next, before: undefined, after: value, changed: true, line: source.lineOf(keyEnd) };
       }
       if (!isScalar(target)) {
@@ -80,6 +82,7 @@ export function setHelmValue(
       const line = source.lineOf(target.range![0]);
       if (before === value) return { text, before, after: value, changed: false, line };
       const next = applyEdits(text, [source.replaceScalar(target, value)]);
+      verifyValue(file, next, path, value);
       return { text: next, before, after: value, changed: true, line };
     }
     node = pair.value;
@@ -93,8 +96,21 @@ function missing(file: string, where: string, prefix: string): UserError {
   });
 }
 
-function lineOfPath(file: string, text: string, path: readonly PathSegment[]): number {
-  const source = YamlSource.parse(file, text);
+/** Reads the edited value back: anything but the intended string is a bug in this module. */
+function verifyValue(file: string, text: string, path: readonly PathSegment[], value: string): YamlSource {
+  const source = reparseEdited(file, text);
+  const node = source.doc.getIn(path, true);
+  const written = isScalar(node) ? source.stringValue(node) : undefined;
+  if (written !== value || (isScalar(node) && typeof node.value !== 'string')) {
+    throw new Error(
+      `editing ${file} wrote ${JSON.stringify(node)} at ${formatValuePath(path)}, not the string ${value}`,
+    );
+  }
+  return source;
+}
+
+function lineOfPath(file: string, text: string, path: readonly PathSegment[], value: string): number {
+  const source = verifyValue(file, text, path, value);
   const node = source.doc.getIn(path, true) as Node | undefined;
   return node?.range ? source.lineOf(node.range[0]) : 0;
 }

@@ -64,6 +64,16 @@ export function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Splits a repository name into its registry domain (docker.io when it has none) and path. */
+export function splitRegistry(name: string): { registry: string; path: string } {
+  const slash = name.indexOf('/');
+  const first = slash > 0 ? name.slice(0, slash) : '';
+  if (first && (/[.:]/.test(first) || first === 'localhost' || /[A-Z]/.test(first))) {
+    return { registry: first, path: name.slice(slash + 1) };
+  }
+  return { registry: 'docker.io', path: name };
+}
+
 /** Parses `[domain/]path[:tag][@digest]`. Throws UserError naming `label` when malformed. */
 export function parseImageReference(text: string, label = 'image reference'): ImageReference {
   const { name, tag, digest } = splitReference(text);

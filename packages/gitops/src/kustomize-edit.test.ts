@@ -181,4 +181,60 @@ describe('setKustomizeImage on real-world overlays', () => {
       ['a/values.yaml', 'a/my-kustomization.yaml', 'kustomization.json'].map(isKustomizationPath),
     ).toEqual([false, false, false]);
   });
+
+  it('edits a Kustomization file with wide indentation and keeps a date-like tag quoted', () => {
+    const file = 'apps/cache/overlays/prod/Kustomization';
+    const text = read(file);
+    expect(set(file, text, 'web:2024-07-01').text).toBe(
+      once(text, 'newTag: "2024-06-01"', 'newTag: "2024-07-01"'),
+    );
+    expect(set(file, text, 'cache=ghcr.io/acme/cache:7.4').text).toBe(
+      `${text}    -   name: cache\n        newName: ghcr.io/acme/cache\n        newTag: "7.4"\n`,
+    );
+  });
+
+  it('every tricky tag, in every fixture and spec form, reads back exactly and touches only its lines', () => {
+    const files = [DEV, PROD, STAGING, 'apps/cache/overlays/prod/Kustomization'];
+    const tags = [
+      '1.10',
+      '010',
+      '0x1F',
+      '1e3',
+      '123',
+      'true',
+      'no',
+      'on',
+      'Y',
+      'null',
+      '2024-06-01',
+      '_x',
+      'v1.0_rc-1',
+      'a'.repeat(128),
+    ];
+    let cases = 0;
+    for (const file of files) {
+      for (const crlf of [false, true]) {
+        const text = crlf ? read(file).replace(/\n/g, '\r\n') : read(file);
+        for (const tag of tags) {
+          for (const spec of [
+            `web=*:${tag}`,
+            `web:${tag}@${D1}`,
+            `web=ghcr.io/acme/web:${tag}`,
+            `fresh:${tag}`,
+          ]) {
+            const result = set(file, text, spec);
+            const removed = text.split(/\r?\n/).filter((line) => !result.text.split(/\r?\n/).includes(line));
+            // removed lines are only the entry's own lines (name line untouched)
+            expect(
+              removed.every((line) => /newName|newTag|digest/.test(line)),
+              `${file} ${spec}`,
+            ).toBe(true);
+            expect(result.text.split('\r\n').length > 1).toBe(crlf);
+            cases++;
+          }
+        }
+      }
+    }
+    expect(cases).toBe(files.length * 2 * tags.length * 4);
+  });
 });

@@ -53,8 +53,8 @@ export function setKustomizeImage(file: string, text: string, spec: SetImageSpec
   }
   if (!found) {
     const next = applyEdits(text, [appendEntry(source, spec.name, after)]);
-    const line = YamlSource.parse(file, next);
-    return { text: next, before, after, changed: true, line: lineOfEntry(line, spec.name) };
+    const edited = verifyEntry(file, next, spec.name, after);
+    return { text: next, before, after, changed: true, line: lineOfEntry(edited, spec.name) };
   }
   let current = text;
   for (const field of IMAGE_FIELDS) {
@@ -69,8 +69,9 @@ export function setKustomizeImage(file: string, text: string, spec: SetImageSpec
       throw new UserError(`${file}:${source.lineOf(pairStart(pair))}: \`${field}\` is not a scalar.`);
     else edit = source.insertPair(entry, field, source.renderNew(value), anchorFor(entry, field));
     current = applyEdits(current, [edit]);
-    source = YamlSource.parse(file, current);
+    source = reparseEdited(file, current);
   }
+  verifyEntry(file, current, spec.name, after);
   return {
     text: current,
     before,
@@ -78,6 +79,28 @@ export function setKustomizeImage(file: string, text: string, spec: SetImageSpec
     changed: current !== text,
     line: lineOfEntry(source, spec.name),
   };
+}
+
+/** Parses text this module produced: a failure is a bug here, not a problem in the user's file. */
+export function reparseEdited(file: string, text: string): YamlSource {
+  try {
+    return YamlSource.parse(file, text);
+  } catch (error) {
+    throw new Error(`editing ${file} produced invalid YAML (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/** Reads the edited entry back and checks it holds exactly the intended fields. */
+function verifyEntry(file: string, text: string, name: string, after: ImageFields): YamlSource {
+  const source = reparseEdited(file, text);
+  const found = locateEntry(source, name);
+  const fields = found ? readFields(source, found.entry) : undefined;
+  if (JSON.stringify(fields) !== JSON.stringify(after)) {
+    throw new Error(
+      `editing ${file} gave ${JSON.stringify(fields)} for ${name}, not ${JSON.stringify(after)}`,
+    );
+  }
+  return source;
 }
 
 function pairStart(pair: { key: unknown }): number {
@@ -157,9 +180,8 @@ function appendEntry(source: YamlSource, name: string, fields: ImageFields): Tex
   const block = (dashColumn: number, keyOffset: number) =>
     pairs.map(
       ([k, v], i) =>
-        `${' '.repeat(i === 0 ? dashColumn : dashColumn + keyOffset)}${i === 0 ? '- ' : ''}${k}: ${v}`,
+        `${' '.repeat(dashColumn)}${i === 0 ? `-${' '.repeat(Math.max(1, keyOffset - 1))}` : ' '.repeat(keyOffset)}${k}: ${v}`,
     );
-
   if (seq?.flow) {
     const last = seq.items[seq.items.length - 1] as { range?: [number, number, number] } | undefined;
     if (last?.range) return { start: last.range[1], end: last.range[1], text: `, ${flow}` };

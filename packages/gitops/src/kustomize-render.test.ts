@@ -109,4 +109,16 @@ describe('kubectl kustomize renders the bumped image', () => {
     );
     expect(await renderedImages(join(staging, 'apps/api/base'))).toEqual({ api: ['ghcr.io/acme/api:7.0'] });
   });
+
+  it('a Kustomization file (no extension) with wide indentation renders after appending an entry', async () => {
+    const dir = checkout();
+    applyChanges(
+      dir,
+      `- {file: apps/cache/overlays/prod/Kustomization, image: "web:2024-07-01"}
+- {file: apps/cache/overlays/prod/Kustomization, image: "prom/statsd-exporter=quay.io/prometheus/statsd-exporter:v0.28.0@${D1}"}`,
+    );
+    expect(await renderedImages(join(dir, 'apps/cache/overlays/prod'))).toEqual({
+      web: ['web:2024-07-01', `quay.io/prometheus/statsd-exporter:v0.28.0@${D1}`],
+    });
+  });
 });

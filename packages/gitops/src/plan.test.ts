@@ -122,4 +122,25 @@ describe('planBump', () => {
       planBump(parseChanges('- {file: nope/kustomization.yaml, image: "web:v1"}'), contents),
     ).toThrow('nope/kustomization.yaml does not exist in the repository.');
   });
+
+  it('puts the registry in a separate registry key (Bitnami layout) and the digest in its empty string', () => {
+    const file = 'charts/cache/values-prod.yaml';
+    const text = readFileSync(join(repo, file), 'utf8');
+    const plan = planBump(
+      parseChanges(`- {file: ${file}, image: "ghcr.io/acme/cache:7.4.3@${D1}"}`),
+      new Map([[file, text]]),
+    );
+    expect(plan.files[0]?.after).toBe(
+      text
+        .replace('  registry: docker.io\n', '  registry: ghcr.io\n')
+        .replace('tag: 7.4.2-debian-12-r0', 'tag: 7.4.3')
+        .replace('digest: ""', `digest: "${D1}"`),
+    );
+    expect(plan.changes.map((c) => c.target)).toEqual(['image.registry', 'image.tag', 'image.digest']);
+    const hub = planBump(
+      parseChanges(`- {file: ${file}, image: "acme/cache:7.4.3"}`),
+      new Map([[file, text]]),
+    );
+    expect(hub.changes.map((c) => `${c.target}=${c.to}`)).toEqual(['image.tag=7.4.3']);
+  });
 });

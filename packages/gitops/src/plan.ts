@@ -6,7 +6,9 @@
 import { UserError } from '@slipway/core';
 import type { BumpChange } from './change-spec.ts';
 import { setHelmValue } from './helm-values-edit.ts';
+import { splitRegistry } from './image-reference.ts';
 import { IMAGE_FIELDS, setKustomizeImage } from './kustomize-edit.ts';
+import { YamlSource } from './yaml-source.ts';
 import { formatValuePath, type PathSegment } from './value-path.ts';
 
 export interface ValueChange {
@@ -86,8 +88,13 @@ function applyChange(change: BumpChange, text: string): { text: string; changes:
     };
   }
   const { image, key, create } = change;
+  // charts with a separate `registry` key (the Bitnami layout) get the domain there
+  const split = YamlSource.parse(change.file, text).doc.hasIn([...key, 'registry'])
+    ? splitRegistry(image.name)
+    : undefined;
   const settings: [PathSegment[], string | undefined, boolean][] = [
-    [[...key, 'repository'], image.name, create],
+    [[...key, 'registry'], split?.registry, false],
+    [[...key, 'repository'], split ? split.path : image.name, create],
     [[...key, 'tag'], image.tag, create],
     [[...key, 'digest'], image.digest, create],
   ];
