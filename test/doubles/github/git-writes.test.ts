@@ -66,6 +66,12 @@ describe('contents', () => {
       status: 404,
       response: { data: { message: 'Not Found' } },
     });
+    await expect(
+      octokit.rest.repos.getContent({ ...repoArgs(), path: 'README.md', ref: 'no-such-branch' }),
+    ).rejects.toMatchObject({
+      status: 404,
+      response: { data: { message: 'No commit found for the ref no-such-branch' } },
+    });
   });
 });
 
@@ -208,6 +214,25 @@ describe('createCommitOnBranch', () => {
       },
     ]);
     expect(await ops.readFile('main', 'other.txt')).toBe('x\n');
+  });
+
+  it('refuses to delete a path that does not exist, and leaves the branch alone', async () => {
+    const client = graphql.defaults({ baseUrl: gh.url });
+    const error = (await client(COMMIT_ON_BRANCH, {
+      input: {
+        branch: { repositoryNameWithOwner: ops.fullName, branchName: 'main' },
+        expectedHeadOid: base,
+        message: { headline: 'delete' },
+        fileChanges: { deletions: [{ path: 'nope.txt' }] },
+      },
+    }).catch((e: unknown) => e)) as { errors: Array<{ type: string; message: string }> };
+    expect(error.errors.map((e) => [e.type, e.message])).toEqual([
+      [
+        'UNPROCESSABLE',
+        `A path was requested for deletion which does not exist as of commit oid \`${base}\``,
+      ],
+    ]);
+    expect(await ops.resolve('refs/heads/main')).toBe(base);
   });
 
   it('lets one of two concurrent commits with the same expectedHeadOid win; the other gets STALE_DATA', async () => {

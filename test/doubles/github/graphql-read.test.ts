@@ -96,6 +96,12 @@ describe('GraphQL read side', () => {
         impostor: object(oid: $oid) { __typename ... on Commit { messageHeadline } }
         blob: object(expression: "main:action.yml") { ... on Blob { text byteSize isBinary oid } }
         none: object(expression: "main:missing.txt") { oid }
+        head: object(expression: "main") {
+          ... on Commit {
+            file(path: "action.yml") { name path mode object { ... on Blob { text } } }
+            missing: file(path: "nope.yml") { mode }
+          }
+        }
       } }`,
       { oid: impostor },
     );
@@ -110,7 +116,25 @@ describe('GraphQL read side', () => {
         oid: await gh.repos.builder('actions/checkout').resolve('main:action.yml'),
       },
       none: null,
+      head: {
+        file: { name: 'action.yml', path: 'action.yml', mode: 0o100644, object: { text: 'name: two\n' } },
+        missing: null,
+      },
     });
+  });
+
+  it('answers an unknown token with 401 Bad credentials', async () => {
+    const secured = await startGitHubDouble({ tokens: { good: {} } });
+    try {
+      const error = (await graphql('{ rateLimit { remaining } }', {
+        baseUrl: secured.url,
+        headers: { authorization: 'token bad' },
+      }).catch((e: unknown) => e)) as { status: number; response: { data: { message: string } } };
+      expect(error.status).toBe(401);
+      expect(error.response.data.message).toBe('Bad credentials');
+    } finally {
+      await secured.close();
+    }
   });
 
   it('rejects unknown fields with GitHub validation error shape', async () => {

@@ -121,6 +121,9 @@ describe('REST read side', () => {
     });
     expect(viaParent.data.commit.message).toBe('evil');
     expect(await compare(`main...${impostor}`)).toMatchObject({ status: 'ahead', ahead_by: 1 });
+    // Cross-fork form owner:ref resolves the head in the fork.
+    expect(await compare(`main...evil:main`)).toMatchObject({ status: 'ahead', ahead_by: 1 });
+    await expect(compare(`main...nobody:main`)).rejects.toMatchObject({ status: 404 });
   });
 
   it('serves the sha media type and releases (latest skips prereleases)', async () => {
