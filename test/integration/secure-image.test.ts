@@ -107,6 +107,35 @@ describe('secure-image composite', () => {
     expect(verified.outputs.verified).toBe('1');
   });
 
+  it('runs with the default engine (cosign): the stand-in cosign gets the pinned digest and the SBOM', async () => {
+    const runner = simulatedRunner(tools);
+    const image = `${registry.host}/octo-org/app@${digest}`;
+    const result = await runAction({
+      actionDir,
+      resolveUses,
+      inputs: { image, 'fail-on': 'none', 'sbom-format': 'cyclonedx-json' },
+      env: runner.env(),
+    });
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const cosign = runner
+      .calls()
+      .filter((c) => c.tool === 'cosign' && !['version', '--version'].includes(c.argv[0] ?? ''));
+    expect(cosign.map((c) => c.argv.slice(0, 6))).toEqual([
+      ['sign', '--yes', '--bundle', cosign[0]?.argv[3], '--', image],
+      [
+        'attest',
+        '--yes',
+        '--type',
+        'cyclonedx',
+        '--predicate',
+        join(result.workspace, 'sbom.cyclonedx.json'),
+      ],
+    ]);
+    expect(cosign[1]?.argv.slice(-2)).toEqual(['--', image]);
+    expect(result.outputs.digest).toBe(digest);
+  });
+
   it('refuses an image that is not pinned by digest before scanning', async () => {
     const runner = simulatedRunner(tools);
     const result = await runAction({
