@@ -61,6 +61,7 @@ describe('image-bump action', () => {
       image: `web=ghcr.io/acme/web:9b8c7d6@${D1}`,
       labels: 'deploy, prod',
       reviewers: 'octocat',
+      'team-reviewers': 'sre',
       assignees: 'hubot',
       'auto-merge': 'squash',
     });
@@ -93,7 +94,7 @@ describe('image-bump action', () => {
       labels: ['deploy', 'prod'],
       assignees: ['hubot'],
       requestedReviewers: ['octocat'],
-      requestedTeams: [],
+      requestedTeams: ['sre'],
       autoMerge: { mergeMethod: 'SQUASH' },
       draft: false,
     });
