@@ -1,0 +1,165 @@
+/**
+ * RegistryClient edge cases a real distribution registry does not produce on
+ * demand, against a small loopback server speaking the same HTTP: no
+ * Docker-Content-Digest header, Basic challenges, Retry-After on 429, bytes that
+ * do not match the requested digest, the referrers API and its tag fallback.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { httpClientTransport } from './http-transport.ts';
+import { RegistryClient } from './registry-client.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+const servers: { close(): void }[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+async function serve(
+  handler: Handler,
+): Promise<{ host: string; seen: { method: string; url: string; auth?: string }[] }> {
+  const seen: { method: string; url: string; auth?: string }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+    });
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+const MANIFEST = Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}');
+const DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;
+const client = (host: string, extra: Partial<ConstructorParameters<typeof RegistryClient>[0]> = {}) =>
+  new RegistryClient({
+    registry: host,
+    repository: 'o/app',
+    transport: httpClientTransport({ timeoutMs: 2000 }),
+    retry: { baseDelayMs: 1, maxDelayMs: 5, totalTimeoutMs: 5000 },
+    mask: () => {},
+    ...extra,
+  });
+
+describe('RegistryClient', () => {
+  it('hashes the manifest itself when HEAD has no Docker-Content-Digest', async () => {
+    const { host, seen } = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+      res.end(req.method === 'HEAD' ? undefined : MANIFEST);
+    });
+    expect(await client(host).headManifest('v1')).toEqual({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: DIGEST,
+      size: MANIFEST.length,
+    });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'HEAD /v2/o/app/manifests/v1',
+      'GET /v2/o/app/manifests/v1',
+    ]);
+  });
+
+  it('answers a Basic challenge with the credentials, once', async () => {
+    const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    const { host, seen } = await serve((req, res) => {
+      if (req.headers.authorization !== basic) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="Registry Realm"' }).end();
+        return;
+      }
+      res.writeHead(200, { 'docker-content-digest': DIGEST, 'content-type': 'x' }).end();
+    });
+    expect(
+      (await client(host, { credentials: { username: 'u', password: 'p' } }).headManifest('v1'))?.digest,
+    ).toBe(DIGEST);
+    expect(seen.map((s) => s.auth ?? '-')).toEqual(['-', basic]);
+    await expect(
+      client(host, { credentials: { username: 'u', password: 'bad' } }).headManifest('v1'),
+    ).rejects.toThrow(`The registry ${host} denied HEAD http://${host}/v2/o/app/manifests/v1 (HTTP 401).`);
+  });
+
+  it('waits for Retry-After on 429 and then succeeds', async () => {
+    let calls = 0;
+    const delays: number[] = [];
+    const { host } = await serve((_req, res) => {
+      if (calls++ === 0) {
+        res.writeHead(429, { 'retry-after': '1' }).end();
+        return;
+      }
+      res.writeHead(200, { 'docker-content-digest': DIGEST }).end();
+    });
+    const c = client(host, {
+      retry: {
+        baseDelayMs: 1,
+        maxDelayMs: 5,
+        totalTimeoutMs: 5000,
+        sleep: async (ms) => void delays.push(ms),
+      },
+    });
+    expect((await c.headManifest('v1'))?.digest).toBe(DIGEST);
+    expect(delays).toEqual([1000]);
+  });
+
+  it('refuses manifest or blob bytes that do not hash to the requested digest', async () => {
+    const { host } = await serve((_req, res) => res.writeHead(200, { 'content-type': 'x' }).end('tampered'));
+    await expect(client(host).getManifest(DIGEST)).rejects.toThrow(/is not the requested/);
+    await expect(client(host).getBlob(DIGEST)).rejects.toThrow(/registry returned blob bytes with digest/);
+  });
+
+  it('reads the referrers API when the registry has it, filtered by artifactType', async () => {
+    const index = {
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'm',
+          digest: 'sha256:a',
+          size: 1,
+          artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        },
+        { mediaType: 'm', digest: 'sha256:b', size: 1, artifactType: 'application/spdx+json' },
+      ],
+    };
+    const { host, seen } = await serve((_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+        .end(JSON.stringify(index));
+    });
+    const found = await client(host).referrers(DIGEST, 'application/vnd.dev.sigstore.bundle.v0.3+json');
+    expect(found.map((d) => d.digest)).toEqual(['sha256:a']);
+    expect(seen.map((s) => s.url)).toEqual([
+      `/v2/o/app/referrers/${DIGEST}?artifactType=application%2Fvnd.dev.sigstore.bundle.v0.3%2Bjson`,
+    ]);
+  });
+
+  it('falls back to the sha256-<hex> tag when the referrers API is missing', async () => {
+    const { host, seen } = await serve((req, res) => {
+      if (req.url?.includes('/referrers/')) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
+      res.end(JSON.stringify({ manifests: [{ mediaType: 'm', digest: 'sha256:c', size: 1 }] }));
+    });
+    expect((await client(host).referrers(DIGEST)).map((d) => d.digest)).toEqual(['sha256:c']);
+    expect(seen[1]?.url).toBe(`/v2/o/app/manifests/${DIGEST.replace(':', '-')}`);
+  });
+
+  it('uses https for anything but loopback, and registry-1.docker.io for docker.io', async () => {
+    const urls: string[] = [];
+    const transport = async (request: { url: string }) => {
+      urls.push(request.url);
+      return { status: 404, headers: {}, body: Buffer.alloc(0) };
+    };
+    for (const registry of ['ghcr.io', 'docker.io', 'localhost:5000']) {
+      await new RegistryClient({ registry, repository: 'o/app', transport }).headManifest('v1');
+    }
+    expect(urls).toEqual([
+      'https://ghcr.io/v2/o/app/manifests/v1',
+      'https://registry-1.docker.io/v2/o/app/manifests/v1',
+      'http://localhost:5000/v2/o/app/manifests/v1',
+    ]);
+  });
+});
