@@ -139,6 +139,22 @@ describe('image-bump action', () => {
     expect(pulls()[0]!.body).toContain('| `3f2a9c1` | `v3` |');
   });
 
+  it('describes every image its branch moves when runs of a matrix share the branch', async () => {
+    await bump({ file: DEV, image: 'web=ghcr.io/acme/web:v2', branch: 'release' });
+    const second = await bump({
+      file: VALUES,
+      image: 'registry.example.com/acme/api:2.0.0',
+      branch: 'release',
+    });
+    expect(second.exitCode, second.log).toBe(0);
+    const [pr] = pulls();
+    expect(pr!.title).toBe('Bump web to v2, registry.example.com/acme/api to 2.0.0');
+    expect(pr!.body).toContain(
+      '| apps/web/overlays/dev/kustomization.yaml:12 | images[web].newTag | `3f2a9c1` | `v2` |',
+    );
+    expect(pr!.body).toContain('| charts/api/values.yaml:9 | image.tag | `1.9.0` | `2.0.0` |');
+  });
+
   it('does nothing when the value is already there: no commit, no pull request', async () => {
     const result = await bump({ file: VALUES, path: 'image.tag', value: '1.9.0' });
     expect(result.exitCode, result.log).toBe(0);

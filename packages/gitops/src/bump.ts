@@ -13,6 +13,7 @@ import { readOpsRepo, type RefSnapshot } from './ops-repo-read.ts';
 import { commitFiles, createBranch, resetBranch, type CommitResult } from './ops-repo-write.ts';
 import { filesOf, planBump, type BumpPlan, type ValueChange } from './plan.ts';
 import { upsertPullRequest, type PullRequestOptions } from './pull-request.ts';
+import { changesInBody, mergeChanges, withChangesMarker } from './pull-request-body.ts';
 import { inputVariables, planVariables, renderTemplate, toBranchName, type RunInfo } from './templates.ts';
 import { unifiedDiff } from './unified-diff.ts';
 
@@ -144,13 +145,15 @@ export async function bumpOpsRepo(
       if (request.direct) return result;
     }
 
-    const prVars = planVariables(variables, basePlan.changes);
+    // the pull request describes every value its branch moves, this run's and earlier ones'
+    const described = mergeChanges(changesInBody(snapshot.pullRequest?.body), basePlan.changes);
+    const prVars = planVariables(variables, described);
     const pr = await upsertPullRequest(
       client,
       { ...request, base: base.name, branch: branch!, existing: snapshot.pullRequest },
       {
         title: renderTemplate(request.templates.title, prVars),
-        body: renderTemplate(request.templates.body, prVars),
+        body: withChangesMarker(renderTemplate(request.templates.body, prVars), described),
       },
       request.pullRequest,
     );
