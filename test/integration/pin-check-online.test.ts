@@ -13,6 +13,7 @@ import { runPinCheck, type RunPinCheckOptions } from '@slipway/pinning';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 
 let gh: GitHubDouble;
+let c0: string; // first commit of main, no tag
 let c1: string; // v1.0.0 (annotated), v1
 let c2: string; // main, v1.1.0, v2.0.0 (annotated), v2
 let c3: string; // tip of branch feature
@@ -22,6 +23,7 @@ let bulk: string;
 beforeAll(async () => {
   gh = await startGitHubDouble();
   const checkout = await gh.repos.create('actions/checkout');
+  c0 = await checkout.commit({ files: { 'action.yml': 'name: zero\n' }, date: '2023-12-01T00:00:00Z' });
   c1 = await checkout.commit({ files: { 'action.yml': 'name: one\n' }, date: '2024-01-01T00:00:00Z' });
   await checkout.annotatedTag('v1.0.0', c1, { message: 'v1.0.0', date: '2024-01-02T00:00:00Z' });
   await checkout.tag('v1', c1);
@@ -169,6 +171,35 @@ describe('online checks', () => {
       `9:15 error ref-not-found: repository gone/repo does not exist or is not accessible`,
       `12:15 error ref-not-found: commit ${'e'.repeat(40)} does not exist in actions/checkout`,
     ]);
+  });
+
+  it('checks each pinned commit for reachability once per run and remembers reachable ones', async () => {
+    const compares = () => gh.requests.count('GET /repos/{owner}/{repo}/compare/{basehead}');
+    write(
+      'reach.yml',
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        `      - uses: actions/checkout@${c0}`,
+        `      - uses: actions/checkout@${c0}`,
+        `      - uses: actions/checkout@${impostor}`,
+        `      - uses: actions/checkout@${impostor}`,
+        '',
+      ].join('\n'),
+    );
+    const cacheFile = join(root, 'cache', 'refs.json');
+    let start = compares();
+    const first = await runPinCheck(options({ online: true, cacheFile }));
+    // c0: one compare against main ("behind"); the impostor: main, feature, then the five tags
+    expect(compares() - start).toBe(1 + 7);
+    expect(first.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      '6 impostor-commit',
+      '7 impostor-commit',
+    ]);
+    start = compares();
+    await runPinCheck(options({ online: true, cacheFile }));
+    expect(compares() - start).toBe(7);
   });
 
   it('resolves 150 distinct refs in 2 GraphQL requests, each pair once, and serves the next run from the cache', async () => {

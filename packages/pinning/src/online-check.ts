@@ -5,6 +5,7 @@
  */
 import type { OnlineChecker } from './check.ts';
 import type { GitHubApi } from './github-api.ts';
+import type { RefCache } from './ref-cache.ts';
 import { newestTag, tagVersion, type RepoRefs, type RepoRefsFetcher } from './repo-refs.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
 import { pairKey, type RefPair, type RefResolver, type Resolution } from './resolve-refs.ts';
@@ -42,6 +43,8 @@ export interface OnlineCheckDeps {
   repoRefs: RepoRefsFetcher;
   /** Most branches and tags compared per pinned commit before giving up (impostor check). */
   maxCompares?: number;
+  /** Reachability answers across runs (key `reach:<owner/repo>@<sha>`). */
+  cache?: RefCache;
 }
 
 export function createOnlineChecker(deps: OnlineCheckDeps): OnlineChecker {
@@ -102,10 +105,13 @@ export async function checkOnline(
       );
   }
   const refs = await deps.repoRefs.fetch(pinned);
+  const reachable = new Map<string, Promise<boolean>>();
   for (const a of pinned) {
     const repoRefs = refs.get(repoKey(a.owner, a.repo));
     if (!repoRefs) continue;
-    if (!(await isReachable(a, repoRefs, deps)))
+    const key = `reach:${pairKey(a)}`;
+    if (!reachable.has(key)) reachable.set(key, cachedReachability(key, a, repoRefs, deps));
+    if (!(await reachable.get(key)))
       findings.push(
         finding(
           'impostor-commit',
@@ -118,6 +124,19 @@ export async function checkOnline(
     if (stale) findings.push(finding('stale-pin', a.site, a.site.value ?? '', stale));
   }
   return findings;
+}
+
+/** Each pinned commit is checked once per run; a reachable one is remembered across runs. */
+async function cachedReachability(
+  key: string,
+  a: ActionSite,
+  refs: RepoRefs,
+  deps: OnlineCheckDeps,
+): Promise<boolean> {
+  if (deps.cache?.get<boolean>(key) === true) return true;
+  const answer = await isReachable(a, refs, deps);
+  if (answer) deps.cache?.set(key, true);
+  return answer;
 }
 
 /** Tag or branch tip first (no request); then compare against branches, default first, then tags. */

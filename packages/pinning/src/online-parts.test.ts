@@ -52,6 +52,10 @@ describe('ref resolution query and answers', () => {
     expect(query).toContain(
       'p2: repository(owner: $o2, name: $n2) { commit: object(oid: $c2) { __typename oid } }',
     );
+    expect(query).toContain('fragment Peel on GitObject');
+    expect(buildResolveQuery([{ owner: 'o', repo: 'r', ref: 'f'.repeat(40) }]).query).toBe(
+      'query ResolveRefs($o0: String!, $n0: String!, $c0: GitObjectID!) {\np0: repository(owner: $o0, name: $n0) { commit: object(oid: $c0) { __typename oid } }\n}',
+    );
   });
 
   it('peels annotated tags (nested too) and prefers tags over branches over commits', () => {

@@ -74,7 +74,9 @@ export function buildResolveQuery(pairs: readonly RefPair[]): {
     }
     fields.push(`p${i}: repository(owner: $o${i}, name: $n${i}) { ${parts.join(' ')} }`);
   });
-  const query = `query ResolveRefs(${params.join(', ')}) {\n${fields.join('\n')}\n}\n${PEEL_FRAGMENT}`;
+  const body = `query ResolveRefs(${params.join(', ')}) {\n${fields.join('\n')}\n}`;
+  // GraphQL rejects a document with an unused fragment (a batch of full SHAs only).
+  const query = body.includes('...Peel') ? `${body}\n${PEEL_FRAGMENT}` : body;
   return { query, variables };
 }
 

@@ -90,7 +90,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
   const repoRefs = api ? new RepoRefsFetcher(api, cache) : undefined;
   const online =
     api && options.online
-      ? createOnlineChecker({ api, resolver: resolver!, repoRefs: repoRefs! })
+      ? createOnlineChecker({ api, resolver: resolver!, repoRefs: repoRefs!, ...(cache ? { cache } : {}) })
       : undefined;
   const base = {
     root: options.root,
