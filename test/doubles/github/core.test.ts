@@ -289,3 +289,18 @@ describe('hidden GraphQL fields', () => {
     }
   });
 });
+
+describe('unimplemented GraphQL fields', () => {
+  it('fails loudly on a non-null field the double does not resolve instead of inventing a value', async () => {
+    const client = graphql.defaults({ baseUrl: gh.url });
+    await expect(
+      client(`{ repository(owner: "acme", name: "app") { stargazerCount } }`),
+    ).rejects.toMatchObject({
+      status: 500,
+    });
+    expect(gh.violations.map((v) => v.message)).toEqual([
+      expect.stringContaining('GitHub double does not implement Repository.stargazerCount'),
+    ]);
+    gh.violations.length = 0;
+  });
+});

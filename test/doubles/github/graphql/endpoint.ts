@@ -136,6 +136,10 @@ export async function handleGraphql(
     typeResolver: (value) => (value as { __typename?: string }).__typename,
   });
   const errors = (result.errors ?? []).map((error) => {
+    if (error.message.startsWith('Cannot return null for non-nullable field')) {
+      // A field GitHub always answers that the double has no resolver for: fail loudly (recorded as a violation).
+      throw new Error(`GitHub double does not implement ${error.message.replace(/^.* field /, '')}`);
+    }
     if (error.originalError && !(error.originalError instanceof GitHubGraphqlError)) {
       throw error.originalError;
     }
