@@ -7,8 +7,15 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { UserError } from '@slipway/core';
 import { formatValuePath, type PathSegment } from './value-path.ts';
-import { reparseEdited } from './kustomize-edit.ts';
-import { applyEdits, findPair, pairEnd, YamlSource, type Node, type YAMLMap } from './yaml-source.ts';
+import {
+  applyEdits,
+  findPair,
+  pairEnd,
+  reparseEdited,
+  YamlSource,
+  type Node,
+  type YAMLMap,
+} from './yaml-source.ts';
 
 export interface ValueEditResult {
   text: string;

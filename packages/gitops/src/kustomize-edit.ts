@@ -14,6 +14,7 @@ import {
   applyEdits,
   findPair,
   pairEnd,
+  reparseEdited,
   YamlSource,
   type TextEdit,
   type YAMLMap,
@@ -79,15 +80,6 @@ export function setKustomizeImage(file: string, text: string, spec: SetImageSpec
     changed: current !== text,
     line: lineOfEntry(source, spec.name),
   };
-}
-
-/** Parses text this module produced: a failure is a bug here, not a problem in the user's file. */
-export function reparseEdited(file: string, text: string): YamlSource {
-  try {
-    return YamlSource.parse(file, text);
-  } catch (error) {
-    throw new Error(`editing ${file} produced invalid YAML (${(error as Error).message})`, { cause: error });
-  }
 }
 
 /** Reads the edited entry back and checks it holds exactly the intended fields. */

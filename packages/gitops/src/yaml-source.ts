@@ -197,6 +197,15 @@ export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
+/** Parses text an editor produced: a failure is a bug in the editor, not a problem in the user's file. */
+export function reparseEdited(file: string, text: string): YamlSource {
+  try {
+    return YamlSource.parse(file, text);
+  } catch (error) {
+    throw new Error(`editing ${file} produced invalid YAML (${(error as Error).message})`, { cause: error });
+  }
+}
+
 /** Finds a pair whose key is the string `key`. */
 export function findPair(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair | undefined;
