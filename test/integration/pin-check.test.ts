@@ -90,21 +90,34 @@ describe('pin-check action (offline)', () => {
   it('reports without failing when fail-on-findings is false, and honours path and sarif-file', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'pin-check-ws-'));
     cpSync(join(fixtures, 'policy'), join(workspace, 'source'), { recursive: true });
-    const result = await runAction({
-      actionDir,
-      workspace,
-      inputs: { path: 'source', 'fail-on-findings': 'false', 'sarif-file': 'out/pins.sarif' },
+    const inputs = { path: 'source', 'fail-on-findings': 'false', 'sarif-file': 'out/pins.sarif' };
+    const located = async () => {
+      const result = await runAction({ actionDir, workspace, inputs });
+      expect(result.exitCode).toBe(0);
+      expect(result.outputs.report).toBe(join(workspace, 'out', 'pins.sarif'));
+      const sarif = JSON.parse(readFileSync(join(workspace, 'out', 'pins.sarif'), 'utf8'));
+      return {
+        annotations: result.annotations.map((a) => `${a.level} ${a.file}:${a.line}:${a.col}`),
+        sarif: sarif.runs[0].results.map(
+          (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+            r.locations[0]!.physicalLocation.artifactLocation.uri,
+        ),
+      };
+    };
+    // no repository in the workspace: paths relative to the workspace
+    expect(await located()).toEqual({
+      annotations: [
+        'warning source/.github/workflows/ci.yml:5:16',
+        'error source/.github/workflows/ci.yml:8:15',
+      ],
+      sarif: ['source/.github/workflows/ci.yml', 'source/.github/workflows/ci.yml'],
     });
-    expect(result.exitCode).toBe(0);
-    expect(result.annotations.map((a) => `${a.level} ${a.file}:${a.line}:${a.col}`)).toEqual([
-      'warning source/.github/workflows/ci.yml:5:16',
-      'error source/.github/workflows/ci.yml:8:15',
-    ]);
-    expect(result.outputs.report).toBe(join(workspace, 'out', 'pins.sarif'));
-    const sarif = JSON.parse(readFileSync(join(workspace, 'out', 'pins.sarif'), 'utf8'));
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
-      '.github/workflows/ci.yml',
-    );
+    // the repository is checked out in source/: paths relative to it, as code scanning expects
+    mkdirSync(join(workspace, 'source', '.git'));
+    expect(await located()).toEqual({
+      annotations: ['warning .github/workflows/ci.yml:5:16', 'error .github/workflows/ci.yml:8:15'],
+      sarif: ['.github/workflows/ci.yml', '.github/workflows/ci.yml'],
+    });
   });
 
   it('passes a clean tree', async () => {

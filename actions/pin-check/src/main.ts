@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
 import { endpointsFromEnv, errorCount, runPinCheck, toSarif, type Finding } from '@slipway/pinning';
 import { restoreRefCache, saveRefCache } from './actions-cache.ts';
 import { getInputs } from './inputs.ts';
+import { rebase, repositoryRoot } from './repository-root.ts';
 
 const VERSION = '0.1.0';
 
@@ -38,30 +39,35 @@ async function check(): Promise<void> {
   });
   if (cacheFile && inputs.cache) await saveRefCache(cacheFile);
 
+  // Annotations and SARIF name files relative to the repository that holds them.
+  const repoRoot = repositoryRoot(root, workspace);
+  const repoPath = (file: string) => rebase(repoRoot, root, file);
   const sarifPath = resolve(workspace, inputs['sarif-file'] ?? join(temp, 'pin-check.sarif'));
+  const sarif = toSarif(
+    result.findings.map((f) => ({ ...f, file: repoPath(f.file) })),
+    { version: VERSION },
+  );
   try {
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, `${JSON.stringify(toSarif(result.findings, { version: VERSION }), null, 2)}\n`);
+    writeFileSync(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
   } catch (error) {
     throw new UserError(`Input 'sarif-file': cannot write ${sarifPath}`, { cause: error });
   }
 
-  // Annotations name files relative to the workspace, where the runner looks for them.
-  const annotationPath = (file: string) => relative(workspace, join(root, file)).split(sep).join('/');
-  for (const f of result.findings) annotate(f, annotationPath(f.file));
+  for (const f of result.findings) annotate(f, repoPath(f.file));
 
   const fixed = result.plan?.fixes.reduce((n, f) => n + f.replacements.length, 0) ?? 0;
   for (const fix of result.plan?.fixes ?? [])
     core.info(`Fixed ${fix.replacements.length} reference(s) in ${fix.file}`);
   for (const s of result.plan?.skipped ?? [])
     core.warning(`Not fixed: ${s.reference}: ${s.reason}`, {
-      file: annotationPath(s.file),
+      file: repoPath(s.file),
       startLine: s.line,
       startColumn: s.column,
     });
 
   const errors = errorCount(result.findings);
-  await actionsSummaryWriter(summary(result.findings, result.files.length, fixed, annotationPath));
+  await actionsSummaryWriter(summary(result.findings, result.files.length, fixed, repoPath));
   core.setOutput('findings', String(result.findings.length));
   core.setOutput('errors', String(errors));
   core.setOutput('fixed', String(fixed));
