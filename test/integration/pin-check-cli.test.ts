@@ -5,7 +5,7 @@
  * API double.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +14,14 @@ import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts
 const repoRoot = resolve(import.meta.dirname, '../..');
 const bundle = join(repoRoot, 'dist', 'cli', 'index.js');
 const fixtures = join(repoRoot, 'test', 'fixtures', 'pin-check');
+/** Caches go to a temp dir, never into the fixtures. */
+const cacheHome = mkdtempSync(join(tmpdir(), 'pin-check-cli-cache-'));
 
 function slipway(args: string[], cwd: string, env: Record<string, string> = {}, entry = bundle) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolvePromise, reject) => {
     const child = spawn(process.execPath, [entry, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_CACHE_HOME: join(cwd, '.cache-test'), ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: cacheHome, XDG_CACHE_HOME: cacheHome, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -161,13 +163,31 @@ describe('slipway pin-check (offline)', () => {
         `jobs:\n  a:\n    steps:\n      - uses: o/r${i % 7}@v${i}\n      - uses: o/p@${'a'.repeat(40)}\n${broken}`,
       );
     }
-    const one = await slipway(['pin-check', '--format', 'json', '--jobs', '1'], work);
-    const four = await slipway(['pin-check', '--format', 'json', '--jobs', '4'], work);
+    const one = await slipway(['pin-check', '--format', 'json', '--jobs', '1', '--no-cache'], work);
+    const four = await slipway(['pin-check', '--format', 'json', '--jobs', '4', '--no-cache'], work);
     expect(one.code).toBe(1);
     expect(four).toEqual(one);
     const report = JSON.parse(four.stdout);
     expect(report.totals).toEqual({ files: 320, error: 320, warning: 0, note: 0 });
     expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')).toHaveLength(4);
+  });
+
+  it('serves unchanged files from the scan cache and rescans changed ones', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pin-check-cli-cache-'));
+    cpSync(join(fixtures, 'dirty'), work, { recursive: true });
+    const cacheDir = join(work, 'cache');
+    const run = () => slipway(['pin-check', '--format', 'json', '--cache-dir', cacheDir, '.github'], work);
+    const first = await run();
+    expect(first.code).toBe(1);
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith('pin-check-scan-'))).toHaveLength(1);
+    expect(await run()).toEqual(first);
+    const file = join(work, '.github', 'actions', 'setup', 'action.yml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('actions/cache@main', `actions/cache@${'a'.repeat(40)}`),
+    );
+    const third = await run();
+    expect(JSON.parse(third.stdout).totals).toEqual({ files: 2, error: 3, warning: 1, note: 0 });
   });
 
   it('runs through the packages/cli launcher that npx slipway uses', async () => {

@@ -15,3 +15,4 @@ export * from './online-check.ts';
 export * from './fix-plan.ts';
 export * from './run-pin-check.ts';
 export * from './scan-workers.ts';
+export * from './scan-cache.ts';

@@ -2,6 +2,7 @@
  * `slipway pin-check [paths...]`: lints workflows and actions for references
  * not pinned to a commit SHA or image digest; `--fix` rewrites them in place.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,7 +17,10 @@ import {
   toSarif,
   toText,
   workerScanner,
+  cachedScanner,
+  scanOnThisThread,
   type Policy,
+  type TreeScanner,
 } from '@slipway/pinning';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from '../io.ts';
 import { VERSION_FOR_REPORTS } from '../version.ts';
@@ -42,7 +46,7 @@ Options:
   --major                     with --update, allow a newer major version
   --cache-dir <dir>           cache for GitHub lookups (default: ~/.cache/slipway)
   --cache-ttl <duration>      how long cached lookups stay valid (default: 24h)
-  --no-cache                  do not read or write the cache
+  --no-cache                  do not read or write the caches (lookups, and scans by file content)
   --jobs <n>                  threads for scanning large trees (default: CPU count, at most 8)
   -h, --help                  show this help
 
@@ -84,6 +88,14 @@ function parse(argv: string[]) {
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'slipway') : join(homedir(), '.cache', 'slipway');
+}
+
+/** Worker threads for large trees when running from the bundle; the content cache unless --no-cache. */
+function scannerFor(io: CliIo, jobs: number, lookupCache: string | undefined): TreeScanner {
+  const base = io.entry && jobs > 1 ? workerScanner({ entry: io.entry, threads: jobs }) : scanOnThisThread;
+  if (!lookupCache) return base;
+  const key = createHash('sha256').update(resolve(io.cwd)).digest('hex').slice(0, 16);
+  return cachedScanner(base, join(dirname(lookupCache), `pin-check-scan-${key}.json`));
 }
 
 export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<number> {
@@ -128,7 +140,7 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     ...(cacheFile ? { cacheFile } : {}),
     cacheTtlMs: ttl,
     log: (message) => io.stderr(`${message}\n`),
-    ...(io.entry && jobs > 1 ? { scanner: workerScanner({ entry: io.entry, threads: jobs }) } : {}),
+    scanner: scannerFor(io, jobs, cacheFile),
   });
 
   if (result.plan) {
