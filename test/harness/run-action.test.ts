@@ -33,6 +33,7 @@ describe('runAction: JavaScript action with main and post', () => {
     const result = await runAction({ actionDir: jsAction, skipPost: true });
     expect(result.outputs.message).toBe('hello world');
     expect(result.main.stdout).toContain('token input is empty');
+    expect(result.main.stdout).toContain('repository input is octo-org/octo-repo');
     expect(result.post).toBeUndefined();
   });
 

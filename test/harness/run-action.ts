@@ -230,6 +230,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
       if (scope === 'github' && key === 'token') return baseEnv.GITHUB_TOKEN ?? '';
       if (scope === 'github' && key === 'action_path') return actionDir;
       if (scope === 'github' && key === 'workspace') return workspace;
+      // the other github.* values the runner derives from its GITHUB_* variables (github.repository, github.sha...)
+      if (scope === 'github' && /^[a-z_]+$/.test(key) && baseEnv[`GITHUB_${key.toUpperCase()}`] !== undefined) {
+        return baseEnv[`GITHUB_${key.toUpperCase()}`];
+      }
       if (scope === 'runner' && key === 'temp') return runnerTemp;
       if (scope === 'runner' && key === 'os') return baseEnv.RUNNER_OS;
       throw new Error(`harness: unsupported context ${[scope, ...rest].join('.')}`);
