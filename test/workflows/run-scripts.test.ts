@@ -267,7 +267,7 @@ describe('deploy-gate: image reference and expected signer', () => {
   });
 });
 
-describe('pin-check: path input and SARIF paths', () => {
+describe('pin-check: path input', () => {
   const check = findStep(wf('pin-check.yml'), 'pin-check', 'Check the path input');
   it.each([
     ['.', 0],
@@ -279,57 +279,6 @@ describe('pin-check: path input and SARIF paths', () => {
     ['a b', 1],
   ])('path %j exits %i', (path, code) => {
     expect(runStep(check, { SCANNED: path }).code).toBe(code);
-  });
-
-  const rewrite = findStep(
-    wf('pin-check.yml'),
-    'pin-check',
-    'Make the SARIF paths relative to the repository root',
-  );
-  it('prefixes every %SRCROOT%-relative URI with the checked folder and nothing else', () => {
-    const sarif = {
-      version: '2.1.0',
-      runs: [
-        {
-          results: [
-            {
-              locations: [
-                {
-                  physicalLocation: {
-                    artifactLocation: { uri: '.github/workflows/ci.yml', uriBaseId: '%SRCROOT%' },
-                  },
-                },
-              ],
-            },
-          ],
-          artifacts: [{ location: { uri: 'action.yml', uriBaseId: '%SRCROOT%' } }],
-          tool: { driver: { informationUri: 'https://example.test/x' } },
-        },
-      ],
-    };
-    const result = runStep(
-      rewrite,
-      (temp) => ({ REPORT: join(temp, 'pin.sarif'), SCANNED: './tools/' }),
-      (temp) => writeFileSync(join(temp, 'pin.sarif'), JSON.stringify(sarif)),
-    );
-    expect(result.code).toBe(0);
-    const out = JSON.parse(readFileSync(join(result.runnerTemp, 'pin.sarif'), 'utf8')) as typeof sarif;
-    expect(out.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(
-      'tools/.github/workflows/ci.yml',
-    );
-    expect(out.runs[0]!.artifacts[0]!.location.uri).toBe('tools/action.yml');
-    expect(out.runs[0]!.tool).toEqual(sarif.runs[0]!.tool);
-  });
-
-  it.each(['./', '.'])('leaves the report alone for path %j', (path) => {
-    const text = '{"runs":[{"artifacts":[{"location":{"uri":"a.yml","uriBaseId":"%SRCROOT%"}}]}]}';
-    const result = runStep(
-      rewrite,
-      (temp) => ({ REPORT: join(temp, 'pin.sarif'), SCANNED: path }),
-      (temp) => writeFileSync(join(temp, 'pin.sarif'), text),
-    );
-    expect(result.code).toBe(0);
-    expect(readFileSync(join(result.runnerTemp, 'pin.sarif'), 'utf8')).toBe(text);
   });
 });
 
