@@ -25,6 +25,16 @@ describe('documentation tables in this repository', () => {
   });
 });
 
+describe('docs/actions/README.md', () => {
+  it('links the page of every action', () => {
+    const index = readFileSync(join(root, 'docs', 'actions', 'README.md'), 'utf8');
+    const actions = readdirSync(join(root, 'actions'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(actions.filter((name) => !index.includes(`](${name}.md)`))).toEqual([]);
+  });
+});
+
 describe('pins written in the documentation', () => {
   const USES = /uses:\s+['"]?([\w.-]+\/[\w.-]+)((?:\/[^@\s'"]*)?)@([^\s'"]+)(?:['"]?\s+#\s*([^\s`]+))?/g;
   const collect = (files: string[]) =>
