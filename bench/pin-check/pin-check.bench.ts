@@ -112,8 +112,11 @@ beforeAll(async () => {
     );
 
   const lib = await timeLibrary();
-  const cliOne = timeProcess([cli, 'pin-check', '--format', 'json', '--jobs', '1']);
-  const cliAuto = timeProcess([cli, 'pin-check', '--format', 'json']);
+  const cliOne = timeProcess([cli, 'pin-check', '--format', 'json', '--jobs', '1', '--no-cache']);
+  const cliAuto = timeProcess([cli, 'pin-check', '--format', 'json', '--no-cache']);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'pin-check-bench-cache-'));
+  spawnSync(process.execPath, [cli, 'pin-check', '--cache-dir', cacheDir], { cwd: corpus, stdio: 'ignore' });
+  const cliWarm = timeProcess([cli, 'pin-check', '--format', 'json', '--cache-dir', cacheDir]);
   const bare = timeProcess(['-e', '']);
   const rate = (t: number) => `${Math.round((FILES / t) * 1000)} files/s`;
   table.push(
@@ -124,16 +127,22 @@ beforeAll(async () => {
       `${rate(lib.time)} (CPU-bound: ${rate(lib.cpu)})`,
     ],
     [
-      'offline lint, CLI bundle end to end, --jobs 1 (median of 3)',
+      'offline lint, CLI bundle end to end, --jobs 1, no cache (median of 3)',
       `${FILES} files`,
       ms(cliOne),
       rate(cliOne),
     ],
     [
-      `offline lint, CLI bundle end to end, --jobs ${Math.min(availableParallelism(), 8)} (median of 3)`,
+      `offline lint, CLI bundle end to end, --jobs ${Math.min(availableParallelism(), 8)}, no cache (median of 3)`,
       `${FILES} files`,
       ms(cliAuto),
       rate(cliAuto),
+    ],
+    [
+      'offline lint, CLI, unchanged files from the scan cache (median of 3)',
+      `${FILES} files`,
+      ms(cliWarm),
+      rate(cliWarm),
     ],
     ['bare `node -e ""` (median of 3)', '-', ms(bare), '-'],
     ['machine', `${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)}`, '-', '-'],
