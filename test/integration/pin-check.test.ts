@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { node24Path } from '../harness/node-versions.ts';
 import { findLeaks, runAction } from '../harness/run-action.ts';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 
@@ -118,6 +119,25 @@ describe('pin-check action (offline)', () => {
       annotations: ['warning .github/workflows/ci.yml:5:16', 'error .github/workflows/ci.yml:8:15'],
       sarif: ['.github/workflows/ci.yml', '.github/workflows/ci.yml'],
     });
+  });
+
+  it('runs the same on node 24, as GitHub runs it', async () => {
+    const workspace = workspaceFrom('dirty');
+    const result = await runAction({ actionDir, workspace, node: node24Path() });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toEqual({
+      findings: '5',
+      errors: '4',
+      fixed: '0',
+      report: join(result.runnerTemp, 'pin-check.sarif'),
+    });
+    expect(result.annotations.filter((a) => a.file).map((a) => `${a.file}:${a.line}:${a.col}`)).toEqual([
+      '.github/actions/setup/action.yml:6:13',
+      '.github/workflows/ci.yml:5:11',
+      '.github/workflows/ci.yml:10:16',
+      '.github/workflows/ci.yml:12:15',
+      '.github/workflows/ci.yml:14:15',
+    ]);
   });
 
   it('passes a clean tree', async () => {
