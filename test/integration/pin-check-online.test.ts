@@ -237,6 +237,37 @@ describe('online checks', () => {
     expect(graphqlRequests() - start).toBe(2);
   });
 
+  it('abandons a request that hangs past the timeout and retries it', async () => {
+    write('r.yml', 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
+    const slow = gh.faults.add({ route: 'POST /graphql', latencyMs: 1_200, times: 1 });
+    const log: string[] = [];
+    await runPinCheck(
+      options({
+        fix: true,
+        requestTimeoutMs: 400,
+        retry: { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 200 },
+        log: (message) => log.push(message),
+      }),
+    );
+    expect(read('r.yml')).toBe(`jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c2} # v2\n`);
+    expect(slow.hits).toBe(1);
+    expect(log[0]).toMatch(/^GitHub GraphQL request failed \(attempt 1, HTTP 500\); retrying in \d+ ms$/);
+  });
+
+  it('gives up with "timed out" when GitHub never answers', async () => {
+    write('r.yml', 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
+    gh.faults.add({ route: 'POST /graphql', latencyMs: 1_000, times: 2 });
+    await expect(
+      runPinCheck(
+        options({
+          fix: true,
+          requestTimeoutMs: 200,
+          retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+        }),
+      ),
+    ).rejects.toThrow('GitHub GraphQL request timed out');
+  });
+
   it('fails with a UserError naming the request when GitHub keeps failing', async () => {
     write('r.yml', 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
     const fault = gh.faults.serverError('POST /graphql', { status: 503, times: 3 });

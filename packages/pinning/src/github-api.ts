@@ -6,6 +6,7 @@
  * network failures, under a total time cap. Every request has a timeout.
  */
 import { getOctokit } from '@actions/github';
+import { defaults as githubDefaults } from '@actions/github/lib/utils';
 import { throttling } from '@octokit/plugin-throttling';
 import { retry, UserError, statusOf, type RetryOptions } from '@slipway/core';
 
@@ -60,7 +61,7 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     options.token,
     {
       baseUrl: options.apiUrl.replace(/\/+$/, ''),
-      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+      request: { fetch: fetchWithTimeout(options.fetch ?? proxyAwareFetch(), timeoutMs) },
       throttle: {
         onRateLimit: (after: number, _o: unknown, _k: unknown, count: number) => {
           log(`GitHub rate limit reached; retrying in ${after}s`);
@@ -92,7 +93,6 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
           url: graphqlUrl,
           query,
           variables,
-          request: { signal: AbortSignal.timeout(timeoutMs) },
         });
         return response.data as GraphqlResponse;
       }),
@@ -104,7 +104,6 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
             repo,
             basehead: `${base}...${head}`,
             per_page: 1,
-            request: { signal: AbortSignal.timeout(timeoutMs) },
           });
           return (response.data as { status: CompareStatus }).status;
         } catch (error) {
@@ -112,6 +111,23 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
           throw error;
         }
       }),
+  };
+}
+
+/** @actions/github's fetch, which honours HTTPS_PROXY and NO_PROXY. */
+function proxyAwareFetch(): typeof fetch {
+  return (githubDefaults.request?.fetch as typeof fetch | undefined) ?? fetch;
+}
+
+/**
+ * The timeout starts when the request is sent: octokit's throttling plugin may
+ * hold a request back first (it spaces GraphQL requests a second apart).
+ */
+function fetchWithTimeout(base: typeof fetch, timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return base(input, { ...init, signal });
   };
 }
 
@@ -133,8 +149,9 @@ function toUserError(what: string, error: unknown): unknown {
       hint: 'The token needs read access to the repositories named in your workflows.',
       cause: error,
     });
-  if (status !== undefined) return new UserError(`${what} failed with HTTP ${status}`, { cause: error });
-  if (error instanceof Error && error.name === 'TimeoutError')
+  // octokit reports a fetch that never answered as status 500 with the abort reason as message
+  if (error instanceof Error && /aborted due to timeout/.test(error.message))
     return new UserError(`${what} timed out`, { hint: 'Check the network or GITHUB_API_URL.', cause: error });
+  if (status !== undefined) return new UserError(`${what} failed with HTTP ${status}`, { cause: error });
   return error;
 }

@@ -31,6 +31,8 @@ export interface RunPinCheckOptions {
   graphqlUrl: string;
   cacheFile?: string;
   cacheTtlMs: number;
+  /** Time one GitHub request may take (default 30 s). */
+  requestTimeoutMs?: number;
   /** Retry policy for 5xx and network failures (default: @slipway/core DEFAULT_RETRY). */
   retry?: Partial<RetryOptions>;
   /** Reads and scans the files (default: on this thread). */
@@ -83,6 +85,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
         graphqlUrl: options.graphqlUrl,
         ...(options.log ? { log: options.log } : {}),
         ...(options.retry ? { retry: options.retry } : {}),
+        ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
       }))
     : undefined;
   const cache = api ? new RefCache(options.cacheFile, { ttlMs: options.cacheTtlMs }) : undefined;
