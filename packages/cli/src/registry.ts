@@ -4,6 +4,7 @@
  * write packages/cli/src/commands/<name>.ts and list it here.
  */
 import type { CliIo } from './io.ts';
+import { bumpCommand } from './commands/bump.ts';
 import { pinCheckCommand } from './commands/pin-check.ts';
 
 export interface Command {
@@ -12,4 +13,4 @@ export interface Command {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-export const COMMANDS: readonly Command[] = [pinCheckCommand];
+export const COMMANDS: readonly Command[] = [pinCheckCommand, bumpCommand];
