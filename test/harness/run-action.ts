@@ -231,7 +231,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
       if (scope === 'github' && key === 'action_path') return actionDir;
       if (scope === 'github' && key === 'workspace') return workspace;
       // the other github.* values the runner derives from its GITHUB_* variables (github.repository, github.sha...)
-      if (scope === 'github' && /^[a-z_]+$/.test(key) && baseEnv[`GITHUB_${key.toUpperCase()}`] !== undefined) {
+      if (
+        scope === 'github' &&
+        /^[a-z_]+$/.test(key) &&
+        baseEnv[`GITHUB_${key.toUpperCase()}`] !== undefined
+      ) {
         return baseEnv[`GITHUB_${key.toUpperCase()}`];
       }
       if (scope === 'runner' && key === 'temp') return runnerTemp;
