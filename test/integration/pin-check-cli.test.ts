@@ -148,7 +148,7 @@ describe('slipway pin-check (offline)', () => {
       'dirty',
       'slipway pin-check: fix mode needs a GitHub token. Set GITHUB_TOKEN (or GH_TOKEN) to a token that can read the repositories your workflows use.\n',
     ],
-    [['frobnicate'], 'clean', "slipway: unknown command 'frobnicate'. Commands: pin-check\n"],
+    [['frobnicate'], 'clean', "slipway: unknown command 'frobnicate'. Commands: pin-check, bump\n"],
   ])('exits 2 with one line for usage and I/O errors: %j', async (args, fixture, stderr) => {
     expect(await slipway(args, join(fixtures, fixture))).toEqual({ code: 2, stdout: '', stderr });
   });
