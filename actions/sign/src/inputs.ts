@@ -1,6 +1,8 @@
 import { InputError, InputReader, maskSecret, type MaskSink } from '@slipway/core';
-import { parseImageReference, type ImageReference } from '@slipway/supply-chain/registry/image-reference';
+import { readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry/image-input';
+import type { ImageReference } from '@slipway/supply-chain/registry/image-reference';
 import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
+import { readCosignVersion } from '@slipway/supply-chain/signing/cosign-version-input';
 import type { SigningKey } from '@slipway/supply-chain/signing/cosign-engine';
 import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
 
@@ -24,17 +26,7 @@ const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 
 /** Reads and validates every input; nothing here touches the network. */
 export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
-  const imageText = reader.string('image', { required: true, form: 'an image reference' });
-  let image: ImageReference;
-  try {
-    image = parseImageReference(imageText);
-  } catch (error) {
-    throw new InputError(
-      'image',
-      `is not a valid image reference (${(error as Error).message})`,
-      '`registry/repository:tag` or `registry/repository@sha256:<digest>`',
-    );
-  }
+  const image = readImageInput(reader);
   const engine = reader.enumeration('engine', ['cosign', 'native'] as const, 'cosign');
   const sign = reader.boolean('sign', true);
   const predicatePath = reader.string('predicate');
@@ -87,19 +79,8 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
       'engine cosign for key-based signing',
     );
 
-  const username = reader.string('registry-username');
-  const registryPassword = reader.string('registry-password');
-  if (registryPassword) maskSecret(registryPassword, mask);
-  if (Boolean(username) !== Boolean(registryPassword))
-    throw new InputError(
-      username ? 'registry-password' : 'registry-username',
-      'is missing',
-      'registry-username and registry-password together',
-    );
-  const version = reader.string('cosign-version', {
-    pattern: /^v?\d+\.\d+\.\d+$/,
-    form: 'a version such as `3.1.3`',
-  });
+  const registry = readRegistryLogin(reader, mask);
+  const version = readCosignVersion(reader);
 
   return {
     image,
@@ -110,8 +91,8 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     'fulcio-url': reader.string('fulcio-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
     'rekor-url': reader.string('rekor-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
     'tlog-upload': reader.boolean('tlog-upload', true),
-    ...(username && registryPassword ? { registry: { username, password: registryPassword } } : {}),
-    ...(version ? { 'cosign-version': version.replace(/^v/, '') } : {}),
+    ...(registry ? { registry } : {}),
+    ...(version ? { 'cosign-version': version } : {}),
     timeout: reader.duration('timeout', { default: 120_000, minMs: 1000, maxMs: 3_600_000 }) as number,
   };
 }

@@ -1,7 +1,9 @@
-import { InputError, InputReader, maskSecret, type MaskSink } from '@slipway/core';
-import { parseImageReference, type ImageReference } from '@slipway/supply-chain/registry/image-reference';
+import { InputError, InputReader, type MaskSink } from '@slipway/core';
+import { readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry/image-input';
+import type { ImageReference } from '@slipway/supply-chain/registry/image-reference';
 import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
 import { isPem } from '@slipway/supply-chain/signing/cosign-key-file';
+import { readCosignVersion } from '@slipway/supply-chain/signing/cosign-version-input';
 import {
   GITHUB_ACTIONS_ISSUER,
   validateIdentityPolicy,
@@ -26,17 +28,7 @@ export interface Inputs {
 
 /** Reads and validates every input; nothing here touches the network. */
 export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
-  const imageText = reader.string('image', { required: true, form: 'an image reference' });
-  let image: ImageReference;
-  try {
-    image = parseImageReference(imageText);
-  } catch (error) {
-    throw new InputError(
-      'image',
-      `is not a valid image reference (${(error as Error).message})`,
-      '`registry/repository:tag` or `registry/repository@sha256:<digest>`',
-    );
-  }
+  const image = readImageInput(reader);
   const engine = reader.enumeration('engine', ['cosign', 'native'] as const, 'cosign');
   const identity = reader.string('certificate-identity');
   const identityRegexp = reader.string('certificate-identity-regexp');
@@ -78,19 +70,8 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     validateIdentityPolicy(policy);
   }
 
-  const username = reader.string('registry-username');
-  const password = reader.string('registry-password');
-  if (password) maskSecret(password, mask);
-  if (Boolean(username) !== Boolean(password))
-    throw new InputError(
-      username ? 'registry-password' : 'registry-username',
-      'is missing',
-      'registry-username and registry-password together',
-    );
-  const version = reader.string('cosign-version', {
-    pattern: /^v?\d+\.\d+\.\d+$/,
-    form: 'a version such as `3.1.3`',
-  });
+  const registry = readRegistryLogin(reader, mask);
+  const version = readCosignVersion(reader);
   const type = reader.enumeration('type', PREDICATE_KINDS);
   const trustedRoot = reader.string('trusted-root');
 
@@ -102,8 +83,8 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     ...(type ? { type } : {}),
     ...(trustedRoot ? { 'trusted-root': trustedRoot } : {}),
     'insecure-ignore-sct': reader.boolean('insecure-ignore-sct', false),
-    ...(username && password ? { registry: { username, password } } : {}),
-    ...(version ? { 'cosign-version': version.replace(/^v/, '') } : {}),
+    ...(registry ? { registry } : {}),
+    ...(version ? { 'cosign-version': version } : {}),
     timeout: reader.duration('timeout', { default: 120_000, minMs: 1000, maxMs: 3_600_000 }) as number,
   };
 }
