@@ -12,13 +12,10 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../harness/run-action.ts';
-import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
-import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
-import {
-  simulatedRunner,
-  startToolReleases,
-  type ToolReleases,
-} from '../doubles/release-assets/action-env.ts';
+import type { RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import type { SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
+import { simulatedRunner, type ToolReleases } from '../doubles/release-assets/action-env.ts';
+import { startSigningServices, stopSigningServices } from './support/signing-services.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const actionDir = join(root, 'actions', 'secure-image');
@@ -34,16 +31,9 @@ let tools: ToolReleases;
 let digest: string;
 
 beforeAll(async () => {
-  [registry, sigstore, tools] = await Promise.all([
-    startRegistry(),
-    startSigstoreServices(),
-    startToolReleases(),
-  ]);
-  digest = await registry.pushImage('octo-org/app', 'v1');
+  ({ registry, sigstore, tools, digest } = await startSigningServices());
 });
-afterAll(async () => {
-  await Promise.all([registry?.stop(), sigstore?.stop(), tools?.server.close()]);
-});
+afterAll(() => stopSigningServices({ registry, sigstore, tools }));
 
 describe('secure-image composite', () => {
   it('scans, writes the SBOM, signs the digest and attests the SBOM', async () => {

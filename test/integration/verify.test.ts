@@ -11,17 +11,14 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { node24Path } from '../harness/node-versions.ts';
 import { runAction } from '../harness/run-action.ts';
-import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
-import {
-  simulatedRunner,
-  startToolReleases,
-  type ToolReleases,
-} from '../doubles/release-assets/action-env.ts';
+import type { RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import { simulatedRunner, type ToolReleases } from '../doubles/release-assets/action-env.ts';
 import {
   GITHUB_ISSUER,
   startSigstoreServices,
   type SigstoreServices,
 } from '../doubles/sigstore/sigstore-services.ts';
+import { startSigningServices, stopSigningServices } from './support/signing-services.ts';
 
 const signAction = resolve(import.meta.dirname, '../../actions/sign');
 const verifyAction = resolve(import.meta.dirname, '../../actions/verify');
@@ -33,12 +30,7 @@ let workspace: string;
 let tools: ToolReleases;
 
 beforeAll(async () => {
-  [registry, sigstore, tools] = await Promise.all([
-    startRegistry(),
-    startSigstoreServices(),
-    startToolReleases(),
-  ]);
-  digest = await registry.pushImage('octo-org/app', 'v1');
+  ({ registry, sigstore, tools, digest } = await startSigningServices());
   unsignedDigest = await registry.pushImage('octo-org/app', 'unsigned');
   workspace = mkdtempSync(join(tmpdir(), 'verify-ws-'));
   copyFileSync('/work/shared/fixtures/syft/image.cyclonedx.json', join(workspace, 'bom.json'));
@@ -58,9 +50,7 @@ beforeAll(async () => {
   });
   if (signed.exitCode !== 0) throw new Error(`signing for the verify tests failed:\n${signed.log}`);
 });
-afterAll(async () => {
-  await Promise.all([registry?.stop(), sigstore?.stop(), tools?.server.close()]);
-});
+afterAll(() => stopSigningServices({ registry, sigstore, tools }));
 
 const verify = (inputs: Record<string, string>, node?: string) =>
   runAction({
