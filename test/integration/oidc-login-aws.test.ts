@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { node24Path } from '../harness/node-versions.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { findOidcLeaks } from '../doubles/oidc-issuer/leaks.ts';
 import type { Fault } from '../doubles/oidc-issuer/faults.ts';
 import { startStsDouble, type StsDouble } from '../doubles/aws-sts/server.ts';
+import { errorOf, watchTokenTraffic } from './support/oidc-login.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/oidc-login');
 const DEPLOY = 'arn:aws:iam::111122223333:role/gha-deploy';
@@ -42,17 +43,7 @@ afterAll(async () => {
   await issuer.close();
 });
 
-let stsBefore = 0;
-let tokensBefore = 0;
-let secretsBefore = 0;
-beforeEach(() => {
-  secretsBefore = sts.issuedSecrets.length;
-  stsBefore = sts.calls.length;
-  tokensBefore = issuer.issued.length;
-  expect(sts.faults.pending).toBe(0);
-});
-const stsCalls = () => sts.calls.slice(stsBefore);
-const minted = () => issuer.issued.slice(tokensBefore);
+const { calls: stsCalls, minted, secrets } = watchTokenTraffic(() => ({ issuer, cloud: sts }));
 
 function login(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRunResult> {
   return runAction({
@@ -67,16 +58,6 @@ function login(inputs: Record<string, string>, env: Record<string, string> = {})
     env: { ...issuer.env, ...env },
   });
 }
-
-function secrets(): string[] {
-  return [...minted(), issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, ...sts.issuedSecrets.slice(secretsBefore)];
-}
-
-const errorOf = (result: ActionRunResult) =>
-  result.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n');
 
 describe('oidc-login aws: success', () => {
   it('assumes the role with a fresh GitHub token, exports credentials, and the post step blanks them', async () => {

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { findOidcLeaks } from '../doubles/oidc-issuer/leaks.ts';
 import { startAzureTokenDouble, type AzureDouble } from '../doubles/azure-token/server.ts';
+import { errorOf, watchTokenTraffic } from './support/oidc-login.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/oidc-login');
 const CLIENT = '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c';
@@ -15,9 +16,6 @@ const SCOPE = 'https://management.azure.com/.default';
 
 let issuer: OidcIssuer;
 let azure: AzureDouble;
-let callsBefore = 0;
-let tokensBefore = 0;
-let secretsBefore = 0;
 
 beforeAll(async () => {
   issuer = await startOidcIssuer();
@@ -34,24 +32,7 @@ afterAll(async () => {
   await azure.close();
   await issuer.close();
 });
-beforeEach(() => {
-  callsBefore = azure.calls.length;
-  tokensBefore = issuer.issued.length;
-  secretsBefore = azure.issuedSecrets.length;
-  expect(azure.faults.pending).toBe(0);
-});
-const calls = () => azure.calls.slice(callsBefore);
-const minted = () => issuer.issued.slice(tokensBefore);
-const secrets = () => [
-  ...minted(),
-  issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-  ...azure.issuedSecrets.slice(secretsBefore),
-];
-const errorOf = (result: ActionRunResult) =>
-  result.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n');
+const { calls, minted, secrets } = watchTokenTraffic(() => ({ issuer, cloud: azure }));
 
 function login(
   inputs: Record<string, string>,

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { findOidcLeaks } from '../doubles/oidc-issuer/leaks.ts';
 import { startGoogleDouble, type GoogleDouble } from '../doubles/google-sts/server.ts';
+import { errorOf, watchTokenTraffic } from './support/oidc-login.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/oidc-login');
 const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/github/providers/github-actions';
@@ -13,9 +14,6 @@ const STRANGER = 'stranger@my-project.iam.gserviceaccount.com';
 
 let issuer: OidcIssuer;
 let google: GoogleDouble;
-let callsBefore = 0;
-let tokensBefore = 0;
-let secretsBefore = 0;
 
 beforeAll(async () => {
   issuer = await startOidcIssuer();
@@ -31,24 +29,7 @@ afterAll(async () => {
   await google.close();
   await issuer.close();
 });
-beforeEach(() => {
-  callsBefore = google.calls.length;
-  tokensBefore = issuer.issued.length;
-  secretsBefore = google.issuedSecrets.length;
-  expect(google.faults.pending).toBe(0);
-});
-const calls = () => google.calls.slice(callsBefore);
-const minted = () => issuer.issued.slice(tokensBefore);
-const secrets = () => [
-  ...minted(),
-  issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-  ...google.issuedSecrets.slice(secretsBefore),
-];
-const errorOf = (result: ActionRunResult) =>
-  result.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n');
+const { calls, minted, secrets } = watchTokenTraffic(() => ({ issuer, cloud: google }));
 
 function login(
   inputs: Record<string, string>,
