@@ -1,34 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAction } from '../harness/run-action.ts';
 import { SHARED_FIXTURES } from '../doubles/release-assets/release-assets.ts';
-import {
-  simulatedRunner,
-  startToolReleases,
-  type SimulatedRunner,
-  type ToolReleases,
-} from '../doubles/release-assets/action-env.ts';
+import { useStandInTools } from './support/stand-in-tools.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/trivy-scan');
 const fixture = (name: string) => readFileSync(join(SHARED_FIXTURES, 'trivy', name), 'utf8');
 const ALL = 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL';
 
-let tools: ToolReleases;
-let runner: SimulatedRunner;
-let workspace: string;
-
-beforeAll(async () => {
-  tools = await startToolReleases();
-});
-afterAll(() => tools.server.close());
-beforeEach(() => {
-  runner = simulatedRunner(tools);
-  workspace = mkdtempSync(join(tmpdir(), 'trivy-ws-'));
-  tools.server.resetCounters();
-});
+const setup = useStandInTools('trivy-ws-');
 
 const dbCalls = (cacheDir: string) => [
   [
@@ -55,15 +37,15 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
   it('scans an image: DBs, JSON, SARIF from the same JSON, outputs and a summary', async () => {
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'ghcr.io/octo-org/app:1.2.3' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(result.exitCode, result.log).toBe(0);
-    const cacheDir = join(runner.root, 'temp', 'slipway-trivy');
-    const json = join(workspace, 'trivy-results.json');
-    const sarif = join(workspace, 'trivy-results.sarif');
-    expect(runner.calls().map((c) => c.argv)).toEqual([
+    const cacheDir = join(setup.runner.root, 'temp', 'slipway-trivy');
+    const json = join(setup.workspace, 'trivy-results.json');
+    const sarif = join(setup.workspace, 'trivy-results.sarif');
+    expect(setup.runner.calls().map((c) => c.argv)).toEqual([
       ...dbCalls(cacheDir),
       [
         'image',
@@ -109,31 +91,31 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
   it('fail-on MEDIUM fails the step after writing outputs; fail-on HIGH passes', async () => {
     const failed = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'alpine:3.10', 'fail-on': 'MEDIUM' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(failed.exitCode).toBe(1);
     expect(failed.outputs.gate).toBe('failed');
-    expect(failed.outputs['sarif-file']).toBe(join(workspace, 'trivy-results.sarif'));
+    expect(failed.outputs['sarif-file']).toBe(join(setup.workspace, 'trivy-results.sarif'));
     expect(failed.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
       '4 findings at or above MEDIUM (fail-on): CVE-2019-1549, CVE-2019-1551.\nFix or upgrade the affected packages, add accepted IDs to .trivyignore, or raise fail-on.',
     ]);
     const passed = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'alpine:3.10', 'fail-on': 'HIGH' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(passed.exitCode).toBe(0);
     expect(passed.outputs.gate).toBe('passed');
   });
 
   it('config scan: .trivyignore from the workspace, skip-dirs, no DB download, gate on a misconfiguration', async () => {
-    writeFileSync(join(workspace, '.trivyignore'), 'DS-0001\n');
+    writeFileSync(join(setup.workspace, '.trivyignore'), 'DS-0001\n');
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: {
         'scan-type': 'config',
         target: '.',
@@ -141,15 +123,15 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         severity: 'HIGH',
         'fail-on': 'HIGH',
       },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
-    const cacheDir = join(runner.root, 'temp', 'slipway-trivy');
-    expect(runner.calls()[0]!.argv).toEqual([
+    const cacheDir = join(setup.runner.root, 'temp', 'slipway-trivy');
+    expect(setup.runner.calls()[0]!.argv).toEqual([
       'config',
       '--format',
       'json',
       '--output',
-      join(workspace, 'trivy-results.json'),
+      join(setup.workspace, 'trivy-results.json'),
       '--cache-dir',
       cacheDir,
       '--severity',
@@ -158,7 +140,7 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
       '0',
       '--no-progress',
       '--ignorefile',
-      join(workspace, '.trivyignore'),
+      join(setup.workspace, '.trivyignore'),
       '--skip-dirs',
       'vendor',
       '--skip-dirs',
@@ -174,14 +156,14 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
   it('falls back to the next DB repository on TOOMANYREQUESTS, in order, and warns', async () => {
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'alpine:3.10' },
-      env: runner.env({
+      env: setup.runner.env({
         STANDIN_RATE_LIMITED: 'ghcr.io/aquasecurity/trivy-db,public.ecr.aws/aquasecurity/trivy-db',
       }),
     });
     expect(result.exitCode, result.log).toBe(0);
-    const dbRepos = runner
+    const dbRepos = setup.runner
       .calls()
       .filter((c) => c.argv[1] === '--download-db-only')
       .map((c) => c.argv[3]);
@@ -199,12 +181,14 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
   it('fails naming every repository when all of them are rate-limited', async () => {
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: {
         target: 'alpine:3.10',
         'db-repository': 'registry.example/a/trivy-db\nregistry.example/b/trivy-db',
       },
-      env: runner.env({ STANDIN_RATE_LIMITED: 'registry.example/a/trivy-db,registry.example/b/trivy-db' }),
+      env: setup.runner.env({
+        STANDIN_RATE_LIMITED: 'registry.example/a/trivy-db,registry.example/b/trivy-db',
+      }),
     });
     expect(result.exitCode).toBe(1);
     expect(result.log).toContain(
@@ -215,72 +199,72 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
   it('a second run on a warm cache downloads nothing: no asset bytes, no DB download', async () => {
     const first = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'alpine:3.10' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(first.exitCode, first.log).toBe(0);
-    expect(tools.server.totalBytes()).toBeGreaterThan(0);
-    tools.server.resetCounters();
-    runner.clearArgv();
+    expect(setup.tools.server.totalBytes()).toBeGreaterThan(0);
+    setup.tools.server.resetCounters();
+    setup.runner.clearArgv();
     const second = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'alpine:3.10' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(second.exitCode, second.log).toBe(0);
-    expect(tools.server.totalBytes()).toBe(0);
-    expect(tools.server.requests).toEqual([]);
-    expect(runner.calls().map((c) => c.argv[0])).toEqual(['image', 'convert']);
+    expect(setup.tools.server.totalBytes()).toBe(0);
+    expect(setup.tools.server.requests).toEqual([]);
+    expect(setup.runner.calls().map((c) => c.argv[0])).toEqual(['image', 'convert']);
     expect(second.log).toContain('Trivy db restored from the cache (key slipway-trivy-db-');
   });
 
   it('a scan that finds nothing (a result without Vulnerabilities) reports zero', async () => {
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'sle-micro:5.4', 'fail-on': 'LOW' },
-      env: runner.env({ STANDIN_TRIVY_REPORT: 'sl-micro-rancher5.4.json' }),
+      env: setup.runner.env({ STANDIN_TRIVY_REPORT: 'sl-micro-rancher5.4.json' }),
     });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.findings).toBe('0');
   });
 
   it('refuses a tampered trivy archive: nothing is executed', async () => {
-    tools.server.fault('trivy_0.74.0_Linux-64bit.tar.gz', { kind: 'tamper' });
+    setup.tools.server.fault('trivy_0.74.0_Linux-64bit.tar.gz', { kind: 'tamper' });
     try {
       const result = await runAction({
         actionDir,
-        workspace,
+        workspace: setup.workspace,
         inputs: { target: 'alpine:3.10' },
-        env: runner.env(),
+        env: setup.runner.env(),
       });
       expect(result.exitCode).toBe(1);
       expect(result.log).toMatch(
         /sha256 mismatch for trivy_0\.74\.0_Linux-64bit\.tar\.gz: expected [0-9a-f]{64} \(from tools\.lock\.json\), got [0-9a-f]{64}\./,
       );
-      expect(runner.calls()).toEqual([]);
+      expect(setup.runner.calls()).toEqual([]);
     } finally {
-      tools.server.fault('trivy_0.74.0_Linux-64bit.tar.gz', undefined);
+      setup.tools.server.fault('trivy_0.74.0_Linux-64bit.tar.gz', undefined);
     }
   });
 
   it('sbom scan: vulnerability DB only (no Java DB), the SBOM path after --', async () => {
     writeFileSync(
-      join(workspace, 'sbom.cdx.json'),
+      join(setup.workspace, 'sbom.cdx.json'),
       readFileSync(join(SHARED_FIXTURES, 'trivy', 'npm-cyclonedx.json')),
     );
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { 'scan-type': 'sbom', target: 'sbom.cdx.json', 'ignore-unfixed': 'true' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(result.exitCode, result.log).toBe(0);
-    const cacheDir = join(runner.root, 'temp', 'slipway-trivy');
-    const json = join(workspace, 'trivy-results.json');
-    expect(runner.calls().map((c) => c.argv)).toEqual([
+    const cacheDir = join(setup.runner.root, 'temp', 'slipway-trivy');
+    const json = join(setup.workspace, 'trivy-results.json');
+    expect(setup.runner.calls().map((c) => c.argv)).toEqual([
       dbCalls(cacheDir)[0],
       [
         'sbom',
@@ -300,7 +284,7 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         '--',
         'sbom.cdx.json',
       ],
-      ['convert', '--format', 'sarif', '--output', join(workspace, 'trivy-results.sarif'), '--', json],
+      ['convert', '--format', 'sarif', '--output', join(setup.workspace, 'trivy-results.sarif'), '--', json],
     ]);
   });
 
@@ -311,10 +295,10 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
     expect(execFileSync(node24, ['--version'], { encoding: 'utf8' })).toMatch(/^v24\./);
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       node: node24,
       inputs: { target: 'alpine:3.10' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.medium).toBe('4');
@@ -323,27 +307,27 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
   it('validates inputs before any network request', async () => {
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'alpine:3.10', severity: 'SEVERE' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(result.exitCode).toBe(1);
     expect(result.log).toContain(
       "Input 'severity' has the value 'SEVERE'. Expected one of: UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL.",
     );
-    expect(tools.server.requests).toEqual([]);
+    expect(setup.tools.server.requests).toEqual([]);
   });
 
   it('a trivyignore input naming a missing file is an input error', async () => {
-    mkdirSync(join(workspace, 'sec'), { recursive: true });
+    mkdirSync(join(setup.workspace, 'sec'), { recursive: true });
     const result = await runAction({
       actionDir,
-      workspace,
+      workspace: setup.workspace,
       inputs: { target: 'alpine:3.10', trivyignore: 'sec/ignore' },
-      env: runner.env(),
+      env: setup.runner.env(),
     });
     expect(result.exitCode).toBe(1);
     expect(result.log).toContain("Input 'trivyignore' names sec/ignore, which does not exist.");
-    expect(tools.server.requests).toEqual([]);
+    expect(setup.tools.server.requests).toEqual([]);
   });
 });
