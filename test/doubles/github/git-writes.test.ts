@@ -2,6 +2,7 @@ import { getOctokit } from '@actions/github';
 import { graphql } from '@octokit/graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble, type RepoBuilder } from './index.ts';
+import { createOpsRepo, ownerAndRepo } from './ops-repo-setup.ts';
 
 let gh: GitHubDouble;
 let ops: RepoBuilder;
@@ -22,26 +23,14 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  const name = `gitops/ops-${Math.random().toString(36).slice(2, 8)}`;
-  ops = await gh.repos.create(name);
-  base = await ops.commit({
-    files: {
-      'apps/web/kustomization.yaml': 'images:\n  - name: web\n    newTag: "1.0"\n',
-      'README.md': 'ops\n',
-    },
-    message: 'init',
-    date: '2024-06-01T00:00:00Z',
-  });
+  ({ ops, base } = await createOpsRepo(gh));
 });
 
 afterAll(async () => {
   await gh.close();
 });
 
-const repoArgs = () => {
-  const [owner = '', repo = ''] = ops.fullName.split('/');
-  return { owner, repo };
-};
+const repoArgs = () => ownerAndRepo(ops);
 
 describe('contents', () => {
   it('returns a file as base64 with its blob sha, a directory as a list, and 404 like GitHub', async () => {
