@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   TOOL_ARCHES,
   TOOL_PLATFORMS,
@@ -20,8 +20,9 @@ import {
   type ToolName,
   type ToolPlatform,
 } from '@slipway/supply-chain/tools/tool-assets';
+import { SHARED_FIXTURES_DIR } from '../../shared-fixtures.ts';
 
-export const SHARED_FIXTURES = resolve(import.meta.dirname, '../../../../shared/fixtures');
+export const SHARED_FIXTURES = SHARED_FIXTURES_DIR;
 
 export interface ReleaseFile {
   /** URL path under the server root: /<owner>/<repo>/releases/download/<tag>/<name>. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseImageReference } from '../registry/image-reference.ts';
 import type { ResolvedImage } from '../registry/resolve-digest.ts';
 import { cosignSign, cosignVerify, type CosignRuntime, type ExecFn } from './cosign-engine.ts';
+import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
 const DIGEST = 'sha256:7a91c50d922925f152fec96ed1d84b7bc6b2079c169d68826f6cf307f22d40e6';
 const image: ResolvedImage = {
@@ -22,8 +23,7 @@ const services = {
 };
 const PEM =
   '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAAsecretkeymaterial\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n';
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../../../../shared/fixtures/cosign/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(sharedFixture(`cosign/${name}`), 'utf8');
 
 interface Call {
   command: string;

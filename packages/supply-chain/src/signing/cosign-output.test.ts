@@ -6,9 +6,9 @@ import {
   parseVerifyAttestationOutput,
   parseVerifyOutput,
 } from './cosign-output.ts';
+import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../../../../shared/fixtures/cosign/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(sharedFixture(`cosign/${name}`), 'utf8');
 
 describe('log index', () => {
   it('reads it from a real cosign OCI attestation bundle (v0.3)', () => {

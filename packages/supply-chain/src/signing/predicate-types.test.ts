@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsonErrorPlace, readPredicate } from './predicate-types.ts';
+import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
-const shared = (path: string) => new URL(`../../../../../shared/fixtures/${path}`, import.meta.url).pathname;
+const shared = (path: string) => sharedFixture(`${path}`);
 
 describe('readPredicate', () => {
   it.each([

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { purlType, summariseSbom } from './sbom-documents.ts';
 import { sbomSummaryMarkdown } from './generate-sbom.ts';
 import { syftScanArgv, type SbomOutput, type SbomSource } from './syft-args.ts';
+import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
-const shared = (path: string) =>
-  readFileSync(new URL(`../../../../../shared/fixtures/${path}`, import.meta.url), 'utf8');
+const shared = (path: string) => readFileSync(sharedFixture(`${path}`), 'utf8');
 
 describe('syftScanArgv: inputs -> exact syft argv', () => {
   it.each<[string, SbomSource, SbomOutput[], string[]]>([

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { committedToolsLock, lockedAsset, parseToolsLock } from './lock-file.ts';
+import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
-const realChecksums = JSON.parse(
-  readFileSync(new URL('../../../../../shared/fixtures/tool-checksums.json', import.meta.url), 'utf8'),
-) as { tool: string; version: string; asset: string; sha256: string }[];
+const realChecksums = JSON.parse(readFileSync(sharedFixture('tool-checksums.json'), 'utf8')) as {
+  tool: string;
+  version: string;
+  asset: string;
+  sha256: string;
+}[];
 
 describe('the committed tools.lock.json', () => {
   const lock = committedToolsLock();

@@ -8,6 +8,7 @@ import {
   runnerPlatform,
   toolRelease,
 } from './tool-assets.ts';
+import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
 describe('assetName: each project’s release naming', () => {
   it.each([
@@ -38,9 +39,11 @@ describe('assetName: each project’s release naming', () => {
 
   it('matches the asset names of the real published checksums', async () => {
     const { readFileSync } = await import('node:fs');
-    const real = JSON.parse(
-      readFileSync(new URL('../../../../../shared/fixtures/tool-checksums.json', import.meta.url), 'utf8'),
-    ) as { tool: 'trivy' | 'syft' | 'cosign'; version: string; asset: string }[];
+    const real = JSON.parse(readFileSync(sharedFixture('tool-checksums.json'), 'utf8')) as {
+      tool: 'trivy' | 'syft' | 'cosign';
+      version: string;
+      asset: string;
+    }[];
     const platforms = [
       ['linux', 'x64'],
       ['linux', 'arm64'],

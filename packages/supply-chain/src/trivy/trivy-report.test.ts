@@ -4,9 +4,9 @@ import { parseSarif } from './sarif-report.ts';
 import { countBySeverity, scanSummaryMarkdown, topVulnerabilities } from './scan-summary.ts';
 import { failsGate, severitiesFrom } from './severity.ts';
 import { findingsOf, parseTrivyReport } from './trivy-report.ts';
+import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../../../../shared/fixtures/trivy/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(sharedFixture(`trivy/${name}`), 'utf8');
 
 describe('parseTrivyReport + findingsOf on real Trivy output', () => {
   it('alpine-310.json: four vulnerability findings (two CVEs in two packages)', () => {
