@@ -58,15 +58,18 @@ export function renderTables(meta) {
       lines.push(`| \`${name}\` | ${required} | ${formatDefault(spec?.default)} | ${description} |`);
     }
   }
-  lines.push('', '### Outputs', '');
-  if (outputs.length === 0) lines.push('This action has no outputs.');
-  else {
-    lines.push('| name | description |', '| --- | --- |');
-    for (const [name, spec] of outputs)
-      lines.push(`| \`${name}\` | ${escapeCell(spec?.description ?? '')} |`);
-  }
-  lines.push('');
+  lines.push('', '### Outputs', '', ...outputRows(outputs, 'This action has no outputs.'), '');
   return lines.join('\n');
+}
+
+/** The name/description table of `outputs` (entries of an outputs map), or `none` when there are none. */
+function outputRows(outputs, none) {
+  if (outputs.length === 0) return [none];
+  return [
+    '| name | description |',
+    '| --- | --- |',
+    ...outputs.map(([name, spec]) => `| \`${name}\` | ${escapeCell(spec?.description ?? '')} |`),
+  ];
 }
 
 /** The inputs, secrets and outputs tables of one reusable workflow's `on.workflow_call`. */
@@ -91,14 +94,7 @@ export function renderWorkflowTables(call) {
     for (const [name, spec] of secrets)
       lines.push(`| \`${name}\` | ${required(spec)} | ${escapeCell(spec?.description ?? '')} |`);
   }
-  lines.push('', '#### Outputs', '');
-  if (outputs.length === 0) lines.push('This workflow has no outputs.');
-  else {
-    lines.push('| name | description |', '| --- | --- |');
-    for (const [name, spec] of outputs)
-      lines.push(`| \`${name}\` | ${escapeCell(spec?.description ?? '')} |`);
-  }
-  lines.push('');
+  lines.push('', '#### Outputs', '', ...outputRows(outputs, 'This workflow has no outputs.'), '');
   return lines.join('\n');
 }
 
