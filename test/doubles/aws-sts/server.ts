@@ -7,12 +7,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { FaultQueue, applyFault, globMatches, readBody } from '../oidc-issuer/faults.ts';
+import { listenOnLoopback } from '../oidc-issuer/loopback.ts';
 
 export interface StsRole {
   arn: string;
@@ -287,14 +287,13 @@ export async function startStsDouble(options: StsDoubleOptions): Promise<StsDoub
           .end(stsErrorXml('InternalFailure', String(error), randomUUID()));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     faults,
     calls,
     issuedSecrets,
     count: (action) => calls.filter((c) => c.action === action).length,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

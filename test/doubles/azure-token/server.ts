@@ -7,9 +7,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { FaultQueue, applyFault, readBody } from '../oidc-issuer/faults.ts';
+import { listenOnLoopback } from '../oidc-issuer/loopback.ts';
 
 export interface FederatedCredential {
   clientId: string;
@@ -117,13 +117,12 @@ export async function startAzureTokenDouble(options: {
       if (!res.headersSent) res.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     faults,
     calls,
     issuedSecrets,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

@@ -7,9 +7,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { FaultQueue, applyFault, readBody } from '../oidc-issuer/faults.ts';
+import { listenOnLoopback } from '../oidc-issuer/loopback.ts';
 
 export interface GoogleDoubleOptions {
   issuer: string;
@@ -153,14 +153,13 @@ export async function startGoogleDouble(options: GoogleDoubleOptions): Promise<G
       if (!res.headersSent) res.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     faults,
     calls,
     issuedSecrets,
     count: (route) => calls.filter((c) => c.route === route).length,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
