@@ -38,16 +38,7 @@ export interface CosignVerifyArgs {
 }
 
 export function signArgv(args: CosignSigningArgs): string[] {
-  return [
-    'sign',
-    '--yes',
-    ...keyArgs(args.key),
-    ...serviceArgs(args),
-    '--bundle',
-    args.bundlePath,
-    '--',
-    args.image,
-  ];
+  return ['sign', '--yes', ...signingCommon(args), '--', args.image];
 }
 
 export function attestArgv(
@@ -60,10 +51,7 @@ export function attestArgv(
     args.type,
     '--predicate',
     args.predicatePath,
-    ...keyArgs(args.key),
-    ...serviceArgs(args),
-    '--bundle',
-    args.bundlePath,
+    ...signingCommon(args),
     '--',
     args.image,
   ];
@@ -80,6 +68,11 @@ export function verifyAttestationArgv(args: CosignVerifyArgs & { type: Predicate
 function keyArgs(key: CosignKeyRef | undefined): string[] {
   if (!key) return [];
   return ['--key', key.kind === 'kms' ? key.uri : key.path];
+}
+
+/** The key (if any), the Sigstore services and the bundle path: what `sign` and `attest` share. */
+function signingCommon(args: CosignSigningArgs): string[] {
+  return [...keyArgs(args.key), ...serviceArgs(args), '--bundle', args.bundlePath];
 }
 
 function serviceArgs(args: CosignSigningArgs): string[] {
