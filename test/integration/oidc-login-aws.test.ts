@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { node24Path } from '../harness/node-versions.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
@@ -37,10 +37,6 @@ beforeAll(async () => {
       { arn: FINAL, trustedRoles: [TARGET] },
     ],
   });
-});
-afterAll(async () => {
-  await sts.close();
-  await issuer.close();
 });
 
 const { calls: stsCalls, minted, secrets } = watchTokenTraffic(() => ({ issuer, cloud: sts }));

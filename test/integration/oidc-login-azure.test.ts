@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { findOidcLeaks } from '../doubles/oidc-issuer/leaks.ts';
@@ -27,10 +27,6 @@ beforeAll(async () => {
       { clientId: OTHER_CLIENT, tenantId: TENANT, subject: 'repo:octo-org/octo-repo:environment:prod' },
     ],
   });
-});
-afterAll(async () => {
-  await azure.close();
-  await issuer.close();
 });
 const { calls, minted, secrets } = watchTokenTraffic(() => ({ issuer, cloud: azure }));
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { findOidcLeaks } from '../doubles/oidc-issuer/leaks.ts';
@@ -24,10 +24,6 @@ beforeAll(async () => {
     condition: (claims) => claims.repository_owner === 'octo-org' && claims.ref === 'refs/heads/main',
     bindings: { [SA]: ['octo-org/octo-repo'], [STRANGER]: ['octo-org/elsewhere'] },
   });
-});
-afterAll(async () => {
-  await google.close();
-  await issuer.close();
 });
 const { calls, minted, secrets } = watchTokenTraffic(() => ({ issuer, cloud: google }));
 

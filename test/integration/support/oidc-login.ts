@@ -3,7 +3,7 @@
  * the cloud token double (AWS STS, Azure, Google) received and the OIDC issuer
  * minted since the current test started, and the secrets a log must not contain.
  */
-import { beforeEach, expect } from 'vitest';
+import { afterAll, beforeEach, expect } from 'vitest';
 import type { ActionRunResult } from '../../harness/run-action.ts';
 import type { FaultQueue } from '../../doubles/oidc-issuer/faults.ts';
 import type { OidcIssuer } from '../../doubles/oidc-issuer/server.ts';
@@ -13,6 +13,7 @@ export interface CloudTokenDouble<Call> {
   calls: Call[];
   issuedSecrets: string[];
   faults: FaultQueue;
+  close(): Promise<void>;
 }
 
 export interface TokenTraffic<Call> {
@@ -26,8 +27,9 @@ export interface TokenTraffic<Call> {
 
 /**
  * Registers a `beforeEach` that marks where the current test's calls, tokens and
- * secrets start and checks no fault is left queued from the previous test.
- * `doubles` is called lazily: the doubles are started in the caller's `beforeAll`.
+ * secrets start and checks no fault is left queued from the previous test, and an
+ * `afterAll` that closes the cloud double, then the issuer. `doubles` is called
+ * lazily: the doubles are started in the caller's `beforeAll`.
  */
 export function watchTokenTraffic<Call>(
   doubles: () => { issuer: OidcIssuer; cloud: CloudTokenDouble<Call> },
@@ -35,6 +37,11 @@ export function watchTokenTraffic<Call>(
   let callsBefore = 0;
   let tokensBefore = 0;
   let secretsBefore = 0;
+  afterAll(async () => {
+    const { issuer, cloud } = doubles();
+    await cloud.close();
+    await issuer.close();
+  });
   beforeEach(() => {
     const { issuer, cloud } = doubles();
     callsBefore = cloud.calls.length;
