@@ -19,6 +19,7 @@ import {
   startSigstoreServices,
   type SigstoreServices,
 } from '../doubles/sigstore/sigstore-services.ts';
+import { sharedFixture } from '../shared-fixtures.ts';
 
 // The mock Fulcio runs without a CT log (see the sigstore double), so certificates carry no SCT
 // and verification skips the SCT check, as cosign's --insecure-ignore-sct does.
@@ -64,7 +65,7 @@ describe('native sign, attest and verify', () => {
     expect(signed.logIndex).toMatch(/^\d+$/);
     expect(signed.bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle+json;version=0.2');
 
-    const predicate = readPredicate('/work/shared/fixtures/syft/image.spdx.json', 'spdxjson');
+    const predicate = readPredicate(sharedFixture('syft/image.spdx.json'), 'spdxjson');
     const attested = await attestImageNative(image, predicate, {
       ...options(),
       identityToken: await token(sigstore),

@@ -15,9 +15,10 @@ import type { RegistryServer } from '../doubles/oci-registry/registry-server.ts'
 import type { SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { simulatedRunner, type ToolReleases } from '../doubles/release-assets/action-env.ts';
 import { startSigningServices, stopSigningServices } from './support/signing-services.ts';
+import { sharedFixture } from '../shared-fixtures.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/sign');
-const SBOM = '/work/shared/fixtures/syft/image.spdx.json';
+const SBOM = sharedFixture('syft/image.spdx.json');
 let registry: RegistryServer;
 let sigstore: SigstoreServices;
 let tools: ToolReleases;

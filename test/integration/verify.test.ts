@@ -19,6 +19,7 @@ import {
   type SigstoreServices,
 } from '../doubles/sigstore/sigstore-services.ts';
 import { startSigningServices, stopSigningServices } from './support/signing-services.ts';
+import { sharedFixture } from '../shared-fixtures.ts';
 
 const signAction = resolve(import.meta.dirname, '../../actions/sign');
 const verifyAction = resolve(import.meta.dirname, '../../actions/verify');
@@ -33,7 +34,7 @@ beforeAll(async () => {
   ({ registry, sigstore, tools, digest } = await startSigningServices());
   unsignedDigest = await registry.pushImage('octo-org/app', 'unsigned');
   workspace = mkdtempSync(join(tmpdir(), 'verify-ws-'));
-  copyFileSync('/work/shared/fixtures/syft/image.cyclonedx.json', join(workspace, 'bom.json'));
+  copyFileSync(sharedFixture('syft/image.cyclonedx.json'), join(workspace, 'bom.json'));
   writeFileSync(join(workspace, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot()));
   const signed = await runAction({
     actionDir: signAction,
