@@ -47,6 +47,7 @@ export interface ActionsCacheDouble {
   /** Archive bytes received by the blob endpoints (uploads) and sent by them (downloads). */
   bytes: { uploaded: number; downloaded: number };
   fault(operation: CacheOperation, fault: Fault | undefined): void;
+  clearFaults(): void;
   /** A runtime token for `scopes` (default: refs/heads/main read-write). */
   token(scopes?: CacheScope[]): Promise<string>;
   /** The env @actions/cache needs to use this double through the v2 service. */
@@ -209,6 +210,7 @@ export async function startActionsCacheDouble(): Promise<ActionsCacheDouble> {
       if (fault) faults.set(operation, { ...fault, times: fault.times ?? 1 });
       else faults.delete(operation);
     },
+    clearFaults: () => faults.clear(),
     token: (scopes = main) => tokens.mint(scopes),
     async env(scopes = main) {
       return {
