@@ -32,6 +32,8 @@ export interface RequestRecord {
   method: string;
   path: string;
   status: number;
+  /** Date.now() when the request arrived. */
+  at: number;
   /** For RPCs: the decoded JSON request body. */
   body?: Record<string, unknown>;
 }
@@ -71,7 +73,14 @@ const twirpCodes: Record<number, string> = {
   504: 'deadline_exceeded',
 };
 
-export async function startActionsCacheDouble(): Promise<ActionsCacheDouble> {
+export interface ActionsCacheDoubleOptions {
+  /** How long an idle keep-alive connection stays open (Node's default is 5 s). */
+  keepAliveTimeoutMs?: number;
+}
+
+export async function startActionsCacheDouble(
+  options: ActionsCacheDoubleOptions = {},
+): Promise<ActionsCacheDouble> {
   const store = new CacheStore();
   const blobs = new BlobService();
   const tokens = new RuntimeTokens();
@@ -93,7 +102,13 @@ export async function startActionsCacheDouble(): Promise<ActionsCacheDouble> {
     const blobOp = blobs.operation(req, url);
     const rpcName = rpc && (RPCS as readonly string[]).includes(rpc) ? (rpc as CacheRpc) : undefined;
     const operation: CacheOperation | 'unknown' = rpcName ?? blobOp ?? 'unknown';
-    const record: RequestRecord = { operation, method: req.method ?? '', path: url.pathname, status: 0 };
+    const record: RequestRecord = {
+      operation,
+      method: req.method ?? '',
+      path: url.pathname,
+      status: 0,
+      at: Date.now(),
+    };
     requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
 
@@ -195,6 +210,7 @@ export async function startActionsCacheDouble(): Promise<ActionsCacheDouble> {
     },
   };
 
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const main: CacheScope[] = [{ scope: 'refs/heads/main', permission: READ | WRITE }];
