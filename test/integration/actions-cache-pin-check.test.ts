@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { node24Path } from '../harness/node-versions.ts';
 import { findLeaks, runAction } from '../harness/run-action.ts';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 import { startActionsCacheDouble, type ActionsCacheDouble } from '../doubles/actions-cache/cache-server.ts';
@@ -69,6 +70,7 @@ async function job(runId: string, ws: string) {
   return runAction({
     actionDir,
     workspace: ws,
+    node: node24Path(), // the runtime action.yml names (node24)
     inputs: { fix: 'true', token, 'fail-on-findings': 'false' },
     env: {
       // Not gh.env: a GITHUB_SERVER_URL other than github.com makes @actions/cache pick the v1 (GHES) service.

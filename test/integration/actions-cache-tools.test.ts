@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { node24Path } from '../harness/node-versions.ts';
 import { runAction } from '../harness/run-action.ts';
 import { startActionsCacheDouble, type ActionsCacheDouble } from '../doubles/actions-cache/cache-server.ts';
 import { useStandInTools } from './support/stand-in-tools.ts';
@@ -134,10 +135,12 @@ describe('tool installer through the Actions cache service', () => {
 
   it('trivy-scan: run 2 restores trivy and both daily DBs from the Actions cache: no asset bytes, no DB download', async () => {
     const inputs = { target: 'alpine:3.10' };
+    const node = node24Path(); // the runtime action.yml names
     const first = await runAction({
       actionDir: trivyScan,
       workspace: setup.workspace,
       inputs,
+      node,
       env: await freshJob(),
     });
     expect(first.exitCode, first.log).toBe(0);
@@ -157,6 +160,7 @@ describe('tool installer through the Actions cache service', () => {
       actionDir: trivyScan,
       workspace: setup.workspace,
       inputs,
+      node,
       env: await freshJob(),
     });
     expect(second.exitCode, second.log).toBe(0);
