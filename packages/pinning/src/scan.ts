@@ -5,7 +5,8 @@
  * actions. Positions come from the `yaml` parser's source ranges, so quoted
  * scalars, flow style, anchors, CRLF and a BOM keep correct lines and columns.
  */
-import { isMap, isScalar, LineCounter, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseAllDocuments, Scalar, type Node } from 'yaml';
+import { composeSimpleYaml } from './simple-yaml.ts';
 import { getEntry, getMap, mapValues, seqItems } from './yaml-walk.ts';
 
 export type SiteKind = 'step-uses' | 'job-uses' | 'container' | 'service' | 'runs-image';
@@ -50,38 +51,80 @@ export function fileKindOf(path: string): FileKind {
 
 /** Scans one file's text. Never throws for any input: problems come back as ParseProblem. */
 export function scanFile(file: string, raw: string, kind: FileKind = fileKindOf(file)): ScanResult {
+  return scanFileFast(file, raw, kind) ?? scanFileFully(file, raw, kind);
+}
+
+/** scanFile through the full `yaml` parser only (the fast path's reference). */
+export function scanFileFully(file: string, raw: string, kind: FileKind = fileKindOf(file)): ScanResult {
   const bom = raw.startsWith('\uFEFF') ? 1 : 0;
   const text = bom ? raw.slice(1) : raw;
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: ParseProblem[] = [];
-  const sites: ReferenceSite[] = [];
-  const seen = new Set<Node>();
-  const position = (offset: number) => lineCounter.linePos(offset);
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     for (const error of doc.errors) {
-      const { line, col } = position(error.pos[0]);
+      const { line, col } = lineCounter.linePos(error.pos[0]);
       problems.push({ file, line, column: col, message: firstLine(error.message) });
     }
   }
-  if (problems.length > 0) return { sites, problems };
+  if (problems.length > 0) return { sites: [], problems };
+  const roots = list.map((doc) => ({ doc, root: doc.contents }));
+  return { sites: collectSites(file, text, bom, kind, roots, lineCounter) ?? [], problems };
+}
 
+/**
+ * The fast path: files in the simple YAML subset (no errors possible), when no
+ * site lands on a node it composed approximately; undefined otherwise.
+ */
+export function scanFileFast(
+  file: string,
+  raw: string,
+  kind: FileKind = fileKindOf(file),
+): ScanResult | undefined {
+  const bom = raw.startsWith('\uFEFF') ? 1 : 0;
+  const text = bom ? raw.slice(1) : raw;
+  const simple = composeSimpleYaml(text);
+  if (!simple) return undefined;
+  const roots = simple.root ? [{ doc: NO_ALIASES, root: simple.root }] : [];
+  const sites = collectSites(file, text, bom, kind, roots, simple.lineCounter, simple.approximate);
+  return sites && { sites, problems: [] };
+}
+
+// Documents from the simple composer hold no aliases, so lookups never consult this one.
+const NO_ALIASES = new Document();
+
+/** Sites of the parsed documents in file order; undefined when one lands on an `approximate` node. */
+function collectSites(
+  file: string,
+  text: string,
+  bom: number,
+  kind: FileKind,
+  roots: { doc: Document; root: unknown }[],
+  lineCounter: LineCounter,
+  approximate?: WeakSet<Node>,
+): ReferenceSite[] | undefined {
+  const sites: ReferenceSite[] = [];
+  const seen = new Set<Node>();
+  const position = (offset: number) => lineCounter.linePos(offset);
+  let exact = true;
   const add = (siteKind: SiteKind, node: Node | undefined) => {
     if (node === undefined || seen.has(node)) return;
     // An empty image (`image: ''`, `container:`) means "no container": GitHub skips it.
     if ((siteKind === 'container' || siteKind === 'service') && isScalar(node) && (node.value ?? '') === '')
       return;
     seen.add(node);
-    sites.push(siteFor(file, siteKind, node, text, bom, position));
+    if (approximate?.has(node)) exact = false;
+    else sites.push(siteFor(file, siteKind, node, text, bom, position));
   };
-  for (const doc of list) {
-    if (!isMap(doc.contents)) continue;
-    if (kind === 'workflow') scanWorkflow(doc, doc.contents, add);
-    else scanAction(doc, doc.contents, add);
+  for (const { doc, root } of roots) {
+    if (!isMap(root)) continue;
+    if (kind === 'workflow') scanWorkflow(doc, root, add);
+    else scanAction(doc, root, add);
   }
+  if (!exact) return undefined;
   sites.sort((a, b) => a.valueStart - b.valueStart);
-  return { sites, problems };
+  return sites;
 }
 
 type Add = (kind: SiteKind, node: Node | undefined) => void;

@@ -1,0 +1,201 @@
+/**
+ * The fast composer must never change a result: for every input, scanFile (fast
+ * path when the file is simple) equals scanFileFully (the `yaml` parser), sites
+ * and parse errors alike. Thousands of seeded mutations of simple files probe
+ * the edges of the subset (indentation, empty and typed values, quotes, flow
+ * words, comments, duplicate keys, continuation lines).
+ */
+import { describe, expect, it } from 'vitest';
+import { scanFile, scanFileFast, scanFileFully } from './scan.ts';
+import { composeSimpleYaml } from './simple-yaml.ts';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SHA = 'c'.repeat(40);
+const WORKFLOW = [
+  '# pinned workflow',
+  'name: ci',
+  'on:',
+  '  push:',
+  '    branches: [main, release/v1]',
+  '  pull_request:',
+  'permissions:',
+  '  contents: read',
+  'jobs:',
+  '  call:',
+  "    uses: 'octo/pipes/.github/workflows/b.yml@v2' # release",
+  '  build:',
+  '    runs-on: ubuntu-24.04',
+  '    container: node:20',
+  '    services:',
+  '      db:',
+  '        image: "postgres:16"',
+  '      cache: redis:7',
+  '      none:',
+  '    steps:',
+  `      - uses: actions/checkout@${SHA} # v4.1.0`,
+  '        with:',
+  '          fetch-depth: 0',
+  '      # a comment between steps',
+  '      - name: build it',
+  '        run: echo "building" #trailing',
+  '      - uses: ${{ matrix.x }}',
+  '      - uses: docker://alpine:3',
+  '  other:',
+  '    container:',
+  '      image: ghcr.io/o/i@sha256:' + 'a'.repeat(64),
+  '    steps:',
+  '    - uses: a/b@main',
+  '    - run: make',
+  '    timeout-minutes: 5',
+  '',
+].join('\n');
+const ACTION = [
+  'name: composite',
+  'runs:',
+  '  using: composite',
+  '  steps:',
+  '    - uses: a/b@main',
+  "    - uses: 'c/d@v1'",
+  '    - run: echo hi',
+  '      shell: bash',
+  '  image: docker://alpine:3.20',
+  '',
+].join('\n');
+
+const TYPED = [
+  'jobs:',
+  '  typed:',
+  '    container: null',
+  '    uses: 12',
+  '  empty:',
+  '    container:',
+  '    services:',
+  "      db: ''",
+  '      cache:',
+  '        - redis',
+  '    steps:',
+  '      - uses:',
+  '',
+].join('\n');
+
+const NOISE = [
+  ' ',
+  '  ',
+  '-',
+  '- ',
+  ':',
+  ': ',
+  '#',
+  ' #',
+  '"',
+  "'",
+  '[',
+  ']',
+  ',',
+  '\n',
+  'x',
+  '~',
+  '1',
+  'true',
+];
+
+function mutate(text: string, random: () => number): string {
+  let out = text;
+  const steps = 1 + Math.floor(random() * 3);
+  for (let i = 0; i < steps; i++) {
+    const at = Math.floor(random() * (out.length + 1));
+    const lines = out.split('\n');
+    const line = Math.floor(random() * lines.length);
+    const kind = Math.floor(random() * 5);
+    if (kind === 0) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(random() * 3));
+    else if (kind === 1) out = out.slice(0, at) + NOISE[Math.floor(random() * NOISE.length)] + out.slice(at);
+    else if (kind === 2) {
+      lines.splice(line, 0, lines[line] ?? '');
+      out = lines.join('\n');
+    } else if (kind === 3) {
+      lines[line] = random() < 0.5 ? ` ${lines[line]}` : (lines[line] ?? '').replace(/^ /, '');
+      out = lines.join('\n');
+    } else {
+      const other = Math.floor(random() * lines.length);
+      [lines[line], lines[other]] = [lines[other] ?? '', lines[line] ?? ''];
+      out = lines.join('\n');
+    }
+  }
+  return out;
+}
+
+describe('simple YAML fast path', () => {
+  it('gives exactly the full parser results on the seeds', () => {
+    for (const [file, text] of [
+      ['.github/workflows/ci.yml', WORKFLOW],
+      ['action.yml', ACTION],
+    ] as const) {
+      const fast = scanFileFast(file, text);
+      expect(fast?.sites.length).toBeGreaterThan(0);
+      expect(fast).toEqual(scanFileFully(file, text));
+    }
+  });
+
+  it('leaves sites on empty, typed or flow values to the full parser', () => {
+    expect(composeSimpleYaml(TYPED)).toBeDefined();
+    expect(scanFileFast('w.yml', TYPED)).toBeUndefined();
+    expect(scanFile('w.yml', TYPED)).toEqual(scanFileFully('w.yml', TYPED));
+  });
+
+  it('gives up on what it does not model, so the full parser decides', () => {
+    for (const text of [
+      'a: 1\na: 2\n',
+      'a: b\n  c\n',
+      'a: &x 1\nb: *x\n',
+      'a: |\n  text\n',
+      'a: {b: 1}\n',
+      'a: "x\\"y"\n',
+      '---\na: 1\n',
+      'a: 1\r\n',
+      'a:\n\t- b\n',
+      '  a: 1\n',
+      'a: b: c\n',
+      '- a\n',
+      'a:\n  b: 1\n c: 2\n',
+      '<<: {a: 1}\n',
+      'true: 1\n',
+    ]) {
+      expect(composeSimpleYaml(text), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it('matches the full parser on thousands of mutated files, taking the fast path often', () => {
+    const random = prng(7);
+    let fastFiles = 0;
+    let fastSites = 0;
+    let fullErrors = 0;
+    const CASES = 5000;
+    for (let n = 0; n < CASES; n++) {
+      const action = n % 5 === 3;
+      const file = action ? 'sub/action.yml' : '.github/workflows/m.yml';
+      const text = mutate(action ? ACTION : n % 5 === 4 ? TYPED : WORKFLOW, random);
+      const expected = scanFileFully(file, text);
+      const fast = scanFileFast(file, text);
+      if (fast) {
+        expect(fast, JSON.stringify(text)).toEqual(expected);
+        fastFiles++;
+        fastSites += fast.sites.length;
+      }
+      expect(scanFile(file, text), JSON.stringify(text)).toEqual(expected);
+      if (expected.problems.length > 0) fullErrors++;
+    }
+    expect(fastFiles).toBeGreaterThan(CASES / 8);
+    expect(fastSites).toBeGreaterThan(CASES);
+    expect(fullErrors).toBeGreaterThan(CASES / 10);
+  });
+});
