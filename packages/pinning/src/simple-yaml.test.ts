@@ -146,6 +146,44 @@ describe('simple YAML fast path', () => {
     }
   });
 
+  it('agrees with the full parser on edge cases inside and around the subset', () => {
+    const job = (lines: string[]) => ['jobs:', '  j:', ...lines.map((l) => `    ${l}`), ''].join('\n');
+    const cases = [
+      job(['steps:', '- uses: a/b@v1', '- run: echo [a] {b} é🚀 !x', 'container: c:1']),
+      job(['steps:', '  - uses: a/b@v1  #  spaced', '    with:', '      - x', '    id: s']),
+      job(['steps:', '  - uses: a/b@v1', '     # deeper comment', '  - uses: "c/d@v2"#no space']),
+      job(['uses: a/b/.github/workflows/w.yml@main   ', 'with:', '  a: b']),
+      job(['uses: a/b@v1', '  continued']),
+      job(['steps:', '  - uses: a/b@v1', '   x: 1']),
+      job(['steps:', '  -  uses: a/b@v1']),
+      job(['steps:', '  - uses: a/b@v1', '    uses: c/d@v1']),
+      job(['container: "node:20" # c', 'services:', '  a: {image: x}', '  b:', '    image: redis:7']),
+      job(['container:', '  image: x:1', '  options: --cpus 1']),
+      job(['uses: a#b@v1 #c', 'runs-on: x #', 'steps: []']),
+      job(['steps:', '  - uses: a/b@v1', 'steps:', '  - uses: c/d@v1']),
+      job(['uses: key: value']),
+      job(['uses: a/b@v1:']),
+      job(["uses: 'a/b@v1' b"]),
+      'jobs: # comment\n  j:  \n    uses: a/b@v1\n',
+      'jobs:\n  j:\n    uses: a/b@v1',
+      'jobs:\n\n  j:\n     \n    uses: a/b@v1\n\n',
+      '# only a comment\n',
+      '',
+      'jobs:\n  j:\n    steps:\n    - uses: a/b@v1\n  k:\n    uses: c/d@v2\n',
+      'on: [push, pull_request]\njobs:\n  j:\n    uses: a/b@v1\n',
+      'on: [push, 1.5, true]\njobs:\n  j:\n    uses: a/b@v1\n',
+      'on: [push,]\njobs:\n  j:\n    uses: a/b@v1\n',
+    ];
+    let fast = 0;
+    for (const text of cases) {
+      for (const file of ['w.yml', 'action.yml']) {
+        expect(scanFile(file, text), JSON.stringify(text)).toEqual(scanFileFully(file, text));
+        if (scanFileFast(file, text)) fast++;
+      }
+    }
+    expect(fast).toBeGreaterThan(cases.length / 2);
+  });
+
   it('leaves sites on empty, typed or flow values to the full parser', () => {
     expect(composeSimpleYaml(TYPED)).toBeDefined();
     expect(scanFileFast('w.yml', TYPED)).toBeUndefined();

@@ -99,11 +99,9 @@ export function composeSimpleYaml(text: string): SimpleDocument | undefined {
     const key = match[1] as string;
     if (SPECIAL_KEY.test(key) || level.keys?.has(key)) return false;
     level.keys?.add(key);
-    const keyNode = new Scalar(key);
-    keyNode.type = Scalar.PLAIN;
-    keyNode.range = [offset, offset + key.length, offset + key.length];
     const rest = content.slice(match[0].length);
-    const pair = new Pair(keyNode);
+    // Keys stay strings: lookups compare a key's value, and no site is a key.
+    const pair = new Pair(key);
     level.map?.items.push(pair);
     if (rest === '' || rest[0] === '#') {
       pending = { pair, column: level.indent };
