@@ -194,6 +194,34 @@ describe('image-bump action', () => {
     expect(pulls()).toHaveLength(1);
   });
 
+  it('re-reads and re-applies when the Git Data API ref update is not a fast forward', async () => {
+    await bump({ file: DEV, image: 'web=ghcr.io/acme/web:v2', branch: 'release', 'commit-api': 'rest' });
+    const moved = gh.faults.beforeRequest('PATCH /repos/{owner}/{repo}/git/refs/{ref}', async () => {
+      await ops.commit({
+        branch: 'release',
+        files: { [VALUES]: original(VALUES).replace('replicaCount: 2', 'replicaCount: 5') },
+        message: 'someone else',
+      });
+    });
+    gh.requests.reset();
+    const result = await bump({
+      file: PROD,
+      image: 'web=ghcr.io/acme/web:v2',
+      branch: 'release',
+      'commit-api': 'rest',
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(moved.hits).toBe(1);
+    expect(gh.requests.count('PATCH /repos/{owner}/{repo}/git/refs/{ref}')).toBe(2);
+    expect(gh.requests.count('graphql:createCommitOnBranch')).toBe(0);
+    const head = result.outputs['commit-sha']!;
+    expect(await ops.resolve('refs/heads/release')).toBe(head);
+    expect(await ops.readFile(head, VALUES)).toContain('replicaCount: 5');
+    expect(await ops.readFile(head, DEV)).toContain('newTag: "v2"');
+    expect(await ops.readFile(head, PROD)).toContain("newTag: 'v2'");
+    expect(pulls()).toHaveLength(1);
+  });
+
   it('starts the branch again from the base when its last pull request was closed', async () => {
     const first = await bump({ file: DEV, image: 'web=*:v2' });
     expect(first.exitCode, first.log).toBe(0);
