@@ -1,17 +1,21 @@
 /**
- * The secure-image composite through the runner harness, its `uses:` steps
- * mapped to the local action folders (their committed bundles): trivy-scan and
+ * The secure-image composite end to end through the runner harness: its steps run
+ * the committed bundles dist/{trivy-scan,sbom,sign}/index.js with bash and node,
+ * the way the runner runs them from the downloaded checkout. trivy-scan and
  * sbom run the release double's stand-in trivy/syft (they record argv and write
  * real trivy/syft documents from ../shared/fixtures; the real tools run in
  * e2e.yml), sign runs engine native against a real loopback registry and the
  * @sigstore/mock services, and the attestation is then checked with dist/verify.
- * Also: shellcheck on the composite's script, and the script's input checks.
+ * Also: action.yml has no `uses:` step and no placeholder SHA, its steps pass
+ * actionlint, shellcheck on the composite's script, and the script's input checks.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../harness/run-action.ts';
+import { stringify } from 'yaml';
+import { readActionMetadata, runAction } from '../harness/run-action.ts';
+import { actionlint } from '../lint/actionlint.ts';
 import type { RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import type { SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { simulatedRunner, type ToolReleases } from '../doubles/release-assets/action-env.ts';
@@ -19,11 +23,6 @@ import { startSigningServices, stopSigningServices } from './support/signing-ser
 
 const root = resolve(import.meta.dirname, '../..');
 const actionDir = join(root, 'actions', 'secure-image');
-const SIBLING = /^OWNER\/slipway\/actions\/([a-z-]+)@[0-9a-f]{40}$/;
-const resolveUses = (uses: string) => {
-  const name = SIBLING.exec(uses)?.[1];
-  return name ? join(root, 'actions', name) : undefined;
-};
 
 let registry: RegistryServer;
 let sigstore: SigstoreServices;
@@ -41,7 +40,6 @@ describe('secure-image composite', () => {
     const image = `${registry.host}/octo-org/app@${digest}`;
     const result = await runAction({
       actionDir,
-      resolveUses,
       inputs: {
         image,
         engine: 'native',
@@ -102,7 +100,6 @@ describe('secure-image composite', () => {
     const image = `${registry.host}/octo-org/app@${digest}`;
     const result = await runAction({
       actionDir,
-      resolveUses,
       inputs: { image, 'fail-on': 'none', 'sbom-format': 'cyclonedx-json' },
       env: runner.env(),
     });
@@ -130,7 +127,6 @@ describe('secure-image composite', () => {
     const runner = simulatedRunner(tools);
     const result = await runAction({
       actionDir,
-      resolveUses,
       inputs: { image: `${registry.host}/octo-org/app:v1`, engine: 'native' },
       env: runner.env(sigstore.oidcEnv),
     });
@@ -152,13 +148,48 @@ describe('secure-image composite', () => {
     const before = { ...sigstore.counts };
     const result = await runAction({
       actionDir,
-      resolveUses,
       inputs: { image: `${registry.host}/octo-org/app@${digest}`, engine: 'native', 'fail-on': 'LOW' },
       env: runner.env(sigstore.oidcEnv),
     });
     expect(result.exitCode).toBe(1);
     expect(result.steps).toHaveLength(2);
     expect(sigstore.counts).toEqual(before);
+  });
+});
+
+describe('secure-image action.yml', () => {
+  it('runs the sibling bundles of its own checkout: no uses: step, no placeholder SHA', () => {
+    const text = readFileSync(join(actionDir, 'action.yml'), 'utf8');
+    expect(text).not.toMatch(/^\s*(?:-\s+)?uses:/m);
+    expect(text).not.toMatch(/[0-9a-f]{40}/);
+    const steps = readActionMetadata(actionDir).runs.steps ?? [];
+    expect(steps.map((s) => [s.id, s.shell, s.run])).toEqual([
+      ['inputs', 'bash', 'bash "$GITHUB_ACTION_PATH/secure-image.sh"'],
+      ['scan', 'bash', 'node "$GITHUB_ACTION_PATH/../../dist/trivy-scan/index.js"'],
+      ['sbom', 'bash', 'node "$GITHUB_ACTION_PATH/../../dist/sbom/index.js"'],
+      ['sign', 'bash', 'node "$GITHUB_ACTION_PATH/../../dist/sign/index.js"'],
+    ]);
+  });
+
+  it('its steps (INPUT_* env keys with dashes) pass actionlint', async () => {
+    const meta = readActionMetadata(actionDir);
+    // the composite's steps as a workflow_dispatch job with the same inputs, so inputs.* type-checks
+    const workflow = {
+      on: {
+        workflow_dispatch: {
+          inputs: Object.fromEntries(
+            Object.entries(meta.inputs ?? {}).map(([name, spec]) => [
+              name,
+              { description: spec.description, required: spec.required ?? false, type: 'string' },
+            ]),
+          ),
+        },
+      },
+      permissions: { contents: 'read' },
+      jobs: { 'secure-image': { 'runs-on': 'ubuntu-24.04', steps: meta.runs.steps } },
+    };
+    const errors = await actionlint(stringify(workflow), 'secure-image-steps.yml');
+    expect(errors.map((e) => `${e.line}:${e.column}: ${e.message} [${e.kind}]`)).toEqual([]);
   });
 });
 

@@ -80,7 +80,7 @@ describe("calls of Slipway's own actions", () => {
     const actions = readdirSync(join(root, 'actions')).filter((d) =>
       existsSync(join(root, 'actions', d, 'action.yml')),
     );
-    // secure-image composes the others by OWNER/slipway/actions/<name>@<sha>, which resolves only once released.
+    // secure-image runs the bundles of trivy-scan, sbom and sign from its own checkout; no workflow calls it (test/integration covers it).
     expect(actions.filter((a) => !called.has(a) && a !== 'secure-image')).toEqual([]);
   });
 
