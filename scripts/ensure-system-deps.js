@@ -9,7 +9,10 @@ const missing = SYSTEM_DEPS.filter((d) => !has(d.command));
 if (missing.length === 0) process.exit(0);
 
 const pkgs = [...new Set(missing.map((d) => d.pkg))];
-const canApt = process.platform === 'linux' && has('apt-get') && process.getuid?.() === 0;
+const isRoot = process.getuid?.() === 0;
+// GitHub's Ubuntu runners are not root but have passwordless sudo; `sudo -n` never prompts.
+const sudo = !isRoot && has('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0;
+const canApt = process.platform === 'linux' && has('apt-get') && (isRoot || sudo);
 if (!canApt) {
   console.error(
     `The test suite needs: ${missing.map((d) => d.command).join(', ')}.\nInstall them first, e.g. sudo apt-get install -y ${pkgs.join(' ')}`,
@@ -22,7 +25,10 @@ for (const args of [
   ['update', '-qq'],
   ['install', '-y', '-qq', '--no-install-recommends', ...pkgs],
 ]) {
-  const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+  const [command, argv] = sudo
+    ? ['sudo', ['-n', '--preserve-env=DEBIAN_FRONTEND', 'apt-get', ...args]]
+    : ['apt-get', args];
+  const r = spawnSync(command, argv, { stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
     process.exit(1);
