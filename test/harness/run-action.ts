@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { inputEnvName } from '@slipway/core';
 import {
   annotationsFrom,
   parseKeyValueFile,
@@ -109,8 +110,6 @@ export function readActionMetadata(actionDir: string): ActionMetadata {
   if (!file) throw new Error(`no action.yml in ${actionDir}`);
   return parse(readFileSync(file, 'utf8')) as ActionMetadata;
 }
-
-const inputEnvName = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 
 interface StepFiles {
   output: string;

@@ -22,6 +22,7 @@ import { releaseBaseUrl } from '@slipway/supply-chain/tools/install';
 import { buildRelease, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
+import { node24Path } from '../harness/node-versions.ts';
 
 let sigstore: SigstoreServices;
 let server: ReleaseServer;
@@ -158,18 +159,8 @@ describe('npm run tools:refresh', () => {
     let stderr = '';
     try {
       execFileSync(
-        'npx',
-        [
-          '-y',
-          'node@24',
-          'scripts/tools-refresh.js',
-          '--trivy',
-          '0.69.4',
-          '--syft',
-          '1.51.0',
-          '--cosign',
-          '3.1.3',
-        ],
+        node24Path(),
+        ['scripts/tools-refresh.js', '--trivy', '0.69.4', '--syft', '1.51.0', '--cosign', '3.1.3'],
         {
           cwd: root,
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../harness/run-action.ts';
+import { node24Path } from '../harness/node-versions.ts';
 import { SHARED_FIXTURES } from '../doubles/release-assets/release-assets.ts';
 import { useStandInTools } from './support/stand-in-tools.ts';
 
@@ -289,9 +290,7 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
   });
 
   it('runs under node 24, as GitHub starts node24 actions', async () => {
-    const node24 = execFileSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], {
-      encoding: 'utf8',
-    }).trim();
+    const node24 = node24Path();
     expect(execFileSync(node24, ['--version'], { encoding: 'utf8' })).toMatch(/^v24\./);
     const result = await runAction({
       actionDir,
