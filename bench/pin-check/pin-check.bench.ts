@@ -15,23 +15,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { emptyPolicy, pinCheck, runPinCheck } from '@slipway/pinning';
 import { startGitHubDouble } from '../../test/doubles/github/index.ts';
+import { seededRandom as prng } from '../../test/seeded-random.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist', 'cli', 'index.js');
 const FILES = 2000;
 const REPOS = 40;
 const TAGS = ['v1', 'v1.0.0', 'v1.1.0', 'v2', 'v2.0.0'];
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A workflow of 2-4 jobs with 3-8 steps each, mixing pinned and unpinned actions, containers and services. */
 function workflow(random: () => number, n: number): string {

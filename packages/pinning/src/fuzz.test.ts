@@ -9,18 +9,7 @@ import type { ScannedFile } from './check.ts';
 import { rewriteFile } from './fix.ts';
 import { evaluateSite, parseProblemFinding } from './rules.ts';
 import { scanFile } from './scan.ts';
-
-/** mulberry32: a small deterministic PRNG, so every run sees the same inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../../test/seeded-random.ts';
 
 const SEEDS = [
   [

@@ -8,17 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanFile, scanFileFast, scanFileFully } from './scan.ts';
 import { composeSimpleYaml } from './simple-yaml.ts';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../../test/seeded-random.ts';
 
 const SHA = 'c'.repeat(40);
 const WORKFLOW = [
