@@ -1,19 +1,27 @@
 /**
  * A deliberately small evaluator for the `${{ }}` expressions that appear in
- * action.yml (input defaults, composite `env:`/`with:`/`if:`, composite outputs).
- * It supports context lookups (`inputs.x`, `steps.id.outputs.y`, `github.token`,
- * `env.X`, `runner.temp`), string/number/boolean literals, `==`, `!=`, `!`,
- * `&&`, `||`, parentheses and the status functions. Anything else throws, so a
- * test never passes on an expression the harness silently misread.
+ * action.yml (input defaults, composite `env:`/`with:`/`if:`, composite outputs)
+ * and in workflow jobs (test/workflow-runner). It supports context lookups
+ * (`inputs.x`, `steps.id.outputs.y`, `github.token`, `job`, `matrix.app.name`...),
+ * property access on any value (`fromJSON(x).y`, `a['b']`, `list[0]`),
+ * string/number/boolean/null literals, `==` `!=` `<` `<=` `>` `>=` with GitHub's
+ * loose equality (numbers when types differ, strings case-insensitive), `!`,
+ * `&&`/`||` returning an operand, parentheses, the status functions and
+ * contains, startsWith, endsWith, format, join, toJSON, fromJSON. Anything else
+ * throws (object filters `*`, hashFiles, an object or array turned into text), so a
+ * test never passes on an expression the evaluator silently misread.
  */
 
-export type ExpressionValue = string | number | boolean | null;
+export type ExpressionValue =
+  string | number | boolean | null | ExpressionValue[] | { [key: string]: ExpressionValue };
 export interface ExpressionContext {
   lookup(path: string[]): ExpressionValue | undefined;
   status: 'success' | 'failure';
 }
 
 type Token = { kind: 'op' | 'str' | 'num' | 'ident'; text: string };
+
+const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', ',', '.'];
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -34,18 +42,18 @@ function tokenize(source: string): Token[] {
       }
       i++;
       tokens.push({ kind: 'str', text });
-    } else if (/[0-9]/.test(ch)) {
-      const m = /^[0-9]+(\.[0-9]+)?/.exec(source.slice(i)) as RegExpExecArray;
+    } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(source[i + 1] ?? ''))) {
+      const m = /^-?(0x[0-9a-fA-F]+|[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?)/.exec(
+        source.slice(i),
+      ) as RegExpExecArray;
       tokens.push({ kind: 'num', text: m[0] });
       i += m[0].length;
     } else if (/[A-Za-z_]/.test(ch)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*/.exec(
-        source.slice(i),
-      ) as RegExpExecArray;
+      const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(source.slice(i)) as RegExpExecArray;
       tokens.push({ kind: 'ident', text: m[0] });
       i += m[0].length;
     } else {
-      const op = ['==', '!=', '&&', '||', '!', '(', ')'].find((o) => source.startsWith(o, i));
+      const op = OPERATORS.find((o) => source.startsWith(o, i));
       if (!op) throw new Error(`unsupported character '${ch}' in expression: ${source}`);
       tokens.push({ kind: 'op', text: op });
       i += op.length;
@@ -54,8 +62,133 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
+const isObject = (
+  v: ExpressionValue | undefined,
+): v is ExpressionValue[] | { [key: string]: ExpressionValue } => typeof v === 'object' && v !== null;
+
 const truthy = (v: ExpressionValue | undefined) =>
-  !(v === undefined || v === null || v === false || v === 0 || v === '');
+  !(v === undefined || v === null || v === false || v === 0 || v === '' || Number.isNaN(v));
+
+/** GitHub's conversion to a number when the operand types differ. */
+function toNumber(v: ExpressionValue): number {
+  if (v === null) return 0;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (s === '') return 0;
+    if (/^[-+]?0x[0-9a-f]+$/i.test(s)) return Number.parseInt(s, 16);
+    return /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(s) ? Number(s) : NaN;
+  }
+  return NaN;
+}
+
+/** Text of a value as GitHub renders it; objects and arrays are refused rather than guessed. */
+export function expressionText(v: ExpressionValue | undefined, where = 'text'): string {
+  if (v === undefined || v === null) return '';
+  if (isObject(v))
+    throw new Error(
+      `not supported by the local runner: an ${Array.isArray(v) ? 'array' : 'object'} as ${where}`,
+    );
+  return String(v);
+}
+
+function looseEquals(a: ExpressionValue, b: ExpressionValue): boolean {
+  if (isObject(a) || isObject(b)) return a === b;
+  if (typeof a === 'string' && typeof b === 'string') return a.toUpperCase() === b.toUpperCase();
+  if (typeof a === typeof b) return a === b;
+  return toNumber(a) === toNumber(b);
+}
+
+function compare(op: string, a: ExpressionValue, b: ExpressionValue): boolean {
+  if (op === '==') return looseEquals(a, b);
+  if (op === '!=') return !looseEquals(a, b);
+  let order: number;
+  if (typeof a === 'string' && typeof b === 'string') {
+    const [x, y] = [a.toUpperCase(), b.toUpperCase()];
+    order = x < y ? -1 : x > y ? 1 : 0;
+  } else {
+    const [x, y] = [toNumber(a), toNumber(b)];
+    if (Number.isNaN(x) || Number.isNaN(y)) return false;
+    order = x - y;
+  }
+  return op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0;
+}
+
+/** `obj.name` / `obj['name']` / `list[0]`: case-insensitive keys, null when absent (as GitHub). */
+function property(v: ExpressionValue, key: ExpressionValue): ExpressionValue {
+  if (Array.isArray(v)) {
+    const index = toNumber(key);
+    return Number.isInteger(index) && index >= 0 ? (v[index] ?? null) : null;
+  }
+  if (!isObject(v) || isObject(key)) return null;
+  const name = expressionText(key).toLowerCase();
+  const found = Object.keys(v).find((k) => k.toLowerCase() === name);
+  return found === undefined ? null : (v[found] ?? null);
+}
+
+function format(source: string, template: string, args: ExpressionValue[]): string {
+  return template.replace(/\{\{|\}\}|\{(\d+)\}|[{}]/g, (m, index?: string) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    if (index === undefined || Number(index) >= args.length)
+      throw new Error(`format(): invalid format string '${template}' in expression: ${source}`);
+    return expressionText(args[Number(index)], 'a format() argument');
+  });
+}
+
+function callFunction(
+  source: string,
+  name: string,
+  args: ExpressionValue[],
+  status: string,
+): ExpressionValue {
+  const arity = (min: number, max = min) => {
+    if (args.length < min || args.length > max)
+      throw new Error(
+        `${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s) in expression: ${source}`,
+      );
+  };
+  const [a = null, b = null] = args;
+  const lower = (v: ExpressionValue) => expressionText(v, `an argument of ${name}()`).toLowerCase();
+  switch (name.toLowerCase()) {
+    case 'always':
+      return (arity(0), true);
+    case 'success':
+      return (arity(0), status === 'success');
+    case 'failure':
+      return (arity(0), status === 'failure');
+    case 'cancelled':
+      return (arity(0), false);
+    case 'contains':
+      arity(2);
+      return Array.isArray(a) ? a.some((item) => looseEquals(item, b)) : lower(a).includes(lower(b));
+    case 'startswith':
+      return (arity(2), lower(a).startsWith(lower(b)));
+    case 'endswith':
+      return (arity(2), lower(a).endsWith(lower(b)));
+    case 'format':
+      arity(1, Infinity);
+      return format(source, expressionText(a, 'the format() template'), args.slice(1));
+    case 'join': {
+      arity(1, 2);
+      const separator = args.length > 1 ? expressionText(b, 'the join() separator') : ',';
+      if (!Array.isArray(a)) return expressionText(a, 'the join() argument');
+      return a.map((item) => (isObject(item) ? '' : expressionText(item))).join(separator);
+    }
+    case 'tojson':
+      return (arity(1), JSON.stringify(a, null, 2));
+    case 'fromjson':
+      arity(1);
+      try {
+        return JSON.parse(expressionText(a, 'the fromJSON() argument')) as ExpressionValue;
+      } catch (error) {
+        throw new Error(`fromJSON(): ${(error as Error).message} in expression: ${source}`, { cause: error });
+      }
+    default:
+      throw new Error(`unsupported function ${name}() in expression: ${source}`);
+  }
+}
 
 export function evaluateExpression(source: string, context: ExpressionContext): ExpressionValue {
   const tokens = tokenize(source);
@@ -68,41 +201,64 @@ export function evaluateExpression(source: string, context: ExpressionContext): 
     pos++;
     return t;
   };
+  const name = (): string => {
+    const t = take();
+    if (t.kind !== 'ident') throw new Error(`expected a property name after '.' in expression: ${source}`);
+    return t.text;
+  };
+  // property access after a value: `.name` and `[index]`
+  const postfix = (value: ExpressionValue): ExpressionValue => {
+    for (;;) {
+      if (peek()?.text === '.') {
+        take('.');
+        value = property(value, name());
+      } else if (peek()?.text === '[') {
+        take('[');
+        value = property(value, or());
+        take(']');
+      } else return value;
+    }
+  };
   const primary = (): ExpressionValue => {
     const t = take();
     if (t.kind === 'op' && t.text === '(') {
       const v = or();
       take(')');
-      return v;
+      return postfix(v);
     }
     if (t.kind === 'op' && t.text === '!') return !truthy(primary());
     if (t.kind === 'str') return t.text;
-    if (t.kind === 'num') return Number(t.text);
+    if (t.kind === 'num') return toNumber(t.text);
     if (t.kind === 'ident') {
       if (peek()?.text === '(') {
         take('(');
+        const args: ExpressionValue[] = [];
+        while (peek()?.text !== ')') {
+          if (args.length > 0) take(',');
+          args.push(or());
+        }
         take(')');
-        if (t.text === 'always') return true;
-        if (t.text === 'success') return context.status === 'success';
-        if (t.text === 'failure') return context.status === 'failure';
-        if (t.text === 'cancelled') return false;
-        throw new Error(`unsupported function ${t.text}() in expression: ${source}`);
+        return postfix(callFunction(source, t.text, args, context.status));
       }
       if (t.text === 'true') return true;
       if (t.text === 'false') return false;
       if (t.text === 'null') return null;
-      const value = context.lookup(t.text.split('.'));
-      return value === undefined ? '' : value;
+      // a dotted context path goes to lookup() whole (`steps.a.outputs.x`); `[...]` and later dots apply to its value
+      const path = [t.text];
+      while (peek()?.text === '.' && tokens[pos + 1]?.kind === 'ident') {
+        take('.');
+        path.push(name());
+      }
+      const value = context.lookup(path);
+      return postfix(value === undefined ? '' : value);
     }
     throw new Error(`unexpected '${t.text}' in expression: ${source}`);
   };
   const comparison = (): ExpressionValue => {
     let left = primary();
-    while (peek()?.text === '==' || peek()?.text === '!=') {
+    while (['==', '!=', '<', '<=', '>', '>='].includes(peek()?.text ?? '')) {
       const op = take().text;
-      const right = primary();
-      const equal = String(left).toLowerCase() === String(right).toLowerCase();
-      left = op === '==' ? equal : !equal;
+      left = compare(op, left, primary());
     }
     return left;
   };
@@ -131,10 +287,9 @@ export function evaluateExpression(source: string, context: ExpressionContext): 
 
 /** Replaces each `${{ expr }}` in a string; a string that is only an expression keeps its value's text. */
 export function interpolate(template: string, context: ExpressionContext): string {
-  return template.replace(/\$\{\{(.*?)\}\}/gs, (_, expr: string) => {
-    const v = evaluateExpression(expr, context);
-    return v === null ? '' : String(v);
-  });
+  return template.replace(/\$\{\{(.*?)\}\}/gs, (_, expr: string) =>
+    expressionText(evaluateExpression(expr, context), `text in '${template.trim()}'`),
+  );
 }
 
 /** An `if:` condition: bare expressions are allowed, and a condition without a status function implies success(). */
