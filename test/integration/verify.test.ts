@@ -122,6 +122,55 @@ describe('verify (engine native)', () => {
     );
   });
 
+  it('checks the workflow repository claim, and names it in the summary', async () => {
+    const result = await verify({
+      image: `${registry.host}/octo-org/app:v1`,
+      'certificate-identity': sigstore.identity,
+      'certificate-github-workflow-repository': 'octo-org/octo-repo',
+    });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs.verified).toBe('1');
+    expect(result.summary).toContain(`${sigstore.identity}, run in octo-org/octo-repo`);
+  });
+
+  it('tells two callers of one shared signing workflow apart by their repository', async () => {
+    // A reusable signing workflow gives every caller's certificate the same SAN; the
+    // repository claims are the only difference. Another repository signs its own image
+    // with the shared workflow, then the attacker's digest is offered for deployment.
+    const shared =
+      'slipway/slipway/.github/workflows/build-sign-push.yml@0123456789abcdef0123456789abcdef01234567';
+    const otherDigest = await registry.pushImage('octo-org/app', 'from-fork');
+    sigstore.setClaims({ repository: 'evil-org/fork', jobWorkflowRef: shared });
+    try {
+      const signed = await runAction({
+        actionDir: signAction,
+        workspace,
+        inputs: {
+          image: `${registry.host}/octo-org/app@${otherDigest}`,
+          engine: 'native',
+          'fulcio-url': sigstore.fulcioUrl,
+          'rekor-url': sigstore.rekorUrl,
+        },
+        env: sigstore.oidcEnv,
+      });
+      expect(signed.exitCode, signed.log).toBe(0);
+    } finally {
+      sigstore.setClaims({});
+    }
+    const image = `${registry.host}/octo-org/app@${otherDigest}`;
+    const identityOnly = await verify({ image, 'certificate-identity': `https://github.com/${shared}` });
+    expect(identityOnly.exitCode).toBe(0);
+    const constrained = await verify({
+      image,
+      'certificate-identity': `https://github.com/${shared}`,
+      'certificate-github-workflow-repository': 'octo-org/app',
+    });
+    expect(constrained.exitCode).toBe(1);
+    expect(errors(constrained)[0]).toContain(
+      "signed by a workflow run of 'evil-org/fork', not 'octo-org/app'",
+    );
+  });
+
   it('fails with the wrong issuer', async () => {
     const result = await verify({
       image: `${registry.host}/octo-org/app:v1`,
@@ -185,6 +234,10 @@ describe('verify (engine native)', () => {
       "Input 'certificate-identity-regexp' is not a valid regular expression",
     ],
     [{ key: 'awskms:///alias/x' }, "Input 'key' is set with engine native"],
+    [
+      { 'certificate-identity': 'x', 'certificate-github-workflow-repository': 'https://github.com/o/r' },
+      "Input 'certificate-github-workflow-repository' is 'https://github.com/o/r'. Expected a repository as OWNER/REPO",
+    ],
     [{ 'certificate-identity': 'x', type: 'spdx' }, "Input 'type' has the value 'spdx'"],
     [{ 'certificate-identity': 'x', 'trusted-root': 'nope.json' }, 'The trusted root file'],
   ])('rejects %j', async (inputs, message) => {
@@ -203,6 +256,7 @@ describe('verify (engine cosign, stand-in binary)', () => {
       inputs: {
         image: `${registry.host}/octo-org/app:v1`,
         'certificate-identity-regexp': '^https://github\\.com/octo-org/',
+        'certificate-github-workflow-repository': 'octo-org/app',
         type: 'cyclonedx',
         'trusted-root': 'trusted_root.json',
       },
@@ -221,6 +275,8 @@ describe('verify (engine cosign, stand-in binary)', () => {
         '^https://github\\.com/octo-org/',
         '--certificate-oidc-issuer',
         GITHUB_ISSUER,
+        '--certificate-github-workflow-repository',
+        'octo-org/app',
         '--trusted-root',
         join(workspace, 'trusted_root.json'),
         '--output',

@@ -229,6 +229,8 @@ describe('deploy-gate: image reference and expected signer', () => {
     SBOM_FORMAT: 'spdx-json',
     IDENTITY: '',
     IDENTITY_REGEXP: '',
+    SOURCE_REPOSITORY: '',
+    CALLER_REPOSITORY: 'acme/api',
     SERVER_URL: 'https://github.com',
     SLIPWAY_REPOSITORY: 'acme/slipway',
     SLIPWAY_SHA: SHA,
@@ -241,8 +243,15 @@ describe('deploy-gate: image reference and expected signer', () => {
       digest: DIGEST,
       host: 'ghcr.io',
       identity: `https://github.com/acme/slipway/.github/workflows/build-sign-push.yml@${SHA}`,
+      'source-repository': 'acme/api',
       'predicate-type': 'spdxjson',
     });
+  });
+
+  it('requires the signing run to be from the calling repository unless told another', () => {
+    expect(runStep(step, { ...env, SOURCE_REPOSITORY: 'acme/builds' }).outputs['source-repository']).toBe(
+      'acme/builds',
+    );
   });
 
   it('keeps an explicit identity, leaves it empty with a regexp, and maps CycloneDX', () => {
@@ -259,6 +268,8 @@ describe('deploy-gate: image reference and expected signer', () => {
     [{ CLOUD: 'gcr' }, "input 'cloud' must be none, ghcr, aws, gcp or azure"],
     [{ SBOM_FORMAT: 'spdx' }, "input 'sbom-format' must be spdx-json or cyclonedx-json"],
     [{ SLIPWAY_SHA: '' }, 'job.workflow_sha is not available on this runner'],
+    [{ SOURCE_REPOSITORY: 'https://github.com/acme/api' }, "input 'source-repository' must be OWNER/REPO"],
+    [{ SOURCE_REPOSITORY: 'acme/api;id' }, "input 'source-repository' must be OWNER/REPO"],
   ])('rejects %j', (change, message) => {
     const result = runStep(step, { ...env, ...change });
     expect(result.code).toBe(1);

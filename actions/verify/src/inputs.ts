@@ -36,6 +36,7 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
   const issuer =
     reader.string('certificate-oidc-issuer') ?? (issuerRegexp ? undefined : GITHUB_ACTIONS_ISSUER);
   const keyText = reader.string('key');
+  const sourceRepository = reader.string('certificate-github-workflow-repository');
 
   let key: Inputs['key'];
   let policy: IdentityPolicy | undefined;
@@ -46,11 +47,11 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
         'is set with engine native, which verifies keyless signatures only',
         'engine cosign for key-based verification',
       );
-    if (identity || identityRegexp)
+    if (identity || identityRegexp || sourceRepository)
       throw new InputError(
         'key',
-        'is set together with a certificate identity',
-        'either key or certificate-identity(-regexp)',
+        'is set together with a certificate constraint',
+        'either key or certificate-identity(-regexp) and certificate-github-workflow-repository',
       );
     if (KMS_URI.test(keyText)) key = { kind: 'kms', uri: keyText };
     else if (isPem(keyText)) key = { kind: 'pem', pem: keyText };
@@ -66,6 +67,7 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
       ...(identityRegexp ? { identityRegexp } : {}),
       ...(issuer ? { issuer } : {}),
       ...(issuerRegexp ? { issuerRegexp } : {}),
+      ...(sourceRepository ? { sourceRepository } : {}),
     };
     validateIdentityPolicy(policy);
   }

@@ -88,7 +88,10 @@ async function verifyImage(): Promise<void> {
     ? inputs.key.kind === 'kms'
       ? inputs.key.uri
       : 'public key'
-    : (inputs.policy?.identity ?? `/${inputs.policy?.identityRegexp}/`);
+    : [
+        inputs.policy?.identity ?? `/${inputs.policy?.identityRegexp}/`,
+        ...(inputs.policy?.sourceRepository ? [`run in ${inputs.policy.sourceRepository}`] : []),
+      ].join(', ');
   await actionsSummaryWriter(
     `## Verified ${resolved.pinned}\n\n${markdownTable(
       ['checked', 'constraint', 'passed'],

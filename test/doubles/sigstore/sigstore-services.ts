@@ -25,6 +25,12 @@ export interface TokenClaims {
   sha: string;
   workflowPath: string;
   issuer: string;
+  /**
+   * `owner/repo/<path>@<ref>` of the workflow file that ran the job, when it is
+   * not the repository's own (a reusable workflow called from another repository:
+   * the certificate SAN names it, the repository claims name the caller).
+   */
+  jobWorkflowRef?: string;
 }
 
 export interface SigstoreServices {
@@ -74,7 +80,9 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
   const tokens: string[] = [];
   const counts = { fulcio: 0, rekor: 0, oidc: 0 };
 
-  const identityOf = (c: TokenClaims) => `https://github.com/${c.repository}/${c.workflowPath}@${c.ref}`;
+  const jobWorkflowRefOf = (c: TokenClaims) =>
+    c.jobWorkflowRef ?? `${c.repository}/${c.workflowPath}@${c.ref}`;
+  const identityOf = (c: TokenClaims) => `https://github.com/${jobWorkflowRefOf(c)}`;
 
   server.on('request', (req, res) => {
     const chunks: Buffer[] = [];
@@ -102,7 +110,7 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
             return;
           }
           const now = Math.floor(Date.now() / 1000);
-          const jobWorkflowRef = `${claims.repository}/${claims.workflowPath}@${claims.ref}`;
+          const jobWorkflowRef = jobWorkflowRefOf(claims);
           const token = await new SignJWT({
             repository: claims.repository,
             repository_owner: claims.repository.split('/')[0],

@@ -195,6 +195,23 @@ describe('verifyArgv and verifyAttestationArgv', () => {
       ],
     ],
     [
+      'identity with the workflow repository of the caller',
+      { policy: { identity: ID, issuer: GH, sourceRepository: 'octo-org/app' }, ignoreSct: false },
+      [
+        'verify',
+        '--certificate-identity',
+        ID,
+        '--certificate-oidc-issuer',
+        GH,
+        '--certificate-github-workflow-repository',
+        'octo-org/app',
+        '--output',
+        'json',
+        '--',
+        IMG,
+      ],
+    ],
+    [
       'public key file',
       { key: { kind: 'file', path: '/rt/k/cosign.key' }, ignoreSct: false },
       ['verify', '--key', '/rt/k/cosign.key', '--output', 'json', '--', IMG],

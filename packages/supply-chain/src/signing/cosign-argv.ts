@@ -97,6 +97,8 @@ function verifyCommon(args: CosignVerifyArgs): string[] {
     if (p.identityRegexp !== undefined) out.push('--certificate-identity-regexp', p.identityRegexp);
     if (p.issuer !== undefined) out.push('--certificate-oidc-issuer', p.issuer);
     if (p.issuerRegexp !== undefined) out.push('--certificate-oidc-issuer-regexp', p.issuerRegexp);
+    if (p.sourceRepository !== undefined)
+      out.push('--certificate-github-workflow-repository', p.sourceRepository);
   }
   if (args.trustedRootPath) out.push('--trusted-root', args.trustedRootPath);
   if (args.ignoreSct) out.push('--insecure-ignore-sct');

@@ -24,6 +24,14 @@ describe('validateIdentityPolicy', () => {
       { identityRegexp: '(', issuer: GH },
       "Input 'certificate-identity-regexp' is not a valid regular expression",
     ],
+    [
+      { identity: ID, issuer: GH, sourceRepository: 'https://github.com/octo-org/app' },
+      "Input 'certificate-github-workflow-repository' is 'https://github.com/octo-org/app'.",
+    ],
+    [
+      { identity: ID, issuer: GH, sourceRepository: 'octo-org' },
+      "Input 'certificate-github-workflow-repository' is 'octo-org'.",
+    ],
   ])('rejects %j', (policy, message) => {
     expect(() => validateIdentityPolicy(policy)).toThrow(message);
   });
@@ -60,5 +68,29 @@ describe('identityMismatch', () => {
     [{ identity: ID, issuerRegexp: 'gitlab' }, `issued by '${GH}', which does not match /gitlab/`],
   ])('%j', (policy, expected) => {
     expect(identityMismatch(policy, signer)).toBe(expected);
+  });
+
+  describe('workflow repository', () => {
+    const policy = { identity: ID, issuer: GH, sourceRepository: 'octo-org/app' };
+    it.each([
+      [{ ...signer, sourceRepository: 'octo-org/app' }, undefined],
+      [
+        { ...signer, sourceRepository: 'evil-org/app' },
+        "signed by a workflow run of 'evil-org/app', not 'octo-org/app'",
+      ],
+      [
+        { ...signer, sourceRepository: 'Octo-Org/app' },
+        "signed by a workflow run of 'Octo-Org/app', not 'octo-org/app'",
+      ],
+      [signer, "the certificate names no GitHub workflow repository, and 'octo-org/app' is required"],
+    ])('%j', (who, expected) => {
+      expect(identityMismatch(policy, who)).toBe(expected);
+    });
+
+    it('is not checked when the policy does not ask for it', () => {
+      expect(identityMismatch({ identity: ID, issuer: GH }, { ...signer, sourceRepository: 'x/y' })).toBe(
+        undefined,
+      );
+    });
   });
 });

@@ -1,10 +1,13 @@
 /**
  * Who must have signed: a certificate identity (exact, or an unanchored regular
- * expression as cosign's `--certificate-identity-regexp`) and the OIDC issuer
- * that vouched for it (exact or regexp). Verification refuses to start without
- * an identity constraint: a signature by anyone proves nothing.
+ * expression as cosign's `--certificate-identity-regexp`), the OIDC issuer
+ * that vouched for it (exact or regexp) and, optionally, the repository whose
+ * workflow run signed (for a shared reusable workflow the identity is the same
+ * for every caller, so only this tells callers apart). Verification refuses to
+ * start without an identity constraint: a signature by anyone proves nothing.
  */
 import { InputError } from '@slipway/core';
+import { REPOSITORY_PATTERN } from './certificate-claims.ts';
 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -13,11 +16,15 @@ export interface IdentityPolicy {
   identityRegexp?: string;
   issuer?: string;
   issuerRegexp?: string;
+  /** `owner/repo` that must have run the signing workflow (GitHub Actions certificates). */
+  sourceRepository?: string;
 }
 
 export interface SignerIdentity {
   subjectAlternativeName?: string;
   issuer?: string;
+  /** From the certificate's GitHub workflow repository claim, when it has one. */
+  sourceRepository?: string;
 }
 
 /** Throws InputError unless exactly one identity form is set and regexps compile. */
@@ -41,6 +48,13 @@ export function validateIdentityPolicy(policy: IdentityPolicy): void {
       'certificate-oidc-issuer-regexp',
       'is set together with certificate-oidc-issuer',
       'only one of the two',
+    );
+  }
+  if (policy.sourceRepository !== undefined && !REPOSITORY_PATTERN.test(policy.sourceRepository)) {
+    throw new InputError(
+      'certificate-github-workflow-repository',
+      `is '${policy.sourceRepository}'`,
+      'a repository as OWNER/REPO, e.g. `octo-org/octo-repo` (what `github.repository` gives)',
     );
   }
   compile('certificate-identity-regexp', policy.identityRegexp);
@@ -74,5 +88,10 @@ export function identityMismatch(policy: IdentityPolicy, signer: SignerIdentity)
   const issuerRe = compile('certificate-oidc-issuer-regexp', policy.issuerRegexp);
   if (issuerRe && !issuerRe.test(issuer))
     return `issued by '${issuer}', which does not match /${policy.issuerRegexp}/`;
+  if (policy.sourceRepository !== undefined && signer.sourceRepository !== policy.sourceRepository) {
+    return signer.sourceRepository === undefined
+      ? `the certificate names no GitHub workflow repository, and '${policy.sourceRepository}' is required`
+      : `signed by a workflow run of '${signer.sourceRepository}', not '${policy.sourceRepository}'`;
+  }
   return undefined;
 }

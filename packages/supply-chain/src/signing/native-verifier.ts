@@ -14,6 +14,7 @@ import { UserError, errorMessage } from '@slipway/core';
 import { repositoryName } from '../registry/image-reference.ts';
 import type { RegistryClient } from '../registry/registry-client.ts';
 import type { ResolvedImage } from '../registry/resolve-digest.ts';
+import { certificateSourceRepository } from './certificate-claims.ts';
 import { identityMismatch, type IdentityPolicy } from './identity-policy.ts';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstore-endpoints.ts';
 import {
@@ -41,6 +42,8 @@ export interface VerifiedBundle {
   manifestDigest: string;
   identity: string;
   issuer: string;
+  /** The certificate's GitHub workflow repository, when it has one. */
+  sourceRepository?: string;
   logIndex?: string;
   statement?: InTotoStatement;
 }
@@ -104,9 +107,19 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
     const signer = verifier.verify(toSignedEntity(bundle, payload));
     const identity = signer.identity?.subjectAlternativeName ?? '';
     const issuer = signer.identity?.extensions?.issuer ?? '';
-    const mismatch = identityMismatch(request.policy, { subjectAlternativeName: identity, issuer });
+    const sourceRepository = certificateSourceRepository(signer.identity?.oids);
+    const mismatch = identityMismatch(request.policy, {
+      subjectAlternativeName: identity,
+      issuer,
+      ...(sourceRepository !== undefined ? { sourceRepository } : {}),
+    });
     if (mismatch) throw new Error(mismatch);
-    const verified: VerifiedBundle = { manifestDigest, identity, issuer };
+    const verified: VerifiedBundle = {
+      manifestDigest,
+      identity,
+      issuer,
+      ...(sourceRepository !== undefined ? { sourceRepository } : {}),
+    };
     const logIndex = serialized.verificationMaterial.tlogEntries[0]?.logIndex;
     if (logIndex !== undefined) verified.logIndex = logIndex;
     if (bundle.content.$case === 'dsseEnvelope') {
