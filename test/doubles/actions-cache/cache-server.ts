@@ -255,7 +255,8 @@ export async function startActionsCacheDouble(
   };
 }
 
-class TwirpError extends Error {
+/** Thrown by an RPC handler: becomes a Twirp JSON error with this HTTP status. */
+export class TwirpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -264,13 +265,14 @@ class TwirpError extends Error {
   }
 }
 
-function twirpError(res: ServerResponse, status: number, msg: string): void {
+/** A Twirp JSON error `{code, msg}` with the status's Twirp code. */
+export function twirpError(res: ServerResponse, status: number, msg: string): void {
   const json = JSON.stringify({ code: twirpCodes[status] ?? 'unknown', msg });
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) });
   res.end(json);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -28,12 +28,18 @@ export interface TokenClaims {
 export class RuntimeTokens {
   private readonly key = randomBytes(32);
 
-  /** A token for a run on `scopes` (first writable scope is where saves go), valid for `ttlSeconds`. */
-  async mint(scopes: CacheScope[], options: { runId?: string; ttlSeconds?: number } = {}): Promise<string> {
+  /**
+   * A token for a run on `scopes` (first writable scope is where saves go), valid for `ttlSeconds`;
+   * `scp` names the run and job (`Actions.Results:<runId>:<jobId>`, job `build` by default).
+   */
+  async mint(
+    scopes: CacheScope[],
+    options: { runId?: string; jobId?: string; ttlSeconds?: number } = {},
+  ): Promise<string> {
     const runId = options.runId ?? '1000001';
     return new SignJWT({
       ac: JSON.stringify(scopes.map((s) => ({ Scope: s.scope, Permission: s.permission }))),
-      scp: `Actions.ExampleScope Actions.Results:${runId}:build`,
+      scp: `Actions.ExampleScope Actions.Results:${runId}:${options.jobId ?? 'build'}`,
       orchid: runId,
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
