@@ -5,7 +5,7 @@
  * API (stable; the sign/verify actions call it for cosign):
  *
  *   installTool({ tool, version?, platform, arch, baseUrl?, http, cache, toolCache, log,
- *                 lock?, allowUnverified?, verifySignature?, workDir? }): Promise<string>
+ *                 lock?, allowUnverified?, verifySignature?, rekor?, workDir? }): Promise<string>
  *     tool       'trivy' | 'syft' | 'cosign'
  *     version    release version ("0.74.0" or "v0.74.0"); default: the lock file's version
  *     platform   'linux' | 'macos' | 'windows';  arch: 'x64' | 'arm64'  (see runnerPlatform())
@@ -19,9 +19,10 @@
  *   takes the same options and also says where the tool came from and how it was verified.
  *
  * Trust: a version in the lock file must match the lock's sha256. A version that is not
- * must match the release's checksums file AND carry a valid Sigstore bundle from the
- * project's release identity (trivy, cosign), unless `allowUnverified` is set, which logs
- * a warning. A mismatch is a hard failure naming both digests; the bytes are deleted.
+ * must match the release's checksums file AND carry a valid signature from the project's
+ * release identity: a Sigstore bundle per asset (trivy, cosign), or for syft the checksums
+ * file's detached .sig + .pem with its Rekor entry, checked before the asset is fetched;
+ * unless `allowUnverified` is set, which logs a warning. A mismatch is a hard failure naming both digests; the bytes are deleted.
  */
 import { chmod, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -31,8 +32,9 @@ import * as toolCacheLib from '@actions/tool-cache';
 import { UserError } from '@slipway/core';
 import { ChecksumMismatchError, parseChecksums, sha256File } from './checksums.ts';
 import { committedToolsLock, defaultVersion, lockedAsset, type ToolsLock } from './lock-file.ts';
-import { downloadToFile, fetchText, type ReleaseHttp } from './release-download.ts';
+import { downloadToFile, fetchBytes, fetchText, type ReleaseHttp } from './release-download.ts';
 import { createSigstoreVerifier, type ReleaseSignatureVerifier } from './release-signature.ts';
+import { verifySignedChecksums, type RekorOptions } from './signed-checksums.ts';
 import type { PersistentCache, ToolDirectoryCache } from './tool-caches.ts';
 import {
   KNOWN_MALICIOUS,
@@ -40,6 +42,7 @@ import {
   assetName,
   executableName,
   normaliseVersion,
+  releaseSignatureKind,
   releaseSigner,
   toolRelease,
   type ToolArch,
@@ -68,6 +71,8 @@ export interface InstallToolOptions {
   allowUnverified?: boolean;
   /** Default: Sigstore verification against the public-good trusted root. */
   verifySignature?: ReleaseSignatureVerifier;
+  /** Where syft's checksums signature is looked up; default: the trusted root's Rekor. */
+  rekor?: RekorOptions;
   /** Where archives are downloaded and extracted; default $RUNNER_TEMP/slipway-tools. */
   workDir?: string;
 }
@@ -133,6 +138,10 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
   let expected: string;
   let authority: string;
   let verifiedBy: VerifiedBy;
+  /** The checksums file's own signature was verified (syft), so the asset needs no bundle of its own. */
+  let checksumsSigned = false;
+  let signatureVerifier: ReleaseSignatureVerifier | undefined;
+  const verifier = () => (signatureVerifier ??= options.verifySignature ?? createSigstoreVerifier());
   if (locked) {
     if (locked.asset !== asset) {
       throw new UserError(
@@ -143,29 +152,38 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
     authority = 'tools.lock.json';
     verifiedBy = 'lock-file';
   } else {
-    if (tool === 'syft' && !options.allowUnverified) {
-      throw new UserError(
-        `syft ${version} is not in tools.lock.json. syft signs only its checksums file (.sig + .pem), which Slipway cannot verify yet, so an unlocked syft version is refused.`,
-        {
-          hint: 'Use a locked version (omit `version`), add it with `npm run tools:refresh`, or set `allow-unverified-tool: true` to accept the checksums file alone.',
-        },
-      );
-    }
     const checksumsUrl = urlOf(release.checksumsAsset);
-    const { text, bytes } = await fetchText(http, checksumsUrl, { log: log.info });
-    bytesDownloaded += bytes;
-    const entry = parseChecksums(text, release.checksumsAsset).get(asset);
+    const checksums = await fetchBytes(http, checksumsUrl, { log: log.info });
+    bytesDownloaded += checksums.length;
+    verifiedBy = options.allowUnverified ? 'checksums-file-only' : 'signature';
+    authority = `${release.checksumsAsset} (${checksumsUrl})`;
+    log.info(
+      `${tool} ${version} is not in tools.lock.json: its sha256 comes from the release's own checksums file ${checksumsUrl}.`,
+    );
+    if (verifiedBy === 'signature' && releaseSignatureKind(tool) === 'detached-checksums-signature') {
+      const signed = await verifySignedChecksums({
+        tool,
+        version,
+        checksumsName: release.checksumsAsset,
+        checksums,
+        urlOf,
+        http,
+        verifySignature: verifier(),
+        ...(options.rekor ? { rekor: options.rekor } : {}),
+        log: log.info,
+      });
+      bytesDownloaded += signed.bytes;
+      checksumsSigned = true;
+      authority = `${release.checksumsAsset} (signed by ${signed.signer.identity}, Rekor log index ${signed.logIndex})`;
+      log.info(signed.summary);
+    }
+    const entry = parseChecksums(checksums.toString('utf8'), release.checksumsAsset).get(asset);
     if (!entry) {
       throw new UserError(
         `${release.checksumsAsset} of ${tool} ${version} has no entry for ${asset}; refusing to install an asset nothing vouches for.`,
       );
     }
     expected = entry;
-    authority = `${release.checksumsAsset} (${checksumsUrl})`;
-    verifiedBy = options.allowUnverified ? 'checksums-file-only' : 'signature';
-    log.info(
-      `${tool} ${version} is not in tools.lock.json: its sha256 comes from the release's own checksums file ${checksumsUrl}.`,
-    );
     if (options.allowUnverified) {
       log.warning(
         `${tool} ${version} is installed WITHOUT signature verification (allow-unverified-tool is set). A checksum from the same release proves nothing if the release itself was replaced (CVE-2026-33634).`,
@@ -207,7 +225,7 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
   }
 
   // 3. A version outside the lock file also needs the release's signature.
-  if (verifiedBy === 'signature') {
+  if (verifiedBy === 'signature' && !checksumsSigned) {
     const bundleUrl = urlOf(`${asset}.sigstore.json`);
     const { text, bytes } = await fetchText(http, bundleUrl, { log: log.info });
     bytesDownloaded += bytes;
@@ -218,7 +236,7 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
       throw new UserError(`${bundleUrl} is not JSON; refusing ${asset}.`);
     }
     const signer = releaseSigner(tool, version);
-    await (options.verifySignature ?? createSigstoreVerifier())({
+    await verifier()({
       asset,
       bundle,
       artifact: await readFile(archive),

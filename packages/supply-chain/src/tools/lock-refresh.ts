@@ -1,7 +1,9 @@
 /**
  * Regenerates tools.lock.json from the releases' own checksums files, each
- * checked against its Sigstore bundle from the project's release identity
- * first (a checksums file alone proves nothing: CVE-2026-33634). Versions that
+ * checked against the project's release identity first (a checksums file alone
+ * proves nothing: CVE-2026-33634): trivy's and cosign's through the checksums
+ * file's Sigstore bundle, syft's through its detached .sig + .pem and the Rekor
+ * entry that logs them. Versions that
  * were already locked are kept unchanged, so workflows pinned to them still
  * install; the refreshed version becomes each tool's default.
  */
@@ -9,8 +11,9 @@ import { createHash } from 'node:crypto';
 import { UserError } from '@slipway/core';
 import { parseChecksums } from './checksums.ts';
 import { parseToolsLock, type LockedPlatforms, type ToolsLock } from './lock-file.ts';
-import { fetchText, type ReleaseHttp } from './release-download.ts';
+import { fetchBytes, fetchText, type ReleaseHttp } from './release-download.ts';
 import type { ReleaseSignatureVerifier } from './release-signature.ts';
+import { UnsignedReleaseError, verifySignedChecksums, type RekorOptions } from './signed-checksums.ts';
 import {
   KNOWN_MALICIOUS,
   TOOL_ARCHES,
@@ -18,6 +21,7 @@ import {
   TOOL_PLATFORMS,
   assetName,
   normaliseVersion,
+  releaseSignatureKind,
   releaseSigner,
   toolRelease,
   type ToolName,
@@ -31,8 +35,10 @@ export interface RefreshOptions {
   baseUrl: (tool: ToolName) => string;
   verifySignature: ReleaseSignatureVerifier;
   previous?: ToolsLock;
-  /** Tools whose checksums file may be taken without a Sigstore bundle (logged). */
+  /** Tools whose checksums file may be taken when the release publishes no signature for it (logged). */
   acceptUnsigned?: ToolName[];
+  /** Where syft's checksums signature is looked up; default: the trusted root's Rekor. */
+  rekor?: RekorOptions;
   log: (line: string) => void;
 }
 
@@ -45,15 +51,20 @@ export async function refreshToolsLock(o: RefreshOptions): Promise<ToolsLock> {
     }
     const release = toolRelease(tool, version);
     const url = (name: string) => `${o.baseUrl(tool).replace(/\/+$/, '')}/${release.tag}/${name}`;
-    const { text } = await fetchText(o.http, url(release.checksumsAsset));
-    await verifyChecksumsFile(
-      o,
-      tool,
-      version,
-      release.checksumsAsset,
-      text,
-      url(`${release.checksumsAsset}.sigstore.json`),
-    );
+    const checksums = await fetchBytes(o.http, url(release.checksumsAsset));
+    const text = checksums.toString('utf8');
+    if (releaseSignatureKind(tool) === 'detached-checksums-signature') {
+      await verifyDetachedSignature(o, tool, version, release.checksumsAsset, checksums, url);
+    } else {
+      await verifyChecksumsFile(
+        o,
+        tool,
+        version,
+        release.checksumsAsset,
+        text,
+        url(`${release.checksumsAsset}.sigstore.json`),
+      );
+    }
     const digests = parseChecksums(text, release.checksumsAsset);
     const platforms: LockedPlatforms = {};
     for (const platform of TOOL_PLATFORMS) {
@@ -76,6 +87,35 @@ export async function refreshToolsLock(o: RefreshOptions): Promise<ToolsLock> {
   return parseToolsLock({ schemaVersion: 1, tools }, 'the refreshed lock');
 }
 
+async function verifyDetachedSignature(
+  o: RefreshOptions,
+  tool: ToolName,
+  version: string,
+  asset: string,
+  checksums: Buffer,
+  urlOf: (name: string) => string,
+): Promise<void> {
+  try {
+    const signed = await verifySignedChecksums({
+      tool,
+      version,
+      checksumsName: asset,
+      checksums,
+      urlOf,
+      http: o.http,
+      verifySignature: o.verifySignature,
+      ...(o.rekor ? { rekor: o.rekor } : {}),
+      log: o.log,
+    });
+    o.log(`${tool} ${version}: ${signed.summary}`);
+  } catch (error) {
+    if (!(error instanceof UnsignedReleaseError) || !o.acceptUnsigned?.includes(tool)) throw error;
+    o.log(
+      `WARNING: ${tool} ${version}: no signature for ${asset} (${error.url}); taking its checksums unverified as asked.`,
+    );
+  }
+}
+
 async function verifyChecksumsFile(
   o: RefreshOptions,
   tool: ToolName,
@@ -96,12 +136,6 @@ async function verifyChecksumsFile(
     }
     throw new UserError(
       `${tool} ${version}: cannot fetch the Sigstore bundle of ${asset} (${(error as Error).message}).`,
-      {
-        hint:
-          tool === 'syft'
-            ? 'syft signs its checksums with .sig/.pem; verify them with cosign by hand, then rerun with --accept-unsigned syft.'
-            : undefined,
-      },
     );
   }
   const data = Buffer.from(text, 'utf8');

@@ -29,9 +29,20 @@ export class HttpStatusError extends Error {
   constructor(
     readonly url: string,
     readonly status: number,
+    method = 'GET',
   ) {
-    super(`GET ${url} answered HTTP ${status}`);
+    super(`${method} ${url} answered HTTP ${status}`);
     this.name = 'HttpStatusError';
+  }
+}
+
+/** A release asset that the server does not have (HTTP 404); never retried. */
+export class ReleaseAssetNotFoundError extends UserError {
+  constructor(readonly url: string) {
+    super(`${url} was not found (HTTP 404).`, {
+      hint: 'Check the tool version, and the release mirror when SLIPWAY_RELEASES_URL or releases-url is set.',
+    });
+    this.name = 'ReleaseAssetNotFoundError';
   }
 }
 
@@ -52,11 +63,7 @@ async function getOk(http: ReleaseHttp, url: string) {
   const status = response.message.statusCode ?? 0;
   if (status === 200) return response;
   response.message.resume();
-  if (status === 404) {
-    throw new UserError(`${url} was not found (HTTP 404).`, {
-      hint: 'Check the tool version, and the release mirror when SLIPWAY_RELEASES_URL or releases-url is set.',
-    });
-  }
+  if (status === 404) throw new ReleaseAssetNotFoundError(url);
   throw new HttpStatusError(url, status);
 }
 
@@ -100,6 +107,23 @@ export async function downloadToFile(
           `Download of ${url} failed (attempt ${attempt}): ${String(error)}; retrying in ${delayMs} ms`,
         ),
     },
+  );
+}
+
+/** GETs a small document (a checksums or signature file) as the exact bytes served. */
+export async function fetchBytes(
+  http: ReleaseHttp,
+  url: string,
+  options: DownloadOptions = {},
+): Promise<Buffer> {
+  return retry(
+    async () => {
+      const response = await getOk(http, url);
+      return response.readBodyBuffer
+        ? await response.readBodyBuffer()
+        : Buffer.from(await response.readBody(), 'utf8');
+    },
+    { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry },
   );
 }
 

@@ -18,14 +18,22 @@ export interface SignatureCheck {
   artifact: Buffer;
   artifactSha256: string;
   signer: SignerIdentity;
+  /** What the refusal names as the evidence; default 'Sigstore bundle'. */
+  evidence?: string;
 }
 
 /** Resolves when the bundle proves `signer` signed the artifact; throws a UserError otherwise. */
 export type ReleaseSignatureVerifier = (check: SignatureCheck) => Promise<void>;
 
+/** A verifier over a trusted root, which also says where that root's transparency log is. */
+export type SigstoreVerifier = ReleaseSignatureVerifier & {
+  /** The base URL of the trusted root's (first) transparency log, e.g. https://rekor.sigstore.dev. */
+  transparencyLogUrl(): Promise<string>;
+};
+
 export class SignatureRefusedError extends UserError {
-  constructor(asset: string, reason: string) {
-    super(`The Sigstore bundle of ${asset} does not verify: ${reason}. Nothing from it was run.`);
+  constructor(asset: string, reason: string, evidence = 'Sigstore bundle') {
+    super(`The ${evidence} of ${asset} does not verify: ${reason}. Nothing from it was run.`);
     this.name = 'SignatureRefusedError';
   }
 }
@@ -42,15 +50,26 @@ export function createSigstoreVerifier(
    * @sigstore/mock pass 0: its embedded SCTs cannot be parsed by @sigstore/core 3.
    */
   options: { ctlogThreshold?: number } = {},
-): ReleaseSignatureVerifier {
+): SigstoreVerifier {
   let root: Promise<TrustedRoot> | undefined;
-  return async ({ asset, bundle, artifact, artifactSha256, signer }) => {
+  const verify: ReleaseSignatureVerifier = async ({
+    asset,
+    bundle,
+    artifact,
+    artifactSha256,
+    signer,
+    evidence,
+  }) => {
     root ??= trustedRoot();
     let parsed;
     try {
       parsed = bundleFromJSON(bundle as SerializedBundle);
     } catch (error) {
-      throw new SignatureRefusedError(asset, `it is not a Sigstore bundle (${errorMessage(error)})`);
+      throw new SignatureRefusedError(
+        asset,
+        `it is not a Sigstore bundle (${errorMessage(error)})`,
+        evidence,
+      );
     }
     const verifier = new Verifier(toTrustMaterial(await root), {
       tlogThreshold: 1,
@@ -63,15 +82,27 @@ export function createSigstoreVerifier(
         extensions: { issuer: signer.issuer },
       });
     } catch (error) {
-      throw new SignatureRefusedError(asset, errorMessage(error));
+      throw new SignatureRefusedError(asset, errorMessage(error), evidence);
     }
     if (parsed.content.$case === 'dsseEnvelope') {
       const subjects = statementSubjectDigests(parsed.content.dsseEnvelope.payload);
       if (!subjects.includes(artifactSha256)) {
-        throw new SignatureRefusedError(asset, `its statement does not name sha256 ${artifactSha256}`);
+        throw new SignatureRefusedError(
+          asset,
+          `its statement does not name sha256 ${artifactSha256}`,
+          evidence,
+        );
       }
     }
   };
+  return Object.assign(verify, {
+    async transparencyLogUrl() {
+      root ??= trustedRoot();
+      const url = (await root).tlogs.find((log) => log.baseUrl)?.baseUrl;
+      if (!url) throw new UserError('The Sigstore trusted root names no transparency log URL.');
+      return url;
+    },
+  });
 }
 
 /** The sha256 digests of an in-toto statement's subjects. */

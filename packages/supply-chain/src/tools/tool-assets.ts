@@ -127,6 +127,16 @@ export function releaseSigner(tool: ToolName, version: string): SignerIdentity {
   }
 }
 
+export type ReleaseSignatureKind = 'asset-bundles' | 'detached-checksums-signature';
+
+/**
+ * How a release is signed: trivy and cosign publish `<asset>.sigstore.json` (and one
+ * for the checksums file); syft publishes `<checksums>.sig` + `<checksums>.pem` only.
+ */
+export function releaseSignatureKind(tool: ToolName): ReleaseSignatureKind {
+  return tool === 'syft' ? 'detached-checksums-signature' : 'asset-bundles';
+}
+
 /** Maps Node's process.platform/arch (or the runner's RUNNER_OS/RUNNER_ARCH) to ours. */
 export function runnerPlatform(
   nodePlatform: string = process.platform,
