@@ -88,7 +88,6 @@ describe('secure-image composite', () => {
         type: 'spdxjson',
         'certificate-identity': sigstore.identity,
         'trusted-root': 'trusted_root.json',
-        'insecure-ignore-sct': 'true',
       },
     });
     expect(verified.annotations.filter((a) => a.level === 'error')).toEqual([]);

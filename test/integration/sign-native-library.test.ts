@@ -21,9 +21,8 @@ import {
 } from '../doubles/sigstore/sigstore-services.ts';
 import { sharedFixture } from '../shared-fixtures.ts';
 
-// The mock Fulcio runs without a CT log (see the sigstore double), so certificates carry no SCT
-// and verification skips the SCT check, as cosign's --insecure-ignore-sct does.
-const ignoreSct = true;
+// The double's Fulcio embeds an SCT from its CT log, so verification requires one, as in production.
+const ignoreSct = false;
 let registry: RegistryServer;
 let sigstore: SigstoreServices;
 let image: ResolvedImage;
@@ -95,6 +94,7 @@ describe('native sign, attest and verify', () => {
         manifestDigest: signed.manifestDigest,
         identity: sigstore.identity,
         issuer: GITHUB_ISSUER,
+        sourceRepository: 'octo-org/octo-repo',
         logIndex: signed.logIndex,
       },
     ]);

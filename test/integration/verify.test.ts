@@ -2,8 +2,8 @@
  * The committed dist/verify bundle through the runner harness, engine native:
  * an image on a real loopback registry is signed and attested by dist/sign
  * against the @sigstore/mock services, then verified with the mock's trust root
- * (a TrustedRoot JSON file: the `trusted-root` input). The mock Fulcio has no CT
- * log (see test/doubles/sigstore), so every run sets insecure-ignore-sct.
+ * (a TrustedRoot JSON file: the `trusted-root` input). The double's Fulcio embeds
+ * an SCT from its CT log, so verification requires one, as in production.
  */
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +61,6 @@ const verify = (inputs: Record<string, string>, node?: string) =>
     inputs: {
       engine: 'native',
       'trusted-root': 'trusted_root.json',
-      'insecure-ignore-sct': 'true',
       ...inputs,
     },
   });
@@ -169,6 +168,31 @@ describe('verify (engine native)', () => {
     expect(errors(constrained)[0]).toContain(
       "signed by a workflow run of 'evil-org/fork', not 'octo-org/app'",
     );
+  });
+
+  it('requires an SCT in the certificate unless insecure-ignore-sct is set', async () => {
+    const noCtLog = await startSigstoreServices({ ctLog: false });
+    try {
+      const bare = await registry.pushImage('octo-org/app', 'no-sct');
+      const image = `${registry.host}/octo-org/app@${bare}`;
+      const signed = await runAction({
+        actionDir: signAction,
+        workspace,
+        inputs: { image, engine: 'native', 'fulcio-url': noCtLog.fulcioUrl, 'rekor-url': noCtLog.rekorUrl },
+        env: noCtLog.oidcEnv,
+      });
+      expect(signed.exitCode, signed.log).toBe(0);
+      writeFileSync(join(workspace, 'no_ct_root.json'), JSON.stringify(noCtLog.trustedRoot()));
+      const inputs = { image, 'certificate-identity': noCtLog.identity, 'trusted-root': 'no_ct_root.json' };
+      const strict = await verify(inputs);
+      expect(strict.exitCode).toBe(1);
+      expect(errors(strict)[0]).toMatch(/: .*SCT/);
+      const lenient = await verify({ ...inputs, 'insecure-ignore-sct': 'true' });
+      expect(errors(lenient)).toEqual([]);
+      expect(lenient.outputs.verified).toBe('1');
+    } finally {
+      await noCtLog.stop();
+    }
   });
 
   it('fails with the wrong issuer', async () => {

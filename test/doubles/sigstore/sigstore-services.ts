@@ -14,8 +14,9 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fulcioHandler, initializeCA, initializeTLog, rekorHandler } from '@sigstore/mock';
+import { fulcioHandler, initializeTLog, rekorHandler } from '@sigstore/mock';
 import { SignJWT } from 'jose';
+import { createFulcioCA } from './fulcio-ca.ts';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -31,6 +32,11 @@ export interface TokenClaims {
    * the certificate SAN names it, the repository claims name the caller).
    */
   jobWorkflowRef?: string;
+  /**
+   * The certificate subject instead of the workflow identity, e.g. an email address
+   * (an rfc822Name SAN, as for cosign's own release signer) with a Google issuer.
+   */
+  subject?: string;
 }
 
 export interface SigstoreServices {
@@ -61,16 +67,22 @@ const DEFAULT_CLAIMS: TokenClaims = {
 const ecKeyPair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const b64 = (bytes: Buffer) => bytes.toString('base64');
 
-export async function startSigstoreServices(): Promise<SigstoreServices> {
+export interface SigstoreServicesOptions {
+  /** Run a CT log and embed its SCT in every certificate (default true, as public-good Fulcio). */
+  ctLog?: boolean;
+}
+
+export async function startSigstoreServices(
+  options: SigstoreServicesOptions = {},
+): Promise<SigstoreServices> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  // No CT log: @sigstore/mock 0.11 embeds SCTs that @sigstore/core 3 (sigstore 4) cannot parse
-  // ("request past end of buffer" in SignedCertificateTimestamp.parse), and @sigstore/verify parses
-  // every embedded SCT even with ctlogThreshold 0. Without one, verification runs with the SCT
-  // check off (verify's insecure-ignore-sct), which the tests say explicitly.
-  const ca = await initializeCA(ecKeyPair());
+  // The CA is ours (fulcio-ca.ts), served through the mock's Fulcio handler: the mock's own CA
+  // embeds SCT lists that @sigstore/core cannot parse.
+  const ctLogKey = options.ctLog === false ? undefined : ecKeyPair().privateKey;
+  const ca = await createFulcioCA({ ctLogKey });
   const tlog = await initializeTLog(url, ecKeyPair());
   const fulcio = fulcioHandler(ca, { subjectClaim: 'fulcio_san' });
   const rekor = rekorHandler(tlog);
@@ -82,7 +94,7 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
 
   const jobWorkflowRefOf = (c: TokenClaims) =>
     c.jobWorkflowRef ?? `${c.repository}/${c.workflowPath}@${c.ref}`;
-  const identityOf = (c: TokenClaims) => `https://github.com/${jobWorkflowRefOf(c)}`;
+  const identityOf = (c: TokenClaims) => c.subject ?? `https://github.com/${jobWorkflowRefOf(c)}`;
 
   server.on('request', (req, res) => {
     const chunks: Buffer[] = [];
@@ -179,7 +191,20 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
           validFor: { start: longAgo },
         },
       ],
-      ctlogs: [],
+      ctlogs: ca.ctLogPublicKey
+        ? [
+            {
+              baseUrl: url,
+              hashAlgorithm: 'SHA2_256',
+              publicKey: {
+                rawBytes: b64(ca.ctLogPublicKey),
+                keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+                validFor: { start: longAgo },
+              },
+              logId: { keyId: b64(createHash('sha256').update(ca.ctLogPublicKey).digest()) },
+            },
+          ]
+        : [],
       timestampAuthorities: [],
     }),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
