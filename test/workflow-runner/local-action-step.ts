@@ -1,0 +1,67 @@
+/**
+ * A `uses: ./path` step: the action folder is read from the job's workspace (so
+ * `./.slipway/actions/<name>` runs whatever the checkout step put there: the
+ * committed action.yml and dist/ bundle), its input defaults are evaluated in the
+ * job's contexts as the runner does (`${{ github.token }}`), and it runs through
+ * the harness `runAction()`.
+ */
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { interpolate, type ExpressionContext } from '../harness/expressions.ts';
+import { readActionMetadata, runAction, type ActionRunResult } from '../harness/run-action.ts';
+
+export interface LocalActionStep {
+  uses: string;
+  with: Record<string, string>;
+  env: Record<string, string>;
+  workspace: string;
+  context: ExpressionContext;
+  timeoutMs: number;
+  node?: string;
+}
+
+export interface LocalActionRun {
+  result: ActionRunResult;
+  /** The inputs the action received (given, then defaults). */
+  inputs: Record<string, string>;
+  /** GitHub's warning for inputs the action does not declare (they are dropped). */
+  warnings: string[];
+}
+
+export async function runLocalAction(step: LocalActionStep): Promise<LocalActionRun> {
+  const actionDir = resolve(step.workspace, step.uses);
+  if (relative(step.workspace, actionDir).startsWith('..'))
+    throw new Error(`not supported by the local runner: ${step.uses} points outside the workspace`);
+  if (!['action.yml', 'action.yaml'].some((f) => existsSync(join(actionDir, f))))
+    throw new Error(
+      `Can't find 'action.yml' or 'action.yaml' under '${actionDir}'. Did you forget to run actions/checkout before running your local action?`,
+    );
+  const meta = readActionMetadata(actionDir);
+  if (meta.runs.pre || meta.runs.post)
+    throw new Error(
+      `not supported by the local runner: ${step.uses} has a pre/post step (runAction runs post right after main; GitHub runs it at the end of the job)`,
+    );
+  const declared = meta.inputs ?? {};
+  const unexpected = Object.keys(step.with).filter((name) => !(name in declared));
+  const warnings =
+    unexpected.length > 0
+      ? [
+          `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${Object.keys(declared).join("', '")}']`,
+        ]
+      : [];
+  const inputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    if (name in step.with) inputs[name] = step.with[name] as string;
+    else if (spec.default !== undefined) inputs[name] = interpolate(String(spec.default), step.context);
+  }
+  const result = await runAction({
+    actionDir,
+    inputs,
+    env: step.env,
+    workspace: step.workspace,
+    skipPost: true,
+    timeoutMs: step.timeoutMs,
+    ...(step.node ? { node: step.node } : {}),
+  });
+  return { result, inputs, warnings };
+}

@@ -1,0 +1,299 @@
+/**
+ * Runs one job of a reusable workflow locally, step by step, the way the GitHub
+ * runner does: `workflow_call` inputs and secrets checked and typed, each step's
+ * `if:` evaluated against the job status, `env:`/`with:` interpolated, `run:` steps
+ * with bash, `uses: ./…` through the harness runAction(), third-party `uses:`
+ * through stand-ins the test supplies; step outputs, GITHUB_ENV, GITHUB_PATH, masks,
+ * annotations and summaries collected; job outputs and the workflow_call outputs
+ * computed. Anything it does not model throws "not supported by the local runner".
+ * See README.md for what is and is not modelled.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { evaluateCondition, interpolate, type ExpressionValue } from '../harness/expressions.ts';
+import { jobExpressionContext, stepsContext, type Contexts, type StepContext } from './job-context.ts';
+import { runJobStep, type StepRecord } from './job-step.ts';
+import type { StandIn } from './stand-in.ts';
+import { readWorkflow, resolveCallInputs, resolveCallSecrets, type Scalar } from './workflow-file.ts';
+import type { Annotation } from '../harness/file-commands.ts';
+
+export interface GitHubRunContext {
+  /** The caller's repository, owner/name. */
+  repository: string;
+  sha: string;
+  ref: string;
+  /** github.token (GITHUB_TOKEN of the caller's run). */
+  token: string;
+  serverUrl?: string;
+  apiUrl?: string;
+  graphqlUrl?: string;
+  eventName?: string;
+  event?: Record<string, ExpressionValue>;
+  actor?: string;
+  runId?: string;
+  /** job.workflow_repository / job.workflow_sha / job.workflow_ref: the reusable workflow's own. */
+  workflowRepository: string;
+  workflowSha: string;
+  workflowRef?: string;
+}
+
+export interface RunWorkflowJobOptions {
+  workflow: string;
+  job: string;
+  inputs?: Record<string, Scalar>;
+  secrets?: Record<string, string>;
+  github: GitHubRunContext;
+  /** Third-party actions by `owner/repo[/path]` (no `@ref`). */
+  standIns?: Record<string, StandIn>;
+  /** The runner machine's environment (what a hosted image would set), under everything else. */
+  runnerEnv?: Record<string, string>;
+  /** The one matrix combination to run, for a job with strategy.matrix. */
+  matrix?: Record<string, ExpressionValue>;
+  needs?: Record<string, { result: string; outputs: Record<string, string> }>;
+  /** Results of the workflow's other jobs, for workflow_call outputs that read them. */
+  jobs?: Record<string, { result: string; outputs: Record<string, string> }>;
+  node?: string;
+}
+
+export interface JobRunResult {
+  conclusion: 'success' | 'failure' | 'skipped';
+  steps: StepRecord[];
+  /** jobs.<id>.outputs */
+  outputs: Record<string, string>;
+  /** on.workflow_call.outputs */
+  workflowOutputs: Record<string, string>;
+  env: Record<string, string>;
+  path: string[];
+  masks: string[];
+  annotations: (Annotation & { step: string })[];
+  warnings: string[];
+  summary: string;
+  /** Everything the steps printed, with masked values replaced by *** as the runner shows them. */
+  log: string;
+  workspace: string;
+  runnerTemp: string;
+  home: string;
+  runsOn: string;
+  environment?: string;
+  concurrencyGroup?: string;
+}
+
+const text = (value: Scalar | undefined) => (value === undefined ? undefined : String(value));
+
+export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<JobRunResult> {
+  const workflow = readWorkflow(options.workflow);
+  const job = workflow.jobs[options.job];
+  if (!job) throw new Error(`${options.workflow}: no job '${options.job}'`);
+  for (const key of ['container', 'services', 'uses'] as const) {
+    if (job[key] !== undefined)
+      throw new Error(`not supported by the local runner: jobs.${options.job}.${key}`);
+  }
+  if (job.strategy?.matrix !== undefined && options.matrix === undefined)
+    throw new Error(
+      `not supported by the local runner: jobs.${options.job} has a matrix; pass options.matrix`,
+    );
+  for (const need of [job.needs ?? []].flat()) {
+    if (!options.needs?.[need])
+      throw new Error(`jobs.${options.job} needs '${need}': pass its result and outputs in options.needs`);
+  }
+
+  const inputs = resolveCallInputs(workflow, options.inputs ?? {});
+  const secrets = resolveCallSecrets(workflow, options.secrets ?? {});
+  const gh = options.github;
+  const serverUrl = gh.serverUrl ?? 'https://github.com';
+  const apiUrl = gh.apiUrl ?? 'https://api.github.com';
+  const root = mkdtempSync(join(tmpdir(), 'slipway-job-'));
+  const workspace = join(root, 'work', gh.repository.split('/')[1] ?? 'repo');
+  const home = join(root, 'home');
+  const runnerTemp = options.runnerEnv?.RUNNER_TEMP ?? join(root, 'temp');
+  const toolCache = options.runnerEnv?.RUNNER_TOOL_CACHE ?? join(root, 'tool-cache');
+  for (const dir of [workspace, home, runnerTemp, toolCache]) mkdirSync(dir, { recursive: true });
+  const eventPath = join(root, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(gh.event ?? {}));
+
+  const github: Record<string, ExpressionValue> = {
+    repository: gh.repository,
+    repository_owner: gh.repository.split('/')[0] ?? '',
+    sha: gh.sha,
+    ref: gh.ref,
+    ref_name: gh.ref.replace(/^refs\/(heads|tags)\//, ''),
+    token: gh.token,
+    server_url: serverUrl,
+    api_url: apiUrl,
+    graphql_url: gh.graphqlUrl ?? `${apiUrl}/graphql`,
+    event_name: gh.eventName ?? 'push',
+    event: gh.event ?? {},
+    event_path: eventPath,
+    actor: gh.actor ?? 'octocat',
+    triggering_actor: gh.actor ?? 'octocat',
+    run_id: gh.runId ?? '1000001',
+    run_number: '7',
+    run_attempt: '1',
+    job: options.job,
+    workspace,
+  };
+  const runnerEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: process.arch === 'arm64' ? 'ARM64' : 'X64',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: toolCache,
+    ...options.runnerEnv,
+    ...Object.fromEntries(
+      Object.entries(github)
+        .filter(([key, value]) => typeof value === 'string' && !['token', 'event'].includes(key))
+        .map(([key, value]) => [`GITHUB_${key.toUpperCase()}`, value as string]),
+    ),
+  };
+  const contexts: Contexts = {
+    github,
+    inputs,
+    secrets: { GITHUB_TOKEN: gh.token, ...secrets },
+    job: {
+      status: 'success',
+      workflow_repository: gh.workflowRepository,
+      workflow_sha: gh.workflowSha,
+      workflow_ref:
+        gh.workflowRef ??
+        `${gh.workflowRepository}/${options.workflow.split('/').slice(-3).join('/')}@${gh.ref}`,
+      workflow_file_path: options.workflow.split('/').slice(-3).join('/'),
+    },
+    steps: {},
+    env: {},
+    runner: {
+      os: 'Linux',
+      arch: runnerEnv.RUNNER_ARCH as string,
+      temp: runnerTemp,
+      tool_cache: toolCache,
+      name: 'local',
+    },
+    strategy: { 'fail-fast': job.strategy?.['fail-fast'] ?? true, 'job-index': 0, 'job-total': 1 },
+    matrix: options.matrix ?? {},
+    needs: options.needs ?? {},
+  };
+  const masks = [gh.token, ...Object.values(secrets)].filter(Boolean);
+  const ctx = (status: 'success' | 'failure', where: string) => jobExpressionContext(contexts, status, where);
+  const value = (v: Scalar | undefined, where: string) =>
+    v === undefined ? undefined : interpolate(String(v), ctx('success', where));
+
+  // job-level keys, in the order the runner evaluates them
+  const runsOn = value(text([job['runs-on'] ?? ''].flat().join(',')), 'runs-on') ?? '';
+  const environmentSpec = typeof job.environment === 'object' ? job.environment.name : job.environment;
+  const environment = value(environmentSpec, 'environment');
+  const concurrency = job.concurrency ?? workflow.concurrency;
+  const concurrencyGroup = value(
+    typeof concurrency === 'object' && concurrency !== null
+      ? (concurrency as { group?: string }).group
+      : (concurrency as string | undefined),
+    'concurrency',
+  );
+  const jobTimeoutMinutes = Number(value(job['timeout-minutes'] ?? 360, 'timeout-minutes'));
+  const deadline = Date.now() + jobTimeoutMinutes * 60_000;
+  const envContext: Record<string, string> = {};
+  for (const [key, v] of Object.entries({ ...workflow.env, ...job.env }))
+    envContext[key] = value(v, `env.${key}`) as string;
+  contexts.env = envContext;
+
+  const base = {
+    runsOn,
+    ...(environment !== undefined ? { environment } : {}),
+    ...(concurrencyGroup !== undefined ? { concurrencyGroup } : {}),
+    workspace,
+    runnerTemp,
+    home,
+  };
+  if (job.if !== undefined && !evaluateCondition(String(job.if), ctx('success', 'jobs.if'))) {
+    return {
+      ...base,
+      conclusion: 'skipped',
+      steps: [],
+      outputs: {},
+      workflowOutputs: {},
+      env: {},
+      path: [],
+      masks,
+      annotations: [],
+      warnings: [],
+      summary: '',
+      log: '',
+    };
+  }
+
+  const exported: Record<string, string> = {};
+  const pathAdds: string[] = [];
+  const steps: StepRecord[] = [];
+  const stepContexts: Record<string, StepContext> = {};
+  const warnings: string[] = [];
+  let status: 'success' | 'failure' = 'success';
+  for (const [index, spec] of (job.steps ?? []).entries()) {
+    contexts.steps = stepsContext(stepContexts);
+    contexts.env = { ...envContext, ...exported };
+    contexts.job = { ...(contexts.job as Record<string, ExpressionValue>), status };
+    const record = await runJobStep({
+      index,
+      spec,
+      defaults: { ...workflow.defaults?.run, ...job.defaults?.run },
+      context: (where) => ctx(status, where),
+      baseEnv: {
+        ...runnerEnv,
+        ...envContext,
+        ...exported,
+        PATH: [...[...pathAdds].reverse(), runnerEnv.PATH].join(delimiter),
+      },
+      workspace,
+      runnerTemp,
+      deadline,
+      github: {
+        repository: gh.repository,
+        sha: gh.sha,
+        ref: gh.ref,
+        token: gh.token,
+        serverUrl,
+        apiUrl,
+        actor: github.actor as string,
+      },
+      standIns: options.standIns ?? {},
+      ...(options.node ? { node: options.node } : {}),
+    });
+    steps.push(record);
+    if (record.id) stepContexts[record.id] = record;
+    Object.assign(exported, record.exported);
+    pathAdds.push(...record.path);
+    masks.push(...record.masks);
+    warnings.push(...record.warnings);
+    if (record.conclusion === 'failure') status = 'failure';
+  }
+
+  contexts.steps = stepsContext(stepContexts);
+  const outputs: Record<string, string> = {};
+  for (const [name, expression] of Object.entries(job.outputs ?? {})) {
+    const output = interpolate(expression, ctx(status, `outputs.${name}`));
+    if (masks.some((m) => output.includes(m)))
+      warnings.push(`Skip output '${name}' since it may contain secret.`);
+    else outputs[name] = output;
+  }
+  contexts.jobs = { ...options.jobs, [options.job]: { result: status, outputs } };
+  const workflowOutputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(workflow.on.workflow_call?.outputs ?? {}))
+    workflowOutputs[name] = interpolate(spec.value, ctx(status, `on.workflow_call.outputs.${name}`));
+
+  const mask = (s: string) => masks.reduce((acc, m) => acc.split(m).join('***'), s);
+  return {
+    ...base,
+    conclusion: status,
+    steps,
+    outputs,
+    workflowOutputs,
+    env: exported,
+    path: pathAdds,
+    masks,
+    annotations: steps.flatMap((s) => s.annotations.map((a) => ({ ...a, step: s.name }))),
+    warnings,
+    summary: steps.map((s) => s.summary).join(''),
+    log: mask(steps.map((s) => s.log).join('\n')),
+  };
+}
