@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../harness/run-action.ts';
-import { SHARED_FIXTURES } from '../doubles/release-assets/release-assets.ts';
+import { SHARED_FIXTURES, buildRelease } from '../doubles/release-assets/release-assets.ts';
 import { useStandInTools } from './support/stand-in-tools.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/sbom');
@@ -110,7 +110,6 @@ describe('sbom (committed bundle, stand-in syft from the release double)', () =>
       { image: 'a:1', formats: 'spdx-json\nsyft-table' },
       "Input 'formats' contains the item 'syft-table', which is not valid. Expected one or more of: spdx-json, cyclonedx-json.",
     ],
-    [{ image: 'a:1', version: '1.52.0' }, 'syft 1.52.0 is not in tools.lock.json.'],
   ])('refuses %j before running anything', async (inputs, message) => {
     const result = await runAction({
       actionDir,
@@ -122,6 +121,43 @@ describe('sbom (committed bundle, stand-in syft from the release double)', () =>
     expect(result.log).toContain(message);
     expect(setup.tools.server.requests).toEqual([]);
     expect(setup.runner.calls()).toEqual([]);
+  });
+
+  it('refuses a syft version outside the lock whose release publishes no checksums signature, and runs nothing', async () => {
+    setup.tools.server.add(buildRelease('syft', '1.52.0'));
+    const result = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { image: 'a:1', version: '1.52.0' },
+      env: setup.runner.env(),
+    });
+    const download = `${setup.tools.server.url}/anchore/syft/releases/download/v1.52.0`;
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain(
+      `${download}/syft_1.52.0_checksums.txt.sig was not found (HTTP 404): syft 1.52.0 publishes no signature for syft_1.52.0_checksums.txt, so nothing vouches for its checksums. Refusing to install a version outside tools.lock.json on an unsigned release.`,
+    );
+    expect(setup.tools.server.requests).toEqual([
+      '/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt',
+      '/objects/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt',
+      '/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt.sig',
+    ]);
+    expect(setup.runner.calls()).toEqual([]);
+  });
+
+  it('installs that version on its checksums file alone with allow-unverified-tool, with a warning', async () => {
+    setup.tools.server.add(buildRelease('syft', '1.52.0'));
+    const result = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { image: 'a:1', version: '1.52.0', 'allow-unverified-tool': 'true' },
+      env: setup.runner.env(),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs['syft-version']).toBe('1.52.0');
+    expect(result.log).toContain(
+      '::warning::syft 1.52.0 is installed WITHOUT signature verification (allow-unverified-tool is set).',
+    );
+    expect(setup.tools.server.requests.some((p) => p.endsWith('.sig') || p.endsWith('.pem'))).toBe(false);
   });
 
   it('reports a failing syft with its last log lines', async () => {

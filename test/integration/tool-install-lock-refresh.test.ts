@@ -1,10 +1,11 @@
 /**
  * `npm run tools:refresh`: the lock is rebuilt from the releases' checksums
- * files served by the release double, after the checksums file's Sigstore
- * bundle (made with the @sigstore/mock double) verifies for trivy's release
- * identity. cosign's release identity is a Google service account that the mock
- * Fulcio cannot issue, so cosign and syft run the "no bundle, accepted
- * unsigned" path here.
+ * files served by the release double, after the checksums file's signature
+ * (made with the @sigstore/mock double) verifies for the release identity:
+ * trivy's Sigstore bundle, syft's detached .sig + .pem with its Rekor entry
+ * (served by the rekor-index double). cosign's release identity is a Google
+ * service account that the mock Fulcio cannot issue, so cosign runs the "no
+ * bundle, accepted unsigned" path here.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,11 +22,14 @@ import { createSigstoreVerifier } from '@slipway/supply-chain/tools/release-sign
 import { releaseBaseUrl } from '@slipway/supply-chain/tools/install';
 import { buildRelease, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
+import { signDetached, signatureFiles } from '../doubles/release-assets/detached-signature.ts';
+import { startRekorIndex, type RekorIndex } from '../doubles/rekor-index/rekor-index.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { node24Path } from '../harness/node-versions.ts';
 
 let sigstore: SigstoreServices;
 let server: ReleaseServer;
+let rekor: RekorIndex;
 let releases: Record<'trivy' | 'syft' | 'cosign', BuiltRelease>;
 const TRIVY_SUMS_BUNDLE =
   '/aquasecurity/trivy/releases/download/v0.75.0/trivy_0.75.0_checksums.txt.sigstore.json';
@@ -58,8 +62,20 @@ async function signTrivyChecksums(ref: string) {
   ]);
 }
 
+/** Signs syft's checksums file the way syft's release does (.sig + .pem, logged in Rekor). */
+async function signSyftChecksums(workflowPath = '.github/workflows/release.yaml') {
+  sigstore.setClaims({ repository: 'anchore/syft', ref: 'refs/heads/main', workflowPath });
+  const sums = releases.syft.files.find((f) => f.name === 'syft_1.52.0_checksums.txt')!.body;
+  const signature = await signDetached(sigstore, sums);
+  server.add(signatureFiles(releases.syft, signature));
+  rekor.clear();
+  rekor.register(signature.rekorEntry);
+  return signature;
+}
+
 beforeAll(async () => {
   sigstore = await startSigstoreServices();
+  rekor = await startRekorIndex();
   releases = {
     trivy: buildRelease('trivy', '0.75.0'),
     syft: buildRelease('syft', '1.52.0'),
@@ -69,6 +85,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  await rekor.close();
   await sigstore.stop();
 });
 
@@ -81,7 +98,8 @@ const options = (overrides: Partial<RefreshOptions> = {}): RefreshOptions => ({
     ctlogThreshold: 0,
   }),
   previous: committedToolsLock(),
-  acceptUnsigned: ['syft', 'cosign'],
+  acceptUnsigned: ['cosign'],
+  rekor: { url: rekor.url, retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 } },
   log: (line) => logs.push(line),
   ...overrides,
 });
@@ -89,6 +107,8 @@ const options = (overrides: Partial<RefreshOptions> = {}): RefreshOptions => ({
 describe('refreshToolsLock against the release double', () => {
   it('locks every platform from the verified checksums files and keeps the previously locked versions', async () => {
     await signTrivyChecksums('refs/tags/v0.75.0');
+    const syftSignature = await signSyftChecksums();
+    logs.length = 0;
     const lock = await refreshToolsLock(options());
     const sha = (r: BuiltRelease, name: string) =>
       createHash('sha256')
@@ -127,7 +147,47 @@ describe('refreshToolsLock against the release double', () => {
     expect(logs).toContain(
       'trivy 0.75.0: trivy_0.75.0_checksums.txt signature verified (https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v0.75.0).',
     );
-    expect(logs.filter((l) => l.startsWith('WARNING'))).toHaveLength(2);
+    const syftEntry = syftSignature.rekorEntry;
+    expect(logs).toContain(
+      'syft 1.52.0: syft_1.52.0_checksums.txt signed by https://github.com/anchore/syft/.github/workflows/release.yaml@refs/heads/main ' +
+        `(issuer https://token.actions.githubusercontent.com); Rekor log index ${syftEntry.logIndex} at ${rekor.url}, ` +
+        `integrated ${new Date(syftEntry.integratedTime * 1000).toISOString()}.`,
+    );
+    expect(lock.tools.syft.versions['1.52.0']!['linux-arm64']).toEqual({
+      asset: 'syft_1.52.0_linux_arm64.tar.gz',
+      sha256: sha(releases.syft, 'syft_1.52.0_linux_arm64.tar.gz'),
+    });
+    expect(logs.filter((l) => l.startsWith('WARNING'))).toEqual([
+      `WARNING: cosign 3.2.0: no Sigstore bundle for cosign_checksums.txt (${server.url}/sigstore/cosign/releases/download/v3.2.0/cosign_checksums.txt.sigstore.json); taking its checksums unverified as asked.`,
+    ]);
+  });
+
+  it('refuses syft checksums signed by another workflow, even with syft accepted unsigned', async () => {
+    await signTrivyChecksums('refs/tags/v0.75.0');
+    await signSyftChecksums('.github/workflows/validations.yaml');
+    await expect(refreshToolsLock(options({ acceptUnsigned: ['syft', 'cosign'] }))).rejects.toThrow(
+      'The keyless signature (.sig + .pem, logged in Rekor) of syft_1.52.0_checksums.txt does not verify: certificate identity error - expected ' +
+        'https://github.com/anchore/syft/.github/workflows/release.yaml@refs/heads/main, got ' +
+        'https://github.com/anchore/syft/.github/workflows/validations.yaml@refs/heads/main. Nothing from it was run.',
+    );
+  });
+
+  it('takes an unsigned syft release only when syft is accepted unsigned, with a warning', async () => {
+    await signTrivyChecksums('refs/tags/v0.75.0');
+    server.fault('syft_1.52.0_checksums.txt.sig', { kind: 'missing' });
+    logs.length = 0;
+    try {
+      const lock = await refreshToolsLock(options({ acceptUnsigned: ['syft', 'cosign'] }));
+      expect(Object.keys(lock.tools.syft.versions)).toContain('1.52.0');
+      expect(logs).toContain(
+        `WARNING: syft 1.52.0: no signature for syft_1.52.0_checksums.txt (${server.url}/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt.sig); taking its checksums unverified as asked.`,
+      );
+      await expect(refreshToolsLock(options())).rejects.toThrow(
+        `${server.url}/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt.sig was not found (HTTP 404): syft 1.52.0 publishes no signature for syft_1.52.0_checksums.txt`,
+      );
+    } finally {
+      server.fault('syft_1.52.0_checksums.txt.sig', undefined);
+    }
   });
 
   it('refuses a checksums file signed from another ref', async () => {
@@ -139,8 +199,9 @@ describe('refreshToolsLock against the release double', () => {
 
   it('refuses a release whose checksums file has no bundle unless that tool is accepted unsigned', async () => {
     await signTrivyChecksums('refs/tags/v0.75.0');
-    await expect(refreshToolsLock(options({ acceptUnsigned: ['cosign'] }))).rejects.toThrow(
-      /^syft 1\.52\.0: cannot fetch the Sigstore bundle of syft_1\.52\.0_checksums\.txt/,
+    await signSyftChecksums();
+    await expect(refreshToolsLock(options({ acceptUnsigned: [] }))).rejects.toThrow(
+      /^cosign 3\.2\.0: cannot fetch the Sigstore bundle of cosign_checksums\.txt/,
     );
   });
 

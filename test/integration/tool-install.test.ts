@@ -232,11 +232,16 @@ describe('versions outside the lock file', () => {
     expect(existsSync(process.env.RUNNER_TOOL_CACHE!)).toBe(false);
   });
 
-  it('refuses an unlocked syft version without the opt-out, before any request', async () => {
+  it('refuses an unlocked syft release that publishes no checksums signature, before fetching the asset', async () => {
+    const sig = `${server.baseUrl('anchore', 'syft')}/v1.52.0/syft_1.52.0_checksums.txt.sig`;
     await expect(installToolWithReport(options({ tool: 'syft', version: '1.52.0' }))).rejects.toThrow(
-      /^syft 1\.52\.0 is not in tools\.lock\.json\. syft signs only its checksums file/,
+      `${sig} was not found (HTTP 404): syft 1.52.0 publishes no signature for syft_1.52.0_checksums.txt, so nothing vouches for its checksums. Refusing to install a version outside tools.lock.json on an unsigned release.`,
     );
-    expect(server.requests).toEqual([]);
+    expect(server.requests).toEqual([
+      '/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt',
+      '/objects/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt',
+      '/anchore/syft/releases/download/v1.52.0/syft_1.52.0_checksums.txt.sig',
+    ]);
   });
 });
 
