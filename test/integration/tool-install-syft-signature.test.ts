@@ -262,6 +262,45 @@ describe('unlocked syft: the checksums file’s .sig + .pem and its Rekor entry 
     expect(assetRequested()).toBe(false);
   });
 
+  it('picks the entry that logs this signature among several for the same file', async () => {
+    const others = [await sign(), await sign()];
+    const ours = await sign();
+    rekor.register(others[0]!.rekorEntry);
+    publish(ours);
+    rekor.register(others[1]!.rekorEntry);
+    const result = await install();
+    expect(result.verifiedBy).toBe('signature');
+    expect(rekor.counts).toEqual({ index: 1, entry: 3 });
+    expect(logs.info.some((l) => l.includes(`Rekor log index ${ours.rekorEntry.logIndex} at`))).toBe(true);
+  });
+
+  it('reads at most 16 entries for one digest, then refuses', async () => {
+    const signature = await sign();
+    publish(signature, { log: false });
+    const decoy = (await sign()).rekorEntry;
+    const text = Buffer.from(decoy.body, 'base64').toString('utf8');
+    // 20 distinct entries for the same file (the same JSON with trailing spaces: other leaf hashes), then ours.
+    for (let i = 1; i <= 20; i++)
+      rekor.register({ ...decoy, body: Buffer.from(text + ' '.repeat(i)).toString('base64') });
+    rekor.register(signature.rekorEntry);
+    expect((await refusal()).message).toBe(
+      `${EVIDENCE}: none of the 16 Rekor entries for sha256 ${sumsDigest()} at ${rekor.url} logs this signature and certificate. Nothing from it was run.`,
+    );
+    expect(rekor.counts).toEqual({ index: 1, entry: 16 });
+  });
+
+  it.each([
+    ['.sig', 'is not a base64 signature', Buffer.from('-----BEGIN SIGNATURE-----')],
+    ['.pem', 'holds no X.509 certificate (neither PEM nor base64 of PEM)', Buffer.from('hello')],
+  ])('refuses a %s that %s, before asking Rekor', async (suffix, reason, body) => {
+    publish(await sign());
+    server.fault(`${SUMS}${suffix}`, { kind: 'replace', body });
+    expect((await refusal()).message).toBe(
+      `${EVIDENCE}: ${SUMS}${suffix} ${reason}. Nothing from it was run.`,
+    );
+    expect(rekor.counts).toEqual({ index: 0, entry: 0 });
+  });
+
   it.each(['.sig', '.pem'])(
     'refuses a release without %s, naming the URL, before asking Rekor',
     async (suffix) => {
