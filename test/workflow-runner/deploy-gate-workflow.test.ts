@@ -1,0 +1,239 @@
+/**
+ * .github/workflows/deploy-gate.yml, job verify, run locally step by step: Slipway's committed
+ * verify bundle (engine cosign, its default) installs cosign from the release-asset double and
+ * runs the stand-in, which records argv; the test asserts the exact argv the workflow's wiring
+ * produced: the identity defaulting to Slipway's build-sign-push at job.workflow_sha, the GitHub
+ * issuer, and the workflow-repository constraint defaulting to the calling repository.
+ * The double's stand-in prints nothing, so verify (rightly) refuses it: the failure path runs
+ * with it; the paths where both verify steps run use the vouching stand-in (vouching-cosign.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import {
+  simulatedRunner,
+  startToolReleases,
+  type ToolReleases,
+} from '../doubles/release-assets/action-env.ts';
+import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
+import { checkoutStandIn } from './stand-ins/checkout.ts';
+import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
+import { startVouchingCosignReleases } from './vouching-cosign.ts';
+import { slipwayAtHead } from './local-repos.ts';
+
+const slipway = slipwayAtHead();
+const workflow = slipway.workflow('deploy-gate.yml');
+const TOKEN = 'ghs_deploygatejobtoken00000000000000001';
+const ISSUER = 'https://token.actions.githubusercontent.com';
+
+let registry: RegistryServer;
+let stockCosign: ToolReleases;
+let vouchingCosign: ToolReleases;
+let digest: string;
+let image: string;
+
+beforeAll(async () => {
+  [registry, stockCosign, vouchingCosign] = await Promise.all([
+    startRegistry(),
+    startToolReleases(),
+    startVouchingCosignReleases(),
+  ]);
+  digest = await registry.pushImage('acme/web', 'v1');
+  image = `${registry.host}/acme/web@${digest}`;
+});
+afterAll(async () => {
+  await Promise.all([registry?.stop(), stockCosign?.server.close(), vouchingCosign?.server.close()]);
+});
+
+function gate(inputs: RunWorkflowJobOptions['inputs'], tools: ToolReleases = vouchingCosign) {
+  const runner = simulatedRunner(tools);
+  const checkout = checkoutStandIn({ 'slipway-org/slipway': slipway.dir });
+  const login = dockerLoginStandIn();
+  const run = runWorkflowJob({
+    workflow,
+    job: 'verify',
+    inputs,
+    github: {
+      repository: 'acme/web',
+      sha: 'c0ffee0000000000000000000000000000000002',
+      ref: 'refs/heads/main',
+      token: TOKEN,
+      actor: 'octocat',
+      workflowRepository: 'slipway-org/slipway',
+      workflowSha: slipway.sha,
+    },
+    runnerEnv: runner.env(),
+    standIns: { 'actions/checkout': checkout.standIn, 'docker/login-action': login.standIn },
+  });
+  const cosignCalls = () =>
+    runner
+      .calls()
+      .filter((c) => c.tool === 'cosign' && !['version', '--version'].includes(c.argv[0] ?? ''))
+      .map((c) => c.argv);
+  return { run, cosignCalls, checkout, login };
+}
+
+const outcomes = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
+  result.steps.map((s) => `${s.outcome} ${s.name}`);
+const buildSignPush = () =>
+  `https://github.com/slipway-org/slipway/.github/workflows/build-sign-push.yml@${slipway.sha}`;
+
+describe('deploy-gate.yml (local runner)', () => {
+  it('verifies signature and SBOM attestation with the default identity, issuer and source repository', async () => {
+    const { run, cosignCalls } = gate({ image });
+    const result = await run;
+    expect(result.annotations).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(outcomes(result)).toEqual([
+      'success Check the image reference and work out the expected signer',
+      "success Check out Slipway's actions at this workflow's commit",
+      'skipped Cloud credentials through GitHub OIDC',
+      'skipped Log in to GHCR',
+      'skipped Log in to Amazon ECR (AWS credentials from oidc-login)',
+      'skipped Log in to Artifact Registry (access token from oidc-login)',
+      'skipped Log in to ACR (Azure token exchanged for an ACR refresh token)',
+      'success Verify the signature',
+      'success Verify the SBOM attestation',
+    ]);
+    const constraints = [
+      '--certificate-identity',
+      buildSignPush(),
+      '--certificate-oidc-issuer',
+      ISSUER,
+      '--certificate-github-workflow-repository',
+      'acme/web',
+    ];
+    expect(cosignCalls()).toEqual([
+      ['verify', ...constraints, '--output', 'json', '--', image],
+      ['verify-attestation', '--type', 'spdxjson', ...constraints, '--output', 'json', '--', image],
+    ]);
+    expect(result.outputs).toEqual({ image, digest });
+    expect(result.workflowOutputs).toEqual({ image, digest });
+    expect(result.concurrencyGroup).toBe(`slipway-deploy-gate-acme/web-${image}`);
+  }, 120_000);
+
+  it('passes the identity regexp, another source repository and the CycloneDX predicate through', async () => {
+    const regexp = '^https://github\\.com/acme/builds/\\.github/workflows/release\\.yml@refs/tags/v.*$';
+    const { run, cosignCalls } = gate({
+      image,
+      'certificate-identity-regexp': regexp,
+      'source-repository': 'acme/builds',
+      'sbom-format': 'cyclonedx-json',
+    });
+    const result = await run;
+    expect(result.annotations).toEqual([]);
+    const constraints = [
+      '--certificate-identity-regexp',
+      regexp,
+      '--certificate-oidc-issuer',
+      ISSUER,
+      '--certificate-github-workflow-repository',
+      'acme/builds',
+    ];
+    expect(cosignCalls()).toEqual([
+      ['verify', ...constraints, '--output', 'json', '--', image],
+      ['verify-attestation', '--type', 'cyclonedx', ...constraints, '--output', 'json', '--', image],
+    ]);
+    expect(result.conclusion).toBe('success');
+  }, 120_000);
+
+  it('cloud ghcr: logs in to the image host with github.actor and github.token before verifying', async () => {
+    const { run, login, cosignCalls } = gate({ image, cloud: 'ghcr' });
+    const result = await run;
+    expect(result.conclusion).toBe('success');
+    expect(result.steps[3]!.outcome).toBe('success');
+    expect(login.calls).toEqual([
+      {
+        registry: registry.host,
+        username: 'octocat',
+        configFile: join(result.home, '.docker', 'config.json'),
+      },
+    ]);
+    expect(JSON.parse(readFileSync(login.calls[0]!.configFile, 'utf8'))).toEqual({
+      auths: { [registry.host]: { auth: Buffer.from(`octocat:${TOKEN}`).toString('base64') } },
+    });
+    expect(cosignCalls()).toHaveLength(2);
+    expect(result.log).not.toContain(TOKEN);
+  }, 120_000);
+
+  it("with the double's stand-in (prints nothing) the signature step fails and the attestation is not checked", async () => {
+    const { run, cosignCalls } = gate({ image }, stockCosign);
+    const result = await run;
+    expect(result.conclusion).toBe('failure');
+    expect(outcomes(result).slice(7)).toEqual([
+      'failure Verify the signature',
+      'skipped Verify the SBOM attestation',
+    ]);
+    expect(cosignCalls()).toEqual([
+      [
+        'verify',
+        '--certificate-identity',
+        buildSignPush(),
+        '--certificate-oidc-issuer',
+        ISSUER,
+        '--certificate-github-workflow-repository',
+        'acme/web',
+        '--output',
+        'json',
+        '--',
+        image,
+      ],
+    ]);
+    expect(result.annotations.map((a) => a.message)).toEqual([
+      `Verification failed: cosign verify printed no signature payload for ${digest} (stdout: )\ncosign reported success but printed nothing about the requested digest; the step fails rather than trust that.`,
+    ]);
+  }, 120_000);
+
+  it.each(['ghcr.io/acme/web:v1', 'ghcr.io/acme/web', `ghcr.io/acme/web:v1@sha256:${'a'.repeat(63)}`])(
+    'an image not pinned by digest (%s) fails in the first step: nothing checked out, cosign never runs',
+    async (tagged) => {
+      const { run, cosignCalls, checkout } = gate({ image: tagged }, stockCosign);
+      const result = await run;
+      expect(result.conclusion).toBe('failure');
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(8).fill('skipped')]);
+      expect(result.annotations.map((a) => a.message)).toEqual([
+        "input 'image' must be pinned by digest (name@sha256:<64 hex>); a tag can move after verification",
+        'Process completed with exit code 1.',
+      ]);
+      expect(checkout.calls).toEqual([]);
+      expect(cosignCalls()).toEqual([]);
+      expect(result.workflowOutputs).toEqual({ image: '', digest: '' });
+    },
+    60_000,
+  );
+
+  it.each([
+    [{ 'source-repository': 'acme' }, "input 'source-repository' must be OWNER/REPO"],
+    [{ cloud: 'docker-hub' }, "input 'cloud' must be none, ghcr, aws, gcp or azure"],
+    [{ 'sbom-format': 'spdx' }, "input 'sbom-format' must be spdx-json or cyclonedx-json"],
+  ])(
+    'rejects %j in the first step',
+    async (inputs, message) => {
+      const { run, cosignCalls } = gate({ image, ...inputs });
+      const result = await run;
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(8).fill('skipped')]);
+      expect(result.annotations[0]!.message).toBe(message);
+      expect(cosignCalls()).toEqual([]);
+    },
+    60_000,
+  );
+
+  // BUG (reported, not fixed here: .github/workflows/deploy-gate.yml is not ours to edit): the job
+  // outputs come from the `ref` step, which runs before verification, so when a verify step fails
+  // the workflow still outputs `image`/`digest`, documented as "the verified image reference, safe
+  // to hand to gitops-bump"; a caller job with `if: always()` or `!cancelled()` gets an unverified
+  // reference. Fix: give the attestation step `id: attestation` and set the job outputs to
+  // `${{ steps.attestation.outcome == 'success' && steps.ref.outputs.image || '' }}` (same for
+  // digest), or add a last step `id: verified` that writes them after both verify steps. Flip this
+  // to `it` once fixed.
+  it.fails(
+    'outputs no image or digest when verification failed',
+    async () => {
+      const result = await gate({ image }, stockCosign).run;
+      expect(result.conclusion).toBe('failure');
+      expect(result.workflowOutputs).toEqual({ image: '', digest: '' });
+    },
+    120_000,
+  );
+});
