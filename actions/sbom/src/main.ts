@@ -2,12 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
-import { actionsSummaryWriter, run } from '@slipway/core';
+import { actionsSummaryWriter, maskSecret, run } from '@slipway/core';
+import { generateSbom, sbomSummaryMarkdown } from '@slipway/supply-chain/syft/generate-sbom';
 import {
-  generateSbom,
-  sbomSummaryMarkdown,
+  artifactSummaryLine,
+  checkArtifactService,
+  uploadSbomArtifact,
   type ArtifactUploader,
-} from '@slipway/supply-chain/syft/generate-sbom';
+} from '@slipway/supply-chain/syft/sbom-artifact';
 import { syftSource } from '@slipway/supply-chain/syft/syft-args';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
@@ -21,6 +23,11 @@ const uploadArtifact: ArtifactUploader = async (name, files, rootDirectory) => {
 export default () =>
   run(async () => {
     const inputs = getInputs();
+    if (inputs['upload-artifact']) {
+      checkArtifactService(process.env);
+      // the runner masks it as well; masked here too for any other host of the action
+      maskSecret(process.env.ACTIONS_RUNTIME_TOKEN ?? '');
+    }
     const syft = await installForAction({
       tool: 'syft',
       ...(inputs.version ? { version: inputs.version } : {}),
@@ -33,23 +40,23 @@ export default () =>
       run: execProgram,
       source: inputs.source,
       outputs: inputs.outputs,
-      ...(inputs['upload-artifact']
-        ? {
-            upload: {
-              name: inputs['artifact-name'],
-              rootDirectory: inputs['output-dir'],
-              uploader: uploadArtifact,
-            },
-          }
-        : {}),
     });
-    core.setOutput('files', result.documents.map((d) => d.path).join('\n'));
+    const files = result.documents.map((d) => d.path);
+    core.setOutput('files', files.join('\n'));
     for (const d of result.documents) core.setOutput(`${d.format}-file`, d.path);
     core.setOutput('packages', String(result.documents[0]?.summary.packages ?? 0));
-    if (result.artifactId !== undefined) core.setOutput('artifact-id', String(result.artifactId));
     core.setOutput('syft-version', syft.version);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     await actionsSummaryWriter(
       sbomSummaryMarkdown(syftSource(inputs.source), result, (p) => relative(workspace, p) || p),
     );
+    if (!inputs['upload-artifact']) return;
+    // after the files, outputs and summary exist: a failed upload leaves them for later steps
+    const name = inputs['artifact-name'];
+    const id = await uploadSbomArtifact(
+      { name, rootDirectory: inputs['output-dir'], uploader: uploadArtifact },
+      files,
+    );
+    if (id !== undefined) core.setOutput('artifact-id', String(id));
+    await actionsSummaryWriter(artifactSummaryLine(name, id));
   });

@@ -32,6 +32,8 @@ export interface ArtifactRequest {
   status: number;
   /** For RPCs: the decoded JSON request body. */
   body?: Record<string, unknown>;
+  /** For RPCs that succeeded: the JSON reply (e.g. the signed URL handed out). */
+  reply?: Record<string, unknown>;
 }
 
 /** Who the runtime token is for; the defaults match the harness's GITHUB_RUN_ID and GITHUB_JOB. */
@@ -106,7 +108,7 @@ export async function startActionsArtifactsDouble(): Promise<ActionsArtifactsDou
     const input = jsonObject(body);
     if (!input) return twirpError(res, 400, 'the request body is not a JSON object');
     record.body = input;
-    sendReply(res, () => rpcs[rpc](input, caller));
+    sendReply(res, record, () => rpcs[rpc](input, caller));
   }
 
   /** The run and job of a valid token's `Actions.Results:<run>:<job>` scope, and its write permission. */
@@ -181,10 +183,14 @@ function jsonObject(body: Buffer): Record<string, unknown> | undefined {
 }
 
 /** Sends a handler's reply as JSON, or the Twirp error it threw. */
-function sendReply(res: ServerResponse, handler: () => Record<string, unknown>): void {
+function sendReply(
+  res: ServerResponse,
+  record: ArtifactRequest,
+  handler: () => Record<string, unknown>,
+): void {
   let reply: Record<string, unknown>;
   try {
-    reply = handler();
+    reply = record.reply = handler();
   } catch (error) {
     if (!(error instanceof TwirpError)) throw error;
     return twirpError(res, error.status, error.message);

@@ -1,7 +1,7 @@
 /**
  * One SBOM run: syft writes every requested format in a single catalogue pass,
- * then each document is read back and summarised, and optionally uploaded as
- * one workflow artifact.
+ * then each document is read back and summarised (the optional artifact upload
+ * is sbom-artifact.ts, after the files and outputs exist).
  */
 import { readFile } from 'node:fs/promises';
 import { markdownTable } from '@slipway/core';
@@ -10,24 +10,15 @@ import { tail, type ProgramRunner } from '../tools/run-program.ts';
 import { summariseSbom, type SbomSummary } from './sbom-documents.ts';
 import { SYFT_ENV, syftScanArgv, syftSource, type SbomOutput, type SbomSource } from './syft-args.ts';
 
-/** Uploads files as one workflow artifact; returns its id. */
-export type ArtifactUploader = (
-  name: string,
-  files: string[],
-  rootDirectory: string,
-) => Promise<number | undefined>;
-
 export interface SbomRun {
   syft: string;
   run: ProgramRunner;
   source: SbomSource;
   outputs: SbomOutput[];
-  upload?: { name: string; rootDirectory: string; uploader: ArtifactUploader };
 }
 
 export interface SbomResult {
   documents: (SbomOutput & { summary: SbomSummary })[];
-  artifactId: number | undefined;
 }
 
 export async function generateSbom(o: SbomRun): Promise<SbomResult> {
@@ -41,15 +32,7 @@ export async function generateSbom(o: SbomRun): Promise<SbomResult> {
   for (const output of o.outputs) {
     documents.push({ ...output, summary: summariseSbom(await readFile(output.path, 'utf8'), output.path) });
   }
-  let artifactId: number | undefined;
-  if (o.upload) {
-    artifactId = await o.upload.uploader(
-      o.upload.name,
-      o.outputs.map((d) => d.path),
-      o.upload.rootDirectory,
-    );
-  }
-  return { documents, artifactId };
+  return { documents };
 }
 
 export function sbomSummaryMarkdown(
@@ -75,6 +58,5 @@ export function sbomSummaryMarkdown(
       ),
     );
   }
-  if (result.artifactId !== undefined) lines.push('', `Uploaded as workflow artifact ${result.artifactId}.`);
   return lines.join('\n') + '\n';
 }

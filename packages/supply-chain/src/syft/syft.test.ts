@@ -88,7 +88,6 @@ describe('sbomSummaryMarkdown', () => {
           { format: 'cyclonedx-json', path: 'sbom.cyclonedx.json', summary: cdx },
           { format: 'spdx-json', path: 'sbom.spdx.json', summary: spdx },
         ],
-        artifactId: undefined,
       }),
     ).toBe(
       [
