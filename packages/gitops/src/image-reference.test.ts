@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   digestProblem,
   formatImageReference,
+  nameProblem,
   parseImageReference,
   parseSetImageSpec,
+  splitRegistry,
   tagProblem,
 } from './image-reference.ts';
 
@@ -25,17 +27,58 @@ describe('parseImageReference (OCI grammar)', () => {
   });
 
   it.each([
-    ['Web:v1', "the name 'Web' must be lower-case path components"],
+    ['Web:v1', "the name 'Web' has the path component 'Web', which must be lower-case letters and digits"],
     ['ghcr.io/acme/web:-bad', "the tag '-bad' may only contain"],
     [`web:${'x'.repeat(129)}`, 'is longer than 128 characters'],
     ['web@sha256:abc', 'is not a digest of the form'],
     [`web@sha256:${'A'.repeat(64)}`, 'must use lower-case hex digits'],
     [`web@sha256:${'a'.repeat(63)}`, 'has 63 hex digits; sha256 needs 64'],
-    ['ghcr.io//web:v1', 'must be lower-case path components'],
+    ['ghcr.io//web:v1', "the name 'ghcr.io//web' has an empty path component"],
     ['bad_host:5000x/app', "has an invalid registry domain 'bad_host:5000x'"],
     ['', "the name '' is empty"],
   ])('rejects %s', (text, problem) => {
     expect(() => parseImageReference(text, 'image')).toThrow(problem);
+  });
+
+  // Cases where the gitops and supply-chain parsers used to disagree; the supply-chain
+  // side of each is in packages/supply-chain/src/registry/image-reference.test.ts.
+  it.each([
+    // an upper-case first component is a registry domain (distribution's splitDockerDomain)
+    ['Octo/app:1', { name: 'Octo/app', tag: '1' }],
+    // go-digest registers sha384 too
+    [`web@sha384:${'c'.repeat(96)}`, { name: 'web', digest: `sha384:${'c'.repeat(96)}` }],
+  ])('accepts %s as the unified grammar does', (text, expected) => {
+    expect(parseImageReference(text)).toEqual(expected);
+    expect(splitRegistry(expected.name)).toEqual(
+      expected.name === 'Octo/app'
+        ? { registry: 'Octo', path: 'app' }
+        : { registry: 'docker.io', path: 'web' },
+    );
+  });
+
+  it.each([
+    // other algorithms than sha256/384/512 used to pass with >= 32 hex digits
+    [
+      `web@md5:${'a'.repeat(32)}`,
+      `The image 'web@md5:${'a'.repeat(32)}' is not valid: the digest 'md5:${'a'.repeat(32)}' uses the unsupported algorithm 'md5' (supported: sha256, sha384, sha512).`,
+    ],
+    // whitespace used to be reported per part
+    [' web:v1', "The image ' web:v1' is not valid: it contains whitespace."],
+    ['web:v 1', "The image 'web:v 1' is not valid: it contains whitespace."],
+    // the path component at fault is named
+    [
+      'ghcr.io/acme/web.:v1',
+      "The image 'ghcr.io/acme/web.:v1' is not valid: the name 'ghcr.io/acme/web.' has the path component 'web.', which must be lower-case letters and digits with only `.`, `_`, `__` or `-` between them.",
+    ],
+  ])('rejects %j as the unified grammar does', (text, message) => {
+    expect(() => parseImageReference(text, 'image')).toThrow(message);
+  });
+
+  it('keeps docker.io names as written and limits the whole name to 255 characters', () => {
+    expect(parseImageReference('docker.io/alpine:3')).toEqual({ name: 'docker.io/alpine', tag: '3' });
+    expect(parseImageReference('alpine')).toEqual({ name: 'alpine' });
+    expect(nameProblem(`ghcr.io/${'a'.repeat(247)}`)).toBeUndefined();
+    expect(nameProblem(`ghcr.io/${'a'.repeat(248)}`)).toBe('is longer than 255 characters');
   });
 
   it('checks tags and digests on their own', () => {
@@ -67,6 +110,10 @@ describe('parseSetImageSpec (kustomize edit set image grammar)', () => {
     ['Web=web:v1', "the name 'Web'"],
     ['web=ghcr.io/acme/web:bad tag', "the tag 'bad tag'"],
     ['web=ghcr.io/acme/web@sha256:12', "the digest 'sha256:12'"],
+    [
+      'web=ghcr.io/Acme/web:-x',
+      "the name 'ghcr.io/Acme/web' has the path component 'Acme', which must be lower-case letters and digits with only `.`, `_`, `__` or `-` between them; the tag '-x' may only contain",
+    ],
   ])('rejects %s', (text, problem) => {
     expect(() => parseSetImageSpec(text, 'changes[0] image')).toThrow(problem);
     expect(() => parseSetImageSpec(text, 'changes[0] image')).toThrow(

@@ -15,7 +15,7 @@ describe('readImageInput', () => {
 
   it('names the image input when the reference is malformed or missing', () => {
     expect(() => readImageInput(readerOf({ image: 'ghcr.io/Octo/app:1' }))).toThrow(
-      "Input 'image' is not a valid image reference (Image reference 'ghcr.io/Octo/app:1'",
+      "Input 'image' is not a valid image reference: the name 'ghcr.io/Octo/app' has the path component 'Octo', which must be lower-case letters and digits with only `.`, `_`, `__` or `-` between them. Expected `registry/repository:tag` or `registry/repository@sha256:<digest>` (lower-case repository path).",
     );
     expect(() => readImageInput(readerOf({}))).toThrow("Input 'image' is required but was not set");
   });

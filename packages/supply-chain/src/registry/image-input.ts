@@ -5,7 +5,7 @@
  * them touches no network; each reader throws `InputError` naming the input.
  */
 import { InputError, maskSecret, type InputReader, type MaskSink } from '@slipway/core';
-import { parseImageReference, type ImageReference } from './image-reference.ts';
+import { ImageReferenceError, parseImageReference, type ImageReference } from './image-reference.ts';
 import type { RegistryCredentials } from './registry-credentials.ts';
 
 /** The required `image` input, parsed; a malformed reference is an `InputError` on `image`. */
@@ -14,10 +14,11 @@ export function readImageInput(reader: InputReader): ImageReference {
   try {
     return parseImageReference(imageText);
   } catch (error) {
+    if (!(error instanceof ImageReferenceError)) throw error;
     throw new InputError(
       'image',
-      `is not a valid image reference (${(error as Error).message})`,
-      '`registry/repository:tag` or `registry/repository@sha256:<digest>`',
+      `is not a valid image reference: ${error.problems.join('; ')}`,
+      '`registry/repository:tag` or `registry/repository@sha256:<digest>` (lower-case repository path)',
     );
   }
 }
