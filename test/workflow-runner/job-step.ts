@@ -144,7 +144,7 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
     if (run.timedOut)
       record.annotations.push({
         level: 'error',
-        message: `The action '${name}' has timed out after ${Math.round(timeoutMs / 60_000)} minutes.`,
+        message: `The action '${name}' has timed out after ${timeoutMs / 60_000} minutes.`,
       });
     else if (failed)
       record.annotations.push({

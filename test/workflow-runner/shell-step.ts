@@ -58,6 +58,8 @@ export async function runShellStep(options: ShellStepOptions): Promise<ShellRun>
         cwd: options.cwd,
         env: { ...options.env, ...files },
         stdio: ['ignore', 'pipe', 'pipe'],
+        // its own process group, so a timeout kills the script's children too (as the runner does)
+        detached: true,
       });
       let stdout = '';
       let stderr = '';
@@ -66,7 +68,7 @@ export async function runShellStep(options: ShellStepOptions): Promise<ShellRun>
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const timer = setTimeout(() => {
         timedOut = true;
-        child.kill('SIGKILL');
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       }, options.timeoutMs);
       child.on('error', reject);
       child.on('close', (code) => {
