@@ -171,25 +171,36 @@ describe('sbom upload-artifact (committed bundle, artifact double)', () => {
     expect(result.summary).toContain('| spdx-json | sbom.spdx.json | 2 |');
   }, 120_000);
 
-  it.each([
+  it.each<[string, Record<string, string>, Record<string, string>, string]>([
     [
       'on GHES',
+      {},
       { GITHUB_SERVER_URL: 'https://ghes.example.com' },
       "Input 'upload-artifact' is true, but this job runs on GitHub Enterprise Server (https://ghes.example.com), where @actions/artifact 2 and later (artifacts v4) cannot upload. Expected false on GHES; upload the paths in the `files` output in a later step with actions/upload-artifact@v3, the version GHES supports.",
     ],
     [
       'without the results service',
+      {},
       { ACTIONS_RESULTS_URL: '' },
       "Input 'upload-artifact' is true, but ACTIONS_RESULTS_URL is not set, so there is no artifact service to upload to (the runner sets both for JavaScript actions). Expected false when the action runs outside a GitHub Actions job.",
     ],
-  ])('refuses upload-artifact %s before installing or running anything', async (_where, env, message) => {
-    const result = await sbom({ 'upload-artifact': 'true' }, { env });
-    expect(result.exitCode).toBe(1);
-    expect(errors(result)).toEqual([message]);
-    expect(service.requests).toEqual([]);
-    expect(setup.tools.server.requests).toEqual([]);
-    expect(setup.runner.calls()).toEqual([]);
-  });
+    [
+      'with a name the service would refuse',
+      { 'artifact-name': 'sbom/linux' },
+      {},
+      "Input 'artifact-name' has the value 'sbom/linux', which is not valid. Expected an artifact name without \" < > : | * ? \\ / or line breaks.",
+    ],
+  ])(
+    'refuses upload-artifact %s before installing or running anything',
+    async (_case, inputs, env, message) => {
+      const result = await sbom({ 'upload-artifact': 'true', ...inputs }, { env });
+      expect(result.exitCode).toBe(1);
+      expect(errors(result)).toEqual([message]);
+      expect(service.requests).toEqual([]);
+      expect(setup.tools.server.requests).toEqual([]);
+      expect(setup.runner.calls()).toEqual([]);
+    },
+  );
 
   it('uploads under Node 24, the runtime action.yml declares', async () => {
     const result = await sbom(

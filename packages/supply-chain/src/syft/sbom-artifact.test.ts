@@ -21,6 +21,7 @@ describe('isEnterpriseServer (the rule @actions/artifact applies)', () => {
     ['https://ghes.example.com', true],
     ['https://github.com.evil.example', true],
     ['http://127.0.0.1:8080', true],
+    ['not a url', true],
   ])('%j -> %j', (url, ghes) => {
     expect(isEnterpriseServer(url)).toBe(ghes);
   });

@@ -26,7 +26,9 @@ export interface ArtifactUpload {
  * results service that artifacts v4 need.
  */
 export function isEnterpriseServer(serverUrl: string | undefined): boolean {
-  const host = new URL(serverUrl || 'https://github.com').hostname.toLowerCase();
+  const url = serverUrl || 'https://github.com';
+  if (!URL.canParse(url)) return true;
+  const host = new URL(url).hostname.toLowerCase();
   return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
 }
 
