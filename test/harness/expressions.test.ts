@@ -147,3 +147,24 @@ describe('expressions: workflow additions', () => {
     );
   });
 });
+
+describe('expressions: functions from the context', () => {
+  it('calls a function the context provides (hashFiles), case-insensitively, with evaluated arguments', () => {
+    const seen: ExpressionValue[][] = [];
+    const context: ExpressionContext = {
+      ...job(),
+      functions: {
+        hashfiles: (args) => {
+          seen.push(args);
+          return args[0] === 'trivy-api.sarif' ? 'abc123' : '';
+        },
+      },
+    };
+    expect(evaluateExpression("hashFiles(format('trivy-{0}.sarif', matrix.app.name)) != ''", context)).toBe(
+      true,
+    );
+    expect(evaluateExpression("HASHFILES('missing', 'other')", context)).toBe('');
+    expect(seen).toEqual([['trivy-api.sarif'], ['missing', 'other']]);
+    expect(() => evaluateExpression("hashFiles('x')", job())).toThrow('unsupported function hashFiles()');
+  });
+});

@@ -7,8 +7,9 @@
  * string/number/boolean/null literals, `==` `!=` `<` `<=` `>` `>=` with GitHub's
  * loose equality (numbers when types differ, strings case-insensitive), `!`,
  * `&&`/`||` returning an operand, parentheses, the status functions and
- * contains, startsWith, endsWith, format, join, toJSON, fromJSON. Anything else
- * throws (object filters `*`, hashFiles, an object or array turned into text), so a
+ * contains, startsWith, endsWith, format, join, toJSON, fromJSON, and functions the
+ * context provides (hashFiles). Anything else throws (object filters `*`, a function
+ * nobody provides, an object or array turned into text), so a
  * test never passes on an expression the evaluator silently misread.
  */
 
@@ -17,6 +18,8 @@ export type ExpressionValue =
 export interface ExpressionContext {
   lookup(path: string[]): ExpressionValue | undefined;
   status: 'success' | 'failure';
+  /** Functions that need the caller's world (hashFiles reads the workspace), by lower-case name. */
+  functions?: Record<string, (args: ExpressionValue[]) => ExpressionValue>;
 }
 
 type Token = { kind: 'op' | 'str' | 'num' | 'ident'; text: string };
@@ -141,8 +144,9 @@ function callFunction(
   source: string,
   name: string,
   args: ExpressionValue[],
-  status: string,
+  context: ExpressionContext,
 ): ExpressionValue {
+  const status = context.status;
   const arity = (min: number, max = min) => {
     if (args.length < min || args.length > max)
       throw new Error(
@@ -185,8 +189,11 @@ function callFunction(
       } catch (error) {
         throw new Error(`fromJSON(): ${(error as Error).message} in expression: ${source}`, { cause: error });
       }
-    default:
+    default: {
+      const provided = context.functions?.[name.toLowerCase()];
+      if (provided) return provided(args);
       throw new Error(`unsupported function ${name}() in expression: ${source}`);
+    }
   }
 }
 
@@ -238,7 +245,7 @@ export function evaluateExpression(source: string, context: ExpressionContext): 
           args.push(or());
         }
         take(')');
-        return postfix(callFunction(source, t.text, args, context.status));
+        return postfix(callFunction(source, t.text, args, context));
       }
       if (t.text === 'true') return true;
       if (t.text === 'false') return false;

@@ -12,7 +12,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { evaluateCondition, interpolate, type ExpressionValue } from '../harness/expressions.ts';
-import { jobExpressionContext, stepsContext, type Contexts, type StepContext } from './job-context.ts';
+import {
+  JobNotRunError,
+  jobExpressionContext,
+  stepsContext,
+  type Contexts,
+  type StepContext,
+} from './job-context.ts';
+import { expandMatrix, matrixIndex, type MatrixLeg } from './job-matrix.ts';
 import { runJobStep, type StepRecord } from './job-step.ts';
 import type { StandIn } from './stand-in.ts';
 import { readWorkflow, resolveCallInputs, resolveCallSecrets, type Scalar } from './workflow-file.ts';
@@ -53,6 +60,11 @@ export interface RunWorkflowJobOptions {
   needs?: Record<string, { result: string; outputs: Record<string, string> }>;
   /** Results of the workflow's other jobs, for workflow_call outputs that read them. */
   jobs?: Record<string, { result: string; outputs: Record<string, string> }>;
+  /**
+   * The job's OIDC token endpoint (an OIDC issuer double). Set as ACTIONS_ID_TOKEN_REQUEST_URL /
+   * _TOKEN only when the job's permissions (else the workflow's) grant `id-token: write`, as GitHub does.
+   */
+  oidc?: { requestUrl: string; requestToken: string };
   node?: string;
 }
 
@@ -61,8 +73,10 @@ export interface JobRunResult {
   steps: StepRecord[];
   /** jobs.<id>.outputs */
   outputs: Record<string, string>;
-  /** on.workflow_call.outputs */
+  /** on.workflow_call.outputs that this job (with options.jobs) can compute */
   workflowOutputs: Record<string, string>;
+  /** on.workflow_call.outputs that read a job this run did not run, with the reason */
+  workflowOutputsUnavailable: Record<string, string>;
   env: Record<string, string>;
   path: string[];
   masks: string[];
@@ -75,6 +89,8 @@ export interface JobRunResult {
   runnerTemp: string;
   home: string;
   runsOn: string;
+  /** The job's permissions block (else the workflow's), as written: recorded, not enforced. */
+  permissions: unknown;
   environment?: string;
   concurrencyGroup?: string;
 }
@@ -133,6 +149,10 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
     job: options.job,
     workspace,
   };
+  const permissions = job.permissions ?? workflow.permissions ?? 'default';
+  const idToken =
+    permissions === 'write-all' ||
+    (typeof permissions === 'object' && (permissions as Record<string, string>)['id-token'] === 'write');
   const runnerEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -143,6 +163,12 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
     RUNNER_TEMP: runnerTemp,
     RUNNER_TOOL_CACHE: toolCache,
     ...options.runnerEnv,
+    ...(idToken && options.oidc
+      ? {
+          ACTIONS_ID_TOKEN_REQUEST_URL: options.oidc.requestUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.oidc.requestToken,
+        }
+      : {}),
     ...Object.fromEntries(
       Object.entries(github)
         .filter(([key, value]) => typeof value === 'string' && !['token', 'event'].includes(key))
@@ -172,10 +198,26 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
       name: 'local',
     },
     strategy: { 'fail-fast': job.strategy?.['fail-fast'] ?? true, 'job-index': 0, 'job-total': 1 },
-    matrix: options.matrix ?? {},
+    matrix: {},
     needs: options.needs ?? {},
   };
-  const masks = [gh.token, ...Object.values(secrets)].filter(Boolean);
+  if (job.strategy?.matrix !== undefined) {
+    const legs = expandMatrix(
+      job.strategy.matrix,
+      jobExpressionContext(contexts, 'success', 'strategy.matrix'),
+      options.job,
+    );
+    const index = matrixIndex(legs, options.matrix, options.job);
+    contexts.matrix = legs[index] as MatrixLeg;
+    contexts.strategy = { ...(contexts.strategy as object), 'job-index': index, 'job-total': legs.length };
+  } else if (options.matrix !== undefined) {
+    throw new Error(`jobs.${options.job} has no strategy.matrix, yet options.matrix was given`);
+  }
+  const masks = [
+    gh.token,
+    ...Object.values(secrets),
+    idToken ? (options.oidc?.requestToken ?? '') : '',
+  ].filter(Boolean);
   const ctx = (status: 'success' | 'failure', where: string) => jobExpressionContext(contexts, status, where);
   const value = (v: Scalar | undefined, where: string) =>
     v === undefined ? undefined : interpolate(String(v), ctx('success', where));
@@ -200,6 +242,7 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
 
   const base = {
     runsOn,
+    permissions,
     ...(environment !== undefined ? { environment } : {}),
     ...(concurrencyGroup !== undefined ? { concurrencyGroup } : {}),
     workspace,
@@ -213,6 +256,7 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
       steps: [],
       outputs: {},
       workflowOutputs: {},
+      workflowOutputsUnavailable: {},
       env: {},
       path: [],
       masks,
@@ -278,8 +322,15 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
   }
   contexts.jobs = { ...options.jobs, [options.job]: { result: status, outputs } };
   const workflowOutputs: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(workflow.on.workflow_call?.outputs ?? {}))
-    workflowOutputs[name] = interpolate(spec.value, ctx(status, `on.workflow_call.outputs.${name}`));
+  const workflowOutputsUnavailable: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(workflow.on.workflow_call?.outputs ?? {})) {
+    try {
+      workflowOutputs[name] = interpolate(spec.value, ctx(status, `on.workflow_call.outputs.${name}`));
+    } catch (error) {
+      if (!(error instanceof JobNotRunError)) throw error;
+      workflowOutputsUnavailable[name] = error.message;
+    }
+  }
 
   const mask = (s: string) => masks.reduce((acc, m) => acc.split(m).join('***'), s);
   return {
@@ -288,6 +339,7 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
     steps,
     outputs,
     workflowOutputs,
+    workflowOutputsUnavailable,
     env: exported,
     path: pathAdds,
     masks,

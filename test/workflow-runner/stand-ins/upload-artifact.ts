@@ -4,7 +4,7 @@
  * instead of uploading them (a later job's download-artifact stand-in can read them).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { expectKnownInputs, StandInInputError, type StandIn, type StandInCall } from '../stand-in.ts';
 
 const INPUTS = [
@@ -19,8 +19,15 @@ const INPUTS = [
 
 export interface ArtifactRecord {
   name: string;
+  /** Path inside the artifact (relative to the paths' common folder) -> bytes. */
   files: Record<string, Buffer>;
   retentionDays?: number;
+}
+
+function commonFolder(a: string, b: string): string {
+  let folder = a;
+  while (relative(folder, b).startsWith('..')) folder = dirname(folder);
+  return folder;
 }
 
 export function uploadArtifactStandIn(): { standIn: StandIn; artifacts: ArtifactRecord[] } {
@@ -45,11 +52,14 @@ export function uploadArtifactStandIn(): { standIn: StandIn; artifacts: Artifact
       .filter(Boolean);
     if (paths.length === 0) throw fail("input 'path' is required");
     if (paths.some((p) => /[*?[]/.test(p))) throw fail('not supported by the local runner: glob paths');
-    const files: Record<string, Buffer> = {};
-    for (const p of paths) {
-      const abs = resolve(call.workspace, p);
-      if (existsSync(abs) && statSync(abs).isFile()) files[abs] = readFileSync(abs);
-    }
+    const found = paths
+      .map((p) => resolve(call.workspace, p))
+      .filter((f) => existsSync(f) && statSync(f).isFile());
+    // the real action roots the artifact at the least common ancestor folder of the paths
+    const root = found.length === 0 ? '' : found.map(dirname).reduce(commonFolder);
+    const files: Record<string, Buffer> = Object.fromEntries(
+      found.map((f) => [relative(root, f), readFileSync(f)]),
+    );
     if (Object.keys(files).length === 0 && mode === 'error')
       return {
         failed: `No files were found with the provided path: ${paths.join('\n')}. No artifacts will be uploaded.`,

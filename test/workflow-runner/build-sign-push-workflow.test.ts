@@ -1,0 +1,265 @@
+/**
+ * .github/workflows/build-sign-push.yml, all three jobs run locally in order (plan, build for each
+ * matrix leg, collect), each step by step: buildx/build-push stand-ins push a real image to the
+ * loopback OCI registry, Slipway's committed trivy-scan, sbom and sign bundles run the release
+ * double's stand-in trivy, syft and cosign (argv recorded), SARIF and the per-app result artifact
+ * go to stand-ins, and collect merges the artifacts into the workflow outputs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import {
+  simulatedRunner,
+  startToolReleases,
+  type ToolReleases,
+} from '../doubles/release-assets/action-env.ts';
+import { runWorkflowJob, type JobRunResult, type RunWorkflowJobOptions } from './run-workflow-job.ts';
+import { checkoutStandIn } from './stand-ins/checkout.ts';
+import { buildPushStandIn, setupBuildxStandIn } from './stand-ins/docker-build.ts';
+import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
+import { downloadArtifactStandIn } from './stand-ins/download-artifact.ts';
+import { uploadArtifactStandIn } from './stand-ins/upload-artifact.ts';
+import { uploadSarifStandIn } from './stand-ins/upload-sarif.ts';
+import { slipwayAtHead } from './local-repos.ts';
+
+const slipway = slipwayAtHead();
+const workflow = slipway.workflow('build-sign-push.yml');
+const TOKEN = 'ghs_buildsignpushjobtoken0000000000001';
+const SHA = 'c0ffee0000000000000000000000000000000003';
+
+let registry: RegistryServer;
+let tools: ToolReleases;
+
+beforeAll(async () => {
+  [registry, tools] = await Promise.all([startRegistry(), startToolReleases()]);
+});
+afterAll(async () => {
+  await Promise.all([registry?.stop(), tools?.server.close()]);
+});
+
+const github: RunWorkflowJobOptions['github'] = {
+  repository: 'Acme/Web',
+  sha: SHA,
+  ref: 'refs/heads/main',
+  token: TOKEN,
+  actor: 'octocat',
+  workflowRepository: 'slipway-org/slipway',
+  workflowSha: slipway.sha,
+};
+
+/** One workflow run: the jobs in `needs` order, sharing the artifact store. */
+async function buildSignPush(inputs: RunWorkflowJobOptions['inputs']) {
+  const runner = simulatedRunner(tools);
+  const upload = uploadArtifactStandIn();
+  const sarif = uploadSarifStandIn();
+  const build = buildPushStandIn(registry);
+  const login = dockerLoginStandIn();
+  const common = { workflow, inputs, github };
+  const plan = await runWorkflowJob({ ...common, job: 'plan' });
+  const legs: JobRunResult[] = [];
+  if (plan.conclusion === 'success') {
+    for (const app of JSON.parse(plan.outputs.apps!) as Record<string, string>[]) {
+      legs.push(
+        await runWorkflowJob({
+          ...common,
+          job: 'build',
+          matrix: { app },
+          needs: { plan: { result: 'success', outputs: plan.outputs } },
+          runnerEnv: runner.env(),
+          standIns: {
+            'actions/checkout': checkoutStandIn({ 'slipway-org/slipway': slipway.dir }).standIn,
+            'docker/login-action': login.standIn,
+            'docker/setup-qemu-action': () => ({}),
+            'docker/setup-buildx-action': setupBuildxStandIn(),
+            'docker/build-push-action': build.standIn,
+            'github/codeql-action/upload-sarif': sarif.standIn,
+            'actions/upload-artifact': upload.standIn,
+          },
+        }),
+      );
+    }
+  }
+  const buildResult = legs.every((l) => l.conclusion === 'success') ? 'success' : 'failure';
+  const collect =
+    plan.conclusion === 'success' && buildResult === 'success'
+      ? await runWorkflowJob({
+          ...common,
+          job: 'collect',
+          needs: {
+            plan: { result: 'success', outputs: plan.outputs },
+            build: { result: buildResult, outputs: {} },
+          },
+          jobs: {
+            plan: { result: 'success', outputs: plan.outputs },
+            build: { result: buildResult, outputs: {} },
+          },
+          standIns: { 'actions/download-artifact': downloadArtifactStandIn(upload.artifacts) },
+        })
+      : undefined;
+  return { plan, legs, collect, runner, upload, sarif, build, login };
+}
+
+describe('build-sign-push.yml (local runner, all jobs)', () => {
+  it('builds, scans, records the SBOM, signs and attests each app by digest; collect merges the outputs', async () => {
+    const run = await buildSignPush({
+      apps: JSON.stringify([
+        { name: 'api' },
+        { name: 'worker', context: './services/worker/', dockerfile: 'Dockerfile.w' },
+      ]),
+      registry: `${registry.host}/Acme`,
+      'fail-on': 'none',
+    });
+    expect(run.plan.conclusion).toBe('success');
+    const prefix = `${registry.host}/acme`;
+    expect(run.plan.outputs.registry).toBe(prefix);
+
+    expect(run.legs.map((l) => [l.conclusion, l.annotations, l.warnings])).toEqual([
+      ['success', [], []],
+      ['success', [], []],
+    ]);
+    expect(run.legs.map((l) => l.steps.map((s) => s.outcome))).toEqual(
+      Array(2).fill([
+        ...['success', 'success', 'success', 'skipped', 'success', 'skipped', 'skipped', 'skipped'],
+        ...[
+          'skipped',
+          'success',
+          'success',
+          'success',
+          'success',
+          'success',
+          'success',
+          'success',
+          'success',
+        ],
+      ]),
+    );
+    const digests = run.build.builds.map((b) => b.digest);
+    expect(
+      run.build.builds.map(({ digest, ...b }) => ({ ...b, digest: /^sha256:[0-9a-f]{64}$/.test(digest) })),
+    ).toEqual([
+      {
+        gitContext: `https://github.com/Acme/Web.git#${SHA}`,
+        file: 'Dockerfile',
+        platforms: ['linux/amd64'],
+        tags: [`${prefix}/api:${SHA}`],
+        labels: {
+          'org.opencontainers.image.source': 'https://github.com/Acme/Web',
+          'org.opencontainers.image.revision': SHA,
+        },
+        secretIds: [],
+        provenance: 'mode=max',
+        sbom: false,
+        digest: true,
+      },
+      {
+        gitContext: `https://github.com/Acme/Web.git#${SHA}:services/worker`,
+        file: 'Dockerfile.w',
+        platforms: ['linux/amd64'],
+        tags: [`${prefix}/worker:${SHA}`],
+        labels: {
+          'org.opencontainers.image.source': 'https://github.com/Acme/Web',
+          'org.opencontainers.image.revision': SHA,
+        },
+        secretIds: [],
+        provenance: 'mode=max',
+        sbom: false,
+        digest: true,
+      },
+    ]);
+    expect(run.login.calls.map((c) => [c.registry, c.username])).toEqual([
+      [registry.host, 'octocat'],
+      [registry.host, 'octocat'],
+    ]);
+    // every tool saw the pushed digest, never the tag
+    const pinned = ['api', 'worker'].map((app, i) => `${prefix}/${app}@${digests[i]}`);
+    const calls = run.runner.calls().filter((c) => !['version', '--version'].includes(c.argv[0] ?? ''));
+    const scans = calls.filter(
+      (c) => c.tool === 'trivy' && c.argv[0] === 'image' && c.argv.includes('--format'),
+    );
+    expect(scans.map((c) => c.argv.slice(-2))).toEqual(pinned.map((p) => ['--', p]));
+    const syft = calls.filter((c) => c.tool === 'syft');
+    expect(syft.map((c) => c.argv.slice(-2))).toEqual(pinned.map((p) => ['--', p]));
+    const cosign = calls.filter((c) => c.tool === 'cosign').map((c) => [c.argv[0], c.argv.at(-1)]);
+    expect(cosign).toEqual(
+      pinned.flatMap((p) => [
+        ['sign', p],
+        ['attest', p],
+      ]),
+    );
+    const attest = calls.filter((c) => c.tool === 'cosign' && c.argv[0] === 'attest');
+    expect(
+      attest.map((c) => [c.argv[c.argv.indexOf('--type') + 1], c.argv[c.argv.indexOf('--predicate') + 1]]),
+    ).toEqual(
+      run.legs.map((l, i) => [
+        'spdxjson',
+        l.steps.find((s) => s.name === 'Record the SBOM with syft')!.outputs['spdx-json-file'],
+      ]),
+    );
+    // SARIF per image to code scanning, the per-app result artifact, the merged outputs
+    expect(run.sarif.uploads.map((u) => [u.files.map((f) => f.split('/').pop()), u.category])).toEqual([
+      [['trivy-api.sarif'], `slipway-trivy/${prefix}/api`],
+      [['trivy-worker.sarif'], `slipway-trivy/${prefix}/worker`],
+    ]);
+    const key = run.plan.outputs.key!;
+    expect(run.upload.artifacts.map((a) => [a.name, Object.keys(a.files), a.retentionDays])).toEqual([
+      [`slipway-image-${key}-api`, ['api.json'], 1],
+      [`slipway-image-${key}-worker`, ['worker.json'], 1],
+    ]);
+    expect(run.collect?.conclusion).toBe('success');
+    const images = {
+      api: { image: `${prefix}/api`, digest: digests[0] },
+      worker: { image: `${prefix}/worker`, digest: digests[1] },
+    };
+    expect(JSON.parse(run.collect!.workflowOutputs.images!)).toEqual(images);
+    expect(run.collect!.workflowOutputs).toMatchObject({ image: '', digest: '' });
+    for (const leg of run.legs) expect(leg.log).not.toContain(TOKEN);
+  }, 300_000);
+
+  it('one app: the workflow outputs image and digest', async () => {
+    const run = await buildSignPush({
+      apps: '[{"name":"api"}]',
+      registry: `${registry.host}/solo`,
+      'fail-on': 'none',
+      tag: 'v1.2.3',
+    });
+    expect(run.legs.map((l) => l.conclusion)).toEqual(['success']);
+    expect(run.build.builds[0]!.tags).toEqual([`${registry.host}/solo/api:v1.2.3`]);
+    expect(run.collect!.workflowOutputs).toEqual({
+      image: `${registry.host}/solo/api`,
+      digest: run.build.builds[0]!.digest,
+      images: JSON.stringify({
+        api: { image: `${registry.host}/solo/api`, digest: run.build.builds[0]!.digest },
+      }),
+    });
+  }, 300_000);
+
+  it('findings at fail-on fail the build leg before anything is signed; the SARIF is still uploaded', async () => {
+    // the stand-in trivy reports alpine 3.10's real findings: MEDIUM at most, so HIGH (the default) passes
+    const run = await buildSignPush({
+      apps: '[{"name":"api"}]',
+      registry: `${registry.host}/gate`,
+      'fail-on': 'MEDIUM',
+    });
+    const [leg] = run.legs;
+    expect(leg!.conclusion).toBe('failure');
+    const by = (name: string) => leg!.steps.find((s) => s.name === name)!.outcome;
+    expect(by('Scan the pushed digest with Trivy')).toBe('failure');
+    expect(by('Upload the scan to code scanning')).toBe('success');
+    expect(by('Record the SBOM with syft')).toBe('skipped');
+    expect(by('Sign the digest and attest the SBOM')).toBe('skipped');
+    expect(leg!.annotations.find((a) => a.level === 'error')!.message).toMatch(
+      /^4 findings at or above MEDIUM \(fail-on\): /,
+    );
+    expect(run.runner.calls().filter((c) => c.tool === 'cosign' && c.argv[0] !== 'version')).toEqual([]);
+    expect(run.sarif.uploads).toHaveLength(1);
+    expect(run.collect).toBeUndefined();
+  }, 300_000);
+
+  it('a bad apps list fails the plan job; nothing is built', async () => {
+    const run = await buildSignPush({ apps: '[{"name":"API"}]', registry: `${registry.host}/acme` });
+    expect(run.plan.conclusion).toBe('failure');
+    expect(run.plan.annotations[0]!.message).toBe(
+      "input 'apps': jq: error (at <stdin>:1): every entry needs a name of lower-case letters, digits, . _ -",
+    );
+    expect(run.legs).toEqual([]);
+  }, 60_000);
+});
