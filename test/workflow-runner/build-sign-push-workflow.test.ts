@@ -189,7 +189,7 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     expect(
       attest.map((c) => [c.argv[c.argv.indexOf('--type') + 1], c.argv[c.argv.indexOf('--predicate') + 1]]),
     ).toEqual(
-      run.legs.map((l, i) => [
+      run.legs.map((l) => [
         'spdxjson',
         l.steps.find((s) => s.name === 'Record the SBOM with syft')!.outputs['spdx-json-file'],
       ]),
