@@ -4,6 +4,7 @@ import {
   assetName,
   executableName,
   normaliseVersion,
+  releaseSignatureKind,
   releaseSigner,
   runnerPlatform,
   toolRelease,
@@ -79,6 +80,17 @@ describe('release facts', () => {
         'https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v0.74.0',
       issuer: 'https://token.actions.githubusercontent.com',
     });
+  });
+
+  it('binds syft signatures to its release workflow on main, over the checksums file (.sig + .pem)', () => {
+    // anchore/syft install.sh verify_sign: --certificate-identity .../release.yaml@refs/heads/main
+    expect(releaseSigner('syft', '1.52.0')).toEqual({
+      identity: 'https://github.com/anchore/syft/.github/workflows/release.yaml@refs/heads/main',
+      issuer: 'https://token.actions.githubusercontent.com',
+    });
+    expect(releaseSignatureKind('syft')).toBe('detached-checksums-signature');
+    expect(releaseSignatureKind('trivy')).toBe('asset-bundles');
+    expect(releaseSignatureKind('cosign')).toBe('asset-bundles');
   });
 
   it.each(['latest', '0.74', '0.74.0; rm -rf /', '../0.74.0', ''])('rejects the version %j', (version) => {
