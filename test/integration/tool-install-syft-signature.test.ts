@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HttpClient } from '@actions/http-client';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
@@ -362,6 +363,23 @@ describe('unlocked syft: the checksums file’s .sig + .pem and its Rekor entry 
         `^Rekor at ${closed.url} could not be asked for entries of sha256:${sumsDigest()}: connect ECONNREFUSED`,
       ),
     );
+    expect(assetRequested()).toBe(false);
+  });
+
+  it('ends a Rekor that accepts the connection and never answers at the socket timeout, retried once', async () => {
+    publish(await sign());
+    rekor.fault({ kind: 'hang', times: Infinity });
+    const http = new HttpClient('test', [], { socketTimeout: 300, allowRetries: false });
+    const started = Date.now();
+    const error = await refusal({
+      rekor: { url: rekor.url, http, retry: { maxAttempts: 2, baseDelayMs: 5 } },
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).toBeInstanceOf(RekorUnavailableError);
+    expect(error.message).toBe(
+      `Rekor at ${rekor.url} could not be asked for entries of sha256:${sumsDigest()}: Request timeout: /api/v1/index/retrieve.`,
+    );
+    expect(rekor.counts.index).toBe(2);
     expect(assetRequested()).toBe(false);
   });
 

@@ -10,7 +10,7 @@
  * Entries are registered in that wire shape (rekorEntryFromBundle converts the tlog entry of a bundle made
  * against @sigstore/mock's Rekor) and indexed like Rekor indexes hashedrekord entries: by the artifact digest
  * in the body (`spec.data.hash`). The UUID is the RFC 6962 leaf hash of the body, sha256(0x00 || body).
- * It counts requests and can answer a status `times` times or drop connections before answering.
+ * It counts requests and can answer a status `times` times, drop connections before answering, or hang.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -35,7 +35,9 @@ export interface RekorWireEntry {
 
 export type RekorFault =
   | { kind: 'status'; status: number; times: number; path?: 'index' | 'entry' }
-  | { kind: 'drop'; times: number; path?: 'index' | 'entry' };
+  | { kind: 'drop'; times: number; path?: 'index' | 'entry' }
+  /** Accept the request and never answer (the client's socket timeout has to end it). */
+  | { kind: 'hang'; times: number; path?: 'index' | 'entry' };
 
 export interface RekorIndex {
   url: string;
@@ -125,6 +127,7 @@ export async function startRekorIndex(): Promise<RekorIndex> {
   const queries: unknown[] = [];
   let fault: RekorFault | undefined;
   let faulted = 0;
+  const hanging: ServerResponse[] = [];
 
   const json = (res: ServerResponse, status: number, value: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
@@ -133,6 +136,7 @@ export async function startRekorIndex(): Promise<RekorIndex> {
     if (!fault || (fault.path && fault.path !== path) || faulted >= fault.times) return false;
     faulted++;
     if (fault.kind === 'drop') res.socket?.destroy();
+    else if (fault.kind === 'hang') hanging.push(res);
     else json(res, fault.status, { code: fault.status, message: 'injected by the rekor-index double' });
     return true;
   };
@@ -203,6 +207,7 @@ export async function startRekorIndex(): Promise<RekorIndex> {
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const res of hanging.splice(0)) res.destroy();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
