@@ -4,6 +4,7 @@
  * `shell: bash`, GITHUB_ENV / GITHUB_PATH / masks carried between steps, job outputs that
  * carry a secret being dropped as on GitHub, stand-ins, and the refusals.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,17 +221,62 @@ describe('runWorkflowJob', () => {
     await expect(call(`${header}    steps:\n      - run: echo "\${{ vars.X }}"\n`)).rejects.toThrow(
       "not supported by the local runner: the 'vars' context",
     );
-    await expect(call(`${header}    steps:\n      - run: echo "\${{ hashFiles('x') }}"\n`)).rejects.toThrow(
-      'unsupported function hashFiles()',
-    );
-    await expect(
-      call(`${header}    strategy:\n      matrix:\n        a: [1, 2]\n    steps: []\n`),
-    ).rejects.toThrow('not supported by the local runner: jobs.j has a matrix; pass options.matrix');
   });
 
   it('reports a missing local action like the runner', async () => {
     await expect(call(`${header}    steps:\n      - uses: ./.slipway/actions/nope\n`)).rejects.toThrow(
       "Can't find 'action.yml' or 'action.yaml' under",
     );
+  });
+
+  it('runs one matrix leg, checked against the expansion (expressions included), with strategy.job-index', async () => {
+    const yaml = `${header}    strategy:
+      matrix:
+        app: \${{ fromJSON('[{"name":"api"},{"name":"web"}]') }}
+        os: [linux]
+    steps:
+      - id: m
+        run: echo "v=\${{ matrix.app.name }}/\${{ matrix.os }}/\${{ strategy.job-index }}/\${{ strategy.job-total }}" >>"$GITHUB_OUTPUT"
+`;
+    const result = await call(yaml, { matrix: { app: { name: 'web' }, os: 'linux' } });
+    expect(result.steps[0]!.outputs).toEqual({ v: 'web/linux/1/2' });
+    await expect(call(yaml, { matrix: { app: { name: 'db' }, os: 'linux' } })).rejects.toThrow(
+      'jobs.j runs once per matrix combination; pass one of them as options.matrix: [{"app":{"name":"api"},"os":"linux"},{"app":{"name":"web"},"os":"linux"}] (got {"app":{"name":"db"},"os":"linux"})',
+    );
+    await expect(call(yaml)).rejects.toThrow('jobs.j runs once per matrix combination');
+  });
+
+  it('gives the OIDC request variables only to a job whose permissions grant id-token: write', async () => {
+    const oidc = { requestUrl: 'http://127.0.0.1:1/token', requestToken: 'oidc-request-token' };
+    const steps = `    steps:
+      - id: e
+        run: echo "url=\${ACTIONS_ID_TOKEN_REQUEST_URL:-none}" >>"$GITHUB_OUTPUT"
+`;
+    const granted = await call(`${header}    permissions:\n      id-token: write\n${steps}`, { oidc });
+    expect(granted.steps[0]!.outputs).toEqual({ url: oidc.requestUrl });
+    expect(granted.masks).toContain(oidc.requestToken);
+    const readOnly = await call(`${header}    permissions:\n      contents: read\n${steps}`, { oidc });
+    expect(readOnly.steps[0]!.outputs).toEqual({ url: 'none' });
+    expect(readOnly.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('hashFiles() hashes literal paths in the workspace, empty when none exists; job.* describes the reusable workflow', async () => {
+    const result = await call(`${header}    steps:
+      - run: printf 'abc' >a.txt
+      - id: h
+        run: |
+          echo "one=\${{ hashFiles('a.txt') }}" >>"$GITHUB_OUTPUT"
+          echo "none=\${{ hashFiles('missing.txt') }}" >>"$GITHUB_OUTPUT"
+          echo "ref=\${{ fromJSON(toJSON(job)).workflow_ref }}" >>"$GITHUB_OUTPUT"
+`);
+    const inner = createHash('sha256').update('abc').digest();
+    expect(result.steps[1]!.outputs).toEqual({
+      one: createHash('sha256').update(inner).digest('hex'),
+      none: '',
+      ref: `slipway-org/slipway/.github/workflows/w.yml@${'a'.repeat(40)}`,
+    });
+    await expect(
+      call(`${header}    steps:\n      - run: echo "\${{ hashFiles('**/*.txt') }}"\n`),
+    ).rejects.toThrow("not supported by the local runner: hashFiles() glob pattern '**/*.txt'");
   });
 });

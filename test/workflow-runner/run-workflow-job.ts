@@ -8,9 +8,7 @@
  * computed. Anything it does not model throws "not supported by the local runner".
  * See README.md for what is and is not modelled.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
 import { evaluateCondition, interpolate, type ExpressionValue } from '../harness/expressions.ts';
 import {
   JobNotRunError,
@@ -19,6 +17,7 @@ import {
   type Contexts,
   type StepContext,
 } from './job-context.ts';
+import { prepareJobEnvironment } from './job-environment.ts';
 import { expandMatrix, matrixIndex, type MatrixLeg } from './job-matrix.ts';
 import { runJobStep, type StepRecord } from './job-step.ts';
 import type { StandIn } from './stand-in.ts';
@@ -105,10 +104,6 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
     if (job[key] !== undefined)
       throw new Error(`not supported by the local runner: jobs.${options.job}.${key}`);
   }
-  if (job.strategy?.matrix !== undefined && options.matrix === undefined)
-    throw new Error(
-      `not supported by the local runner: jobs.${options.job} has a matrix; pass options.matrix`,
-    );
   for (const need of [job.needs ?? []].flat()) {
     if (!options.needs?.[need])
       throw new Error(`jobs.${options.job} needs '${need}': pass its result and outputs in options.needs`);
@@ -117,64 +112,11 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
   const inputs = resolveCallInputs(workflow, options.inputs ?? {});
   const secrets = resolveCallSecrets(workflow, options.secrets ?? {});
   const gh = options.github;
-  const serverUrl = gh.serverUrl ?? 'https://github.com';
-  const apiUrl = gh.apiUrl ?? 'https://api.github.com';
-  const root = mkdtempSync(join(tmpdir(), 'slipway-job-'));
-  const workspace = join(root, 'work', gh.repository.split('/')[1] ?? 'repo');
-  const home = join(root, 'home');
-  const runnerTemp = options.runnerEnv?.RUNNER_TEMP ?? join(root, 'temp');
-  const toolCache = options.runnerEnv?.RUNNER_TOOL_CACHE ?? join(root, 'tool-cache');
-  for (const dir of [workspace, home, runnerTemp, toolCache]) mkdirSync(dir, { recursive: true });
-  const eventPath = join(root, 'event.json');
-  writeFileSync(eventPath, JSON.stringify(gh.event ?? {}));
-
-  const github: Record<string, ExpressionValue> = {
-    repository: gh.repository,
-    repository_owner: gh.repository.split('/')[0] ?? '',
-    sha: gh.sha,
-    ref: gh.ref,
-    ref_name: gh.ref.replace(/^refs\/(heads|tags)\//, ''),
-    token: gh.token,
-    server_url: serverUrl,
-    api_url: apiUrl,
-    graphql_url: gh.graphqlUrl ?? `${apiUrl}/graphql`,
-    event_name: gh.eventName ?? 'push',
-    event: gh.event ?? {},
-    event_path: eventPath,
-    actor: gh.actor ?? 'octocat',
-    triggering_actor: gh.actor ?? 'octocat',
-    run_id: gh.runId ?? '1000001',
-    run_number: '7',
-    run_attempt: '1',
-    job: options.job,
-    workspace,
-  };
   const permissions = job.permissions ?? workflow.permissions ?? 'default';
-  const idToken =
-    permissions === 'write-all' ||
-    (typeof permissions === 'object' && (permissions as Record<string, string>)['id-token'] === 'write');
-  const runnerEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    RUNNER_OS: 'Linux',
-    RUNNER_ARCH: process.arch === 'arm64' ? 'ARM64' : 'X64',
-    RUNNER_TEMP: runnerTemp,
-    RUNNER_TOOL_CACHE: toolCache,
-    ...options.runnerEnv,
-    ...(idToken && options.oidc
-      ? {
-          ACTIONS_ID_TOKEN_REQUEST_URL: options.oidc.requestUrl,
-          ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.oidc.requestToken,
-        }
-      : {}),
-    ...Object.fromEntries(
-      Object.entries(github)
-        .filter(([key, value]) => typeof value === 'string' && !['token', 'event'].includes(key))
-        .map(([key, value]) => [`GITHUB_${key.toUpperCase()}`, value as string]),
-    ),
-  };
+  const { github, runnerEnv, workspace, home, runnerTemp, toolCache, idToken } = prepareJobEnvironment(
+    options,
+    permissions,
+  );
   const contexts: Contexts = {
     github,
     inputs,
@@ -185,7 +127,7 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
       workflow_sha: gh.workflowSha,
       workflow_ref:
         gh.workflowRef ??
-        `${gh.workflowRepository}/${options.workflow.split('/').slice(-3).join('/')}@${gh.ref}`,
+        `${gh.workflowRepository}/${options.workflow.split('/').slice(-3).join('/')}@${gh.workflowSha}`,
       workflow_file_path: options.workflow.split('/').slice(-3).join('/'),
     },
     steps: {},
@@ -296,8 +238,8 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
         sha: gh.sha,
         ref: gh.ref,
         token: gh.token,
-        serverUrl,
-        apiUrl,
+        serverUrl: github.server_url as string,
+        apiUrl: github.api_url as string,
         actor: github.actor as string,
       },
       standIns: options.standIns ?? {},
