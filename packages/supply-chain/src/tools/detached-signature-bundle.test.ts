@@ -66,6 +66,8 @@ describe('decodeSignatureFile', () => {
   it('decodes base64 with or without a trailing newline', () => {
     expect(decodeSignatureFile(Buffer.from(signature.toString('base64')))).toEqual(signature);
     expect(decodeSignatureFile(Buffer.from(`${signature.toString('base64')}\n`))).toEqual(signature);
+    const wrapped = signature.toString('base64').replace(/(.{20})/g, '$1\r\n');
+    expect(decodeSignatureFile(Buffer.from(wrapped))).toEqual(signature);
   });
   it.each(['', 'not base64!', '-----BEGIN SIGNATURE-----'])('rejects %j', (text) => {
     expect(decodeSignatureFile(Buffer.from(text))).toBeUndefined();

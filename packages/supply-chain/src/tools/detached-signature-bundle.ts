@@ -11,9 +11,9 @@ import type { RekorLogEntry } from './rekor-client.ts';
 
 export const BUNDLE_V01_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 
-/** Decodes a `.sig` file: the signature in base64 (trailing newline allowed). */
+/** Decodes a `.sig` file: the signature in base64 (line breaks allowed). */
 export function decodeSignatureFile(bytes: Buffer): Buffer | undefined {
-  const text = bytes.toString('utf8').trim();
+  const text = bytes.toString('utf8').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
   const signature = Buffer.from(text, 'base64');
   return signature.length > 0 ? signature : undefined;

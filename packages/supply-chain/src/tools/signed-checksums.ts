@@ -47,7 +47,7 @@ export class UnsignedReleaseError extends UserError {
     super(
       `${url} was not found (HTTP 404): ${tool} ${version} publishes no signature for ${checksumsName}, so nothing vouches for its checksums. Refusing to install a version outside tools.lock.json on an unsigned release.`,
       {
-        hint: 'Use a version from tools.lock.json (omit `version`), or set `allow-unverified-tool: true` to accept the checksums file alone.',
+        hint: 'Use a version from tools.lock.json (omit `version`), or accept the checksums file alone: `allow-unverified-tool: true` in an action, `--accept-unsigned <tool>` for `npm run tools:refresh`.',
       },
     );
     this.name = 'UnsignedReleaseError';
