@@ -100,7 +100,7 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
   const workflow = readWorkflow(options.workflow);
   const job = workflow.jobs[options.job];
   if (!job) throw new Error(`${options.workflow}: no job '${options.job}'`);
-  for (const key of ['container', 'services', 'uses'] as const) {
+  for (const key of ['container', 'services', 'uses', 'continue-on-error'] as const) {
     if (job[key] !== undefined)
       throw new Error(`not supported by the local runner: jobs.${options.job}.${key}`);
   }
