@@ -127,10 +127,11 @@ describe('gitops-bump.yml (local runner)', () => {
     expect(result.masks).toContain(OPS_TOKEN);
   }, 60_000);
 
-  it('with app-id: a token scoped to the ops repository from the app-token stand-in, auto-merge on', async () => {
+  it('with app-id: a token scoped to the ops repository from the app-token stand-in (not ops-token), auto-merge on', async () => {
     const { run, appToken } = bump(
       { image: 'web', tag: 'v2', 'app-id': APP_ID, 'auto-merge': 'squash' },
-      { 'app-private-key': APP_KEY },
+      // the ops-token secret is passed too: with app-id set, the app's token must win
+      { 'app-private-key': APP_KEY, 'ops-token': OPS_TOKEN },
     );
     const result = await run;
     expect(result.annotations).toEqual([]);
