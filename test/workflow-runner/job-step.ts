@@ -24,6 +24,8 @@ export interface StepRecord extends StepContext {
   /** Interpolated step `env:`. */
   env: Record<string, string>;
   exitCode?: number;
+  /** Local JavaScript actions: the node binary that ran them. */
+  node?: string;
   timedOut: boolean;
   exported: Record<string, string>;
   path: string[];
@@ -152,7 +154,7 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
         message: `Process completed with exit code ${run.exitCode}.`,
       });
   } else if (spec.uses?.startsWith('./')) {
-    const { result, inputs, warnings } = await runLocalAction({
+    const { result, node, inputs, warnings } = await runLocalAction({
       uses: spec.uses,
       with: record.with,
       env,
@@ -164,6 +166,7 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
     failed = result.exitCode !== 0;
     Object.assign(record, {
       with: inputs,
+      node,
       exitCode: result.exitCode,
       outputs: result.outputs,
       exported: result.env,

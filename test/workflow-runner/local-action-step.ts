@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { interpolate, type ExpressionContext } from '../harness/expressions.ts';
+import { node24Path } from '../harness/node-versions.ts';
 import { readActionMetadata, runAction, type ActionRunResult } from '../harness/run-action.ts';
 
 export interface LocalActionStep {
@@ -22,10 +23,20 @@ export interface LocalActionStep {
 
 export interface LocalActionRun {
   result: ActionRunResult;
+  /** The node binary the action ran with. */
+  node: string;
   /** The inputs the action received (given, then defaults). */
   inputs: Record<string, string>;
   /** GitHub's warning for inputs the action does not declare (they are dropped). */
   warnings: string[];
+}
+
+/** The node the runner uses for `runs.using` (GitHub runs node24 actions on Node 24). */
+function nodeFor(using: string, uses: string): string | undefined {
+  if (using === 'composite') return undefined;
+  if (using === 'node24') return node24Path();
+  if (using === `node${process.versions.node.split('.')[0]}`) return process.execPath;
+  throw new Error(`not supported by the local runner: ${uses} runs.using '${using}'`);
 }
 
 export async function runLocalAction(step: LocalActionStep): Promise<LocalActionRun> {
@@ -54,6 +65,7 @@ export async function runLocalAction(step: LocalActionStep): Promise<LocalAction
     if (name in step.with) inputs[name] = step.with[name] as string;
     else if (spec.default !== undefined) inputs[name] = interpolate(String(spec.default), step.context);
   }
+  const node = step.node ?? nodeFor(meta.runs.using, step.uses);
   const result = await runAction({
     actionDir,
     inputs,
@@ -61,7 +73,7 @@ export async function runLocalAction(step: LocalActionStep): Promise<LocalAction
     workspace: step.workspace,
     skipPost: true,
     timeoutMs: step.timeoutMs,
-    ...(step.node ? { node: step.node } : {}),
+    ...(node ? { node } : {}),
   });
-  return { result, inputs, warnings };
+  return { result, node: node ?? process.execPath, inputs, warnings };
 }

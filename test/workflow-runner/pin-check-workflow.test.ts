@@ -4,6 +4,7 @@
  * checked out by the checkout stand-in from local git repositories, pin-check runs through the
  * harness, and the SARIF reaches the upload-sarif stand-in.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +88,8 @@ describe('pin-check.yml (local runner)', () => {
     // the action got what the workflow wired: the checked-out caller, the SARIF in the workspace, no failing
     const check = result.steps[4]!;
     expect(check.kind).toBe('local-action');
+    // runs.using node24: the bundle ran on Node 24, as on GitHub
+    expect(execFileSync(check.node!, ['--version'], { encoding: 'utf8' })).toMatch(/^v24\./);
     expect(check.with).toEqual({
       path: 'source/.',
       ignore: '',

@@ -64,6 +64,7 @@ export interface RunWorkflowJobOptions {
    * _TOKEN only when the job's permissions (else the workflow's) grant `id-token: write`, as GitHub does.
    */
   oidc?: { requestUrl: string; requestToken: string };
+  /** Node for local JavaScript actions. Default: Node 24 (npx node@24) for runs.using node24, as GitHub. */
   node?: string;
 }
 
