@@ -16,6 +16,7 @@ import {
   startToolReleases,
   type ToolReleases,
 } from '../doubles/release-assets/action-env.ts';
+import { findJobLeaks } from './job-leaks.ts';
 import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
@@ -154,7 +155,7 @@ describe('deploy-gate.yml (local runner)', () => {
       auths: { [registry.host]: { auth: Buffer.from(`octocat:${TOKEN}`).toString('base64') } },
     });
     expect(cosignCalls()).toHaveLength(2);
-    expect(result.log).not.toContain(TOKEN);
+    expect(findJobLeaks(result, [TOKEN])).toEqual([]);
   }, 120_000);
 
   it("with the double's stand-in (prints nothing) the signature step fails and the attestation is not checked", async () => {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble, type RepoBuilder } from '../doubles/github/index.ts';
+import { findJobLeaks } from './job-leaks.ts';
 import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { createGitHubAppTokenStandIn } from './stand-ins/create-github-app-token.ts';
@@ -123,8 +124,7 @@ describe('gitops-bump.yml (local runner)', () => {
     };
     expect(result.outputs).toEqual(outputs);
     expect(result.workflowOutputs).toEqual(outputs);
-    expect(result.log).not.toContain(OPS_TOKEN);
-    expect(result.masks).toContain(OPS_TOKEN);
+    expect(findJobLeaks(result, [OPS_TOKEN, RUN_TOKEN])).toEqual([]);
   }, 60_000);
 
   it('with app-id: a token scoped to the ops repository from the app-token stand-in (not ops-token), auto-merge on', async () => {
@@ -147,8 +147,7 @@ describe('gitops-bump.yml (local runner)', () => {
     ]);
     expect(result.steps[5]!.with.token).toBe(appToken.minted[0]!.token);
     expect(pulls()[0]).toMatchObject({ title: 'Bump web to v2', autoMerge: { mergeMethod: 'SQUASH' } });
-    expect(result.masks).toContain(appToken.minted[0]!.token);
-    expect(result.log).not.toContain(appToken.minted[0]!.token);
+    expect(findJobLeaks(result, [appToken.minted[0]!.token, APP_KEY, OPS_TOKEN])).toEqual([]);
   }, 60_000);
 
   it.each([

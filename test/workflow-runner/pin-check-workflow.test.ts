@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findJobLeaks } from './job-leaks.ts';
 import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { uploadSarifStandIn } from './stand-ins/upload-sarif.ts';
@@ -149,7 +150,7 @@ describe('pin-check.yml (local runner)', () => {
       'extraheader',
     );
     expect(existsSync(join(result.workspace, '.slipway', 'packages'))).toBe(false);
-    expect(result.log).not.toContain(TOKEN);
+    expect(findJobLeaks(result, [TOKEN])).toEqual([]);
     expect(result.warnings).toEqual([]);
   }, 60_000);
 

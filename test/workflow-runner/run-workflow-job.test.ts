@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findJobLeaks } from './job-leaks.ts';
 import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import type { StandInCall } from './stand-in.ts';
 
@@ -170,6 +171,12 @@ describe('runWorkflowJob', () => {
     );
     expect(result.log).toContain('secret is ***, derived is ***');
     expect(result.log).not.toContain('hunter2-secret');
+    // the step printed them: masked on GitHub, but still a leak by the house rule
+    expect(findJobLeaks(result, ['hunter2-secret', 'derived-value', 'never-registered'])).toEqual([
+      'log of \'Run echo "::add-mask::derived-value"\' contains hunt…',
+      'log of \'Run echo "::add-mask::derived-value"\' contains deri…',
+      'neve… was never masked',
+    ]);
     expect(result.outputs).toEqual({ fine: 'plain' });
     expect(result.warnings).toEqual(["Skip output 'leaky' since it may contain secret."]);
   });

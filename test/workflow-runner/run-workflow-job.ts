@@ -85,6 +85,8 @@ export interface JobRunResult {
   summary: string;
   /** Everything the steps printed, with masked values replaced by *** as the runner shows them. */
   log: string;
+  /** The same, unmasked: what the steps really printed (for findJobLeaks). */
+  rawLog: string;
   workspace: string;
   runnerTemp: string;
   home: string;
@@ -207,6 +209,7 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
       warnings: [],
       summary: '',
       log: '',
+      rawLog: '',
     };
   }
 
@@ -290,5 +293,6 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
     warnings,
     summary: steps.map((s) => s.summary).join(''),
     log: mask(steps.map((s) => s.log).join('\n')),
+    rawLog: steps.map((s) => s.log).join('\n'),
   };
 }
