@@ -48,9 +48,7 @@ function options(root: string, job: string, overrides: Partial<InstallToolOption
     lock,
     workDir: join(root, 'work'),
     // A fresh verifier per install, as per action run (the trusted root is read each time).
-    verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot()), {
-      ctlogThreshold: 0,
-    }),
+    verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot())),
     rekor: { url: rekor.url },
     ...overrides,
   };

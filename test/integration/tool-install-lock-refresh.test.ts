@@ -3,9 +3,8 @@
  * files served by the release double, after the checksums file's signature
  * (made with the @sigstore/mock double) verifies for the release identity:
  * trivy's Sigstore bundle, syft's detached .sig + .pem with its Rekor entry
- * (served by the rekor-index double). cosign's release identity is a Google
- * service account that the mock Fulcio cannot issue, so cosign runs the "no
- * bundle, accepted unsigned" path here.
+ * (served by the rekor-index double), and cosign's bundle signed by its release
+ * identity, a Google service account (an email SAN issued by the sigstore double).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -33,6 +32,7 @@ let rekor: RekorIndex;
 let releases: Record<'trivy' | 'syft' | 'cosign', BuiltRelease>;
 const TRIVY_SUMS_BUNDLE =
   '/aquasecurity/trivy/releases/download/v0.75.0/trivy_0.75.0_checksums.txt.sigstore.json';
+const COSIGN_SUMS_BUNDLE = '/sigstore/cosign/releases/download/v3.2.0/cosign_checksums.txt.sigstore.json';
 
 async function signTrivyChecksums(ref: string) {
   sigstore.setClaims({
@@ -40,6 +40,17 @@ async function signTrivyChecksums(ref: string) {
     ref,
     workflowPath: '.github/workflows/reusable-release.yaml',
   });
+  await signChecksumsBundle(releases.trivy, 'trivy_0.75.0_checksums.txt', TRIVY_SUMS_BUNDLE);
+}
+
+/** cosign's releases are signed by a Google service account (keyless@projectsigstore…), not a workflow. */
+async function signCosignChecksums(subject = 'keyless@projectsigstore.iam.gserviceaccount.com') {
+  sigstore.setClaims({ subject, issuer: 'https://accounts.google.com' });
+  await signChecksumsBundle(releases.cosign, 'cosign_checksums.txt', COSIGN_SUMS_BUNDLE);
+}
+
+/** A message-signature bundle over a checksums file, served next to it as `<name>.sigstore.json`. */
+async function signChecksumsBundle(release: BuiltRelease, name: string, bundlePath: string) {
   const response = await fetch(`${sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sigstore`, {
     headers: { authorization: `Bearer ${sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
   });
@@ -51,14 +62,10 @@ async function signTrivyChecksums(ref: string) {
     }),
     witnesses: [new RekorWitness({ rekorBaseURL: sigstore.rekorUrl, entryType: 'intoto' })],
   });
-  const sums = releases.trivy.files.find((f) => f.name === 'trivy_0.75.0_checksums.txt')!.body;
+  const sums = release.files.find((f) => f.name === name)!.body;
   const bundle = bundleToJSON(await builder.create({ data: sums }));
   server.add([
-    {
-      path: TRIVY_SUMS_BUNDLE,
-      name: 'trivy_0.75.0_checksums.txt.sigstore.json',
-      body: Buffer.from(JSON.stringify(bundle)),
-    },
+    { path: bundlePath, name: `${name}.sigstore.json`, body: Buffer.from(JSON.stringify(bundle)) },
   ]);
 }
 
@@ -94,9 +101,7 @@ const options = (overrides: Partial<RefreshOptions> = {}): RefreshOptions => ({
   http: createReleaseHttp(),
   versions: { trivy: '0.75.0', syft: '1.52.0', cosign: 'v3.2.0' },
   baseUrl: (tool) => releaseBaseUrl(tool, server.url),
-  verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot()), {
-    ctlogThreshold: 0,
-  }),
+  verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot())),
   previous: committedToolsLock(),
   acceptUnsigned: ['cosign'],
   rekor: { url: rekor.url, retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 } },
@@ -160,6 +165,31 @@ describe('refreshToolsLock against the release double', () => {
     expect(logs.filter((l) => l.startsWith('WARNING'))).toEqual([
       `WARNING: cosign 3.2.0: no Sigstore bundle for cosign_checksums.txt (${server.url}/sigstore/cosign/releases/download/v3.2.0/cosign_checksums.txt.sigstore.json); taking its checksums unverified as asked.`,
     ]);
+  });
+
+  it("locks cosign only when its checksums file is signed by cosign's Google service account", async () => {
+    await signTrivyChecksums('refs/tags/v0.75.0');
+    await signSyftChecksums();
+    await signCosignChecksums();
+    logs.length = 0;
+    const lock = await refreshToolsLock(options({ acceptUnsigned: [] }));
+    expect(lock.tools.cosign.versions['3.2.0']!['linux-x64']).toEqual({
+      asset: 'cosign-linux-amd64',
+      sha256: createHash('sha256')
+        .update(releases.cosign.files.find((f) => f.name === 'cosign-linux-amd64')!.body)
+        .digest('hex'),
+    });
+    expect(logs).toContain(
+      'cosign 3.2.0: cosign_checksums.txt signature verified (keyless@projectsigstore.iam.gserviceaccount.com).',
+    );
+    expect(logs.filter((l) => l.startsWith('WARNING'))).toEqual([]);
+
+    await signCosignChecksums('someone@example.com');
+    await expect(refreshToolsLock(options({ acceptUnsigned: ['cosign'] }))).rejects.toThrow(
+      /^The Sigstore bundle of cosign_checksums\.txt does not verify: certificate identity error - expected keyless@projectsigstore\.iam\.gserviceaccount\.com, got someone@example\.com/,
+    );
+    // later tests expect cosign's release without a bundle again
+    server.fault('cosign_checksums.txt.sigstore.json', { kind: 'missing' });
   });
 
   it('refuses syft checksums signed by another workflow, even with syft accepted unsigned', async () => {

@@ -1,9 +1,8 @@
 /**
  * Sigstore verification of release assets for tool versions outside the lock
  * file, with bundles made offline against @sigstore/mock's Fulcio and Rekor (the
- * shared sigstore double) and verified against that double's trusted root. The
- * SCT check is off here (ctlogThreshold 0) because @sigstore/mock's SCTs cannot
- * be parsed by @sigstore/core 3; production requires one SCT.
+ * shared sigstore double) and verified against that double's trusted root, with
+ * one SCT required as in production.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -25,10 +24,13 @@ import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstor
 
 const ASSET = 'trivy_0.75.0_Linux-64bit.tar.gz';
 const BUNDLE_PATH = `/aquasecurity/trivy/releases/download/v0.75.0/${ASSET}.sigstore.json`;
+const COSIGN_ASSET = 'cosign-linux-amd64';
+const COSIGN_BUNDLE_PATH = `/sigstore/cosign/releases/download/v3.2.0/${COSIGN_ASSET}.sigstore.json`;
 
 let sigstore: SigstoreServices;
 let server: ReleaseServer;
 let release: BuiltRelease;
+let cosignRelease: BuiltRelease;
 let scratch: string;
 const warnings: string[] = [];
 
@@ -74,7 +76,8 @@ const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 beforeAll(async () => {
   sigstore = await startSigstoreServices();
   release = buildRelease('trivy', '0.75.0');
-  server = await startReleaseServer([release]);
+  cosignRelease = buildRelease('cosign', '3.2.0');
+  server = await startReleaseServer([release, cosignRelease]);
 });
 afterAll(async () => {
   await server.close();
@@ -86,16 +89,20 @@ beforeEach(() => {
   warnings.length = 0;
 });
 
-async function install(bundle: object) {
+async function install(bundle: object, tool: 'trivy' | 'cosign' = 'trivy') {
+  const target =
+    tool === 'trivy'
+      ? { version: '0.75.0', asset: ASSET, path: BUNDLE_PATH, owner: 'aquasecurity' }
+      : { version: '3.2.0', asset: COSIGN_ASSET, path: COSIGN_BUNDLE_PATH, owner: 'sigstore' };
   server.add([
-    { path: BUNDLE_PATH, name: `${ASSET}.sigstore.json`, body: Buffer.from(JSON.stringify(bundle)) },
+    { path: target.path, name: `${target.asset}.sigstore.json`, body: Buffer.from(JSON.stringify(bundle)) },
   ]);
   return installToolWithReport({
-    tool: 'trivy',
-    version: '0.75.0',
+    tool,
+    version: target.version,
     platform: 'linux',
     arch: 'x64',
-    baseUrl: server.baseUrl('aquasecurity', 'trivy'),
+    baseUrl: server.baseUrl(target.owner, tool),
     http: createReleaseHttp(),
     cache: new DirectoryCache(join(scratch, 'cache')),
     toolCache: actionsToolDirectoryCache,
@@ -109,9 +116,7 @@ async function install(bundle: object) {
       'test lock',
     ),
     workDir: join(scratch, 'work'),
-    verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot()), {
-      ctlogThreshold: 0,
-    }),
+    verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot())),
   });
 }
 
@@ -166,5 +171,45 @@ describe('unlocked versions: the Sigstore bundle decides', () => {
     await expect(install({ hello: 'world' })).rejects.toThrow(
       /^The Sigstore bundle of trivy_0\.75\.0_Linux-64bit\.tar\.gz does not verify: it is not a Sigstore bundle/,
     );
+  });
+});
+
+describe("unlocked cosign: signed by cosign's release identity, a Google service account", () => {
+  const cosignBytes = () => cosignRelease.files.find((f) => f.name === COSIGN_ASSET)!.body;
+  const signAsGoogle = (subject: string) =>
+    sigstore.setClaims({ subject, issuer: 'https://accounts.google.com' });
+
+  it('installs when the asset bundle is signed by keyless@projectsigstore.iam.gserviceaccount.com', async () => {
+    signAsGoogle('keyless@projectsigstore.iam.gserviceaccount.com');
+    const bundle = bundleToJSON(await (await builders()).message(cosignBytes()));
+    const result = await install(bundle, 'cosign');
+    expect(result.verifiedBy).toBe('signature');
+    expect(result.sha256).toBe(sha(cosignBytes()));
+    expect(releaseSigner('cosign', '3.2.0')).toEqual({
+      identity: 'keyless@projectsigstore.iam.gserviceaccount.com',
+      issuer: 'https://accounts.google.com',
+    });
+  });
+
+  it.each([
+    [
+      'another Google account',
+      'someone@example.com',
+      'https://accounts.google.com',
+      'certificate identity error',
+    ],
+    [
+      'the right address from another issuer',
+      'keyless@projectsigstore.iam.gserviceaccount.com',
+      'https://github.com/login/oauth',
+      'invalid certificate extension - expected issuer=https://accounts.google.com, got issuer=https://github.com/login/oauth',
+    ],
+  ])('refuses %s', async (_name, subject, issuer, reason) => {
+    sigstore.setClaims({ subject, issuer });
+    const bundle = bundleToJSON(await (await builders()).message(cosignBytes()));
+    await expect(install(bundle, 'cosign')).rejects.toThrow(
+      `The Sigstore bundle of ${COSIGN_ASSET} does not verify: ${reason}`,
+    );
+    expect(actionsToolDirectoryCache.find('cosign', '3.2.0', 'linux-x64')).toBe('');
   });
 });

@@ -2,9 +2,8 @@
  * syft versions outside the lock file: the checksums file's detached keyless
  * signature (.sig + .pem) is signed for real with @sigstore/sign against the
  * sigstore double (mock Fulcio + Rekor), its Rekor entry is served by the
- * rekor-index double, and the release double serves the files. The SCT check is
- * off (ctlogThreshold 0) as in the other tool-install signature tests: the
- * mock's SCTs cannot be parsed by @sigstore/core 3.
+ * rekor-index double, and the release double serves the files. One SCT is
+ * required, as in production.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -109,9 +108,7 @@ function options(overrides: Partial<InstallToolOptions> = {}): InstallToolOption
     log: { info: (l) => logs.info.push(l), warning: (l) => logs.warning.push(l) },
     lock: lock(),
     workDir: join(scratch, 'work'),
-    verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot()), {
-      ctlogThreshold: 0,
-    }),
+    verifySignature: createSigstoreVerifier(async () => TrustedRoot.fromJSON(sigstore.trustedRoot())),
     rekor: { url: rekor.url, retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } },
     ...overrides,
   };

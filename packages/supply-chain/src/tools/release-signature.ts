@@ -45,11 +45,6 @@ export class SignatureRefusedError extends UserError {
  */
 export function createSigstoreVerifier(
   trustedRoot: () => Promise<TrustedRoot> = () => getTrustedRoot(),
-  /**
-   * Certificate-transparency SCTs required (default 1, as cosign). Tests against
-   * @sigstore/mock pass 0: its embedded SCTs cannot be parsed by @sigstore/core 3.
-   */
-  options: { ctlogThreshold?: number } = {},
 ): SigstoreVerifier {
   let root: Promise<TrustedRoot> | undefined;
   const verify: ReleaseSignatureVerifier = async ({
@@ -73,7 +68,7 @@ export function createSigstoreVerifier(
     }
     const verifier = new Verifier(toTrustMaterial(await root), {
       tlogThreshold: 1,
-      ctlogThreshold: options.ctlogThreshold ?? 1,
+      ctlogThreshold: 1, // one certificate-transparency SCT, as cosign requires
     });
     const isDsse = parsed.content.$case === 'dsseEnvelope';
     try {
