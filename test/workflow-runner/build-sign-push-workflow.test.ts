@@ -48,13 +48,13 @@ const github: RunWorkflowJobOptions['github'] = {
 };
 
 /** One workflow run: the jobs in `needs` order, sharing the artifact store. */
-async function buildSignPush(inputs: RunWorkflowJobOptions['inputs']) {
+async function buildSignPush(inputs: RunWorkflowJobOptions['inputs'], secrets: Record<string, string> = {}) {
   const runner = simulatedRunner(tools);
   const upload = uploadArtifactStandIn();
   const sarif = uploadSarifStandIn();
   const build = buildPushStandIn(registry);
   const login = dockerLoginStandIn();
-  const common = { workflow, inputs, github };
+  const common = { workflow, inputs, secrets, github };
   const plan = await runWorkflowJob({ ...common, job: 'plan' });
   const legs: JobRunResult[] = [];
   if (plan.conclusion === 'success') {
@@ -263,4 +263,35 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     );
     expect(run.legs).toEqual([]);
   }, 60_000);
+
+  it('cyclonedx-json: the CycloneDX SBOM is attested as cyclonedx; build secrets reach buildx by id, masked', async () => {
+    const NPM = 'npm_buildsecretvalue000000000000000001';
+    const run = await buildSignPush(
+      {
+        apps: '[{"name":"api"}]',
+        registry: `${registry.host}/cdx`,
+        'fail-on': 'none',
+        'sbom-format': 'cyclonedx-json',
+      },
+      { 'build-secrets': `NPM_TOKEN=${NPM}\nOTHER=x` },
+    );
+    const [leg] = run.legs;
+    expect(leg!.conclusion).toBe('success');
+    expect(run.build.builds[0]!.secretIds).toEqual(['NPM_TOKEN', 'OTHER']);
+    const sbomFile = leg!.steps.find((s) => s.name === 'Record the SBOM with syft')!.outputs[
+      'cyclonedx-json-file'
+    ];
+    expect(sbomFile).toMatch(/sbom-api\/.+\.cyclonedx\.json$/);
+    const attest = run.runner.calls().find((c) => c.tool === 'cosign' && c.argv[0] === 'attest')!.argv;
+    expect(attest.slice(0, 6)).toEqual(['attest', '--yes', '--type', 'cyclonedx', '--predicate', sbomFile]);
+    const syft = run.runner.calls().find((c) => c.tool === 'syft' && c.argv[0] === 'scan')!.argv;
+    expect(syft).toEqual([
+      'scan',
+      '--output',
+      `cyclonedx-json=${sbomFile}`,
+      '--',
+      `${registry.host}/cdx/api@${run.build.builds[0]!.digest}`,
+    ]);
+    expect(findJobLeaks(leg!, [`NPM_TOKEN=${NPM}\nOTHER=x`, TOKEN])).toEqual([]);
+  }, 300_000);
 });
