@@ -17,6 +17,7 @@ export {
 } from './run.ts';
 export {
   retry,
+  isSocketTimeout,
   classifyTransient,
   statusOf,
   backoffDelay,

@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpClient } from '@actions/http-client';
 import { describe, expect, it } from 'vitest';
 import { UserError } from './errors.ts';
-import { backoffDelay, classifyTransient, retry, RetryableError } from './retry.ts';
+import { backoffDelay, classifyTransient, isSocketTimeout, retry, RetryableError } from './retry.ts';
 
 /** A fake clock: sleep advances time instantly and records each wait. */
 function clock() {
@@ -29,6 +32,21 @@ describe('classifyTransient', () => {
     expect(classifyTransient(Object.assign(new Error('reset'), { code: 'ECONNRESET' })).retry).toBe(true);
     expect(classifyTransient({ statusCode: 503 }).retry).toBe(true);
     expect(classifyTransient({ response: { status: 502 } }).retry).toBe(true);
+  });
+  it("retries @actions/http-client's socket timeout (a plain Error with no code)", async () => {
+    const server = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new HttpClient('slipway-test', [], { socketTimeout: 50, allowRetries: false });
+      const { port } = server.address() as AddressInfo;
+      const error = await client.get(`http://127.0.0.1:${port}/slow`).catch((e: unknown) => e);
+      expect(isSocketTimeout(error)).toBe(true);
+      expect(classifyTransient(error).retry).toBe(true);
+      expect(isSocketTimeout(new Error('Request failed'))).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
   it('never retries user errors or plain bugs', () => {
     expect(classifyTransient(new UserError('denied')).retry).toBe(false);

@@ -66,14 +66,24 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * Default classification: network failures, 408, 429 and 5xx are retried;
- * everything else (4xx, programming errors, UserError) fails at once.
+ * True for @actions/http-client's socket timeout (`socketTimeout` elapsed with no
+ * data), which it reports as a plain Error without a code: "Request timeout: <path>".
+ */
+export function isSocketTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Request timeout: ');
+}
+
+/**
+ * Default classification: network failures (codes and http-client socket
+ * timeouts), 408, 429 and 5xx are retried; everything else (4xx, programming
+ * errors, UserError) fails at once.
  */
 export function classifyTransient(error: unknown): RetryDecision {
   if (error instanceof RetryableError)
     return error.afterMs === undefined ? { retry: true } : { retry: true, afterMs: error.afterMs };
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return { retry: true };
+  if (isSocketTimeout(error)) return { retry: true };
   const status = statusOf(error);
   if (status === 408 || status === 429 || (status !== undefined && status >= 500 && status <= 599)) {
     return { retry: true };

@@ -1,5 +1,5 @@
 import { HttpClient } from '@actions/http-client';
-import { UserError } from '@slipway/core';
+import { UserError, isSocketTimeout } from '@slipway/core';
 
 /** One HTTP exchange as the login flows see it: the body is always read whole as text. */
 export interface HttpResponse {
@@ -51,7 +51,7 @@ export function actionsHttpTransport(timeoutMs: number, userAgent = 'slipway-oid
       const code = (error as { code?: unknown }).code;
       const message = error instanceof Error ? error.message : String(error);
       if (typeof code === 'string') throw new NetworkError(`${message} (${code})`, code, { cause: error });
-      if (/^Request timeout/.test(message))
+      if (isSocketTimeout(error))
         throw new NetworkError(`no response within ${timeoutMs} ms`, 'ETIMEDOUT', { cause: error });
       if (/socket hang up|aborted/i.test(message))
         throw new NetworkError(message, 'ECONNRESET', { cause: error });

@@ -11,7 +11,7 @@
  * total cap; 5xx, 429 and dropped connections are retried, a 4xx is not.
  */
 import { HttpClient } from '@actions/http-client';
-import { UserError, classifyTransient, errorMessage, retry, type RetryOptions } from '@slipway/core';
+import { UserError, errorMessage, retry, type RetryOptions } from '@slipway/core';
 import { HttpStatusError } from './release-download.ts';
 
 export type RekorHttp = Pick<HttpClient, 'get' | 'post'>;
@@ -23,11 +23,6 @@ export const MAX_ENTRIES_PER_HASH = 16;
 const DEFAULT_REKOR_RETRY: Partial<RetryOptions> = {
   maxAttempts: 4,
   totalTimeoutMs: 60_000,
-  // @actions/http-client reports its socket timeout as a plain Error: a stalled Rekor is worth another try.
-  classify: (error) =>
-    error instanceof Error && error.message.startsWith('Request timeout:')
-      ? { retry: true }
-      : classifyTransient(error),
 };
 
 export function createRekorHttp(): HttpClient {
