@@ -2,6 +2,7 @@
  * Parsing of the strings that name third-party code: a `uses:` value and a
  * container image. Nothing here touches YAML or the network.
  */
+import { splitReference } from '@slipway/core';
 
 /** A full commit SHA as GitHub accepts it for a pin: 40 lowercase hex digits. */
 export const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -50,20 +51,18 @@ export function parseUsesReference(value: string): UsesReference {
   return { kind: 'action', owner, repo, path: path.join('/'), ref };
 }
 
-/** Splits `registry/name:tag@sha256:...`. The tag colon is the last one after the last slash. */
+/**
+ * Splits `registry/name:tag@sha256:...` with the OCI reference splitting of
+ * @slipway/core. Deliberately lenient: pin-check only asks whether the image is
+ * pinned by a sha256 digest, not whether every part is valid.
+ */
 export function parseImageReference(value: string): ImageReference | { reason: string } {
   if (value.trim() === '') return { reason: 'the image is empty' };
   if (/\s/.test(value)) return { reason: 'the image contains whitespace' };
-  const at = value.indexOf('@');
-  const nameAndTag = at < 0 ? value : value.slice(0, at);
-  const rawDigest = at < 0 ? undefined : value.slice(at + 1);
-  const slash = nameAndTag.lastIndexOf('/');
-  const colon = nameAndTag.lastIndexOf(':');
-  const hasTag = colon > slash;
-  const name = hasTag ? nameAndTag.slice(0, colon) : nameAndTag;
+  const { name, tag, digest: rawDigest } = splitReference(value);
   if (name === '') return { reason: 'the image has no name' };
   const image: ImageReference = { name };
-  if (hasTag) image.tag = nameAndTag.slice(colon + 1);
+  if (tag !== undefined) image.tag = tag;
   if (rawDigest !== undefined) {
     image.rawDigest = rawDigest;
     if (DIGEST.test(rawDigest)) image.digest = rawDigest;
