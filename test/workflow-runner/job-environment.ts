@@ -45,7 +45,8 @@ export function prepareJobEnvironment(options: RunWorkflowJobOptions, permission
     server_url: serverUrl,
     api_url: apiUrl,
     graphql_url: gh.graphqlUrl ?? `${apiUrl}/graphql`,
-    event_name: gh.eventName ?? 'push',
+    event_name:
+      gh.eventName ?? (options.trigger && options.trigger !== 'workflow_call' ? options.trigger : 'push'),
     event: gh.event ?? {},
     event_path: eventPath,
     actor: gh.actor ?? 'octocat',

@@ -218,4 +218,35 @@ describe('pin-check.yml (local runner)', () => {
       'The input \'fail-on-findings\' is declared as type boolean; the caller passed a string ("false").',
     );
   });
+
+  it('on its weekly schedule (no inputs: the fallbacks apply) it passes on Slipway itself at HEAD', async () => {
+    const checkout = checkoutStandIn({ 'slipway-org/slipway': slipway.dir });
+    const sarif = uploadSarifStandIn();
+    const result = await runWorkflowJob({
+      workflow,
+      job: 'pin-check',
+      trigger: 'schedule',
+      github: {
+        repository: 'slipway-org/slipway',
+        sha: slipway.sha,
+        ref: 'refs/heads/main',
+        token: TOKEN,
+        workflowRepository: 'slipway-org/slipway',
+        workflowSha: slipway.sha,
+      },
+      standIns: { 'actions/checkout': checkout.standIn, 'github/codeql-action/upload-sarif': sarif.standIn },
+    });
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(result.runsOn).toBe('ubuntu-24.04');
+    expect(result.steps[3]!.env).toEqual({ SCANNED: '.' });
+    expect(result.steps[4]!.with).toMatchObject({ path: 'source/.', ignore: '' });
+    expect(result.steps[6]!.env).toEqual({ ERRORS: '0', FAIL_ON_FINDINGS: 'true' });
+    expect(checkout.calls.map((c) => [c.repository, c.commit, c.path.endsWith('/source')])).toEqual([
+      ['slipway-org/slipway', slipway.sha, true],
+      ['slipway-org/slipway', slipway.sha, false],
+    ]);
+    expect(sarif.uploads).toHaveLength(1);
+    expect(result.workflowOutputs).toEqual({});
+  }, 120_000);
 });

@@ -286,4 +286,31 @@ describe('runWorkflowJob', () => {
       call(`${header}    steps:\n      - run: echo "\${{ hashFiles('**/*.txt') }}"\n`),
     ).rejects.toThrow("not supported by the local runner: hashFiles() glob pattern '**/*.txt'");
   });
+
+  it('schedule: no inputs (inputs.* is null); workflow_dispatch: its own inputs, choice checked', async () => {
+    const yaml = `on:
+  schedule:
+    - cron: '0 0 * * 1'
+  workflow_dispatch:
+    inputs:
+      level: { type: choice, options: [low, high], default: low }
+      dry: { type: boolean, default: true }
+jobs:
+  j:
+    steps:
+      - id: v
+        run: echo "v=\${{ inputs.level || 'none' }}/\${{ format('{0}', inputs.dry) }}/\${{ github.event_name }}" >>"$GITHUB_OUTPUT"
+`;
+    const scheduled = await call(yaml, { trigger: 'schedule' });
+    expect(scheduled.steps[0]!.outputs).toEqual({ v: 'none//schedule' });
+    const dispatched = await call(yaml, { trigger: 'workflow_dispatch', inputs: { level: 'high' } });
+    expect(dispatched.steps[0]!.outputs).toEqual({ v: 'high/true/workflow_dispatch' });
+    await expect(call(yaml, { trigger: 'workflow_dispatch', inputs: { level: 'max' } })).rejects.toThrow(
+      'The input \'level\' must be one of ["low","high"].',
+    );
+    await expect(call(yaml, { trigger: 'schedule', inputs: { level: 'low' } })).rejects.toThrow(
+      'a scheduled run takes no inputs',
+    );
+    await expect(call(yaml)).rejects.toThrow('the workflow has no on.workflow_call trigger');
+  });
 });

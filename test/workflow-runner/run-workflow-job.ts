@@ -21,7 +21,13 @@ import { prepareJobEnvironment } from './job-environment.ts';
 import { expandMatrix, matrixIndex, type MatrixLeg } from './job-matrix.ts';
 import { runJobStep, type StepRecord } from './job-step.ts';
 import type { StandIn } from './stand-in.ts';
-import { readWorkflow, resolveCallInputs, resolveCallSecrets, type Scalar } from './workflow-file.ts';
+import {
+  readWorkflow,
+  resolveCallInputs,
+  resolveCallSecrets,
+  type Scalar,
+  type Trigger,
+} from './workflow-file.ts';
 import type { Annotation } from '../harness/file-commands.ts';
 
 export interface GitHubRunContext {
@@ -47,6 +53,8 @@ export interface GitHubRunContext {
 export interface RunWorkflowJobOptions {
   workflow: string;
   job: string;
+  /** Default workflow_call; schedule runs with an empty inputs context, workflow_dispatch with its own inputs. */
+  trigger?: Trigger;
   inputs?: Record<string, Scalar>;
   secrets?: Record<string, string>;
   github: GitHubRunContext;
@@ -112,8 +120,9 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
       throw new Error(`jobs.${options.job} needs '${need}': pass its result and outputs in options.needs`);
   }
 
-  const inputs = resolveCallInputs(workflow, options.inputs ?? {});
-  const secrets = resolveCallSecrets(workflow, options.secrets ?? {});
+  const trigger = options.trigger ?? 'workflow_call';
+  const inputs = resolveCallInputs(workflow, options.inputs ?? {}, trigger);
+  const secrets = resolveCallSecrets(workflow, options.secrets ?? {}, trigger);
   const gh = options.github;
   const permissions = job.permissions ?? workflow.permissions ?? 'default';
   const { github, runnerEnv, workspace, home, runnerTemp, toolCache, idToken } = prepareJobEnvironment(
@@ -269,7 +278,8 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
   contexts.jobs = { ...options.jobs, [options.job]: { result: status, outputs } };
   const workflowOutputs: Record<string, string> = {};
   const workflowOutputsUnavailable: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(workflow.on.workflow_call?.outputs ?? {})) {
+  const declaredOutputs = trigger === 'workflow_call' ? (workflow.on.workflow_call?.outputs ?? {}) : {};
+  for (const [name, spec] of Object.entries(declaredOutputs)) {
     try {
       workflowOutputs[name] = interpolate(spec.value, ctx(status, `on.workflow_call.outputs.${name}`));
     } catch (error) {

@@ -46,7 +46,9 @@ export interface WorkflowJobSpec {
 
 interface CallInputSpec {
   description?: string;
-  type: 'string' | 'boolean' | 'number';
+  /** choice and environment: workflow_dispatch only (strings in the inputs context). */
+  type: 'string' | 'boolean' | 'number' | 'choice' | 'environment';
+  options?: string[];
   required?: boolean;
   default?: Scalar;
 }
@@ -75,6 +77,9 @@ export function readWorkflow(file: string): WorkflowSpec {
 
 export class WorkflowCallError extends Error {}
 
+/** How the job's run was started: called by another workflow, by hand, or on a schedule. */
+export type Trigger = 'workflow_call' | 'workflow_dispatch' | 'schedule';
+
 /**
  * The `inputs` context of a called workflow: caller values checked against the declared types,
  * defaults for the rest (a default may not use expressions here: refused rather than misread).
@@ -82,10 +87,16 @@ export class WorkflowCallError extends Error {}
 export function resolveCallInputs(
   workflow: WorkflowSpec,
   given: Record<string, Scalar>,
+  trigger: Trigger = 'workflow_call',
 ): Record<string, ExpressionValue> {
-  const call = workflow.on.workflow_call;
-  if (!call) throw new WorkflowCallError('the workflow has no on.workflow_call trigger');
-  const declared = call.inputs ?? {};
+  if (!(trigger in workflow.on)) throw new WorkflowCallError(`the workflow has no on.${trigger} trigger`);
+  if (trigger === 'schedule') {
+    // a scheduled run has no inputs: the inputs context is empty and every inputs.* is null
+    if (Object.keys(given).length > 0) throw new WorkflowCallError('a scheduled run takes no inputs');
+    return {};
+  }
+  const declared =
+    (workflow.on[trigger] as { inputs?: Record<string, CallInputSpec> } | null | undefined)?.inputs ?? {};
   for (const name of Object.keys(given)) {
     if (!(name in declared))
       throw new WorkflowCallError(`Invalid input, ${name} is not defined in the referenced workflow.`);
@@ -102,7 +113,10 @@ export function resolveCallInputs(
       inputs[name] = spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
       continue;
     }
-    if (typeof value !== spec.type)
+    const type = spec.type === 'choice' || spec.type === 'environment' ? 'string' : spec.type;
+    if (spec.type === 'choice' && !(spec.options ?? []).includes(String(value)))
+      throw new WorkflowCallError(`The input '${name}' must be one of ${JSON.stringify(spec.options)}.`);
+    if (typeof value !== type)
       throw new WorkflowCallError(
         `The input '${name}' is declared as type ${spec.type}; the caller passed a ${typeof value} (${JSON.stringify(value)}).`,
       );
@@ -111,11 +125,16 @@ export function resolveCallInputs(
   return inputs;
 }
 
-/** The `secrets` context of a called workflow: declared secrets only, '' when not passed. */
+/**
+ * The `secrets` context: for a called workflow, declared secrets only ('' when not passed); for a
+ * run of the workflow's own repository (dispatch, schedule), the repository secrets given.
+ */
 export function resolveCallSecrets(
   workflow: WorkflowSpec,
   given: Record<string, string>,
+  trigger: Trigger = 'workflow_call',
 ): Record<string, string> {
+  if (trigger !== 'workflow_call') return { ...given };
   const declared = workflow.on.workflow_call?.secrets ?? {};
   for (const name of Object.keys(given)) {
     if (!(name in declared))
