@@ -47,7 +47,8 @@ Options:
   --cache-dir <dir>           cache for GitHub lookups (default: ~/.cache/slipway)
   --cache-ttl <duration>      how long cached lookups stay valid (default: 24h)
   --no-cache                  do not read or write the caches (lookups, and scans by file content)
-  --jobs <n>                  threads for scanning large trees (default: CPU count, at most 8)
+  --jobs <n>                  threads for scanning large trees (default: CPU count, at most 8;
+                              1 below 4 CPUs, where threads measured slower)
   -h, --help                  show this help
 
 Online and fix modes read the token from GITHUB_TOKEN or GH_TOKEN, and the API
@@ -91,6 +92,15 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 /** Worker threads for large trees when running from the bundle; the content cache unless --no-cache. */
+/**
+ * Scanner threads when --jobs is not given. On 2 CPUs the 2,000-file benchmark
+ * (bench/pin-check) ran in 722 ms on one thread and 1,159 ms with two workers:
+ * thread start-up and message passing cost more than the parsing they share.
+ */
+export function defaultJobs(cpus: number): number {
+  return cpus >= 4 ? Math.min(cpus, 8) : 1;
+}
+
 function scannerFor(io: CliIo, jobs: number, lookupCache: string | undefined): TreeScanner {
   const base = io.entry && jobs > 1 ? workerScanner({ entry: io.entry, threads: jobs }) : scanOnThisThread;
   if (!lookupCache) return base;
@@ -111,7 +121,7 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   const ttl = values['cache-ttl'] === undefined ? 86_400_000 : parseDuration(values['cache-ttl']);
   if (ttl === undefined)
     throw new UsageError(`--cache-ttl '${values['cache-ttl']}' is not a duration such as 30m or 24h`);
-  const jobs = values.jobs === undefined ? Math.min(availableParallelism(), 8) : Number(values.jobs);
+  const jobs = values.jobs === undefined ? defaultJobs(availableParallelism()) : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
     throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${values.jobs}'`);
   const extraPolicy: Policy = {
