@@ -10,14 +10,9 @@
  */
 import { delimiter } from 'node:path';
 import { evaluateCondition, interpolate, type ExpressionValue } from '../harness/expressions.ts';
-import {
-  JobNotRunError,
-  jobExpressionContext,
-  stepsContext,
-  type Contexts,
-  type StepContext,
-} from './job-context.ts';
+import { jobExpressionContext, stepsContext, type Contexts, type StepContext } from './job-context.ts';
 import { prepareJobEnvironment } from './job-environment.ts';
+import { computeOutputs } from './job-outputs.ts';
 import { expandMatrix, matrixIndex, type MatrixLeg } from './job-matrix.ts';
 import { runJobStep, type StepRecord } from './job-step.ts';
 import type { StandIn } from './stand-in.ts';
@@ -268,25 +263,15 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
   }
 
   contexts.steps = stepsContext(stepContexts);
-  const outputs: Record<string, string> = {};
-  for (const [name, expression] of Object.entries(job.outputs ?? {})) {
-    const output = interpolate(expression, ctx(status, `outputs.${name}`));
-    if (masks.some((m) => output.includes(m)))
-      warnings.push(`Skip output '${name}' since it may contain secret.`);
-    else outputs[name] = output;
-  }
-  contexts.jobs = { ...options.jobs, [options.job]: { result: status, outputs } };
-  const workflowOutputs: Record<string, string> = {};
-  const workflowOutputsUnavailable: Record<string, string> = {};
-  const declaredOutputs = trigger === 'workflow_call' ? (workflow.on.workflow_call?.outputs ?? {}) : {};
-  for (const [name, spec] of Object.entries(declaredOutputs)) {
-    try {
-      workflowOutputs[name] = interpolate(spec.value, ctx(status, `on.workflow_call.outputs.${name}`));
-    } catch (error) {
-      if (!(error instanceof JobNotRunError)) throw error;
-      workflowOutputsUnavailable[name] = error.message;
-    }
-  }
+  const { outputs, workflowOutputs, workflowOutputsUnavailable } = computeOutputs({
+    jobOutputs: job.outputs ?? {},
+    workflowOutputs: trigger === 'workflow_call' ? (workflow.on.workflow_call?.outputs ?? {}) : {},
+    context: (where) => ctx(status, where),
+    setJobs: (jobs) =>
+      (contexts.jobs = { ...options.jobs, [options.job]: { result: status, outputs: jobs } }),
+    masks,
+    warnings,
+  });
 
   const mask = (s: string) => masks.reduce((acc, m) => acc.split(m).join('***'), s);
   return {
