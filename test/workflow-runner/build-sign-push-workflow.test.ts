@@ -5,6 +5,9 @@
  * double's stand-in trivy, syft and cosign (argv recorded), SARIF and the per-app result artifact
  * go to stand-ins, and collect merges the artifacts into the workflow outputs.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {
@@ -65,7 +68,8 @@ async function buildSignPush(inputs: RunWorkflowJobOptions['inputs'], secrets: R
           job: 'build',
           matrix: { app },
           needs: { plan: { result: 'success', outputs: plan.outputs } },
-          runnerEnv: runner.env(),
+          // each matrix job runs on a fresh machine: its own RUNNER_TEMP (the argv log is shared)
+          runnerEnv: runner.env({ RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'leg-temp-')) }),
           standIns: {
             'actions/checkout': checkoutStandIn({ 'slipway-org/slipway': slipway.dir }).standIn,
             'docker/login-action': login.standIn,
