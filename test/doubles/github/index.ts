@@ -11,7 +11,7 @@ import { RepoStore } from './repo-store.ts';
 import { RequestLog } from './request-log.ts';
 import type { DoubleState, RestRoute } from './rest-route.ts';
 import { RouteTable } from './route-table.ts';
-import { startCoreServer, type OpenApiViolation } from './server.ts';
+import { startCoreServer, type ApiPaths, type OpenApiViolation } from './server.ts';
 import { TokenRegistry, type TokenGrant } from './tokens.ts';
 import { commitRoutes } from './routes/commits.ts';
 import { gitTagRoutes } from './routes/git-tags.ts';
@@ -31,7 +31,7 @@ export type { CommitSpec, AnnotatedTagSpec, ReleaseSpec } from './repo-builder.t
 export type { ReleaseRecord } from './release-record.ts';
 export type { PullRequestRecord } from './pull-request-record.ts';
 export type { CreateRepoOptions, HostedRepo } from './repo-store.ts';
-export type { OpenApiViolation } from './server.ts';
+export type { ApiPaths, OpenApiViolation } from './server.ts';
 export { RepoBuilder } from './repo-builder.ts';
 export { FaultInjector } from './faults.ts';
 export { RequestLog } from './request-log.ts';
@@ -48,15 +48,33 @@ export interface GitHubDoubleOptions {
    * GitHub Enterprise Server before 3.6: queries using them fail validation like an unknown field.
    */
   hiddenGraphqlFields?: string[];
+  /**
+   * Where the API sits on the origin (see README, "Server layouts"): 'github.com' (default) and
+   * 'ghe.com' serve REST at the root and GraphQL at /graphql, with the web at /web; 'ghes' serves
+   * REST under /api/v3 and GraphQL at /api/graphql, with the web at the root, as GitHub Enterprise
+   * Server does. Requests outside the API paths get 404.
+   */
+  layout?: ServerLayout;
 }
 
+export type ServerLayout = 'github.com' | 'ghe.com' | 'ghes';
+
+/** API paths and the web base path of each layout (one loopback origin serves all three). */
+const LAYOUTS: Record<ServerLayout, ApiPaths & { web: string }> = {
+  'github.com': { rest: '', graphql: '/graphql', web: '/web' },
+  // GHE.com: https://api.<sub>.ghe.com and https://api.<sub>.ghe.com/graphql; the web at https://<sub>.ghe.com
+  'ghe.com': { rest: '', graphql: '/graphql', web: '/web' },
+  ghes: { rest: '/api/v3', graphql: '/api/graphql', web: '' },
+};
+
 export interface GitHubDouble {
-  /** REST base URL (GITHUB_API_URL), e.g. http://127.0.0.1:40123 */
+  /** REST base URL (GITHUB_API_URL), e.g. http://127.0.0.1:40123 (ghes: http://127.0.0.1:40123/api/v3) */
   url: string;
-  /** GraphQL endpoint (GITHUB_GRAPHQL_URL) = `${url}/graphql` */
+  /** GraphQL endpoint (GITHUB_GRAPHQL_URL): `${url}/graphql` (ghes: `${origin}/api/graphql`) */
   graphqlUrl: string;
-  /** Web base URL (GITHUB_SERVER_URL) used in html_url values. */
+  /** Web base URL (GITHUB_SERVER_URL) used in html_url values: `${url}/web` (ghes: the origin). */
   serverUrl: string;
+  layout: ServerLayout;
   env: { GITHUB_API_URL: string; GITHUB_GRAPHQL_URL: string; GITHUB_SERVER_URL: string };
   repos: RepoStore;
   requests: RequestLog;
@@ -102,15 +120,18 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   const faults = new FaultInjector();
   const tokens = new TokenRegistry(options.tokens);
   const violations: OpenApiViolation[] = [];
-  const server = await startCoreServer({ state, routes, tokens, faults, requests, violations });
-  state.apiUrl = server.url;
-  state.serverUrl = `${server.url}/web`;
-  const graphqlUrl = `${server.url}/graphql`;
+  const layout = options.layout ?? 'github.com';
+  const paths = LAYOUTS[layout];
+  const server = await startCoreServer({ state, paths, routes, tokens, faults, requests, violations });
+  state.apiUrl = `${server.url}${paths.rest}`;
+  state.serverUrl = `${server.url}${paths.web}`;
+  const graphqlUrl = `${server.url}${paths.graphql}`;
   return {
-    url: server.url,
+    url: state.apiUrl,
     graphqlUrl,
     serverUrl: state.serverUrl,
-    env: { GITHUB_API_URL: server.url, GITHUB_GRAPHQL_URL: graphqlUrl, GITHUB_SERVER_URL: state.serverUrl },
+    layout,
+    env: { GITHUB_API_URL: state.apiUrl, GITHUB_GRAPHQL_URL: graphqlUrl, GITHUB_SERVER_URL: state.serverUrl },
     repos: store,
     requests,
     faults,

@@ -32,8 +32,19 @@ interface Reply {
   text?: { body: string; contentType: string };
 }
 
+/**
+ * Where the API lives on the server's origin. `rest` is the REST base path ('' at the root as on
+ * api.github.com and api.<sub>.ghe.com, '/api/v3' on GitHub Enterprise Server); `graphql` the
+ * GraphQL endpoint's path ('/graphql', or '/api/graphql' on GHES).
+ */
+export interface ApiPaths {
+  rest: string;
+  graphql: string;
+}
+
 export interface CoreDeps {
   state: DoubleState;
+  paths: ApiPaths;
   routes: RouteTable;
   tokens: TokenRegistry;
   faults: FaultInjector;
@@ -74,12 +85,13 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
   async function dispatchRest(
     method: string,
     url: URL,
+    path: string,
     raw: Buffer,
     caller: Caller,
     faults: FaultSpec[],
     accept: string,
   ): Promise<{ reply: Reply; route: string }> {
-    const found = deps.routes.match(method, url.pathname);
+    const found = path === '' ? null : deps.routes.match(method, path);
     if (found === null || found === 'methodMismatch') {
       const status = 404;
       return {
@@ -172,12 +184,14 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
     const raw = await readBody(req);
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', state.apiUrl);
-    const isGraphql = url.pathname === '/graphql';
+    const isGraphql = url.pathname === deps.paths.graphql;
+    // the REST path below the base ('' when the request is outside it: a 404 as on GitHub)
+    const restPath = isGraphql ? '' : restPathOf(url.pathname, deps.paths.rest);
     const summary = isGraphql ? graphqlRequestSummary(raw) : { operationName: null, fields: [] as string[] };
-    const routeGuess = isGraphql ? 'POST /graphql' : routeKey(deps.routes, method, url.pathname);
+    const routeGuess = isGraphql ? 'POST /graphql' : routeKey(deps.routes, method, restPath);
     const faultRequest: FaultRequest = {
       method,
-      path: url.pathname + url.search,
+      path: restPath === '' ? url.pathname + url.search : restPath + url.search,
       route: routeGuess,
       graphqlFields: summary.fields,
       body: safeJson(raw),
@@ -219,7 +233,8 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
           reply = { headers: {}, ...(await handleGraphql(raw, caller, state, faults)) };
         } else {
           state.rateLimit.used += 1;
-          reply = (await dispatchRest(method, url, raw, caller, faults, req.headers.accept ?? '')).reply;
+          reply = (await dispatchRest(method, url, restPath, raw, caller, faults, req.headers.accept ?? ''))
+            .reply;
         }
         const scopes = deps.tokens.scopesHeader(caller);
         if (scopes !== undefined) reply.headers['x-oauth-scopes'] = scopes;
@@ -277,8 +292,14 @@ export function startCoreServer(deps: CoreDeps): Promise<CoreServer> {
   });
 }
 
+/** `/api/v3/repos/o/r` -> `/repos/o/r` under base `/api/v3`; '' when the path is not under the base. */
+function restPathOf(pathname: string, base: string): string {
+  if (base === '') return pathname;
+  return pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : '';
+}
+
 function routeKey(routes: RouteTable, method: string, path: string): string {
-  const found = routes.match(method, path);
+  const found = path === '' ? null : routes.match(method, path);
   return found && found !== 'methodMismatch' ? `${found.route.method} ${found.route.path}` : 'unmatched';
 }
 
