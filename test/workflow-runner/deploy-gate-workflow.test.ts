@@ -96,6 +96,7 @@ describe('deploy-gate.yml (local runner)', () => {
       'skipped Log in to ACR (Azure token exchanged for an ACR refresh token)',
       'success Verify the signature',
       'success Verify the SBOM attestation',
+      'success Hand on the verified reference',
     ]);
     const constraints = [
       '--certificate-identity',
@@ -165,6 +166,7 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(outcomes(result).slice(7)).toEqual([
       'failure Verify the signature',
       'skipped Verify the SBOM attestation',
+      'skipped Hand on the verified reference',
     ]);
     expect(cosignCalls()).toEqual([
       [
@@ -192,7 +194,7 @@ describe('deploy-gate.yml (local runner)', () => {
       const { run, cosignCalls, checkout } = gate({ image: tagged }, stockCosign);
       const result = await run;
       expect(result.conclusion).toBe('failure');
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(8).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(9).fill('skipped')]);
       expect(result.annotations.map((a) => a.message)).toEqual([
         "input 'image' must be pinned by digest (name@sha256:<64 hex>); a tag can move after verification",
         'Process completed with exit code 1.',
@@ -213,28 +215,18 @@ describe('deploy-gate.yml (local runner)', () => {
     async (inputs, message) => {
       const { run, cosignCalls } = gate({ image, ...inputs });
       const result = await run;
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(8).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(9).fill('skipped')]);
       expect(result.annotations[0]!.message).toBe(message);
       expect(cosignCalls()).toEqual([]);
     },
     60_000,
   );
 
-  // BUG (reported, not fixed here: .github/workflows/deploy-gate.yml is not ours to edit): the job
-  // outputs come from the `ref` step, which runs before verification, so when a verify step fails
-  // the workflow still outputs `image`/`digest`, documented as "the verified image reference, safe
-  // to hand to gitops-bump"; a caller job with `if: always()` or `!cancelled()` gets an unverified
-  // reference. Fix: give the attestation step `id: attestation` and set the job outputs to
-  // `${{ steps.attestation.outcome == 'success' && steps.ref.outputs.image || '' }}` (same for
-  // digest), or add a last step `id: verified` that writes them after both verify steps. Flip this
-  // to `it` once fixed.
-  it.fails(
-    'outputs no image or digest when verification failed',
-    async () => {
-      const result = await gate({ image }, stockCosign).run;
-      expect(result.conclusion).toBe('failure');
-      expect(result.workflowOutputs).toEqual({ image: '', digest: '' });
-    },
-    120_000,
-  );
+  // The job outputs come from the last step, which runs only when both verifications passed
+  // (they once came from the first step: a caller with `if: always()` got an unverified reference).
+  it('outputs no image or digest when verification failed', async () => {
+    const result = await gate({ image }, stockCosign).run;
+    expect(result.conclusion).toBe('failure');
+    expect(result.workflowOutputs).toEqual({ image: '', digest: '' });
+  }, 120_000);
 });
