@@ -11,12 +11,15 @@ export default async function main(): Promise<void> {
 async function bump(): Promise<void> {
   const inputs = getInputs();
   const env = process.env;
-  const apiUrl = env.GITHUB_API_URL ?? 'https://api.github.com';
+  // GITHUB_API_URL: https://api.github.com, https://api.<sub>.ghe.com or https://<host>/api/v3 (GHES)
+  const apiUrl = env.GITHUB_API_URL?.trim() || 'https://api.github.com';
   const octokit = getOctokit(inputs.token, { baseUrl: apiUrl });
+  // without GITHUB_GRAPHQL_URL octokit derives it: /api/graphql beside /api/v3, else /graphql
   const client = createGitHubClient(octokit, {
-    ...(env.GITHUB_GRAPHQL_URL ? { graphqlUrl: env.GITHUB_GRAPHQL_URL } : {}),
+    ...(env.GITHUB_GRAPHQL_URL?.trim() ? { graphqlUrl: env.GITHUB_GRAPHQL_URL.trim() } : {}),
   });
-  const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  // links in the commit message and PR body point at the workflow's own server
+  const serverUrl = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
   const sourceRepository = env.GITHUB_REPOSITORY ?? '';
   const outcome = await bumpOpsRepo(
     client,

@@ -2,7 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
-import { endpointsFromEnv, errorCount, runPinCheck, toSarif, type Finding } from '@slipway/pinning';
+import {
+  endpointsFromEnv,
+  errorCount,
+  findingLink,
+  runPinCheck,
+  serverUrlFromEnv,
+  toSarif,
+  type Finding,
+} from '@slipway/pinning';
 import { restoreRefCache, saveRefCache } from './actions-cache.ts';
 import { getInputs } from './inputs.ts';
 import { rebase, repositoryRoot } from './repository-root.ts';
@@ -67,7 +75,9 @@ async function check(): Promise<void> {
     });
 
   const errors = errorCount(result.findings);
-  await actionsSummaryWriter(summary(result.findings, result.files.length, fixed, repoPath));
+  await actionsSummaryWriter(
+    summary(result.findings, result.files.length, fixed, repoPath, serverUrlFromEnv()),
+  );
   core.setOutput('findings', String(result.findings.length));
   core.setOutput('errors', String(errors));
   core.setOutput('fixed', String(fixed));
@@ -94,6 +104,7 @@ function summary(
   files: number,
   fixed: number,
   path: (file: string) => string,
+  serverUrl: string,
 ): string {
   const head = `## pin-check\n\n${findings.length} finding(s) in ${files} file(s)${fixed > 0 ? `; ${fixed} reference(s) fixed` : ''}.\n`;
   if (findings.length === 0) return `${head}\nEvery action and image reference is pinned.\n`;
@@ -101,8 +112,15 @@ function summary(
     `${path(f.file)}:${f.line}:${f.column}`,
     f.severity,
     f.ruleId,
-    f.reference === '' ? '' : `\`${f.reference}\``,
+    reference(f, serverUrl),
     f.message,
   ]);
   return `${head}\n${markdownTable(['Location', 'Severity', 'Rule', 'Reference', 'Message'], rows)}\n`;
+}
+
+/** The reference as code, linked to its page on the workflow's GitHub server for online findings. */
+function reference(f: Finding, serverUrl: string): string {
+  if (f.reference === '') return '';
+  const link = findingLink(f, serverUrl);
+  return link ? `[\`${f.reference}\`](${link})` : `\`${f.reference}\``;
 }

@@ -9,6 +9,7 @@ export * from './report-sarif.ts';
 export * from './report-text.ts';
 export * from './github-api.ts';
 export * from './ref-cache.ts';
+export * from './finding-links.ts';
 export * from './resolve-refs.ts';
 export * from './repo-refs.ts';
 export * from './online-check.ts';

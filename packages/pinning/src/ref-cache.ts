@@ -3,8 +3,20 @@
  * A missing, unreadable or corrupt cache file is treated as empty: the cache
  * only ever saves requests, it never fails a run.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/**
+ * The cache file name for a GitHub API base URL. Keys name only `owner/repo@ref`, and
+ * `actions/checkout@v4` on a GitHub Enterprise Server is not the one on github.com: each server
+ * gets its own file (github.com keeps the plain name it always had).
+ */
+export function refCacheFileName(apiUrl: string): string {
+  const base = apiUrl.trim().replace(/\/+$/, '').toLowerCase();
+  if (base === 'https://api.github.com') return 'pin-check-refs.json';
+  return `pin-check-refs-${createHash('sha256').update(base).digest('hex').slice(0, 16)}.json`;
+}
 
 interface Entry {
   at: number;

@@ -11,6 +11,8 @@ import { parseDuration, UserError } from '@slipway/core';
 import {
   endpointsFromEnv,
   errorCount,
+  graphqlUrlFor,
+  refCacheFileName,
   parseSeverityFlag,
   runPinCheck,
   toJson,
@@ -79,12 +81,47 @@ function parse(argv: string[]) {
         'cache-ttl': { type: 'string' },
         'no-cache': { type: 'boolean' },
         jobs: { type: 'string' },
+        'api-url': { type: 'string' },
+        'graphql-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]} (see slipway pin-check --help)`);
   }
+}
+
+/** An http(s) URL without a trailing slash, or a usage error naming the flag. */
+function endpointFlag(flag: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash)
+    throw new UsageError(
+      `--${flag} must be an http(s) URL such as https://github.example.com/api/v3, not '${value}'`,
+    );
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * REST and GraphQL endpoints: --api-url (GraphQL derived from it unless --graphql-url is given,
+ * since GITHUB_GRAPHQL_URL may belong to another server), else GITHUB_API_URL / GITHUB_GRAPHQL_URL.
+ */
+export function apiEndpoints(
+  flags: { 'api-url'?: string; 'graphql-url'?: string },
+  env: NodeJS.ProcessEnv,
+): { apiUrl: string; graphqlUrl: string } {
+  const graphqlFlag =
+    flags['graphql-url'] === undefined ? undefined : endpointFlag('graphql-url', flags['graphql-url']);
+  if (flags['api-url'] !== undefined) {
+    const apiUrl = endpointFlag('api-url', flags['api-url']);
+    return { apiUrl, graphqlUrl: graphqlFlag ?? graphqlUrlFor(apiUrl) };
+  }
+  const fromEnv = endpointsFromEnv(env);
+  return { apiUrl: fromEnv.apiUrl, graphqlUrl: graphqlFlag ?? fromEnv.graphqlUrl };
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
@@ -130,10 +167,10 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     severity: Object.fromEntries((values.severity ?? []).map(parseSeverityFlag)),
   };
   const token = io.env.GITHUB_TOKEN?.trim() || io.env.GH_TOKEN?.trim() || undefined;
-  const { apiUrl, graphqlUrl } = endpointsFromEnv(io.env);
+  const { apiUrl, graphqlUrl } = apiEndpoints(values, io.env);
   const cacheFile = values['no-cache']
     ? undefined
-    : join(resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env)), 'pin-check-refs.json');
+    : join(resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env)), refCacheFileName(apiUrl));
 
   const result = await runPinCheck({
     root: io.cwd,
