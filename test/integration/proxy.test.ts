@@ -1,0 +1,246 @@
+/**
+ * Every action behind an HTTP proxy, through the committed bundles: the runner
+ * exports HTTP_PROXY/HTTPS_PROXY/NO_PROXY (both cases) and NODE_EXTRA_CA_CERTS
+ * for the proxy's CA. The doubles are addressed by names that do not resolve
+ * (`*.proxied.test`), so a request that bypasses the proxy fails with ENOTFOUND
+ * and one that goes through it reaches the double (the proxy maps the names to
+ * the loopback ports). https:// names go through an intercepting tunnel (TLS
+ * terminated by the proxy with a certificate from its CA), http:// names through
+ * a plain tunnel; the proxy's log shows which calls went through it.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLeaks, runAction } from '../harness/run-action.ts';
+import { startForwardProxy, type ForwardProxy, type ProxyLogEntry } from '../doubles/forward-proxy/forward-proxy.ts';
+import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
+import { startStsDouble, type StsDouble } from '../doubles/aws-sts/server.ts';
+import { errorOf } from './support/oidc-login.ts';
+import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
+
+const actions = resolve(import.meta.dirname, '../../actions');
+const PROXY_CREDENTIALS = { username: 'runner-svc', password: 'Pr0xy-s3cret-9f3a' };
+
+let proxy: ForwardProxy;
+let authProxy: ForwardProxy;
+
+/** Routes `name` to the port of `url` on both proxies; returns `url` addressed by that name. */
+function proxied(url: string, name: string, scheme: 'http' | 'https'): string {
+  const local = new URL(url);
+  proxy.route(name, Number(local.port));
+  authProxy.route(name, Number(local.port));
+  return `${scheme}://${name}${local.pathname === '/' ? '' : local.pathname}${local.search}`;
+}
+
+/** What the proxy saw since `from`: tunnels and the requests inside them, as compact strings. */
+function seen(target: ForwardProxy, from: number, kinds: ProxyLogEntry['kind'][] = ['tunnelled', 'forward']): string[] {
+  return target.log
+    .slice(from)
+    .filter((e) => kinds.includes(e.kind))
+    .map((e) => `${e.method} ${e.tls ? 'https' : 'http'}://${e.host}${e.path} ${e.status}`);
+}
+
+beforeAll(async () => {
+  proxy = await startForwardProxy();
+  authProxy = await startForwardProxy({ credentials: PROXY_CREDENTIALS });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await authProxy?.close();
+});
+
+describe('oidc-login (aws) behind a proxy', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/gha-deploy';
+  let issuer: OidcIssuer;
+  let sts: StsDouble;
+  let tokenUrl: string;
+  let stsUrl: string;
+  beforeAll(async () => {
+    issuer = await startOidcIssuer();
+    sts = await startStsDouble({
+      issuer: issuer.issuer,
+      jwksUrl: issuer.jwksUrl,
+      roles: [
+        { arn: ROLE, webIdentity: { aud: 'sts.amazonaws.com', sub: 'repo:octo-org/octo-repo:*' } },
+      ],
+    });
+    tokenUrl = proxied(issuer.env.ACTIONS_ID_TOKEN_REQUEST_URL, 'token.actions.proxied.test', 'https');
+    stsUrl = proxied(sts.url, 'sts.proxied.test', 'https');
+  });
+  afterAll(async () => {
+    await sts?.close();
+    await issuer?.close();
+  });
+
+  const login = (env: Record<string, string>, inputs: Record<string, string> = {}) =>
+    runAction({
+      actionDir: join(actions, 'oidc-login'),
+      inputs: {
+        provider: 'aws',
+        'aws-region': 'us-east-1',
+        'sts-endpoint': stsUrl,
+        'role-to-assume': ROLE,
+        ...inputs,
+      },
+      env: {
+        ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+        ...env,
+      },
+      skipPost: true,
+    });
+
+  it('requests the GitHub token and calls STS through the proxy, and exports the credentials', async () => {
+    const from = proxy.log.length;
+    const result = await login(proxy.env());
+    expect(errorOf(result)).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(seen(proxy, from)).toEqual([
+      'GET https://token.actions.proxied.test/_apis/token?api-version=2.0&audience=sts.amazonaws.com 200',
+      'POST https://sts.proxied.test/ 200',
+    ]);
+    const [keyId, secret, sessionToken] = sts.issuedSecrets.slice(-3) as [string, string, string];
+    expect(result.main.env.AWS_ACCESS_KEY_ID).toBe(keyId);
+    expect(result.main.env.AWS_SECRET_ACCESS_KEY).toBe(secret);
+    expect(result.main.env.AWS_SESSION_TOKEN).toBe(sessionToken);
+    expect(result.outputs['aws-account-id']).toBe('111122223333');
+  });
+
+  it('sends the STS call directly when NO_PROXY lists its host (the name does not resolve: ENOTFOUND)', async () => {
+    const from = proxy.log.length;
+    const result = await login(proxy.env({ noProxy: 'localhost,.example.com,sts.proxied.test' }), {
+      'max-attempts': '1',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(seen(proxy, from)).toEqual([
+      'GET https://token.actions.proxied.test/_apis/token?api-version=2.0&audience=sts.amazonaws.com 200',
+    ]);
+    expect(errorOf(result).split('\n')[0]).toBe(
+      'AssumeRoleWithWebIdentity at https://sts.proxied.test did not succeed: getaddrinfo ENOTFOUND sts.proxied.test (ENOTFOUND).',
+    );
+  });
+
+  it('authenticates to a proxy with the credentials in its URL, which never show in the log', async () => {
+    const from = authProxy.log.length;
+    const result = await login(authProxy.env());
+    expect(errorOf(result)).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(authProxy.log.slice(from).map((e) => `${e.kind} ${e.host} ${e.status}`)).toEqual([
+      'connect token.actions.proxied.test 200',
+      'tunnelled token.actions.proxied.test 200',
+      'connect sts.proxied.test 200',
+      'tunnelled sts.proxied.test 200',
+    ]);
+    expect(result.log).not.toContain(PROXY_CREDENTIALS.password);
+    expect(result.log).not.toContain(encodeURIComponent(PROXY_CREDENTIALS.password));
+    expect(findLeaks(result, sts.issuedSecrets.slice(-3))).toEqual([]);
+  });
+});
+
+/** The GitHub double's env with every URL addressed by a proxied http:// name. */
+function proxiedGitHubEnv(gh: GitHubDouble): Record<string, string> {
+  return {
+    GITHUB_API_URL: proxied(gh.env.GITHUB_API_URL, 'api.github.proxied.test', 'http'),
+    GITHUB_GRAPHQL_URL: proxied(gh.env.GITHUB_GRAPHQL_URL, 'api.github.proxied.test', 'http'),
+    GITHUB_SERVER_URL: proxied(gh.env.GITHUB_SERVER_URL, 'github.proxied.test', 'http'),
+  };
+}
+
+/** The GitHub double's requests as the proxy would log them, addressed by the proxied API name. */
+const viaProxy = (gh: GitHubDouble) =>
+  gh.requests.records.map((r) => `${r.method} http://api.github.proxied.test${r.url} ${r.status}`);
+
+describe('pin-check (online) behind a proxy', () => {
+  const token = 'ghs_proxy_pin_check_0123456789';
+  let gh: GitHubDouble;
+  let v4: string;
+  let pinned: string;
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+    const checkout = await gh.repos.create('actions/checkout');
+    v4 = await checkout.commit({ files: { 'action.yml': 'name: c\n' }, date: '2024-01-01T00:00:00Z' });
+    await checkout.annotatedTag('v4', v4, { message: 'v4' });
+    pinned = await checkout.commit({ files: { 'action.yml': 'name: d\n' }, date: '2024-02-01T00:00:00Z' });
+  }, 60_000);
+  afterAll(async () => {
+    await gh?.close();
+  });
+
+  it('finds a version-comment drift with every API call through the proxy', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'proxy-pin-check-'));
+    mkdirSync(join(workspace, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(workspace, '.github', 'workflows', 'ci.yml'),
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@${pinned} # v4\n`,
+    );
+    const from = authProxy.log.length;
+    gh.requests.reset();
+    const result = await runAction({
+      actionDir: join(actions, 'pin-check'),
+      workspace,
+      inputs: { online: 'true', token, cache: 'false' },
+      env: { ...proxiedGitHubEnv(gh), ...authProxy.env() },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.filter((a) => a.title === 'pin-check: version-comment-drift')).toEqual([
+      {
+        level: 'error',
+        file: '.github/workflows/ci.yml',
+        line: 6,
+        col: 15,
+        title: 'pin-check: version-comment-drift',
+        message: `the comment says v4, but v4 of actions/checkout points at ${v4.slice(0, 12)}, not at the pinned ${pinned.slice(0, 12)}`,
+      },
+    ]);
+    // every request the GitHub double answered came through a plain tunnel of the proxy
+    expect(gh.requests.total).toBeGreaterThan(0);
+    expect(seen(authProxy, from, ["tunnelled"])).toEqual(viaProxy(gh));
+    expect(result.log).not.toContain(PROXY_CREDENTIALS.password);
+    expect(findLeaks(result, [token])).toEqual([]);
+  });
+});
+
+describe('image-bump behind a proxy', () => {
+  const TOKEN = 'ghs_proxyimagebump000000000000000000001';
+  const DEV = 'apps/web/overlays/dev/kustomization.yaml';
+  const fixture = resolve(import.meta.dirname, '../fixtures/gitops/ops-repo');
+  let gh: GitHubDouble;
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+    gh.tokens.set(TOKEN, {
+      permissions: { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' },
+    });
+  });
+  afterAll(async () => {
+    await gh?.close();
+  });
+
+  it('commits the bump and opens the pull request through the proxy', async () => {
+    const ops = await gh.repos.create('acme/ops');
+    const base = await ops.commit({ files: { [DEV]: readFileSync(join(fixture, DEV), 'utf8') }, message: 'init' });
+    gh.requests.reset();
+    const from = proxy.log.length;
+    const env = proxiedGitHubEnv(gh);
+    const result = await runAction({
+      actionDir: join(actions, 'image-bump'),
+      inputs: { repository: ops.fullName, token: TOKEN, file: DEV, image: 'web=ghcr.io/acme/web:9b8c7d6' },
+      env: { ...env, GITHUB_REPOSITORY: 'acme/web', ...proxy.env() },
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    const head = await ops.resolve('refs/heads/slipway/bump/web');
+    expect(await ops.resolve(`${head}^`)).toBe(base);
+    expect(ops.repo.pulls.filter((p) => p.state === 'open').map((p) => [p.number, p.title])).toEqual([
+      [1, 'Bump web to 9b8c7d6'],
+    ]);
+    // the html_url the API answered (the double builds it from its own address)
+    expect(result.outputs['pull-request-url']).toBe(`${gh.serverUrl}/acme/ops/pull/1`);
+    expect(gh.requests.counts()).toMatchObject({
+      'POST /repos/{owner}/{repo}/git/refs': 1,
+      'graphql:createCommitOnBranch': 1,
+      'POST /repos/{owner}/{repo}/pulls': 1,
+    });
+    expect(seen(proxy, from, ['tunnelled'])).toEqual(viaProxy(gh));
+    expect(findLeaks(result, [TOKEN])).toEqual([]);
+  });
+});
