@@ -18,6 +18,11 @@ import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.
 import { startStsDouble, type StsDouble } from '../doubles/aws-sts/server.ts';
 import { errorOf } from './support/oidc-login.ts';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
+import {
+  simulatedRunner,
+  startToolReleases,
+  type ToolReleases,
+} from '../doubles/release-assets/action-env.ts';
 
 const actions = resolve(import.meta.dirname, '../../actions');
 const PROXY_CREDENTIALS = { username: 'runner-svc', password: 'Pr0xy-s3cret-9f3a' };
@@ -242,5 +247,38 @@ describe('image-bump behind a proxy', () => {
     });
     expect(seen(proxy, from, ['tunnelled'])).toEqual(viaProxy(gh));
     expect(findLeaks(result, [TOKEN])).toEqual([]);
+  });
+});
+
+describe('tool install (trivy-scan) behind a proxy', () => {
+  let tools: ToolReleases;
+  beforeAll(async () => {
+    tools = await startToolReleases();
+  });
+  afterAll(() => tools?.server.close());
+
+  it('downloads trivy and its checksums from the release mirror through the proxy, redirects included', async () => {
+    const runner = simulatedRunner(tools);
+    tools.server.resetCounters();
+    const from = proxy.log.length;
+    const result = await runAction({
+      actionDir: join(actions, 'trivy-scan'),
+      workspace: mkdtempSync(join(tmpdir(), 'proxy-trivy-')),
+      inputs: { target: 'ghcr.io/octo-org/app:1.2.3' },
+      env: {
+        ...runner.env({ SLIPWAY_RELEASES_URL: proxied(tools.server.url, 'releases.proxied.test', 'http') }),
+        ...proxy.env(),
+      },
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(runner.calls().length).toBeGreaterThan(0);
+    const asset = '/aquasecurity/trivy/releases/download/v0.74.0/trivy_0.74.0_Linux-64bit.tar.gz';
+    expect(tools.server.requests).toContain(asset);
+    expect(tools.server.requests).toContain(`/objects${asset}`);
+    expect(seen(proxy, from, ['tunnelled'])).toEqual(
+      tools.server.requests.map(
+        (path) => `GET http://releases.proxied.test${path} ${path.startsWith('/objects/') ? 200 : 302}`,
+      ),
+    );
   });
 });

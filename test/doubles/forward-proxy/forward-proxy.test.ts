@@ -23,6 +23,10 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
+      if (req.url === '/redirect') {
+        res.writeHead(302, { location: `http://127.0.0.1:${echoPort}/landed?x=1`, 'content-length': 0 });
+        return void res.end();
+      }
       const answer: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
       const text = JSON.stringify(answer);
       res.writeHead(201, {
@@ -120,6 +124,12 @@ describe('forward-proxy: absolute-form requests', () => {
     expect(proxy.log.slice(before)).toEqual([
       { kind: 'forward', method: 'POST', host: 'echo.proxied.test', port: 8080, path: '/a/b?c=1', status: 201, tls: false },
     ]);
+  });
+
+  it('gives a redirect to a routed loopback port back under the name', async () => {
+    const response = await absoluteForm(proxy, 'http://echo.proxied.test/redirect');
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('http://echo.proxied.test/landed?x=1');
   });
 
   it('answers 502 for a name that is not in the table, and 400 for an origin-form target', async () => {

@@ -13,7 +13,8 @@
  *
  * Host names come from a routing table (name -> port on 127.0.0.1); the port in
  * the request is ignored. A name that is not in the table gets 502, as a proxy
- * answers for a host it cannot reach. With `credentials`, absolute-form requests
+ * answers for a host it cannot reach. A `Location` pointing at a routed loopback
+ * port is rewritten to the name, so redirects stay behind the proxy. With `credentials`, absolute-form requests
  * and CONNECTs need `Proxy-Authorization: Basic ...` or get 407. Every request,
  * tunnel and request inside a tunnel is logged.
  */
@@ -101,6 +102,21 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
   const authorized = (headers: IncomingMessage['headers']) =>
     expectedAuthorization === undefined || headers['proxy-authorization'] === expectedAuthorization;
 
+  /**
+   * The doubles know only their loopback address: a redirect to a routed loopback
+   * port is given back under the name (the request's own when it maps there), so
+   * that the client follows it through the proxy as it would on a real network.
+   */
+  function relocated(location: string | undefined, target: { host: string; tls: boolean }): string | undefined {
+    const match = location === undefined ? null : /^http:\/\/127\.0\.0\.1:(\d+)(\/.*)?$/.exec(location);
+    if (!match) return undefined;
+    const port = Number(match[1]);
+    const names = [...routes].filter(([, p]) => p === port).map(([name]) => name);
+    const name = names.includes(target.host) ? target.host : names[0];
+    if (name === undefined) return undefined;
+    return `${target.tls ? 'https' : 'http'}://${name}${match[2] ?? '/'}`;
+  }
+
   /** Sends the request on to the routed port and streams the answer back; returns the status. */
   function forward(
     req: IncomingMessage,
@@ -130,7 +146,10 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
       { host: '127.0.0.1', port: localPort, method: req.method, path: target.path, headers },
       (response) => {
         entry.status = response.statusCode ?? 0;
-        res.writeHead(response.statusCode ?? 502, response.statusMessage, endToEndHeaders(response.headers));
+        const answerHeaders = endToEndHeaders(response.headers);
+        const location = relocated(response.headers.location, target);
+        if (location !== undefined) answerHeaders.location = location;
+        res.writeHead(response.statusCode ?? 502, response.statusMessage, answerHeaders);
         response.pipe(res);
       },
     );
