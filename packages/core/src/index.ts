@@ -57,3 +57,9 @@ export {
   type OciReference,
   type ReferenceParts,
 } from './oci-reference.ts';
+export {
+  octokitNoResponse,
+  octokitNoResponseError,
+  NO_RESPONSE_HINT,
+  type OctokitNoResponse,
+} from './octokit-no-response.ts';

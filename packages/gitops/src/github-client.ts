@@ -2,9 +2,17 @@
  * The two calls the bump makes to GitHub, REST and GraphQL, over an injected
  * octokit: each with a timeout, retried through @slipway/core `retry` (one total
  * cap) on network errors, 5xx, and primary or secondary rate limits, honouring
- * `retry-after` and `x-ratelimit-reset`.
+ * `retry-after` and `x-ratelimit-reset`. A request that never got a response
+ * (DNS, refused, proxy unreachable) ends in a UserError naming its URL.
  */
-import { classifyTransient, retry, statusOf, type RetryDecision, type RetryOptions } from '@slipway/core';
+import {
+  classifyTransient,
+  octokitNoResponseError,
+  retry,
+  statusOf,
+  type RetryDecision,
+  type RetryOptions,
+} from '@slipway/core';
 
 export interface OctokitLike {
   request(route: string, params?: Record<string, unknown>): Promise<{ data: unknown }>;
@@ -81,6 +89,9 @@ export function createGitHubClient(octokit: OctokitLike, options: GitHubClientOp
     ...options.retry,
     classify: (error) => classifyGitHubError(error, now),
   };
+  const explained = (what: string) => (error: unknown) => {
+    throw octokitNoResponseError(what, error) ?? error;
+  };
   return {
     rest: <T>(route: string, params: Record<string, unknown> = {}) =>
       retry(async () => {
@@ -89,7 +100,7 @@ export function createGitHubClient(octokit: OctokitLike, options: GitHubClientOp
           request: { signal: AbortSignal.timeout(timeoutMs) },
         });
         return response.data as T;
-      }, retryOptions),
+      }, retryOptions).catch(explained(`GitHub ${route.split(' ')[0] ?? ''} request`)),
     graphql: <T>(query: string, variables: Record<string, unknown> = {}) =>
       retry(
         async () =>
@@ -101,6 +112,6 @@ export function createGitHubClient(octokit: OctokitLike, options: GitHubClientOp
             request: { signal: AbortSignal.timeout(timeoutMs) },
           })) as T,
         retryOptions,
-      ),
+      ).catch(explained('GitHub GraphQL request')),
   };
 }

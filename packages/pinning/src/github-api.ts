@@ -8,7 +8,14 @@
 import { getOctokit } from '@actions/github';
 import { defaults as githubDefaults } from '@actions/github/lib/utils';
 import { throttling } from '@octokit/plugin-throttling';
-import { retry, UserError, statusOf, type RetryOptions } from '@slipway/core';
+import {
+  octokitNoResponse,
+  octokitNoResponseError,
+  retry,
+  UserError,
+  statusOf,
+  type RetryOptions,
+} from '@slipway/core';
 
 export interface GraphqlResponse {
   data?: Record<string, unknown> | null;
@@ -131,20 +138,8 @@ function fetchWithTimeout(base: typeof fetch, timeoutMs: number): typeof fetch {
   };
 }
 
-/**
- * octokit reports a request that got no HTTP response at all (DNS failure, refused
- * connection, a proxy that could not be reached) as status 500 without a
- * `response`, with the network error's message (`getaddrinfo ENOTFOUND host`).
- */
-function noResponse(error: unknown): { url: string; message: string } | undefined {
-  if (!(error instanceof Error) || statusOf(error) !== 500) return undefined;
-  if ((error as { response?: unknown }).response !== undefined) return undefined;
-  const url = (error as { request?: { url?: unknown } }).request?.url;
-  return { url: typeof url === 'string' ? url : 'GitHub', message: error.message };
-}
-
 function describe(error: unknown): string {
-  const failed = noResponse(error);
+  const failed = octokitNoResponse(error);
   if (failed) return `no response: ${failed.message}`;
   const status = statusOf(error);
   if (status !== undefined) return `HTTP ${status}`;
@@ -166,12 +161,8 @@ function toUserError(what: string, error: unknown): unknown {
   // octokit reports a fetch that never answered as status 500 with the abort reason as message
   if (error instanceof Error && /aborted due to timeout/.test(error.message))
     return new UserError(`${what} timed out`, { hint: 'Check the network or GITHUB_API_URL.', cause: error });
-  const failed = noResponse(error);
-  if (failed)
-    return new UserError(`${what} to ${failed.url} got no response: ${failed.message}`, {
-      hint: 'Check GITHUB_API_URL and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.',
-      cause: error,
-    });
+  const noResponse = octokitNoResponseError(what, error);
+  if (noResponse) return noResponse;
   if (status !== undefined) return new UserError(`${what} failed with HTTP ${status}`, { cause: error });
   return error;
 }
