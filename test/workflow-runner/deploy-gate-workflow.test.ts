@@ -115,13 +115,14 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(result.concurrencyGroup).toBe(`slipway-deploy-gate-acme/web-${image}`);
   }, 120_000);
 
-  it('passes the identity regexp, another source repository and the CycloneDX predicate through', async () => {
+  it('passes the identity regexp, another source repository, another issuer and the CycloneDX predicate through', async () => {
     const regexp = '^https://github\\.com/acme/builds/\\.github/workflows/release\\.yml@refs/tags/v.*$';
     const { run, cosignCalls } = gate({
       image,
       'certificate-identity-regexp': regexp,
       'source-repository': 'acme/builds',
       'sbom-format': 'cyclonedx-json',
+      'certificate-oidc-issuer': 'https://ghes.example.com/_services/token',
     });
     const result = await run;
     expect(result.annotations).toEqual([]);
@@ -129,7 +130,7 @@ describe('deploy-gate.yml (local runner)', () => {
       '--certificate-identity-regexp',
       regexp,
       '--certificate-oidc-issuer',
-      ISSUER,
+      'https://ghes.example.com/_services/token',
       '--certificate-github-workflow-repository',
       'acme/builds',
     ];
