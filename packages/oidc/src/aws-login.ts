@@ -13,7 +13,7 @@ import { StsError, describeStsFailure, isTrustRejection } from './aws-sts-errors
 import type { AssumedRole } from './aws-sts-xml.ts';
 import { mintIdToken, type IdTokenRequestEnv } from './github-id-token.ts';
 import type { HttpTransport } from './http-transport.ts';
-import { describeTrustClaims } from './jwt-claims.ts';
+import { describeTrustClaims, tokenIssuer } from './jwt-claims.ts';
 import { retryLoginStep, unreachable } from './login-retry.ts';
 
 export interface AwsLoginOptions {
@@ -124,7 +124,7 @@ export async function awsLogin(
     );
   } catch (error) {
     if (!(error instanceof StsError)) throw unreachable('AssumeRoleWithWebIdentity', plan.endpoint, error);
-    const message = describeStsFailure(error, options.roleArn, options.region, true);
+    const message = describeStsFailure(error, options.roleArn, options.region, true, tokenIssuer(lastToken));
     const claims = isTrustRejection(error) && lastToken ? `\n${describeTrustClaims(lastToken)}` : '';
     throw new UserError(hide(`${message}${claims}`), { cause: error });
   }

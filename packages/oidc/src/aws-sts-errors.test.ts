@@ -61,4 +61,26 @@ describe('STS error classification', () => {
       'STS is not activated in ap-east-1 for the account of arn:aws:iam::111122223333:role/r (request id req-1). STS said: "STS is not activated in this region". Activate the region under IAM > Account settings, or set aws-region to an active region.',
     );
   });
+
+  it("names the token's own issuer in the trust hints (GHES: https://HOST/_services/token)", () => {
+    const ghes = 'https://ghes.example.com/_services/token';
+    const role = 'arn:aws:iam::111122223333:role/r';
+    expect(
+      describeStsFailure(new StsError('AccessDenied', '', 403), role, 'eu-west-1', true, ghes),
+    ).toContain(
+      'must name the IAM OIDC provider for ghes.example.com/_services/token as Federated principal',
+    );
+    expect(
+      describeStsFailure(
+        new StsError('InvalidIdentityToken', 'No OpenIDConnect provider found', 400),
+        role,
+        'eu-west-1',
+        true,
+        ghes,
+      ),
+    ).toContain(`Create an IAM OIDC identity provider for ${ghes} in the role's account`);
+    expect(describeStsFailure(new StsError('AccessDenied', '', 403), role, 'eu-west-1', true)).toContain(
+      'IAM OIDC provider for token.actions.githubusercontent.com as Federated principal',
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import type { RetryDecision } from '@slipway/core';
 import { isTransientStatus } from './http-transport.ts';
+import { GITHUB_COM_ISSUER } from './jwt-claims.ts';
 
 /** An STS answer other than success: the XML error code (or `HTTP <status>` when the body had none). */
 export class StsError extends Error {
@@ -67,18 +68,20 @@ export function describeStsFailure(
   roleArn: string,
   region: string,
   webIdentity: boolean,
+  /** The GitHub token's issuer (GitHub.com's unless on GHES). */
+  issuer: string = GITHUB_COM_ISSUER,
 ): string {
   const said = error.stsMessage ? ` STS said: "${error.stsMessage}".` : '';
   const request = error.requestId ? ` (request id ${error.requestId})` : '';
   switch (error.code) {
     case 'AccessDenied':
       return webIdentity
-        ? `AWS denied AssumeRoleWithWebIdentity for ${roleArn}${request}.${said} The role's trust policy must name the IAM OIDC provider for token.actions.githubusercontent.com as Federated principal, and its conditions on the token's aud and sub must match the claims below.`
+        ? `AWS denied AssumeRoleWithWebIdentity for ${roleArn}${request}.${said} The role's trust policy must name the IAM OIDC provider for ${issuer.replace(/^https:\/\//, '')} as Federated principal, and its conditions on the token's aud and sub must match the claims below.`
         : `AWS denied AssumeRole for ${roleArn}${request}.${said} The role's trust policy must allow the previous role in role-chain (and match its external id and tags), and that role needs sts:AssumeRole${error.stsMessage.includes('TagSession') ? ' and sts:TagSession' : ''} on it.`;
     case 'IDPRejectedClaim':
       return `The IAM OIDC provider rejected a claim of the GitHub token for ${roleArn}${request}.${said} Check the provider's audience list includes the token's aud and that the role's conditions match the claims below.`;
     case 'InvalidIdentityToken':
-      return `STS rejected the GitHub token for ${roleArn}${request}.${said} Create an IAM OIDC identity provider for https://token.actions.githubusercontent.com in the role's account with audience sts.amazonaws.com (or the audience input).`;
+      return `STS rejected the GitHub token for ${roleArn}${request}.${said} Create an IAM OIDC identity provider for ${issuer} in the role's account with audience sts.amazonaws.com (or the audience input).`;
     case 'ValidationError':
       return `STS rejected a parameter for ${roleArn}${request}.${said} Check role-to-assume, role-session-name, role-duration-seconds (at most the role's maximum session duration) and the session policies.`;
     case 'RegionDisabledException':

@@ -2,7 +2,7 @@ import { InputError, RetryableError, UserError, maskSecret } from '@slipway/core
 import type { LoginIo } from './aws-login.ts';
 import { mintIdToken, type IdTokenRequestEnv } from './github-id-token.ts';
 import { isTransientStatus, parseJsonBody, type HttpResponse } from './http-transport.ts';
-import { describeTrustClaims } from './jwt-claims.ts';
+import { describeTrustClaims, tokenIssuer } from './jwt-claims.ts';
 import { retryLoginStep, unreachable } from './login-retry.ts';
 
 export const AZURE_DEFAULT_AUDIENCE = 'api://AzureADTokenExchange';
@@ -119,7 +119,7 @@ export async function azureLogin(
               },
             );
           throw new UserError(
-            `The Microsoft identity platform refused the token exchange for client ${options.clientId} (HTTP ${response.status} ${code}: ${description}). Check the app registration's federated credential (issuer https://token.actions.githubusercontent.com, subject and audience) against the claims below.\n${describeTrustClaims(githubToken)}`,
+            `The Microsoft identity platform refused the token exchange for client ${options.clientId} (HTTP ${response.status} ${code}: ${description}). Check the app registration's federated credential (issuer ${tokenIssuer(githubToken)}, subject and audience) against the claims below.\n${describeTrustClaims(githubToken)}`,
           );
         }
         const body = parseJsonBody(response.body);

@@ -1,6 +1,6 @@
 import { InputError, RetryableError, UserError, maskSecret, type MaskSink } from '@slipway/core';
 import { isTransientStatus, parseJsonBody, type HttpResponse, type HttpTransport } from './http-transport.ts';
-import { describeTrustClaims } from './jwt-claims.ts';
+import { describeTrustClaims, tokenIssuer } from './jwt-claims.ts';
 
 export const GOOGLE_STS_ENDPOINT = 'https://sts.googleapis.com';
 export const GOOGLE_IAM_CREDENTIALS_ENDPOINT = 'https://iamcredentials.googleapis.com';
@@ -101,7 +101,7 @@ export async function exchangeAtGoogleSts(
     'Google STS',
     (detail) =>
       new UserError(
-        `Google STS rejected the GitHub token for ${provider} (HTTP ${response.status}: ${detail}). Check the provider's issuer (https://token.actions.githubusercontent.com), allowed audiences and attribute condition against the claims below.\n${describeTrustClaims(githubToken)}`,
+        `Google STS rejected the GitHub token for ${provider} (HTTP ${response.status}: ${detail}). Check the provider's issuer (${tokenIssuer(githubToken)}), allowed audiences and attribute condition against the claims below.\n${describeTrustClaims(githubToken)}`,
       ),
   );
   const body = parseJsonBody(response.body);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeClaims, describeTrustClaims, tokenExpiry } from './jwt-claims.ts';
+import { decodeClaims, describeTrustClaims, tokenExpiry, tokenIssuer } from './jwt-claims.ts';
 import { idTokenRequestEnv, idTokenUrl } from './github-id-token.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -31,6 +31,17 @@ describe('claims for diagnostics', () => {
     );
     expect(text).not.toContain('c2lnbmF0dXJl');
     expect(tokenExpiry(token)?.toISOString()).toBe('2026-11-26T06:00:22.000Z');
+  });
+
+  it("reads the token's issuer, GitHub.com's when absent or unreadable", () => {
+    const ghes = `${b64({ alg: 'RS256' })}.${b64({ iss: 'https://ghes.example.com/_services/token' })}.c2ln`;
+    expect(tokenIssuer(ghes)).toBe('https://ghes.example.com/_services/token');
+    expect(tokenIssuer(token)).toBe('https://token.actions.githubusercontent.com');
+    expect(tokenIssuer(`${b64({})}.${b64({ iss: 7 })}.x`)).toBe(
+      'https://token.actions.githubusercontent.com',
+    );
+    expect(tokenIssuer('not-a-jwt')).toBe('https://token.actions.githubusercontent.com');
+    expect(tokenIssuer(undefined)).toBe('https://token.actions.githubusercontent.com');
   });
 
   it('survives tokens that are not JWTs', () => {

@@ -45,6 +45,15 @@ export function describeTrustClaims(token: string): string {
   ].join('\n');
 }
 
+/** GitHub.com's Actions OIDC issuer; GHES tokens carry `https://HOST/_services/token`. */
+export const GITHUB_COM_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** The token's `iss` (what a trust policy must name), GitHub.com's issuer when it cannot be read. */
+export function tokenIssuer(token: string | undefined): string {
+  const iss = token === undefined ? undefined : decodeClaims(token)?.iss;
+  return typeof iss === 'string' && iss !== '' ? iss : GITHUB_COM_ISSUER;
+}
+
 /** The `exp` claim as a Date, when present. */
 export function tokenExpiry(token: string): Date | undefined {
   const exp = decodeClaims(token)?.exp;
