@@ -51,10 +51,13 @@ Options:
   --no-cache                  do not read or write the caches (lookups, and scans by file content)
   --jobs <n>                  threads for scanning large trees (default: CPU count, at most 8;
                               1 below 4 CPUs, where threads measured slower)
+  --api-url <url>             REST API for online and fix modes (default: GITHUB_API_URL, else
+                              https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3)
+  --graphql-url <url>         GraphQL API (default: derived from --api-url when given, else
+                              GITHUB_GRAPHQL_URL)
   -h, --help                  show this help
 
-Online and fix modes read the token from GITHUB_TOKEN or GH_TOKEN, and the API
-from GITHUB_API_URL and GITHUB_GRAPHQL_URL (GitHub Enterprise Server).
+Online and fix modes read the token from GITHUB_TOKEN or GH_TOKEN.
 Exit codes: 0 no error findings, 1 findings at error severity, 2 usage or I/O error.
 `;
 
@@ -128,7 +131,6 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'slipway') : join(homedir(), '.cache', 'slipway');
 }
 
-/** Worker threads for large trees when running from the bundle; the content cache unless --no-cache. */
 /**
  * Scanner threads when --jobs is not given. On 2 CPUs the 2,000-file benchmark
  * (bench/pin-check) ran in 722 ms on one thread and 1,159 ms with two workers:
@@ -138,6 +140,7 @@ export function defaultJobs(cpus: number): number {
   return cpus >= 4 ? Math.min(cpus, 8) : 1;
 }
 
+/** Worker threads for large trees when running from the bundle; the content cache unless --no-cache. */
 function scannerFor(io: CliIo, jobs: number, lookupCache: string | undefined): TreeScanner {
   const base = io.entry && jobs > 1 ? workerScanner({ entry: io.entry, threads: jobs }) : scanOnThisThread;
   if (!lookupCache) return base;
