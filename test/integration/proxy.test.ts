@@ -13,7 +13,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLeaks, runAction } from '../harness/run-action.ts';
-import { startForwardProxy, type ForwardProxy, type ProxyLogEntry } from '../doubles/forward-proxy/forward-proxy.ts';
+import {
+  startForwardProxy,
+  type ForwardProxy,
+  type ProxyLogEntry,
+} from '../doubles/forward-proxy/forward-proxy.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { startStsDouble, type StsDouble } from '../doubles/aws-sts/server.ts';
 import { errorOf } from './support/oidc-login.ts';
@@ -23,6 +27,13 @@ import {
   startToolReleases,
   type ToolReleases,
 } from '../doubles/release-assets/action-env.ts';
+import { startActionsCacheDouble } from '../doubles/actions-cache/cache-server.ts';
+import { startActionsArtifactsDouble } from '../doubles/actions-artifacts/artifact-server.ts';
+import {
+  startSigningServices,
+  stopSigningServices,
+  type SigningServices,
+} from './support/signing-services.ts';
 
 const actions = resolve(import.meta.dirname, '../../actions');
 const PROXY_CREDENTIALS = { username: 'runner-svc', password: 'Pr0xy-s3cret-9f3a' };
@@ -39,7 +50,11 @@ function proxied(url: string, name: string, scheme: 'http' | 'https'): string {
 }
 
 /** What the proxy saw since `from`: tunnels and the requests inside them, as compact strings. */
-function seen(target: ForwardProxy, from: number, kinds: ProxyLogEntry['kind'][] = ['tunnelled', 'forward']): string[] {
+function seen(
+  target: ForwardProxy,
+  from: number,
+  kinds: ProxyLogEntry['kind'][] = ['tunnelled', 'forward'],
+): string[] {
   return target.log
     .slice(from)
     .filter((e) => kinds.includes(e.kind))
@@ -66,9 +81,7 @@ describe('oidc-login (aws) behind a proxy', () => {
     sts = await startStsDouble({
       issuer: issuer.issuer,
       jwksUrl: issuer.jwksUrl,
-      roles: [
-        { arn: ROLE, webIdentity: { aud: 'sts.amazonaws.com', sub: 'repo:octo-org/octo-repo:*' } },
-      ],
+      roles: [{ arn: ROLE, webIdentity: { aud: 'sts.amazonaws.com', sub: 'repo:octo-org/octo-repo:*' } }],
     });
     tokenUrl = proxied(issuer.env.ACTIONS_ID_TOKEN_REQUEST_URL, 'token.actions.proxied.test', 'https');
     stsUrl = proxied(sts.url, 'sts.proxied.test', 'https');
@@ -144,7 +157,11 @@ describe('oidc-login (aws) behind a proxy', () => {
 });
 
 /** The GitHub double's env with every URL addressed by a proxied http:// name. */
-function proxiedGitHubEnv(gh: GitHubDouble): Record<string, string> {
+function proxiedGitHubEnv(gh: GitHubDouble): {
+  GITHUB_API_URL: string;
+  GITHUB_GRAPHQL_URL: string;
+  GITHUB_SERVER_URL: string;
+} {
   return {
     GITHUB_API_URL: proxied(gh.env.GITHUB_API_URL, 'api.github.proxied.test', 'http'),
     GITHUB_GRAPHQL_URL: proxied(gh.env.GITHUB_GRAPHQL_URL, 'api.github.proxied.test', 'http'),
@@ -200,9 +217,33 @@ describe('pin-check (online) behind a proxy', () => {
     ]);
     // every request the GitHub double answered came through a plain tunnel of the proxy
     expect(gh.requests.total).toBeGreaterThan(0);
-    expect(seen(authProxy, from, ["tunnelled"])).toEqual(viaProxy(gh));
+    expect(seen(authProxy, from, ['tunnelled'])).toEqual(viaProxy(gh));
     expect(result.log).not.toContain(PROXY_CREDENTIALS.password);
     expect(findLeaks(result, [token])).toEqual([]);
+  });
+
+  it('goes directly to a host under a NO_PROXY domain, which does not resolve', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'proxy-pin-check-'));
+    mkdirSync(join(workspace, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(workspace, '.github', 'workflows', 'ci.yml'),
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@${pinned} # v4\n`,
+    );
+    const from = proxy.log.length;
+    gh.requests.reset();
+    const result = await runAction({
+      actionDir: join(actions, 'pin-check'),
+      workspace,
+      inputs: { online: 'true', token, cache: 'false' },
+      env: { ...proxiedGitHubEnv(gh), ...proxy.env({ noProxy: '.example.com,github.proxied.test' }) },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(proxy.log.slice(from)).toEqual([]);
+    expect(gh.requests.total).toBe(0);
+    expect(errorOf(result)).toBe(
+      'GitHub GraphQL request to http://api.github.proxied.test/graphql got no response: getaddrinfo ENOTFOUND api.github.proxied.test\n' +
+        'Check GITHUB_API_URL and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.',
+    );
   });
 });
 
@@ -223,7 +264,10 @@ describe('image-bump behind a proxy', () => {
 
   it('commits the bump and opens the pull request through the proxy', async () => {
     const ops = await gh.repos.create('acme/ops');
-    const base = await ops.commit({ files: { [DEV]: readFileSync(join(fixture, DEV), 'utf8') }, message: 'init' });
+    const base = await ops.commit({
+      files: { [DEV]: readFileSync(join(fixture, DEV), 'utf8') },
+      message: 'init',
+    });
     gh.requests.reset();
     const from = proxy.log.length;
     const env = proxiedGitHubEnv(gh);
@@ -247,6 +291,29 @@ describe('image-bump behind a proxy', () => {
     });
     expect(seen(proxy, from, ['tunnelled'])).toEqual(viaProxy(gh));
     expect(findLeaks(result, [TOKEN])).toEqual([]);
+  });
+
+  it('goes directly to the API host when NO_PROXY lists it, which does not resolve', async () => {
+    const ops = await gh.repos.create('acme/ops-direct');
+    await ops.commit({ files: { [DEV]: readFileSync(join(fixture, DEV), 'utf8') }, message: 'init' });
+    gh.requests.reset();
+    const from = proxy.log.length;
+    const result = await runAction({
+      actionDir: join(actions, 'image-bump'),
+      inputs: { repository: ops.fullName, token: TOKEN, file: DEV, image: 'web=ghcr.io/acme/web:9b8c7d6' },
+      env: {
+        ...proxiedGitHubEnv(gh),
+        GITHUB_REPOSITORY: 'acme/web',
+        ...proxy.env({ noProxy: 'api.github.proxied.test' }),
+      },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(proxy.log.slice(from)).toEqual([]);
+    expect(gh.requests.total).toBe(0);
+    expect(errorOf(result)).toBe(
+      'GitHub GraphQL request to http://api.github.proxied.test/graphql got no response: getaddrinfo ENOTFOUND api.github.proxied.test\n' +
+        'Check GITHUB_API_URL and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.',
+    );
   });
 });
 
@@ -280,5 +347,225 @@ describe('tool install (trivy-scan) behind a proxy', () => {
         (path) => `GET http://releases.proxied.test${path} ${path.startsWith('/objects/') ? 200 : 302}`,
       ),
     );
+  });
+});
+
+describe('sign and verify (engine native) behind a proxy', () => {
+  let services: SigningServices;
+  let image: string;
+  let sigstoreEnv: Record<string, string>;
+  let fulcioUrl: string;
+  let rekorUrl: string;
+  beforeAll(async () => {
+    services = await startSigningServices();
+    const registryName = 'registry.proxied.test';
+    proxied(services.registry.url, registryName, 'https');
+    image = `${registryName}/octo-org/app:v1`;
+    fulcioUrl = proxied(services.sigstore.fulcioUrl, 'fulcio.proxied.test', 'https');
+    rekorUrl = proxied(services.sigstore.rekorUrl, 'rekor.proxied.test', 'https');
+    sigstoreEnv = {
+      ACTIONS_ID_TOKEN_REQUEST_URL: proxied(
+        services.sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_URL,
+        'sigstore-token.proxied.test',
+        'https',
+      ),
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: services.sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    };
+  }, 120_000);
+  afterAll(() => stopSigningServices(services ?? {}));
+
+  it('signs keyless and pushes the bundle to the registry through an authenticating proxy, then verifies it', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'proxy-sign-'));
+    const from = authProxy.log.length;
+    const signed = await runAction({
+      actionDir: join(actions, 'sign'),
+      workspace,
+      inputs: { image, engine: 'native', 'fulcio-url': fulcioUrl, 'rekor-url': rekorUrl, timeout: '20s' },
+      env: { ...sigstoreEnv, HOME: mkdtempSync(join(tmpdir(), 'home-')), ...authProxy.env() },
+    });
+    expect(errorOf(signed)).toBe('');
+    expect(signed.exitCode).toBe(0);
+    expect(signed.outputs.digest).toBe(services.digest);
+    const signing = seen(authProxy, from, ['tunnelled']);
+    const registry = 'https://registry.proxied.test/v2/octo-org/app';
+    const hex = services.digest.slice('sha256:'.length);
+    expect(signing.slice(0, 4)).toEqual([
+      `HEAD ${registry}/manifests/v1 200`,
+      'GET https://sigstore-token.proxied.test/oidc/token?api-version=2.0&audience=sigstore 200',
+      'POST https://fulcio.proxied.test/api/v2/signingCert 201',
+      'POST https://rekor.proxied.test/api/v1/log/entries 201',
+    ]);
+    // @sigstore/oci's push: blobs, the bundle manifest, then the sha256-<hex> referrers index
+    expect(signing.slice(4).every((line) => line.includes(` ${registry}/`))).toBe(true);
+    expect(signing.at(-1)).toBe(`PUT ${registry}/manifests/sha256-${hex} 201`);
+    expect(signed.log).not.toContain(PROXY_CREDENTIALS.password);
+    expect(findLeaks(signed, services.sigstore.tokens)).toEqual([]);
+
+    writeFileSync(join(workspace, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot()));
+    const verifiedFrom = proxy.log.length;
+    const verified = await runAction({
+      actionDir: join(actions, 'verify'),
+      workspace,
+      inputs: {
+        image,
+        engine: 'native',
+        'trusted-root': 'trusted_root.json',
+        'certificate-identity': services.sigstore.identity,
+      },
+      env: proxy.env(),
+    });
+    expect(errorOf(verified)).toBe('');
+    expect(verified.outputs.verified).toBe('1');
+    const verifying = seen(proxy, verifiedFrom);
+    expect(verifying.slice(0, 1)).toEqual([`HEAD ${registry}/manifests/v1 200`]);
+    expect(verifying).toContain(`GET ${registry}/manifests/sha256-${hex} 200`);
+    expect(verifying.every((line) => line.includes(` ${registry}/`))).toBe(true);
+  });
+
+  it('sends the Rekor upload directly when NO_PROXY lists it (the name does not resolve), after Fulcio went through the proxy', async () => {
+    const from = proxy.log.length;
+    const result = await runAction({
+      actionDir: join(actions, 'sign'),
+      workspace: mkdtempSync(join(tmpdir(), 'proxy-sign-')),
+      inputs: { image, engine: 'native', 'fulcio-url': fulcioUrl, 'rekor-url': rekorUrl, timeout: '5s' },
+      env: {
+        ...sigstoreEnv,
+        HOME: mkdtempSync(join(tmpdir(), 'home-')),
+        ...proxy.env({ noProxy: 'rekor.proxied.test' }),
+      },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(seen(proxy, from)).toEqual([
+      `HEAD https://registry.proxied.test/v2/octo-org/app/manifests/v1 200`,
+      'GET https://sigstore-token.proxied.test/oidc/token?api-version=2.0&audience=sigstore 200',
+      'POST https://fulcio.proxied.test/api/v2/signingCert 201',
+    ]);
+    // @sigstore/sign's error does not carry the cause (getaddrinfo ENOTFOUND rekor.proxied.test) into the message
+    expect(errorOf(result)).toBe(
+      'Sigstore sign failed: error creating tlog entry\nCheck fulcio-url and rekor-url, and that the job has `permissions: id-token: write`.',
+    );
+  });
+});
+
+/**
+ * The Actions cache and artifact services: their Twirp calls go to ACTIONS_RESULTS_URL
+ * (a proxied name here); the blob URLs they sign are the doubles' own loopback
+ * addresses. @actions/http-client never proxies loopback, but the Azure SDK that
+ * uploads blobs sends even those through HTTP_PROXY, so the proxy routes that
+ * `127.0.0.1:<port>` to the double as it would route a storage account's name.
+ */
+describe('Actions cache and artifact clients behind a proxy', () => {
+  it('pin-check saves its lookup cache: Twirp calls tunnelled, the blob upload sent to the proxy', async () => {
+    const gh = await startGitHubDouble();
+    const cacheService = await startActionsCacheDouble();
+    try {
+      const checkout = await gh.repos.create('actions/checkout');
+      const v4 = await checkout.commit({
+        files: { 'action.yml': 'name: c\n' },
+        date: '2024-01-01T00:00:00Z',
+      });
+      await checkout.annotatedTag('v4', v4, { message: 'v4' });
+      const workspace = mkdtempSync(join(tmpdir(), 'proxy-cache-'));
+      mkdirSync(join(workspace, '.github', 'workflows'), { recursive: true });
+      writeFileSync(
+        join(workspace, '.github', 'workflows', 'ci.yml'),
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n',
+      );
+      const cachePort = Number(new URL(cacheService.url).port);
+      proxy.route(`127.0.0.1:${cachePort}`, cachePort);
+      const { GITHUB_API_URL, GITHUB_GRAPHQL_URL } = proxiedGitHubEnv(gh);
+      const from = proxy.log.length;
+      const result = await runAction({
+        actionDir: join(actions, 'pin-check'),
+        workspace,
+        inputs: { fix: 'true', token: 'ghs_proxy_cache_0123456789', 'fail-on-findings': 'false' },
+        env: {
+          // not the double's GITHUB_SERVER_URL: @actions/cache would take a non-github.com server for GHES (v1)
+          GITHUB_API_URL,
+          GITHUB_GRAPHQL_URL,
+          ...(await cacheService.env()),
+          ACTIONS_RESULTS_URL: `${proxied(cacheService.url, 'results.proxied.test', 'http')}/`,
+          ...proxy.env(),
+        },
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(result.outputs.fixed).toBe('1');
+      expect(cacheService.entries().map((e) => e.key)).toEqual(['slipway-pin-check-refs-v1-1000001-1']);
+      const twirp = 'results.proxied.test:80/twirp/github.actions.results.api.v1.CacheService';
+      expect(
+        proxy.log
+          .slice(from)
+          .filter((e) => e.kind !== 'connect' && e.host !== 'api.github.proxied.test')
+          .map((e) => `${e.kind} ${e.method} ${e.host}:${e.port}${e.path.split('?')[0]} ${e.status}`),
+      ).toEqual([
+        `tunnelled POST ${twirp}/GetCacheEntryDownloadURL 200`,
+        `tunnelled POST ${twirp}/CreateCacheEntry 200`,
+        `forward PUT 127.0.0.1:${cachePort}/cachedouble/actions-cache/entry-1.tzst 201`,
+        `tunnelled POST ${twirp}/FinalizeCacheEntryUpload 200`,
+      ]);
+      expect(seen(proxy, from, ['tunnelled']).filter((l) => l.includes('api.github.proxied.test'))).toEqual(
+        viaProxy(gh),
+      );
+    } finally {
+      await cacheService.close();
+      await gh.close();
+    }
+  });
+
+  it('sbom downloads syft and uploads the SBOM artifact through the proxy', async () => {
+    const tools = await startToolReleases();
+    const service = await startActionsArtifactsDouble();
+    try {
+      const runner = simulatedRunner(tools);
+      const blobPort = Number(new URL(service.url).port);
+      proxy.route(`127.0.0.1:${blobPort}`, blobPort);
+      const from = proxy.log.length;
+      const result = await runAction({
+        actionDir: join(actions, 'sbom'),
+        workspace: mkdtempSync(join(tmpdir(), 'proxy-sbom-')),
+        inputs: {
+          image: `ghcr.io/octo-org/app@sha256:${'a'.repeat(64)}`,
+          formats: 'spdx-json',
+          'upload-artifact': 'true',
+          'artifact-name': 'sbom',
+        },
+        env: runner.env({
+          SLIPWAY_RELEASES_URL: proxied(tools.server.url, 'releases.proxied.test', 'http'),
+          ...(await service.env()),
+          ACTIONS_RESULTS_URL: `${proxied(service.url, 'results.proxied.test', 'http')}/`,
+          ...proxy.env(),
+        }),
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(service.artifacts().map((a) => a.name)).toEqual(['sbom']);
+      expect(result.outputs['artifact-id']).toBe(String(service.artifacts()[0]!.id));
+      const artifactCalls = proxy.log
+        .slice(from)
+        .filter((e) => e.kind !== 'connect' && e.host !== 'releases.proxied.test')
+        .map((e) => `${e.kind} ${e.method} ${e.host}:${e.port}${e.path.split('?')[0]} ${e.status}`);
+      const twirp = 'results.proxied.test:80/twirp/github.actions.results.api.v1.ArtifactService';
+      // the Azure SDK's block upload, then its block list, both to the blob URL the service signed
+      const blob = `127.0.0.1:${blobPort}/cachedouble/actions-cache/runs/1000001/artifact-${result.outputs['artifact-id']}.zip`;
+      expect(artifactCalls).toEqual([
+        `tunnelled POST ${twirp}/CreateArtifact 200`,
+        `forward PUT ${blob} 201`,
+        `forward PUT ${blob} 201`,
+        `tunnelled POST ${twirp}/FinalizeArtifact 200`,
+      ]);
+      expect(service.requests.map((r) => `${r.operation} ${r.status}`)).toEqual([
+        'CreateArtifact 200',
+        'PutBlock 201',
+        'PutBlockList 201',
+        'FinalizeArtifact 200',
+      ]);
+      expect(seen(proxy, from, ['tunnelled']).filter((l) => l.includes('releases.proxied.test'))).toEqual(
+        tools.server.requests.map(
+          (path) => `GET http://releases.proxied.test${path} ${path.startsWith('/objects/') ? 200 : 302}`,
+        ),
+      );
+    } finally {
+      await service.close();
+      await tools.server.close();
+    }
   });
 });
