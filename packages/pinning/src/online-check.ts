@@ -142,13 +142,18 @@ async function cachedReachability(
 /** Tag or branch tip first (no request); then compare against branches, default first, then tags. */
 async function isReachable(a: ActionSite, refs: RepoRefs, deps: OnlineCheckDeps): Promise<boolean> {
   if (refs.tags.some((t) => t.sha === a.ref) || refs.branches.some((b) => b.sha === a.ref)) return true;
+  // One compare per distinct commit: several tags (v1, v1.2, v1.2.3) often point at the same one.
   const bases = [
-    ...refs.branches.filter((b) => b.name === refs.defaultBranch),
-    ...refs.branches.filter((b) => b.name !== refs.defaultBranch),
-    ...refs.tags,
+    ...new Set(
+      [
+        ...refs.branches.filter((b) => b.name === refs.defaultBranch),
+        ...refs.branches.filter((b) => b.name !== refs.defaultBranch),
+        ...refs.tags,
+      ].map((ref) => ref.sha),
+    ),
   ].slice(0, deps.maxCompares ?? 50);
   for (const base of bases) {
-    const status = await deps.api.compare(a.owner, a.repo, base.sha, a.ref);
+    const status = await deps.api.compare(a.owner, a.repo, base, a.ref);
     if (status === 'behind' || status === 'identical') return true;
   }
   return false;
