@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findLeaks, runAction } from '../harness/run-action.ts';
+import { findLeaks, runAction, type ActionRunResult } from '../harness/run-action.ts';
 import {
   startForwardProxy,
   type ForwardProxy,
@@ -36,7 +36,33 @@ import {
 } from './support/signing-services.ts';
 
 const actions = resolve(import.meta.dirname, '../../actions');
-const PROXY_CREDENTIALS = { username: 'runner-svc', password: 'Pr0xy-s3cret-9f3a' };
+// characters that must be percent-encoded in the proxy URL, which each client has to decode
+const PROXY_CREDENTIALS = { username: 'corp\\runner-svc', password: 'Pr0xy:s3cr@t/9f3a%' };
+
+/**
+ * Where the proxy credentials show in what the action printed or wrote (log,
+ * summary, outputs, exported env): as given, percent-encoded, or as the Basic
+ * token. `findLeaks` also requires a secret to be masked, which the actions do
+ * not do for proxy credentials (the runner masks the proxy password it is
+ * configured with), so this checks exposure only.
+ */
+function proxyCredentialLeaks(result: ActionRunResult): string[] {
+  const { username, password } = PROXY_CREDENTIALS;
+  const forms = [
+    password,
+    encodeURIComponent(password),
+    Buffer.from(`${username}:${password}`).toString('base64'),
+  ];
+  const places = {
+    log: result.log,
+    summary: result.summary,
+    outputs: JSON.stringify(result.outputs),
+    env: JSON.stringify(result.env),
+  };
+  return Object.entries(places).flatMap(([place, text]) =>
+    forms.filter((form) => text.includes(form)).map((form) => `${place} contains ${form.slice(0, 4)}…`),
+  );
+}
 
 let proxy: ForwardProxy;
 let authProxy: ForwardProxy;
@@ -150,9 +176,28 @@ describe('oidc-login (aws) behind a proxy', () => {
       'connect sts.proxied.test 200',
       'tunnelled sts.proxied.test 200',
     ]);
-    expect(result.log).not.toContain(PROXY_CREDENTIALS.password);
-    expect(result.log).not.toContain(encodeURIComponent(PROXY_CREDENTIALS.password));
+    expect(proxyCredentialLeaks(result)).toEqual([]);
     expect(findLeaks(result, sts.issuedSecrets.slice(-3))).toEqual([]);
+  });
+
+  it('fails at once, naming the tunnel, when the proxy wants credentials the URL does not carry (407)', async () => {
+    const from = authProxy.log.length;
+    const anonymous = `http://127.0.0.1:${authProxy.port}`;
+    const result = await login({
+      ...authProxy.env(),
+      HTTPS_PROXY: anonymous,
+      https_proxy: anonymous,
+      HTTP_PROXY: anonymous,
+      http_proxy: anonymous,
+    });
+    expect(result.exitCode).toBe(1);
+    // not retried (max-attempts is 5): credentials do not appear by themselves
+    expect(authProxy.log.slice(from).map((e) => `${e.kind} ${e.host} ${e.status}`)).toEqual([
+      'connect token.actions.proxied.test 407',
+    ]);
+    expect(errorOf(result).split('\n')[0]).toBe(
+      'AssumeRoleWithWebIdentity at https://sts.proxied.test did not succeed: the proxy answered HTTP 407 to CONNECT token.actions.proxied.test:443: it wants credentials, or refused the ones given (http://user:password@proxy:port in HTTPS_PROXY/HTTP_PROXY).',
+    );
   });
 });
 
@@ -218,7 +263,7 @@ describe('pin-check (online) behind a proxy', () => {
     // every request the GitHub double answered came through a plain tunnel of the proxy
     expect(gh.requests.total).toBeGreaterThan(0);
     expect(seen(authProxy, from, ['tunnelled'])).toEqual(viaProxy(gh));
-    expect(result.log).not.toContain(PROXY_CREDENTIALS.password);
+    expect(proxyCredentialLeaks(result)).toEqual([]);
     expect(findLeaks(result, [token])).toEqual([]);
   });
 
@@ -398,7 +443,7 @@ describe('sign and verify (engine native) behind a proxy', () => {
     // @sigstore/oci's push: blobs, the bundle manifest, then the sha256-<hex> referrers index
     expect(signing.slice(4).every((line) => line.includes(` ${registry}/`))).toBe(true);
     expect(signing.at(-1)).toBe(`PUT ${registry}/manifests/sha256-${hex} 201`);
-    expect(signed.log).not.toContain(PROXY_CREDENTIALS.password);
+    expect(proxyCredentialLeaks(signed)).toEqual([]);
     expect(findLeaks(signed, services.sigstore.tokens)).toEqual([]);
 
     writeFileSync(join(workspace, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot()));
