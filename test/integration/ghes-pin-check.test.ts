@@ -124,11 +124,11 @@ describe('pin-check online on GitHub Enterprise Server', () => {
     ]);
     expect(result.outputs).toMatchObject({ findings: '5', errors: '4' });
     // GraphQL: 2 requests (refs, then branches and tags) with 6 aliased repository selections;
-    // REST compare for the impostor against 1 branch and 4 tags
+    // REST compare for the impostor: one per distinct commit among 1 branch and 4 tags (c2, c1)
     expect(gh.requests.counts()).toEqual({
       'POST /graphql': 2,
       'graphql:repository': 6,
-      'GET /repos/{owner}/{repo}/compare/{basehead}': 5,
+      'GET /repos/{owner}/{repo}/compare/{basehead}': 2,
     });
     expectOnlyGhesPaths();
     expect(findLeaks(result, [TOKEN])).toEqual([]);
