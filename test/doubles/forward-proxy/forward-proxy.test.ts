@@ -58,7 +58,13 @@ function absoluteForm(
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: target.port, method: options.method ?? 'GET', path: url, headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        method: options.method ?? 'GET',
+        path: url,
+        headers: options.headers,
+      },
       (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -77,7 +83,13 @@ function connectTunnel(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; socket: Socket }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: target.port, method: 'CONNECT', path: authority, headers });
+    const req = request({
+      host: '127.0.0.1',
+      port: target.port,
+      method: 'CONNECT',
+      path: authority,
+      headers,
+    });
     req.on('connect', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
     req.on('response', (res) => resolve({ status: res.statusCode ?? 0, socket: res.socket }));
     req.on('error', reject);
@@ -122,7 +134,15 @@ describe('forward-proxy: absolute-form requests', () => {
     expect(seen.headers['x-listed']).toBeUndefined();
     expect(seen.headers['proxy-authorization']).toBeUndefined();
     expect(proxy.log.slice(before)).toEqual([
-      { kind: 'forward', method: 'POST', host: 'echo.proxied.test', port: 8080, path: '/a/b?c=1', status: 201, tls: false },
+      {
+        kind: 'forward',
+        method: 'POST',
+        host: 'echo.proxied.test',
+        port: 8080,
+        path: '/a/b?c=1',
+        status: 201,
+        tls: false,
+      },
     ]);
   });
 
@@ -139,6 +159,18 @@ describe('forward-proxy: absolute-form requests', () => {
     expect(unknown.body).toBe('forward-proxy: no route to elsewhere.test\n');
     expect((await absoluteForm(proxy, '/x')).status).toBe(400);
     expect(proxy.log.slice(before).map((e) => [e.host, e.status])).toEqual([['elsewhere.test', 502]]);
+  });
+
+  it('routes a host:port entry only for that port', async () => {
+    const target = await startForwardProxy();
+    try {
+      expect((await absoluteForm(target, `http://127.0.0.1:${echoPort}/x`)).status).toBe(502);
+      target.route(`127.0.0.1:${echoPort}`, echoPort);
+      expect((await absoluteForm(target, `http://127.0.0.1:${echoPort}/x`)).status).toBe(201);
+      expect((await absoluteForm(target, `http://127.0.0.1:${echoPort + 1}/x`)).status).toBe(502);
+    } finally {
+      await target.close();
+    }
   });
 
   it('requires Proxy-Authorization when it has credentials (407 with a Basic challenge)', async () => {
@@ -168,8 +200,24 @@ describe('forward-proxy: CONNECT tunnels', () => {
     expect(text.startsWith('HTTP/1.1 201 Created\r\n')).toBe(true);
     expect((JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as Echo).url).toBe('/inside?x=1');
     expect(proxy.log.slice(before)).toEqual([
-      { kind: 'connect', method: 'CONNECT', host: 'echo.proxied.test', port: 80, path: '', status: 200, tls: false },
-      { kind: 'tunnelled', method: 'GET', host: 'echo.proxied.test', port: 80, path: '/inside?x=1', status: 201, tls: false },
+      {
+        kind: 'connect',
+        method: 'CONNECT',
+        host: 'echo.proxied.test',
+        port: 80,
+        path: '',
+        status: 200,
+        tls: false,
+      },
+      {
+        kind: 'tunnelled',
+        method: 'GET',
+        host: 'echo.proxied.test',
+        port: 80,
+        path: '/inside?x=1',
+        status: 201,
+        tls: false,
+      },
     ]);
   });
 
@@ -216,7 +264,10 @@ describe('forward-proxy: CONNECT tunnels', () => {
     expect(((await secure.json()) as Echo).body).toBe('b');
     await dispatcher.close();
     expect(
-      authProxy.log.slice(before).filter((e) => e.kind === 'tunnelled').map((e) => [e.method, e.path, e.tls]),
+      authProxy.log
+        .slice(before)
+        .filter((e) => e.kind === 'tunnelled')
+        .map((e) => [e.method, e.path, e.tls]),
     ).toEqual([
       ['GET', '/p', false],
       ['PUT', '/s', true],

@@ -39,7 +39,11 @@ export interface ProxyLogEntry {
 }
 
 export interface ForwardProxyOptions {
-  /** Host name -> port on 127.0.0.1 that serves it. More can be added with `route`. */
+  /**
+   * Host name (any port) or `host:port` -> port on 127.0.0.1 that serves it. More can
+   * be added with `route`. A `127.0.0.1:<port>` entry serves clients that send even
+   * loopback URLs through the proxy (the Azure SDK does).
+   */
   routes?: Record<string, number>;
   /** Require `Proxy-Authorization: Basic` with these. */
   credentials?: { username: string; password: string };
@@ -51,6 +55,7 @@ export interface ForwardProxy {
   port: number;
   ca: InterceptionCA;
   log: ProxyLogEntry[];
+  /** Routes a name (or `host:port`) to a port on 127.0.0.1. */
   route(hostname: string, port: number): void;
   /**
    * The variables a runner behind this proxy exports (upper and lower case, as the
@@ -102,16 +107,22 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
   const authorized = (headers: IncomingMessage['headers']) =>
     expectedAuthorization === undefined || headers['proxy-authorization'] === expectedAuthorization;
 
+  /** A `host:port` entry first (a double whose address a client is given as is), then the name. */
+  const routeOf = (host: string, port: number) => routes.get(`${host}:${port}`) ?? routes.get(host);
+
   /**
    * The doubles know only their loopback address: a redirect to a routed loopback
    * port is given back under the name (the request's own when it maps there), so
    * that the client follows it through the proxy as it would on a real network.
    */
-  function relocated(location: string | undefined, target: { host: string; tls: boolean }): string | undefined {
+  function relocated(
+    location: string | undefined,
+    target: { host: string; tls: boolean },
+  ): string | undefined {
     const match = location === undefined ? null : /^http:\/\/127\.0\.0\.1:(\d+)(\/.*)?$/.exec(location);
     if (!match) return undefined;
     const port = Number(match[1]);
-    const names = [...routes].filter(([, p]) => p === port).map(([name]) => name);
+    const names = [...routes].filter(([key, p]) => p === port && !key.includes(':')).map(([name]) => name);
     const name = names.includes(target.host) ? target.host : names[0];
     if (name === undefined) return undefined;
     return `${target.tls ? 'https' : 'http'}://${name}${match[2] ?? '/'}`;
@@ -138,7 +149,7 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
       entry.status = status;
       res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' }).end(`${text}\n`);
     };
-    const localPort = routes.get(target.host);
+    const localPort = routeOf(target.host, target.port);
     if (localPort === undefined) return answer(502, `forward-proxy: no route to ${target.host}`);
     const headers = endToEndHeaders(req.headers);
     if (target.tls) headers['x-forwarded-proto'] = 'https';
@@ -195,15 +206,27 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const { host, port } = splitAuthority(req.url ?? '', 443);
-    const entry: ProxyLogEntry = { kind: 'connect', method: 'CONNECT', host, port, path: '', status: 0, tls: false };
+    const entry: ProxyLogEntry = {
+      kind: 'connect',
+      method: 'CONNECT',
+      host,
+      port,
+      path: '',
+      status: 0,
+      tls: false,
+    };
     log.push(entry);
     const refuse = (status: number, reason: string, extra = '') => {
       entry.status = status;
       socket.end(`HTTP/1.1 ${status} ${reason}\r\n${extra}Content-Length: 0\r\nConnection: close\r\n\r\n`);
     };
     if (!authorized(req.headers))
-      return refuse(407, 'Proxy Authentication Required', 'Proxy-Authenticate: Basic realm="forward-proxy"\r\n');
-    if (!routes.has(host)) return refuse(502, 'Bad Gateway');
+      return refuse(
+        407,
+        'Proxy Authentication Required',
+        'Proxy-Authenticate: Basic realm="forward-proxy"\r\n',
+      );
+    if (routeOf(host, port) === undefined) return refuse(502, 'Bad Gateway');
     entry.status = 200;
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     const serve = (first: Buffer) => {
