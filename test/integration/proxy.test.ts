@@ -20,6 +20,8 @@ import {
 } from '../doubles/forward-proxy/forward-proxy.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { startStsDouble, type StsDouble } from '../doubles/aws-sts/server.ts';
+import { startGoogleDouble, type GoogleDouble } from '../doubles/google-sts/server.ts';
+import { startAzureTokenDouble, type AzureDouble } from '../doubles/azure-token/server.ts';
 import { errorOf } from './support/oidc-login.ts';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 import {
@@ -612,5 +614,93 @@ describe('Actions cache and artifact clients behind a proxy', () => {
       await service.close();
       await tools.server.close();
     }
+  });
+});
+
+describe('oidc-login (gcp, azure) behind a proxy', () => {
+  const PROVIDER =
+    'projects/123456789/locations/global/workloadIdentityPools/github/providers/github-actions';
+  const SA = 'deploy@my-project.iam.gserviceaccount.com';
+  const CLIENT = '11111111-2222-3333-4444-555555555555';
+  const TENANT = '66666666-7777-8888-9999-000000000000';
+  let issuer: OidcIssuer;
+  let google: GoogleDouble;
+  let azure: AzureDouble;
+  let tokenEnv: Record<string, string>;
+  beforeAll(async () => {
+    issuer = await startOidcIssuer();
+    google = await startGoogleDouble({
+      issuer: issuer.issuer,
+      jwksUrl: issuer.jwksUrl,
+      provider: PROVIDER,
+      condition: (claims) => claims.repository_owner === 'octo-org',
+      bindings: { [SA]: ['octo-org/octo-repo'] },
+    });
+    azure = await startAzureTokenDouble({
+      issuer: issuer.issuer,
+      jwksUrl: issuer.jwksUrl,
+      credentials: [
+        { clientId: CLIENT, tenantId: TENANT, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main' },
+      ],
+    });
+    tokenEnv = {
+      ACTIONS_ID_TOKEN_REQUEST_URL: proxied(
+        issuer.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+        'token.multicloud.proxied.test',
+        'https',
+      ),
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    };
+  });
+  afterAll(async () => {
+    await azure?.close();
+    await google?.close();
+    await issuer?.close();
+  });
+
+  it('gcp: Google STS and IAM Credentials through the proxy', async () => {
+    const from = proxy.log.length;
+    const result = await runAction({
+      actionDir: join(actions, 'oidc-login'),
+      inputs: {
+        provider: 'gcp',
+        'workload-identity-provider': PROVIDER,
+        'google-sts-endpoint': proxied(google.url, 'sts.google.proxied.test', 'https'),
+        'google-iam-credentials-endpoint': proxied(google.url, 'iamcredentials.proxied.test', 'https'),
+        'service-account': SA,
+        'token-format': 'access_token',
+      },
+      env: { ...tokenEnv, ...proxy.env() },
+      skipPost: true,
+    });
+    expect(errorOf(result)).toBe('');
+    expect(result.outputs['access-token']).toBe(google.issuedSecrets.at(-1));
+    expect(seen(proxy, from).map((line) => line.replace(/\?.*? /, '?… '))).toEqual([
+      'GET https://token.multicloud.proxied.test/_apis/token?… 200',
+      'POST https://sts.google.proxied.test/v1/token 200',
+      `POST https://iamcredentials.proxied.test/v1/projects/-/serviceAccounts/${encodeURIComponent(SA)}:generateAccessToken 200`,
+    ]);
+  });
+
+  it('azure: the Microsoft identity platform token call through the proxy', async () => {
+    const from = proxy.log.length;
+    const result = await runAction({
+      actionDir: join(actions, 'oidc-login'),
+      inputs: {
+        provider: 'azure',
+        'client-id': CLIENT,
+        'tenant-id': TENANT,
+        'azure-authority-host': proxied(azure.url, 'login.microsoftonline.proxied.test', 'https'),
+        'azure-scope': 'https://management.azure.com/.default',
+      },
+      env: { ...tokenEnv, ...proxy.env() },
+      skipPost: true,
+    });
+    expect(errorOf(result)).toBe('');
+    expect(result.outputs['access-token']).toBe(azure.issuedSecrets.at(-1));
+    expect(seen(proxy, from).map((line) => line.replace(/\?.*? /, '?… '))).toEqual([
+      'GET https://token.multicloud.proxied.test/_apis/token?… 200',
+      `POST https://login.microsoftonline.proxied.test/${TENANT}/oauth2/v2.0/token 200`,
+    ]);
   });
 });
