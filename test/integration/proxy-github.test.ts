@@ -87,7 +87,7 @@ describe('pin-check (online) behind a proxy', () => {
       inputs: { online: 'true', token, cache: 'false' },
       env: {
         ...proxiedGitHubEnv(proxies, gh),
-        ...proxies.plain.env({ noProxy: '.example.com,github.proxied.test' }),
+        ...proxies.plain.env({ noProxy: '.example.com,github.proxied.test', names: 'upper' }),
       },
     });
     expect(result.exitCode).toBe(1);
@@ -127,7 +127,7 @@ describe('image-bump behind a proxy', () => {
     const result = await runAction({
       actionDir: join(ACTIONS_DIR, 'image-bump'),
       inputs: { repository: ops.fullName, token: TOKEN, file: DEV, image: 'web=ghcr.io/acme/web:9b8c7d6' },
-      env: { ...env, GITHUB_REPOSITORY: 'acme/web', ...proxies.plain.env() },
+      env: { ...env, GITHUB_REPOSITORY: 'acme/web', ...proxies.plain.env({ names: 'lower' }) },
     });
     expect(result.exitCode, result.log).toBe(0);
     const head = await ops.resolve('refs/heads/slipway/bump/web');
@@ -157,7 +157,7 @@ describe('image-bump behind a proxy', () => {
       env: {
         ...proxiedGitHubEnv(proxies, gh),
         GITHUB_REPOSITORY: 'acme/web',
-        ...proxies.plain.env({ noProxy: 'api.github.proxied.test' }),
+        ...proxies.plain.env({ noProxy: 'api.github.proxied.test', names: 'lower' }),
       },
     });
     expect(result.exitCode).toBe(1);

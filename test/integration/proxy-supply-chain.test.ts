@@ -4,7 +4,8 @@
  * resolve, see support/forward-proxies.ts): tool downloads from the release
  * double (its redirect included), sign and verify with engine native against the
  * registry and the Sigstore double, pin-check's lookup cache and sbom's artifact
- * upload.
+ * upload. The runner exports the lower-case variable names; some runs here get
+ * only those, some only the upper-case ones, so each client is seen reading both.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ describe('tool install (trivy-scan) behind a proxy', () => {
         ...runner.env({
           SLIPWAY_RELEASES_URL: proxies.proxied(tools.server.url, 'releases.proxied.test', 'http'),
         }),
-        ...proxies.plain.env(),
+        ...proxies.plain.env({ names: 'upper' }),
       },
     });
     expect(result.exitCode, result.log).toBe(0);
@@ -102,7 +103,11 @@ describe('sign and verify (engine native) behind a proxy', () => {
       actionDir: join(ACTIONS_DIR, 'sign'),
       workspace,
       inputs: { image, engine: 'native', 'fulcio-url': fulcioUrl, 'rekor-url': rekorUrl, timeout: '20s' },
-      env: { ...sigstoreEnv, HOME: mkdtempSync(join(tmpdir(), 'home-')), ...proxies.auth.env() },
+      env: {
+        ...sigstoreEnv,
+        HOME: mkdtempSync(join(tmpdir(), 'home-')),
+        ...proxies.auth.env({ names: 'lower' }),
+      },
     });
     expect(errorOf(signed)).toBe('');
     expect(signed.exitCode).toBe(0);
@@ -133,7 +138,7 @@ describe('sign and verify (engine native) behind a proxy', () => {
         'trusted-root': 'trusted_root.json',
         'certificate-identity': services.sigstore.identity,
       },
-      env: proxies.plain.env(),
+      env: proxies.plain.env({ names: 'upper' }),
     });
     expect(errorOf(verified)).toBe('');
     expect(verified.outputs.verified).toBe('1');
@@ -152,7 +157,7 @@ describe('sign and verify (engine native) behind a proxy', () => {
       env: {
         ...sigstoreEnv,
         HOME: mkdtempSync(join(tmpdir(), 'home-')),
-        ...proxies.plain.env({ noProxy: 'rekor.proxied.test' }),
+        ...proxies.plain.env({ noProxy: 'rekor.proxied.test', names: 'lower' }),
       },
     });
     expect(result.exitCode).toBe(1);
@@ -206,7 +211,7 @@ describe('Actions cache and artifact clients behind a proxy', () => {
           GITHUB_GRAPHQL_URL,
           ...(await cacheService.env()),
           ACTIONS_RESULTS_URL: `${proxies.proxied(cacheService.url, 'results.proxied.test', 'http')}/`,
-          ...proxies.plain.env(),
+          ...proxies.plain.env({ names: 'lower' }),
         },
       });
       expect(result.exitCode, result.log).toBe(0);
@@ -254,7 +259,7 @@ describe('Actions cache and artifact clients behind a proxy', () => {
           SLIPWAY_RELEASES_URL: proxies.proxied(tools.server.url, 'releases.proxied.test', 'http'),
           ...(await service.env()),
           ACTIONS_RESULTS_URL: `${proxies.proxied(service.url, 'results.proxied.test', 'http')}/`,
-          ...proxies.plain.env(),
+          ...proxies.plain.env({ names: 'lower' }),
         }),
       });
       expect(result.exitCode, result.log).toBe(0);

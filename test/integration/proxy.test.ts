@@ -79,9 +79,12 @@ describe('oidc-login (aws) behind a proxy', () => {
 
   it('sends the STS call directly when NO_PROXY lists its host (the name does not resolve: ENOTFOUND)', async () => {
     const from = proxies.plain.log.length;
-    const result = await login(proxies.plain.env({ noProxy: 'localhost,.example.com,sts.proxied.test' }), {
-      'max-attempts': '1',
-    });
+    const result = await login(
+      proxies.plain.env({ noProxy: 'localhost,.example.com,sts.proxied.test', names: 'lower' }),
+      {
+        'max-attempts': '1',
+      },
+    );
     expect(result.exitCode).toBe(1);
     expect(seen(proxies.plain, from)).toEqual([
       'GET https://token.actions.proxied.test/_apis/token?api-version=2.0&audience=sts.amazonaws.com 200',
@@ -184,7 +187,7 @@ describe('oidc-login (gcp, azure) behind a proxy', () => {
         'service-account': SA,
         'token-format': 'access_token',
       },
-      env: { ...tokenEnv, ...proxies.plain.env() },
+      env: { ...tokenEnv, ...proxies.plain.env({ names: 'lower' }) },
       skipPost: true,
     });
     expect(errorOf(result)).toBe('');
@@ -207,7 +210,7 @@ describe('oidc-login (gcp, azure) behind a proxy', () => {
         'azure-authority-host': proxies.proxied(azure.url, 'login.microsoftonline.proxied.test', 'https'),
         'azure-scope': 'https://management.azure.com/.default',
       },
-      env: { ...tokenEnv, ...proxies.plain.env() },
+      env: { ...tokenEnv, ...proxies.plain.env({ names: 'upper' }) },
       skipPost: true,
     });
     expect(errorOf(result)).toBe('');

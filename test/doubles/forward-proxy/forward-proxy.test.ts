@@ -251,6 +251,29 @@ describe('forward-proxy: CONNECT tunnels', () => {
     ok.socket.destroy();
   });
 
+  it('gives the proxy variables in the cases asked for', () => {
+    const url = `http://127.0.0.1:${proxy.port}`;
+    const ca = proxy.ca.rootFile;
+    expect(proxy.env({ noProxy: 'a.test', names: 'lower' })).toEqual({
+      http_proxy: url,
+      https_proxy: url,
+      no_proxy: 'a.test',
+      NODE_EXTRA_CA_CERTS: ca,
+    });
+    expect(proxy.env({ names: 'upper' })).toEqual({
+      HTTP_PROXY: url,
+      HTTPS_PROXY: url,
+      NODE_EXTRA_CA_CERTS: ca,
+    });
+    expect(Object.keys(proxy.env()).sort()).toEqual([
+      'HTTPS_PROXY',
+      'HTTP_PROXY',
+      'NODE_EXTRA_CA_CERTS',
+      'http_proxy',
+      'https_proxy',
+    ]);
+  });
+
   it('carries undici ProxyAgent requests (http and https targets, Basic credentials from the token)', async () => {
     const before = authProxy.log.length;
     const dispatcher = new ProxyAgent({

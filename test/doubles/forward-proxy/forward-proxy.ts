@@ -58,10 +58,11 @@ export interface ForwardProxy {
   /** Routes a name (or `host:port`) to a port on 127.0.0.1. */
   route(hostname: string, port: number): void;
   /**
-   * The variables a runner behind this proxy exports (upper and lower case, as the
-   * runner sets both), and NODE_EXTRA_CA_CERTS for the intercepting CA.
+   * The variables a job behind this proxy sees: http_proxy, https_proxy and
+   * no_proxy (when given) in lower case, upper case or both (the default), and
+   * NODE_EXTRA_CA_CERTS for the intercepting CA.
    */
-  env(options?: { noProxy?: string }): Record<string, string>;
+  env(options?: { noProxy?: string; names?: 'both' | 'lower' | 'upper' }): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -271,14 +272,16 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     ca,
     log,
     route: (hostname, localPort) => void routes.set(hostname.toLowerCase(), localPort),
-    env: ({ noProxy } = {}) => ({
-      HTTP_PROXY: url,
-      http_proxy: url,
-      HTTPS_PROXY: url,
-      https_proxy: url,
-      ...(noProxy === undefined ? {} : { NO_PROXY: noProxy, no_proxy: noProxy }),
-      NODE_EXTRA_CA_CERTS: ca.rootFile,
-    }),
+    env: ({ noProxy, names = 'both' } = {}) => {
+      const variables: Record<string, string> = { http_proxy: url, https_proxy: url };
+      if (noProxy !== undefined) variables.no_proxy = noProxy;
+      const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: ca.rootFile };
+      for (const [name, value] of Object.entries(variables)) {
+        if (names !== 'upper') env[name] = value;
+        if (names !== 'lower') env[name.toUpperCase()] = value;
+      }
+      return env;
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.closeAllConnections();
