@@ -131,8 +131,7 @@ async function push(
       },
     });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    throw new UserError(`Pushing the Sigstore bundle to ${name} failed${cause}.`, {
+    throw new UserError(`Pushing the Sigstore bundle to ${name} failed${causeOf(error)}.`, {
       hint: 'The job needs `packages: write` (GHCR) or push rights on the repository, and registry credentials (docker/login-action or registry-username/registry-password).',
       cause: error,
     });
@@ -152,9 +151,17 @@ async function sigstoreCall<T>(what: string, call: () => Promise<T>): Promise<T>
     return await call();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UserError(`Sigstore ${what} failed: ${message}`, {
+    throw new UserError(`Sigstore ${what} failed: ${message}${causeOf(error)}`, {
       hint: 'Check fulcio-url and rekor-url, and that the job has `permissions: id-token: write`.',
       cause: error,
     });
   }
+}
+
+/**
+ * `: <cause>` when the error wraps another (sigstore-js and the OCI client say
+ * "error creating tlog entry" and keep `getaddrinfo ENOTFOUND …` in `cause`).
+ */
+function causeOf(error: unknown): string {
+  return error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
 }
