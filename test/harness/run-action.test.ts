@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeaks, runAction } from './run-action.ts';
@@ -112,5 +112,62 @@ describe('runAction: composite action', () => {
     await expect(
       runAction({ actionDir: join(fixtures, 'composite-action'), inputs: { name: 'x' } }),
     ).rejects.toThrow(/pass resolveUses/);
+  });
+});
+
+describe('runAction: deferPost (the post step held back for the end of the job)', () => {
+  const postOrder = join(fixtures, 'post-order-action');
+
+  it('returns main at once and runs post later with main state, inputs and the env it is given', async () => {
+    const result = await runAction({ actionDir: jsAction, inputs: { greeting: 'hi' }, deferPost: true });
+    expect(result.exitCode).toBe(0);
+    expect(result.post).toBeUndefined();
+    expect(result.deferredPost?.condition).toBe('always()');
+    // nothing of post has happened yet
+    expect(existsSync(join(result.runnerTemp, 'post-ran'))).toBe(false);
+    const post = await result.deferredPost!.run({
+      status: 'success',
+      env: { RUNNER_TEMP: result.runnerTemp, FIXTURE_EXPORTED: 'changed-by-a-later-step' },
+    });
+    expect(post?.exitCode).toBe(0);
+    expect(post?.log).toContain('post sees state at-main and env changed-by-a-later-step');
+    expect(readFileSync(join(result.runnerTemp, 'post-ran'), 'utf8')).toBe('at-main');
+    expect(post?.annotations).toEqual([{ level: 'warning', message: 'post warning' }]);
+  });
+
+  it('without env, post sees the env given to runAction plus what main exported', async () => {
+    const result = await runAction({ actionDir: jsAction, deferPost: true });
+    const post = await result.deferredPost!.run({ status: 'failure' });
+    expect(post?.log).toContain('post sees state at-main and env exported-value');
+  });
+
+  it('evaluates post-if against the status given at run time, not main’s', async () => {
+    const success = join(postOrder, 'post-if-success');
+    const passed = await runAction({ actionDir: success, inputs: { label: 'a' }, deferPost: true });
+    expect(passed.deferredPost?.condition).toBe('success()');
+    // main succeeded, but the job failed afterwards: success() is false at the end of the job
+    expect(await passed.deferredPost!.run({ status: 'failure' })).toBeUndefined();
+    const ran = await passed.deferredPost!.run({ status: 'success' });
+    expect(ran?.post.env).toEqual({ MAIN_A: '' });
+    expect(readFileSync(join(passed.runnerTemp, 'order.log'), 'utf8')).toBe(
+      'main a\npost a state=a-state later=\n',
+    );
+  });
+
+  it('reports a failing post step by its exit code and annotation', async () => {
+    const result = await runAction({
+      actionDir: postOrder,
+      inputs: { label: 'b', 'fail-post': 'true' },
+      deferPost: true,
+    });
+    const post = await result.deferredPost!.run({ status: 'success' });
+    expect(post?.exitCode).toBe(1);
+    expect(post?.annotations).toEqual([{ level: 'error', message: 'post b failed' }]);
+  });
+
+  it('has no deferredPost with skipPost, nor for an action without post', async () => {
+    const skipped = await runAction({ actionDir: jsAction, deferPost: true, skipPost: true });
+    expect(skipped.deferredPost).toBeUndefined();
+    expect(existsSync(join(skipped.runnerTemp, 'post-ran'))).toBe(false);
   });
 });

@@ -67,6 +67,11 @@ export interface RunActionOptions {
   node?: string;
   /** Skip the post step even when action.yml declares one. */
   skipPost?: boolean;
+  /**
+   * Do not run the post step now: return it as `deferredPost`, to be run later (GitHub runs post
+   * steps at the end of the job, in reverse order). Ignored with skipPost. JavaScript actions only.
+   */
+  deferPost?: boolean;
   timeoutMs?: number;
   /** Maps a composite `uses:` to a local action folder, e.g. OWNER/slipway/actions/sign@sha -> actions/sign. */
   resolveUses?: (uses: string) => string | undefined;
@@ -103,6 +108,37 @@ export interface ActionRunResult {
   log: string;
   runnerTemp: string;
   workspace: string;
+  /** With `deferPost`, when action.yml declares a post step: run it with this, later. */
+  deferredPost?: DeferredPost;
+}
+
+/** A post step held back by `deferPost`, with main's STATE_* and inputs. */
+export interface DeferredPost {
+  /** `runs.post-if` as written; `always()` when action.yml has none. */
+  condition: string;
+  /**
+   * Evaluates `post-if` against `status` (the job's, at the end) and runs the post step, or returns
+   * undefined when the condition is false. `env` replaces the `env` given to runAction (the job's
+   * environment at the end of the job, exports of later steps included); without it, post sees
+   * that env plus main's exports and PATH additions, as when runAction runs post itself.
+   */
+  run(options: {
+    status: 'success' | 'failure';
+    env?: Record<string, string>;
+    timeoutMs?: number;
+  }): Promise<PostRunResult | undefined>;
+}
+
+export interface PostRunResult {
+  exitCode: number;
+  post: StepResult;
+  /** Env the post step exported (GITHUB_ENV). */
+  env: Record<string, string>;
+  path: string[];
+  masks: string[];
+  annotations: Annotation[];
+  summary: string;
+  log: string;
 }
 
 export function readActionMetadata(actionDir: string): ActionMetadata {
@@ -192,7 +228,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
   mkdirSync(workspace, { recursive: true });
   const timeoutMs = options.timeoutMs ?? 120_000;
 
-  const baseEnv: Record<string, string> = {
+  const runnerDefaults: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? scratch,
     CI: 'true',
@@ -216,8 +252,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
     RUNNER_TOOL_CACHE: join(scratch, 'tool-cache'),
     RUNNER_OS: process.platform === 'win32' ? 'Windows' : process.platform === 'darwin' ? 'macOS' : 'Linux',
     RUNNER_ARCH: process.arch === 'arm64' ? 'ARM64' : 'X64',
-    ...options.env,
   };
+  const baseEnv: Record<string, string> = { ...runnerDefaults, ...options.env };
 
   const masks: string[] = [];
   const exported: Record<string, string> = {};
@@ -269,10 +305,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
     pathAdds.push(...step.path);
     for (const c of step.commands) if (c.command === 'add-mask') masks.push(c.message);
   };
-  const stepEnv = (files: StepFiles, extra: Record<string, string>) => ({
+  /** The env a step sees: the base env, what earlier steps exported, their PATH additions first. */
+  const envWithExports = (exports = exported, adds = pathAdds) => ({
     ...baseEnv,
-    ...exported,
-    PATH: [...[...pathAdds].reverse(), baseEnv.PATH].join(delimiter),
+    ...exports,
+    PATH: [...[...adds].reverse(), baseEnv.PATH].join(delimiter),
+  });
+  const stepEnv = (files: StepFiles, extra: Record<string, string>) => ({
+    ...envWithExports(),
     GITHUB_OUTPUT: files.output,
     GITHUB_ENV: files.env,
     GITHUB_STATE: files.state,
@@ -301,25 +341,64 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
     ),
   );
   absorb(main);
-  let post: StepResult | undefined;
-  const mainStatus = main.exitCode === 0 ? 'success' : 'failure';
-  if (
-    meta.runs.post &&
-    !options.skipPost &&
-    evaluateCondition(meta.runs['post-if'], context(inputs, {}, mainStatus), 'always()')
-  ) {
+  const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
+  const postCommand = meta.runs.post ? resolve(actionDir, meta.runs.post) : undefined;
+  const runPostStep = async (env: Record<string, string>, stepTimeoutMs: number) => {
     const postFiles = newStepFiles(scratch, 'post');
-    const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
-    post = collect(
+    return collect(
       postFiles,
       await spawnStep(
         node,
-        [resolve(actionDir, meta.runs.post)],
-        stepEnv(postFiles, { ...inputEnv, ...stateEnv }),
+        [postCommand as string],
+        {
+          ...env,
+          GITHUB_OUTPUT: postFiles.output,
+          GITHUB_ENV: postFiles.env,
+          GITHUB_STATE: postFiles.state,
+          GITHUB_PATH: postFiles.path,
+          GITHUB_STEP_SUMMARY: postFiles.summary,
+          ...inputEnv,
+          ...stateEnv,
+        },
         workspace,
-        timeoutMs,
+        stepTimeoutMs,
       ),
     );
+  };
+  let deferredPost: DeferredPost | undefined;
+  if (postCommand && !options.skipPost && options.deferPost) {
+    // what main left behind, frozen now: later runAction calls must not change it
+    const mainExports = { ...exported };
+    const mainPath = [...pathAdds];
+    deferredPost = {
+      condition: meta.runs['post-if'] ?? 'always()',
+      run: async ({ status, env, timeoutMs: postTimeoutMs }) => {
+        if (!evaluateCondition(meta.runs['post-if'], context(inputs, {}, status), 'always()'))
+          return undefined;
+        const postEnv = env ? { ...runnerDefaults, ...env } : envWithExports(mainExports, mainPath);
+        const step = await runPostStep(postEnv, postTimeoutMs ?? timeoutMs);
+        return {
+          exitCode: step.exitCode,
+          post: step,
+          env: step.env,
+          path: step.path,
+          masks: step.commands.filter((c) => c.command === 'add-mask').map((c) => c.message),
+          annotations: annotationsFrom(step.commands),
+          summary: step.summary,
+          log: step.stdout + step.stderr,
+        };
+      },
+    };
+  }
+  let post: StepResult | undefined;
+  const mainStatus = main.exitCode === 0 ? 'success' : 'failure';
+  if (
+    postCommand &&
+    !options.skipPost &&
+    !options.deferPost &&
+    evaluateCondition(meta.runs['post-if'], context(inputs, {}, mainStatus), 'always()')
+  ) {
+    post = await runPostStep(envWithExports(), timeoutMs);
     absorb(post);
   }
   const all = post ? [main, post] : [main];
@@ -337,6 +416,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
     log: all.map((s) => s.stdout + s.stderr).join('\n'),
     runnerTemp,
     workspace,
+    ...(deferredPost ? { deferredPost } : {}),
   };
 
   async function runComposite(): Promise<ActionRunResult> {
