@@ -11,6 +11,7 @@ import type { StepContext } from './job-context.ts';
 import { runLocalAction } from './local-action-step.ts';
 import { runShellStep } from './shell-step.ts';
 import type { StandIn, StandInGitHub } from './stand-in.ts';
+import type { DeferredPost } from '../harness/run-action.ts';
 import type { WorkflowStepSpec } from './workflow-file.ts';
 
 export interface StepRecord extends StepContext {
@@ -18,6 +19,8 @@ export interface StepRecord extends StepContext {
   id?: string;
   name: string;
   kind: 'run' | 'local-action' | 'stand-in';
+  /** Set on the post step of a local action, which the job runs at its end ("Post <name>"). */
+  stage?: 'post';
   uses?: string;
   /** Interpolated `with:` as the step gave it (local actions: the inputs they received, defaults included). */
   with: Record<string, string>;
@@ -50,6 +53,14 @@ export interface JobStepOptions {
   github: StandInGitHub;
   standIns: Record<string, StandIn>;
   node?: string;
+  /** Receives a local action's post step, with the step's own env (`env:`, GITHUB_ACTION) for it. */
+  deferPost: (post: DeferredPostStep) => void;
+}
+
+export interface DeferredPostStep {
+  main: StepRecord;
+  post: DeferredPost;
+  stepEnv: Record<string, string>;
 }
 
 const truthyFlag = (v: string) => v === 'true';
@@ -154,7 +165,7 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
         message: `Process completed with exit code ${run.exitCode}.`,
       });
   } else if (spec.uses?.startsWith('./')) {
-    const { result, node, inputs, warnings } = await runLocalAction({
+    const { result, node, inputs, warnings, post } = await runLocalAction({
       uses: spec.uses,
       with: record.with,
       env,
@@ -180,6 +191,8 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
       summary: result.summary,
       log: result.log,
     });
+    // GitHub registers the post step once main has run, whatever main's outcome
+    if (post) options.deferPost({ main: record, post, stepEnv: { ...record.env, GITHUB_ACTION: label } });
   } else if (spec.uses !== undefined) {
     const at = spec.uses.lastIndexOf('@');
     if (spec.uses.startsWith('docker://') || at < 0)

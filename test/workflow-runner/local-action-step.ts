@@ -3,13 +3,19 @@
  * `./.slipway/actions/<name>` runs whatever the checkout step put there: the
  * committed action.yml and dist/ bundle), its input defaults are evaluated in the
  * job's contexts as the runner does (`${{ github.token }}`), and it runs through
- * the harness `runAction()`.
+ * the harness `runAction()`. A post step is held back (`deferPost`) and handed to the job,
+ * which runs it at the end; a pre step is refused.
  */
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { interpolate, type ExpressionContext } from '../harness/expressions.ts';
 import { node24Path } from '../harness/node-versions.ts';
-import { readActionMetadata, runAction, type ActionRunResult } from '../harness/run-action.ts';
+import {
+  readActionMetadata,
+  runAction,
+  type ActionRunResult,
+  type DeferredPost,
+} from '../harness/run-action.ts';
 
 export interface LocalActionStep {
   uses: string;
@@ -29,6 +35,8 @@ export interface LocalActionRun {
   inputs: Record<string, string>;
   /** GitHub's warning for inputs the action does not declare (they are dropped). */
   warnings: string[];
+  /** The action's post step, for the end of the job (the job runs these in reverse order). */
+  post?: DeferredPost;
 }
 
 /** The node the runner uses for `runs.using` (GitHub runs node24 actions on Node 24). */
@@ -48,9 +56,9 @@ export async function runLocalAction(step: LocalActionStep): Promise<LocalAction
       `Can't find 'action.yml' or 'action.yaml' under '${actionDir}'. Did you forget to run actions/checkout before running your local action?`,
     );
   const meta = readActionMetadata(actionDir);
-  if (meta.runs.pre || meta.runs.post)
+  if (meta.runs.pre)
     throw new Error(
-      `not supported by the local runner: ${step.uses} has a pre/post step (runAction runs post right after main; GitHub runs it at the end of the job)`,
+      `not supported by the local runner: ${step.uses} has a pre step (GitHub runs it at the start of the job)`,
     );
   const declared = meta.inputs ?? {};
   const unexpected = Object.keys(step.with).filter((name) => !(name in declared));
@@ -71,9 +79,10 @@ export async function runLocalAction(step: LocalActionStep): Promise<LocalAction
     inputs,
     env: step.env,
     workspace: step.workspace,
-    skipPost: true,
+    deferPost: true,
     timeoutMs: step.timeoutMs,
     ...(node ? { node } : {}),
   });
-  return { result, node: node ?? process.execPath, inputs, warnings };
+  const { deferredPost: post, ...mainResult } = result;
+  return { result: mainResult, node: node ?? process.execPath, inputs, warnings, ...(post ? { post } : {}) };
 }

@@ -14,7 +14,8 @@ import { jobExpressionContext, stepsContext, type Contexts, type StepContext } f
 import { prepareJobEnvironment } from './job-environment.ts';
 import { computeOutputs } from './job-outputs.ts';
 import { expandMatrix, matrixIndex, type MatrixLeg } from './job-matrix.ts';
-import { runJobStep, type StepRecord } from './job-step.ts';
+import { runJobStep, type DeferredPostStep, type StepRecord } from './job-step.ts';
+import { runPostSteps } from './post-steps.ts';
 import type { StandIn } from './stand-in.ts';
 import {
   readWorkflow,
@@ -222,7 +223,23 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
   const steps: StepRecord[] = [];
   const stepContexts: Record<string, StepContext> = {};
   const warnings: string[] = [];
+  const deferred: DeferredPostStep[] = [];
   let status: 'success' | 'failure' = 'success';
+  const jobEnv = () => ({
+    ...runnerEnv,
+    ...envContext,
+    ...exported,
+    PATH: [...[...pathAdds].reverse(), runnerEnv.PATH].join(delimiter),
+  });
+  const absorb = (record: StepRecord) => {
+    steps.push(record);
+    if (record.id) stepContexts[record.id] = record;
+    Object.assign(exported, record.exported);
+    pathAdds.push(...record.path);
+    masks.push(...record.masks);
+    warnings.push(...record.warnings);
+    if (record.conclusion === 'failure') status = 'failure';
+  };
   for (const [index, spec] of (job.steps ?? []).entries()) {
     contexts.steps = stepsContext(stepContexts);
     contexts.env = { ...envContext, ...exported };
@@ -232,12 +249,7 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
       spec,
       defaults: { ...workflow.defaults?.run, ...job.defaults?.run },
       context: (where) => ctx(status, where),
-      baseEnv: {
-        ...runnerEnv,
-        ...envContext,
-        ...exported,
-        PATH: [...[...pathAdds].reverse(), runnerEnv.PATH].join(delimiter),
-      },
+      baseEnv: jobEnv(),
       workspace,
       runnerTemp,
       deadline,
@@ -252,15 +264,19 @@ export async function runWorkflowJob(options: RunWorkflowJobOptions): Promise<Jo
       },
       standIns: options.standIns ?? {},
       ...(options.node ? { node: options.node } : {}),
+      deferPost: (post) => deferred.push(post),
     });
-    steps.push(record);
-    if (record.id) stepContexts[record.id] = record;
-    Object.assign(exported, record.exported);
-    pathAdds.push(...record.path);
-    masks.push(...record.masks);
-    warnings.push(...record.warnings);
-    if (record.conclusion === 'failure') status = 'failure';
+    absorb(record);
   }
+  // post steps of local actions: at the end of the job, in reverse order
+  await runPostSteps({
+    deferred,
+    firstIndex: steps.length,
+    status: () => status,
+    jobEnv,
+    deadline,
+    absorb,
+  });
 
   contexts.steps = stepsContext(stepContexts);
   const { outputs, workflowOutputs, workflowOutputsUnavailable } = computeOutputs({
