@@ -2,9 +2,9 @@
  * .github/workflows/e2e.yml, run locally for its job that needs no real tools and no network:
  * `pin-check` (pin-check on this repository at HEAD, then on a generated unpinned workflow). The
  * checkout stand-in checks out this repository at HEAD, so the committed action.yml files and
- * bundles run. `inputs-fail-before-network` uses oidc-login, whose post step the local runner
- * cannot place at the end of the job (it refuses, see README); the other e2e jobs need GitHub
- * itself (real trivy/syft/cosign, a registry:2 service, OIDC, GHCR).
+ * bundles run; and `inputs-fail-before-network` (oidc-login and image-bump refusing bad inputs,
+ * oidc-login's post step at the end of the job). The other e2e jobs need GitHub itself (real
+ * trivy/syft/cosign, a registry:2 service, OIDC, GHCR).
  */
 import { describe, expect, it } from 'vitest';
 import { runWorkflowJob } from './run-workflow-job.ts';
@@ -50,5 +50,31 @@ describe('e2e.yml (local runner)', () => {
     ]);
     expect(result.conclusion).toBe('success');
     expect(checkout.calls).toHaveLength(1);
+  }, 180_000);
+
+  it('inputs-fail-before-network: oidc-login and image-bump fail on their inputs, the check passes', async () => {
+    const { run, checkout } = e2eJob('inputs-fail-before-network');
+    const result = await run;
+    expect(outcomes(result)).toEqual([
+      'success/success actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1',
+      'failure/success oidc-login with an unknown provider (expected failure)',
+      'failure/success image-bump with a malformed repository (expected failure)',
+      'success/success Check the outcomes',
+      // main saved its post flag before failing: post runs (always()), with nothing to remove
+      'success/success Post oidc-login with an unknown provider (expected failure)',
+    ]);
+    expect(result.conclusion).toBe('success');
+    expect(checkout.calls).toHaveLength(1);
+    // no id-token permission: the job never had the OIDC request variables
+    expect(result.permissions).toEqual({ contents: 'read' });
+    expect(result.annotations.map((a) => [a.step, a.level])).toEqual([
+      ['oidc-login with an unknown provider (expected failure)', 'error'],
+      ['image-bump with a malformed repository (expected failure)', 'error'],
+    ]);
+    expect(result.annotations.map((a) => a.message)).toEqual([
+      "Input 'provider' has the value 'not-a-cloud'. Expected one of: aws, gcp, azure.",
+      "Input 'repository' has the value 'not a repository', which is not valid. Expected `owner/name`.",
+    ]);
+    expect(result.steps.at(-1)!.log).toBe('');
   }, 180_000);
 });
