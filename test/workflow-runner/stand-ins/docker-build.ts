@@ -79,7 +79,15 @@ export function setupBuildxStandIn(): StandIn {
   };
 }
 
-export function buildPushStandIn(registry: RegistryServer): { standIn: StandIn; builds: BuildRecord[] } {
+/**
+ * `names`: registry host names the double also stands for (a cloud registry such as
+ * `<account>.dkr.ecr.<region>.amazonaws.com`, which does not resolve here); a push to one of them
+ * goes to the double under the same repository and tag, and needs a docker login for that name.
+ */
+export function buildPushStandIn(
+  registry: RegistryServer,
+  { names = [] }: { names?: string[] } = {},
+): { standIn: StandIn; builds: BuildRecord[] } {
   const builds: BuildRecord[] = [];
   const standIn = async (call: StandInCall) => {
     expectKnownInputs(call, BUILD_INPUTS);
@@ -131,7 +139,8 @@ export function buildPushStandIn(registry: RegistryServer): { standIn: StandIn; 
       if (!ref)
         throw fail(`tag ${JSON.stringify(tag)} is not a valid lower-case host/repository:tag reference`);
       const [, host, repository, name] = ref as unknown as [string, string, string, string];
-      if (host !== registry.host) throw fail(`not supported by the local runner: pushing to ${host}`);
+      if (host !== registry.host && !names.includes(host))
+        throw fail(`not supported by the local runner: pushing to ${host}`);
       if (!(host in auths))
         throw fail(`push to ${host} denied: no docker login for it (run docker/login-action first)`);
       const pushed = await registry.pushImage(repository, name);
