@@ -12,6 +12,9 @@
  * doubles verify the GitHub token against the issuer's JWKS and trust only the caller's
  * repository, so the claims are the ones GitHub gives a job of `repository` on `ref`.
  */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startForwardProxy, type ForwardProxy } from '../doubles/forward-proxy/forward-proxy.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
 import { startStsDouble, type StsDouble } from '../doubles/aws-sts/server.ts';
@@ -39,7 +42,12 @@ export interface CloudEndpoints {
   azure: AzureDouble;
   /** For RunWorkflowJobOptions.oidc: the token endpoint addressed through the proxy. */
   oidc: { requestUrl: string; requestToken: string };
-  /** What a runner behind the proxy has in its environment (both name cases, the proxy CA). */
+  /**
+   * What a runner behind the proxy has in its environment: the proxy variables (both name cases),
+   * the proxy CA for Node (NODE_EXTRA_CA_CERTS) and, for curl and Go programs such as the docker
+   * CLI, a CA bundle of the system's CAs plus the proxy's (SSL_CERT_FILE, CURL_CA_BUNDLE), as an
+   * image with the corporate CA installed would trust it.
+   */
   env(): Record<string, string>;
   /** Requests the proxy forwarded since `from` (an index into proxy.log), as `METHOD https://host/path status`. */
   seen(from: number): string[];
@@ -88,6 +96,13 @@ export async function startCloudEndpoints(ids: CloudIdentities): Promise<CloudEn
   proxy.route('iamcredentials.googleapis.com', portOf(google.url));
   proxy.route('login.microsoftonline.com', portOf(azure.url));
   const tokenPath = new URL(issuer.env.ACTIONS_ID_TOKEN_REQUEST_URL);
+  const caBundle = join(mkdtempSync(join(tmpdir(), 'proxy-ca-')), 'ca-certificates.crt');
+  const proxyEnv = proxy.env();
+  const systemCAs = '/etc/ssl/certs/ca-certificates.crt';
+  writeFileSync(
+    caBundle,
+    `${existsSync(systemCAs) ? readFileSync(systemCAs, 'utf8') : ''}\n${readFileSync(proxyEnv.NODE_EXTRA_CA_CERTS as string, 'utf8')}`,
+  );
   return {
     proxy,
     issuer,
@@ -98,7 +113,7 @@ export async function startCloudEndpoints(ids: CloudIdentities): Promise<CloudEn
       requestUrl: `https://${TOKEN_HOST}${tokenPath.pathname}${tokenPath.search}`,
       requestToken: issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
     },
-    env: () => proxy.env(),
+    env: () => ({ ...proxy.env(), SSL_CERT_FILE: caBundle, CURL_CA_BUNDLE: caBundle }),
     seen: (from) =>
       proxy.log
         .slice(from)
