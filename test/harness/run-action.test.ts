@@ -171,3 +171,16 @@ describe('runAction: deferPost (the post step held back for the end of the job)'
     expect(existsSync(join(skipped.runnerTemp, 'post-ran'))).toBe(false);
   });
 });
+
+describe('runAction: deferPost and composite actions', () => {
+  it('refuses to defer the post step of an action nested in a composite (it would be lost)', async () => {
+    await expect(
+      runAction({
+        actionDir: join(fixtures, 'composite-action'),
+        inputs: { name: 'ada' },
+        resolveUses: (uses) => (uses.includes('/test/fixtures/harness-action@') ? jsAction : undefined),
+        deferPost: true,
+      }),
+    ).rejects.toThrow('which has a post step; deferPost does not reach into composite actions');
+  });
+});

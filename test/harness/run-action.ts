@@ -2,7 +2,8 @@
  * Runs an action the way the GitHub runner does, against its committed bundle:
  * reads action.yml, applies input defaults, sets INPUT_* and the file-command
  * variables, runs `main`, then `post` (with STATE_* from the main step and the env
- * it exported), and collects outputs, env, PATH additions, state, masks,
+ * it exported; with `deferPost`, post is handed back as `deferredPost` for the caller
+ * to run at the end of its job), and collects outputs, env, PATH additions, state, masks,
  * annotations and the job summary. Composite actions run their `run:` steps with
  * bash; `uses:` steps are run through this harness when `resolveUses` maps them to
  * a local action folder.
@@ -471,6 +472,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
           workspace,
           env: { ...baseEnv, ...exported, ...env },
         });
+        if (nested.deferredPost)
+          throw new Error(
+            `harness: composite step ${index} uses '${step.uses}', which has a post step; deferPost does not reach into composite actions`,
+          );
         Object.assign(exported, nested.env);
         pathAdds.push(...nested.path);
         masks.push(...nested.masks);
