@@ -1,12 +1,13 @@
 /**
- * .github/workflows/build-sign-push.yml with `cloud: aws` and `cloud: gcp`, on a runner behind an
+ * .github/workflows/build-sign-push.yml with `cloud: aws`, `gcp` and `azure`, on a runner behind an
  * intercepting proxy (cloud-endpoints.ts): the build job's oidc-login step (the committed bundle)
  * fetches the job's GitHub OIDC token and exchanges it at the real host names (sts.<region>.
  * amazonaws.com; sts.googleapis.com and iamcredentials.googleapis.com), which the proxy routes to
  * the STS and Google doubles; the registry login stand-in gets the registry host from the job and
  * the credentials from oidc-login; the build then goes on as in build-sign-push-workflow.test.ts
  * (the build-push stand-in pushes to the OCI registry double standing for the cloud registry);
- * oidc-login's post step runs at the end of the job and removes what it wrote.
+ * oidc-login's post step runs at the end of the job and removes what it wrote. azure: the curl
+ * step's ACR token exchange is a test handler (acr-exchange.ts); docker login is the real CLI.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import {
   startToolReleases,
   type ToolReleases,
 } from '../doubles/release-assets/action-env.ts';
+import { startAcrExchange, type AcrExchange } from './acr-exchange.ts';
 import { jwtClaims, startCloudEndpoints, TOKEN_HOST, type CloudEndpoints } from './cloud-endpoints.ts';
 import { findJobLeaks } from './job-leaks.ts';
 import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
@@ -39,10 +41,17 @@ const ECR = `111122223333.dkr.ecr.${REGION}.amazonaws.com`;
 const GCP_PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/github/providers/acme';
 const GCP_SA = 'ar-writer@acme-prod.iam.gserviceaccount.com';
 const GAR = 'europe-west1-docker.pkg.dev';
+const ACR = 'acme.azurecr.io';
+const AZURE = {
+  clientId: '11111111-2222-3333-4444-555555555555',
+  tenantId: '66666666-7777-8888-9999-000000000000',
+  subscriptionId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+};
 
 let registry: RegistryServer;
 let tools: ToolReleases;
 let cloud: CloudEndpoints;
+let acr: AcrExchange;
 
 beforeAll(async () => {
   [registry, tools, cloud] = await Promise.all([
@@ -54,17 +63,20 @@ beforeAll(async () => {
       jobWorkflowRef: `slipway-org/slipway/.github/workflows/build-sign-push.yml@${slipway.sha}`,
       aws: { roleArn: ROLE, region: REGION },
       gcp: { provider: GCP_PROVIDER, serviceAccount: GCP_SA },
-      azure: {
-        clientId: '11111111-2222-3333-4444-555555555555',
-        tenantId: '66666666-7777-8888-9999-000000000000',
-      },
+      azure: AZURE,
     }),
   ]);
   // the OCI registry double stands for the cloud registries (sign and verify read them)
   for (const name of [ECR, GAR]) cloud.proxy.route(name, Number(registry.host.split(':')[1]));
+  // ACR's token exchange is a test handler (acr-exchange.ts) in front of the registry double
+  acr = await startAcrExchange({
+    registry: registry.host,
+    accepts: (token) => cloud.azure.issuedSecrets.includes(token),
+  });
+  cloud.proxy.route(ACR, Number(new URL(acr.url).port));
 });
 afterAll(async () => {
-  await Promise.all([registry?.stop(), tools?.server.close(), cloud?.close()]);
+  await Promise.all([registry?.stop(), tools?.server.close(), cloud?.close(), acr?.close()]);
 });
 
 const github: RunWorkflowJobOptions['github'] = {
@@ -80,7 +92,7 @@ const github: RunWorkflowJobOptions['github'] = {
 /** plan, then the build job for the one app, on a runner behind the proxy. */
 async function buildOneApp(inputs: RunWorkflowJobOptions['inputs']) {
   const runner = simulatedRunner(tools);
-  const build = buildPushStandIn(registry, { names: [ECR, GAR] });
+  const build = buildPushStandIn(registry, { names: [ECR, GAR, ACR] });
   const login = dockerLoginStandIn();
   // what the credential file oidc-login wrote looked like while the job ran (post removes it)
   const credentialsFile: { path: string; existed: boolean }[] = [];
@@ -242,5 +254,47 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
     expect(existsSync(credentialsFile[0]!.path)).toBe(false);
     expect(leg.steps.at(-1)!.log).toContain('Removed ');
     expect(findJobLeaks(leg, [TOKEN, ...cloud.google.issuedSecrets.slice(-2)])).toEqual([]);
+  }, 300_000);
+
+  it('azure: Azure token for management.azure.com, ACR refresh token, real docker login; the push uses that login', async () => {
+    const { leg, build, login, proxied } = await buildOneApp({
+      apps: '[{"name":"api"}]',
+      registry: `${ACR}/team`,
+      cloud: 'azure',
+      'azure-client-id': AZURE.clientId,
+      'azure-tenant-id': AZURE.tenantId,
+      'azure-subscription-id': AZURE.subscriptionId,
+      'fail-on': 'none',
+    });
+    expect(leg.annotations).toEqual([]);
+    expect(leg.warnings).toEqual([]);
+    expect(leg.conclusion).toBe('success');
+    expect(outcomes(leg).filter((line) => /Log in|Cloud credentials|Build and push/.test(line))).toEqual([
+      'success Cloud credentials through GitHub OIDC',
+      'skipped Log in to GHCR',
+      'skipped Log in to Amazon ECR (AWS credentials from oidc-login)',
+      'skipped Log in to Artifact Registry (access token from oidc-login)',
+      'success Log in to ACR (Azure token exchanged for an ACR refresh token)',
+      'success Build and push with provenance',
+      'success Post Cloud credentials through GitHub OIDC',
+    ]);
+    expect(proxied.slice(0, 4)).toEqual([
+      `GET https://${TOKEN_HOST}/_apis/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange 200`,
+      `POST https://login.microsoftonline.com/${AZURE.tenantId}/oauth2/v2.0/token 200`,
+      `POST https://${ACR}/oauth2/exchange 200`,
+      `GET https://${ACR}/v2/ 200`,
+    ]);
+    const accessToken = cloud.azure.issuedSecrets.at(-1)!;
+    expect(acr.exchanges.at(-1)).toEqual({
+      grant_type: 'access_token',
+      service: ACR,
+      tenant: AZURE.tenantId,
+      access_token: accessToken,
+    });
+    // no login-action step: the push found the docker CLI's login for the registry
+    expect(login.calls).toEqual([]);
+    expect(build.builds[0]!.tags).toEqual([`${ACR}/team/api:${SHA}`]);
+    expect(existsSync(leg.steps[3]!.outputs['federated-token-file']!)).toBe(false);
+    expect(findJobLeaks(leg, [TOKEN, accessToken, acr.issued.at(-1)!])).toEqual([]);
   }, 300_000);
 });
