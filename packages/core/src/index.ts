@@ -63,3 +63,4 @@ export {
   NO_RESPONSE_HINT,
   type OctokitNoResponse,
 } from './octokit-no-response.ts';
+export { proxyRefusal, type ProxyRefusal } from './proxy-refusal.ts';

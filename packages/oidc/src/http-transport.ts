@@ -1,5 +1,5 @@
 import { HttpClient } from '@actions/http-client';
-import { UserError, isSocketTimeout } from '@slipway/core';
+import { UserError, isSocketTimeout, proxyRefusal } from '@slipway/core';
 
 /** One HTTP exchange as the login flows see it: the body is always read whole as text. */
 export interface HttpResponse {
@@ -50,7 +50,7 @@ export function actionsHttpTransport(timeoutMs: number, userAgent = 'slipway-oid
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const message = error instanceof Error ? error.message : String(error);
-      const refused = proxyRefusal(message, url);
+      const refused = proxyRefusal(error, url);
       if (refused) throw new NetworkError(refused.message, refused.code, { cause: error });
       if (typeof code === 'string') throw new NetworkError(`${message} (${code})`, code, { cause: error });
       if (isSocketTimeout(error))
@@ -60,27 +60,6 @@ export function actionsHttpTransport(timeoutMs: number, userAgent = 'slipway-oid
       throw error;
     }
   };
-}
-
-/**
- * The proxy's answer when it refused a CONNECT, which http-client's tunnel agent
- * reports as "tunneling socket could not be established, statusCode=<n>" (code
- * ECONNRESET) without naming the host, so a failed token request read as a failed
- * STS call. Names the tunnel's target; a 407 (credentials missing or refused) is
- * not retried, anything else (a 502 from the proxy) stays transient.
- */
-function proxyRefusal(message: string, url: string): { message: string; code: string } | undefined {
-  const status = /^tunneling socket could not be established, statusCode=(\d+)/.exec(message)?.[1];
-  if (status === undefined) return undefined;
-  const target = new URL(url);
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  const tunnel = `the proxy answered HTTP ${status} to CONNECT ${target.hostname}:${port}`;
-  return status === '407'
-    ? {
-        message: `${tunnel}: it wants credentials, or refused the ones given (http://user:password@proxy:port in HTTPS_PROXY/HTTP_PROXY)`,
-        code: 'EPROXYAUTH',
-      }
-    : { message: tunnel, code: 'ECONNRESET' };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

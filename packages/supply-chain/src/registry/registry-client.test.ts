@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpClientTransport } from './http-transport.ts';
-import { RegistryClient } from './registry-client.ts';
+import { UserError } from '@slipway/core';
+import { RegistryClient, RegistryError } from './registry-client.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: { close(): void }[] = [];
@@ -161,5 +162,42 @@ describe('RegistryClient', () => {
       'https://registry-1.docker.io/v2/o/app/manifests/v1',
       'http://localhost:5000/v2/o/app/manifests/v1',
     ]);
+  });
+
+  it('reports a registry that keeps failing as a user error naming the request, not a Slipway bug', async () => {
+    const { host, seen } = await serve((_req, res) => res.writeHead(503).end());
+    const error = await client(host, { retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } })
+      .headManifest('v1')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(
+      `The registry ${host} kept failing: HEAD http://${host}/v2/o/app/manifests/v1 answered HTTP 503.`,
+    );
+    expect(seen).toHaveLength(3);
+  });
+
+  it('reports a registry nobody answers for as a user error with a network hint', async () => {
+    const { host } = await serve(() => {});
+    servers.splice(0).forEach((s) => s.close());
+    const error = await client(host, { retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 } })
+      .headManifest('v1')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^HEAD http://${host}/v2/o/app/manifests/v1 to the registry ${host} failed: .*ECONNREFUSED`),
+    );
+    expect((error as UserError).hint).toContain('HTTPS_PROXY and NO_PROXY');
+  });
+
+  it('keeps a status the registry gives for a bad request as a RegistryError, which is a user error', async () => {
+    const { host } = await serve((_req, res) =>
+      res.writeHead(400).end('{"errors":[{"code":"NAME_INVALID"}]}'),
+    );
+    const error = await client(host)
+      .headManifest('v1')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as RegistryError).status).toBe(400);
   });
 });

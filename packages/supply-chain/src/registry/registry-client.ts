@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import {
   RetryableError,
   UserError,
+  errorMessage,
   maskSecret,
+  proxyRefusal,
   retry,
   type MaskSink,
   type RetryOptions,
@@ -46,7 +48,8 @@ export interface RegistryClientOptions {
   mask?: MaskSink;
 }
 
-export class RegistryError extends Error {
+/** The registry answered a request with an error status it does not retry (a user-facing error). */
+export class RegistryError extends UserError {
   constructor(
     message: string,
     readonly status: number,
@@ -144,6 +147,26 @@ export class RegistryClient {
 
   /** One request with auth and retries; 404 is returned, other 4xx become errors. */
   private async send(request: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await this.sendWithRetries(request);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      // Network failures and retryable statuses that outlasted the retries: the registry (or the
+      // proxy in front of it) is the problem, not Slipway.
+      const reason = proxyRefusal(error, request.url)?.message ?? errorMessage(error);
+      throw new UserError(
+        error instanceof RetryableError
+          ? `The registry ${this.options.registry} kept failing: ${reason}.`
+          : `${request.method} ${request.url} to the registry ${this.options.registry} failed: ${reason}.`,
+        {
+          hint: 'Check that the registry is reachable from the runner; behind a proxy, check HTTPS_PROXY and NO_PROXY.',
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private async sendWithRetries(request: HttpRequest): Promise<HttpResponse> {
     return retry(
       async () => {
         let response = await this.attempt(request);
