@@ -254,20 +254,13 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
       expect(result.outputs).toEqual({ image: '', digest: '' });
     }, 180_000);
 
-    // KNOWN BUG (packages/supply-chain registry transport, not the workflow): verify reports
-    // "Unexpected error: tunneling socket could not be established, statusCode=502 / This is a bug
-    // in Slipway ..." instead of a user error naming the registry and the proxy's answer, as
-    // oidc-login's transport does (packages/oidc/src/http-transport.ts proxyRefusal). sign has the
-    // same message for the same cause. Remove .fails once the registry transport names the tunnel.
-    it.fails(
-      'names the registry and the proxy answer instead of calling it a Slipway bug (known bug)',
-      async () => {
-        const { result } = await once();
-        const message = result.annotations.find((a) => a.level === 'error')?.message ?? '';
-        expect(message).not.toContain('This is a bug in Slipway');
-        expect(message).toContain(`the proxy answered HTTP 502 to CONNECT ${unreachable}:443`);
-      },
-      180_000,
-    );
+    // The registry client names the refused tunnel (it used to report "Unexpected error:
+    // tunneling socket could not be established, statusCode=502 ... a bug in Slipway").
+    it('names the registry and the proxy answer instead of calling it a Slipway bug', async () => {
+      const { result } = await once();
+      const message = result.annotations.find((a) => a.level === 'error')?.message ?? '';
+      expect(message).not.toContain('This is a bug in Slipway');
+      expect(message).toContain(`the proxy answered HTTP 502 to CONNECT ${unreachable}:443`);
+    }, 180_000);
   });
 });
