@@ -8,19 +8,22 @@
  * bash; `uses:` steps are run through this harness when `resolveUses` maps them to
  * a local action folder.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { inputEnvName } from '@slipway/core';
+import { annotationsFrom, type Annotation } from './file-commands.ts';
 import {
-  annotationsFrom,
-  parseKeyValueFile,
-  parseWorkflowCommands,
-  type Annotation,
-  type WorkflowCommand,
-} from './file-commands.ts';
+  collect,
+  fileCommandEnv,
+  newStepFiles,
+  spawnStep,
+  type StepFiles,
+  type StepResult,
+} from './step-process.ts';
+
+export type { StepResult } from './step-process.ts';
 import {
   evaluateCondition,
   interpolate,
@@ -76,18 +79,6 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Maps a composite `uses:` to a local action folder, e.g. OWNER/slipway/actions/sign@sha -> actions/sign. */
   resolveUses?: (uses: string) => string | undefined;
-}
-
-export interface StepResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  env: Record<string, string>;
-  path: string[];
-  state: Record<string, string>;
-  summary: string;
-  commands: WorkflowCommand[];
 }
 
 export interface ActionRunResult {
@@ -146,77 +137,6 @@ export function readActionMetadata(actionDir: string): ActionMetadata {
   const file = ['action.yml', 'action.yaml'].map((f) => join(actionDir, f)).find(existsSync);
   if (!file) throw new Error(`no action.yml in ${actionDir}`);
   return parse(readFileSync(file, 'utf8')) as ActionMetadata;
-}
-
-interface StepFiles {
-  output: string;
-  env: string;
-  state: string;
-  path: string;
-  summary: string;
-}
-
-function newStepFiles(dir: string, label: string): StepFiles {
-  const files = {
-    output: join(dir, `${label}-output`),
-    env: join(dir, `${label}-env`),
-    state: join(dir, `${label}-state`),
-    path: join(dir, `${label}-path`),
-    summary: join(dir, `${label}-summary`),
-  };
-  for (const f of Object.values(files)) writeFileSync(f, '');
-  return files;
-}
-
-function spawnStep(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-  timeoutMs: number,
-) {
-  return new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolvePromise, reject) => {
-    // Its own process group, so a timeout kills what the step started too (a grandchild holding
-    // stdout open would otherwise keep the step "running" after the child is gone).
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) stderr += `\n[harness] step killed by ${signal} (timeout ${timeoutMs} ms)`;
-      resolvePromise({ exitCode: code ?? 1, stdout, stderr });
-    });
-  });
-}
-
-function collect(files: StepFiles, raw: { exitCode: number; stdout: string; stderr: string }): StepResult {
-  const commands = parseWorkflowCommands(raw.stdout);
-  const outputs = parseKeyValueFile(readFileSync(files.output, 'utf8'), 'GITHUB_OUTPUT');
-  const state = parseKeyValueFile(readFileSync(files.state, 'utf8'), 'GITHUB_STATE');
-  // deprecated stdout forms still honoured by the runner
-  for (const c of commands) {
-    if (c.command === 'set-output' && c.properties.name) outputs[c.properties.name] = c.message;
-    if (c.command === 'save-state' && c.properties.name) state[c.properties.name] = c.message;
-  }
-  return {
-    ...raw,
-    outputs,
-    env: parseKeyValueFile(readFileSync(files.env, 'utf8'), 'GITHUB_ENV'),
-    path: readFileSync(files.path, 'utf8').split(/\r?\n/).filter(Boolean),
-    state,
-    summary: readFileSync(files.summary, 'utf8'),
-    commands,
-  };
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRunResult> {
@@ -314,11 +234,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
   });
   const stepEnv = (files: StepFiles, extra: Record<string, string>) => ({
     ...envWithExports(),
-    GITHUB_OUTPUT: files.output,
-    GITHUB_ENV: files.env,
-    GITHUB_STATE: files.state,
-    GITHUB_PATH: files.path,
-    GITHUB_STEP_SUMMARY: files.summary,
+    ...fileCommandEnv(files),
     ...extra,
   });
 
@@ -351,16 +267,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
       await spawnStep(
         node,
         [postCommand as string],
-        {
-          ...env,
-          GITHUB_OUTPUT: postFiles.output,
-          GITHUB_ENV: postFiles.env,
-          GITHUB_STATE: postFiles.state,
-          GITHUB_PATH: postFiles.path,
-          GITHUB_STEP_SUMMARY: postFiles.summary,
-          ...inputEnv,
-          ...stateEnv,
-        },
+        { ...env, ...fileCommandEnv(postFiles), ...inputEnv, ...stateEnv },
         workspace,
         stepTimeoutMs,
       ),
