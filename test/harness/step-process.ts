@@ -48,28 +48,32 @@ export function spawnStep(
   cwd: string,
   timeoutMs: number,
 ) {
-  return new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolvePromise, reject) => {
-    // Its own process group, so a timeout kills what the step started too (a grandchild holding
-    // stdout open would otherwise keep the step "running" after the child is gone).
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) stderr += `\n[harness] step killed by ${signal} (timeout ${timeoutMs} ms)`;
-      resolvePromise({ exitCode: code ?? 1, stdout, stderr });
-    });
-  });
+  return new Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }>(
+    (resolvePromise, reject) => {
+      // Its own process group, so a timeout kills what the step started too (a grandchild holding
+      // stdout open would otherwise keep the step "running" after the child is gone).
+      const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, timeoutMs);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (signal) stderr += `\n[harness] step killed by ${signal} (timeout ${timeoutMs} ms)`;
+        resolvePromise({ exitCode: code ?? 1, stdout, stderr, timedOut });
+      });
+    },
+  );
 }
 
 export function collect(

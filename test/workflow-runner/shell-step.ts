@@ -2,24 +2,22 @@
  * One `run:` step as the runner executes it on Linux: the script in a file under
  * RUNNER_TEMP, run with the step's shell (unspecified: `bash -e {0}`; `shell: bash`:
  * `bash --noprofile --norc -eo pipefail {0}`), fresh GITHUB_OUTPUT / GITHUB_ENV /
- * GITHUB_PATH / GITHUB_STEP_SUMMARY files, and what it wrote read back with the
- * harness parsers (test/harness/file-commands.ts).
+ * GITHUB_PATH / GITHUB_STEP_SUMMARY files, and what it wrote read back: the
+ * harness's step process (test/harness/step-process.ts).
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseKeyValueFile, parseWorkflowCommands, type WorkflowCommand } from '../harness/file-commands.ts';
+import {
+  collect,
+  fileCommandEnv,
+  newStepFiles,
+  spawnStep,
+  type StepResult,
+} from '../harness/step-process.ts';
 
-export interface ShellRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
+/** A step's result (as the harness collects it) and whether the timeout ended it. */
+export interface ShellRun extends StepResult {
   timedOut: boolean;
-  outputs: Record<string, string>;
-  env: Record<string, string>;
-  path: string[];
-  summary: string;
-  commands: WorkflowCommand[];
 }
 
 /** argv of a shell keyword, `{0}` being the script file. */
@@ -41,53 +39,16 @@ export interface ShellStepOptions {
 }
 
 export async function runShellStep(options: ShellStepOptions): Promise<ShellRun> {
-  const file = (name: string) => join(options.runnerTemp, `_runner_file_commands_${options.label}_${name}`);
-  const files = {
-    GITHUB_OUTPUT: file('output'),
-    GITHUB_ENV: file('env'),
-    GITHUB_PATH: file('path'),
-    GITHUB_STEP_SUMMARY: file('summary'),
-  };
-  for (const path of Object.values(files)) writeFileSync(path, '');
+  const files = newStepFiles(options.runnerTemp, `_runner_file_commands_${options.label}`);
   const script = join(options.runnerTemp, `${options.label}.sh`);
   writeFileSync(script, options.script);
   const [command, args] = shellArgv(options.shell, script);
-  const raw = await new Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }>(
-    (resolve, reject) => {
-      const child = spawn(command, args, {
-        cwd: options.cwd,
-        env: { ...options.env, ...files },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // its own process group, so a timeout kills the script's children too (as the runner does)
-        detached: true,
-      });
-      let stdout = '';
-      let stderr = '';
-      let timedOut = false;
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => {
-        timedOut = true;
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      }, options.timeoutMs);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ exitCode: code ?? 1, stdout, stderr, timedOut });
-      });
-    },
+  const raw = await spawnStep(
+    command,
+    args,
+    { ...options.env, ...fileCommandEnv(files) },
+    options.cwd,
+    options.timeoutMs,
   );
-  const commands = parseWorkflowCommands(raw.stdout);
-  const outputs = parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'), 'GITHUB_OUTPUT');
-  for (const c of commands) {
-    if (c.command === 'set-output' && c.properties.name) outputs[c.properties.name] = c.message;
-  }
-  return {
-    ...raw,
-    outputs,
-    env: parseKeyValueFile(readFileSync(files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'),
-    path: readFileSync(files.GITHUB_PATH, 'utf8').split(/\r?\n/).filter(Boolean),
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-    commands,
-  };
+  return { ...collect(files, raw), timedOut: raw.timedOut };
 }
