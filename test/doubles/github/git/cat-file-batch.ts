@@ -42,27 +42,32 @@ export class CatFileBatch {
 
   close(): void {
     clearTimeout(this.idleTimer);
-    this.child?.stdin.end();
-    this.child?.kill();
+    const child = this.child;
     this.child = undefined;
+    this.buffer = Buffer.alloc(0);
+    for (const request of this.pending.splice(0)) request.reject(new Error('git cat-file --batch closed'));
+    child?.stdin.end();
+    child?.kill();
   }
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
     const child = spawn('git', [`--git-dir=${this.gitDir}`, 'cat-file', '--batch'], { env: this.env });
+    // Only the current process may touch the queue: after an idle close, a request can start a new
+    // process before the old one's exit event arrives (that event once failed the new requests).
     child.stdout.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.drain();
     });
     const fail = (error: Error) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.buffer = Buffer.alloc(0);
       for (const request of this.pending.splice(0)) request.reject(error);
-      if (this.child === child) this.child = undefined;
     };
     child.on('error', fail);
-    child.on('exit', (code) => {
-      if (this.pending.length > 0) fail(new Error(`git cat-file --batch exited with ${code}`));
-      if (this.child === child) this.child = undefined;
-    });
+    child.on('exit', (code) => fail(new Error(`git cat-file --batch exited with ${code}`)));
     this.child = child;
     return child;
   }
