@@ -83,6 +83,11 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
   return commands;
 }
 
+/** The values `::add-mask::` registered, in order. */
+export function masksFrom(commands: readonly WorkflowCommand[]): string[] {
+  return commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
+}
+
 export function annotationsFrom(commands: readonly WorkflowCommand[]): Annotation[] {
   const toNumber = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   return commands

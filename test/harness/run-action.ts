@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { inputEnvName } from '@slipway/core';
-import { annotationsFrom, type Annotation } from './file-commands.ts';
+import { annotationsFrom, masksFrom, type Annotation } from './file-commands.ts';
 import {
   collect,
   fileCommandEnv,
@@ -224,7 +224,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
   const absorb = (step: StepResult) => {
     Object.assign(exported, step.env);
     pathAdds.push(...step.path);
-    for (const c of step.commands) if (c.command === 'add-mask') masks.push(c.message);
+    masks.push(...masksFrom(step.commands));
   };
   /** The env a step sees: the base env, what earlier steps exported, their PATH additions first. */
   const envWithExports = (exports = exported, adds = pathAdds) => ({
@@ -290,7 +290,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRunRes
           post: step,
           env: step.env,
           path: step.path,
-          masks: step.commands.filter((c) => c.command === 'add-mask').map((c) => c.message),
+          masks: masksFrom(step.commands),
           annotations: annotationsFrom(step.commands),
           summary: step.summary,
           log: step.stdout + step.stderr,

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { evaluateCondition, interpolate, type ExpressionContext } from '../harness/expressions.ts';
-import { annotationsFrom, type Annotation } from '../harness/file-commands.ts';
+import { annotationsFrom, masksFrom, type Annotation } from '../harness/file-commands.ts';
 import type { StepContext } from './job-context.ts';
 import { runLocalAction } from './local-action-step.ts';
 import { runShellStep } from './shell-step.ts';
@@ -91,26 +91,13 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
   }
   const name =
     spec.name !== undefined ? text(spec.name, 'name') : (spec.uses ?? `Run ${spec.run?.split('\n')[0]}`);
-  const record: StepRecord = {
+  const record = skippedRecord({
     index,
     ...(spec.id ? { id: spec.id } : {}),
     name,
     kind: spec.run !== undefined ? 'run' : spec.uses?.startsWith('./') ? 'local-action' : 'stand-in',
     ...(spec.uses ? { uses: spec.uses } : {}),
-    with: {},
-    env: {},
-    outputs: {},
-    outcome: 'skipped',
-    conclusion: 'skipped',
-    timedOut: false,
-    exported: {},
-    path: [],
-    masks: [],
-    annotations: [],
-    warnings: [],
-    summary: '',
-    log: '',
-  };
+  });
   const condition = spec.if === undefined ? undefined : String(spec.if);
   if (!evaluateCondition(condition, options.context(where('if')))) return record;
 
@@ -149,7 +136,7 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
       outputs: run.outputs,
       exported: run.env,
       path: run.path,
-      masks: run.commands.filter((c) => c.command === 'add-mask').map((c) => c.message),
+      masks: masksFrom(run.commands),
       annotations: annotationsFrom(run.commands),
       summary: run.summary,
       log: run.stdout + run.stderr,
@@ -229,4 +216,26 @@ export async function runJobStep(options: JobStepOptions): Promise<StepRecord> {
   record.outcome = failed ? 'failure' : 'success';
   record.conclusion = failed && !continueOnError ? 'failure' : 'success';
   return record;
+}
+
+/** A step's record before it runs (or when its `if:` is false): skipped, nothing produced yet. */
+export function skippedRecord(
+  step: Pick<StepRecord, 'index' | 'name' | 'kind'> & Partial<StepRecord>,
+): StepRecord {
+  return {
+    with: {},
+    env: {},
+    outputs: {},
+    outcome: 'skipped',
+    conclusion: 'skipped',
+    timedOut: false,
+    exported: {},
+    path: [],
+    masks: [],
+    annotations: [],
+    warnings: [],
+    summary: '',
+    log: '',
+    ...step,
+  };
 }

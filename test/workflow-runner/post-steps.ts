@@ -6,7 +6,7 @@
  * step's `env:`. A post step whose `post-if` is false is recorded as skipped; a failed one fails
  * the job. Records are named as GitHub shows them: "Post <step name>".
  */
-import type { DeferredPostStep, StepRecord } from './job-step.ts';
+import { skippedRecord, type DeferredPostStep, type StepRecord } from './job-step.ts';
 
 export interface PostStepsOptions {
   /** In the order their main steps ran. */
@@ -25,7 +25,7 @@ export interface PostStepsOptions {
 export async function runPostSteps(options: PostStepsOptions): Promise<StepRecord[]> {
   const records: StepRecord[] = [];
   for (const [offset, { main, post, stepEnv }] of [...options.deferred].reverse().entries()) {
-    const record: StepRecord = {
+    const record = skippedRecord({
       index: options.firstIndex + offset,
       name: `Post ${main.name}`,
       kind: 'local-action',
@@ -33,18 +33,7 @@ export async function runPostSteps(options: PostStepsOptions): Promise<StepRecor
       ...(main.uses ? { uses: main.uses } : {}),
       with: main.with,
       env: main.env,
-      outputs: {},
-      outcome: 'skipped',
-      conclusion: 'skipped',
-      timedOut: false,
-      exported: {},
-      path: [],
-      masks: [],
-      annotations: [],
-      warnings: [],
-      summary: '',
-      log: '',
-    };
+    });
     const result = await post.run({
       status: options.status(),
       env: { ...options.jobEnv(), ...stepEnv },
