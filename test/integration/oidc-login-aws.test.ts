@@ -41,6 +41,9 @@ beforeAll(async () => {
 
 const { calls: stsCalls, minted, secrets } = watchTokenTraffic(() => ({ issuer, cloud: sts }));
 
+/** A role ARN as the log shows it with mask-account-id at its default (true). */
+const masked = (arn: string) => arn.replace(/::\d{12}:/, '::***:');
+
 function login(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRunResult> {
   return runAction({
     actionDir,
@@ -89,7 +92,8 @@ describe('oidc-login aws: success', () => {
     expect(result.env.AWS_SESSION_TOKEN).toBe('');
     expect(result.env.AWS_REGION).toBe('us-east-1');
     expect(findOidcLeaks(result, secrets())).toEqual([]);
-    expect(result.summary).toContain(`arn:aws:sts::111122223333:assumed-role/gha-deploy/${SESSION}`);
+    // The account id is masked by default (mask-account-id), in the summary as in the log.
+    expect(result.summary).toContain(`arn:aws:sts::***:assumed-role/gha-deploy/${SESSION}`);
   });
 
   it('passes session name, duration and session policies as STS parameters', async () => {
@@ -178,12 +182,19 @@ describe('oidc-login aws: success', () => {
     expect(sessionToken).not.toBe(t2);
   });
 
-  it('masks the account id when mask-account-id is true', async () => {
-    const result = await login({ 'mask-account-id': 'true' });
+  it('masks the account id by default', async () => {
+    const result = await login({});
     expect(result.exitCode).toBe(0);
     expect(result.masks).toContain('111122223333');
     expect(result.summary).not.toContain('111122223333');
     expect(findOidcLeaks(result, [...secrets(), '111122223333'])).toEqual([]);
+  });
+
+  it('shows the account id when mask-account-id is false', async () => {
+    const result = await login({ 'mask-account-id': 'false' });
+    expect(result.exitCode).toBe(0);
+    expect(result.masks).not.toContain('111122223333');
+    expect(result.summary).toContain('111122223333');
   });
 });
 
@@ -329,7 +340,7 @@ describe('oidc-login aws: retried errors', () => {
     expect(result.exitCode).toBe(1);
     expect(stsCalls()).toHaveLength(3);
     expect(minted()).toHaveLength(3);
-    expect(errorOf(result)).toContain(`STS failed to assume ${DEPLOY} with Throttling (HTTP 400)`);
+    expect(errorOf(result)).toContain(`STS failed to assume ${masked(DEPLOY)} with Throttling (HTTP 400)`);
   });
 
   it('retries a 503 from the GitHub token endpoint', async () => {
@@ -363,7 +374,7 @@ describe('oidc-login aws: failed fast', () => {
       ['AssumeRoleWithWebIdentity', 403, 'AccessDenied'],
     ]);
     const message = errorOf(result);
-    expect(message).toContain(`AWS denied AssumeRoleWithWebIdentity for ${DENIED}`);
+    expect(message).toContain(`AWS denied AssumeRoleWithWebIdentity for ${masked(DENIED)}`);
     expect(message).toContain('STS said: "Not authorized to perform sts:AssumeRoleWithWebIdentity"');
     expect(message).toContain(
       [
@@ -429,7 +440,7 @@ describe('oidc-login aws: failed fast', () => {
       ['AssumeRoleWithWebIdentity', 200],
       ['AssumeRole', 403],
     ]);
-    expect(errorOf(result)).toContain(`AWS denied AssumeRole for ${FINAL}`);
+    expect(errorOf(result)).toContain(`AWS denied AssumeRole for ${masked(FINAL)}`);
   });
 });
 

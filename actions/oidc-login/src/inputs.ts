@@ -86,7 +86,7 @@ function awsInputs(reader: InputReader, env: NodeJS.ProcessEnv, audience?: strin
     ...(sessionPolicy ? { sessionPolicy: checkSessionPolicy(sessionPolicy) } : {}),
     managedPolicies: checkManagedPolicies(reader.list('managed-session-policies')),
     chain: parseRoleChain(reader.string('role-chain')),
-    maskAccountId: reader.boolean('mask-account-id', false),
+    maskAccountId: reader.boolean('mask-account-id', true),
     ...(profile ? { profile } : {}),
   };
 }

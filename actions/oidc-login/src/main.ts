@@ -33,8 +33,11 @@ export default async function main(): Promise<void> {
     await runPost(post);
     return;
   }
-  core.saveState(STATE_POST, 'true');
-  await run(login);
+  await run(async () => {
+    // First thing inside run(): the post step must know it is the post step even when login fails.
+    core.saveState(STATE_POST, 'true');
+    await login();
+  });
 }
 
 interface Login {
