@@ -1,15 +1,21 @@
-// npm run build [-- name ...]: bundles every discovered entry with ncc (ESM output, minified,
-// licenses alongside). ncc empties each output folder's .js files first, so every bundle has
-// its own folder under dist/ and none is nested in another.
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+// npm run build [-- name ...] [-- --out-root DIR]: bundles every discovered entry with ncc (ESM
+// output, minified, third-party notices alongside) into DIR/<name>/ (default: dist/). ncc empties
+// each output folder's .js files first, so every bundle has its own folder and none is nested in another.
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildBundle } from './build-bundle.js';
 import { discoverBundles } from './bundles.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const outFlag = args.indexOf('--out-root');
+const outRoot = outFlag >= 0 ? resolve(args[outFlag + 1] ?? '') : join(root, 'dist');
+if (outFlag >= 0 && !args[outFlag + 1]) {
+  console.error('build: --out-root needs a folder');
+  process.exit(2);
+}
+const wanted = args.filter((_arg, i) => outFlag < 0 || (i !== outFlag && i !== outFlag + 1));
 const all = discoverBundles(root);
 const unknown = wanted.filter((name) => !all.some((b) => b.name === name));
 if (unknown.length > 0) {
@@ -19,43 +25,23 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const bundles = wanted.length > 0 ? all.filter((b) => wanted.includes(b.name)) : all;
-const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-
-function build(bundle) {
-  rmSync(bundle.outDir, { recursive: true, force: true });
-  const args = [
-    ncc,
-    'build',
-    relative(root, bundle.entry),
-    '-o',
-    relative(root, bundle.outDir),
-    '--minify',
-    '--license',
-    'licenses.txt',
-    '--transpile-only',
-    '--quiet',
-    '--no-source-map-register',
-  ];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => resolve({ bundle, code, output }));
-  });
-}
 
 const started = Date.now();
 const queue = [...bundles];
 const results = [];
 const workers = Array.from({ length: Math.max(1, Math.min(availableParallelism(), 4)) }, async () => {
-  for (let next = queue.shift(); next; next = queue.shift()) results.push(await build(next));
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const outDir = join(outRoot, next.name);
+    results.push({ bundle: next, outDir, ...(await buildBundle({ root, entry: next.entry, outDir })) });
+  }
 });
 await Promise.all(workers);
 let failed = 0;
-for (const { bundle, code, output } of results.sort((a, b) => a.bundle.name.localeCompare(b.bundle.name))) {
+for (const { bundle, outDir, code, output } of results.sort((a, b) =>
+  a.bundle.name.localeCompare(b.bundle.name),
+)) {
   if (code === 0) {
-    console.log(`built dist/${bundle.name}/index.js`);
+    console.log(`built ${join(outDir, 'index.js')}`);
   } else {
     failed++;
     console.error(`build of ${bundle.name} failed:\n${output}`);

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error -- plain JS build scripts, no declarations
+import { buildBundle } from '../../scripts/build-bundle.js';
+// @ts-expect-error -- plain JS build scripts, no declarations
+import { noticeIds, packageDirOf, packageDirsFromStats } from '../../scripts/bundle-notices.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const version = (name: string) =>
+  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+describe('packageDirOf', () => {
+  it.each([
+    ['./node_modules/@actions/core/lib/core.js', 'node_modules/@actions/core'],
+    ['./node_modules/semver/functions/valid.js', 'node_modules/semver'],
+    ['./node_modules/a/node_modules/b/index.js', 'node_modules/a/node_modules/b'],
+    ['./node_modules/@x/y/node_modules/@z/w/lib/i.js + 3 modules', 'node_modules/@x/y/node_modules/@z/w'],
+    ['./packages/core/src/run.ts', undefined],
+    ['external "node:path"', undefined],
+  ])('%s -> %s', (name, dir) => {
+    expect(packageDirOf(name)).toBe(dir);
+  });
+
+  it('walks concatenated modules and chunk modules', () => {
+    const stats = {
+      modules: [{ name: './src/main.ts + 2 modules', modules: [{ name: './node_modules/a/x.js' }] }],
+      chunks: [{ modules: [{ name: './node_modules/@s/b/y.js' }] }],
+    };
+    expect(packageDirsFromStats(stats)).toEqual(['node_modules/@s/b', 'node_modules/a']);
+  });
+});
+
+describe('bundle notices', () => {
+  const out = mkdtempSync(join(tmpdir(), 'slipway-notices-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('name every package of every chunk, the lazily loaded one included', { timeout: 240_000 }, async () => {
+    const result = await buildBundle({
+      root,
+      entry: join(root, 'test', 'fixtures', 'lazy-chunk-bundle', 'index.js'),
+      outDir: out,
+    });
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+    // the lazy import really became its own chunk
+    expect(readdirSync(out).filter((f) => /^\d+\.index\.js$/.test(f))).toHaveLength(1);
+    const notices = readFileSync(join(out, 'licenses.txt'), 'utf8');
+    expect(noticeIds(notices)).toEqual([`p-map@${version('p-map')}`, `semver@${version('semver')}`]);
+    expect(notices).toContain('Permission is hereby granted'); // p-map's MIT text, verbatim
+    expect(notices).toContain('THE SOFTWARE IS PROVIDED "AS IS"'); // semver's ISC text, verbatim
+  });
+});
