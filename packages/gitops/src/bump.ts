@@ -150,7 +150,13 @@ export async function bumpOpsRepo(
     const prVars = planVariables(variables, described);
     const pr = await upsertPullRequest(
       client,
-      { ...request, base: base.name, branch: branch!, existing: snapshot.pullRequest },
+      {
+        ...request,
+        repositoryId: snapshot.repositoryId,
+        base: base.name,
+        branch: branch!,
+        existing: snapshot.pullRequest,
+      },
       {
         title: renderTemplate(request.templates.title, prVars),
         body: withChangesMarker(renderTemplate(request.templates.body, prVars), described),
