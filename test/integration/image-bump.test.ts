@@ -155,6 +155,25 @@ describe('image-bump action', () => {
     expect(pr!.body).toContain('| charts/api/values.yaml:9 | image.tag | `1.9.0` | `2.0.0` |');
   });
 
+  it('escapes outside text in the pull request body and the job summary: an unclosed <!-- hides nothing', async () => {
+    // the old value comes from the ops repository: whoever can commit there controls it
+    await ops.commit({ files: { [DEV]: original(DEV).replace('"3f2a9c1"', '"3f2a9c1` <!-- hide"') } });
+    const result = await bump({ file: DEV, image: 'web=*:v2' });
+    expect(result.exitCode, result.log).toBe(0);
+    const row =
+      '| apps/web/overlays/dev/kustomization.yaml:12 | images[web].newTag | `` 3f2a9c1` <!-- hide `` | `v2` |';
+    const [pr] = pulls();
+    expect(pr!.body).toContain(`\n${row}\n`);
+    expect(result.summary).toContain(`\n${row}\n`);
+    // outside that code span the body's only comment is its own marker, at the end
+    const rest = pr!.body!.replace(row, '');
+    expect(rest.match(/<!--/g)).toHaveLength(1);
+    expect(rest).toMatch(/\n<!-- slipway:image-bump \[[^\n]*\] -->\n$/);
+    expect(result.summary.slice(0, result.summary.indexOf('<details>')).replace(row, '')).not.toContain(
+      '<!--',
+    );
+  });
+
   it('does nothing when the value is already there: no commit, no pull request', async () => {
     const result = await bump({ file: VALUES, path: 'image.tag', value: '1.9.0' });
     expect(result.exitCode, result.log).toBe(0);

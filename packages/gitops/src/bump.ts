@@ -14,7 +14,14 @@ import { commitFiles, createBranch, resetBranch, type CommitResult } from './ops
 import { filesOf, planBump, type BumpPlan, type ValueChange } from './plan.ts';
 import { upsertPullRequest, type PullRequestOptions } from './pull-request.ts';
 import { changesInBody, mergeChanges, withChangesMarker } from './pull-request-body.ts';
-import { inputVariables, planVariables, renderTemplate, toBranchName, type RunInfo } from './templates.ts';
+import {
+  inputVariables,
+  markdownVariables,
+  planVariables,
+  renderTemplate,
+  toBranchName,
+  type RunInfo,
+} from './templates.ts';
 import { unifiedDiff } from './unified-diff.ts';
 
 export interface BumpRequest {
@@ -148,6 +155,7 @@ export async function bumpOpsRepo(
     // the pull request describes every value its branch moves, this run's and earlier ones'
     const described = mergeChanges(changesInBody(snapshot.pullRequest?.body), basePlan.changes);
     const prVars = planVariables(variables, described);
+    const bodyVars = markdownVariables(variables, described);
     const pr = await upsertPullRequest(
       client,
       {
@@ -159,7 +167,7 @@ export async function bumpOpsRepo(
       },
       {
         title: renderTemplate(request.templates.title, prVars),
-        body: withChangesMarker(renderTemplate(request.templates.body, prVars), described),
+        body: withChangesMarker(renderTemplate(request.templates.body, bodyVars), described),
       },
       request.pullRequest,
     );
