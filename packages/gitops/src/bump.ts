@@ -85,8 +85,8 @@ export async function bumpOpsRepo(
     const snapshot = await readOpsRepo(client, { ...request, branch, paths });
     const base = snapshot.base;
     if (branch === base.name) {
-      throw new UserError(`The bump branch '${branch}' is the base branch.`, {
-        hint: 'Set `direct: true` to commit to the base branch, or choose another `branch` template.',
+      throw new UserError(`Input 'branch': the bump branch '${branch}' is the base branch.`, {
+        hint: 'Choose another `branch` template, or set `direct: true` to commit to the base branch.',
       });
     }
     const basePlan = planBump(request.changes, contentsOf(base));

@@ -145,9 +145,9 @@ export async function readOpsRepo(
   if (!baseRef?.target) {
     throw new UserError(
       request.base
-        ? `The base branch '${request.base}' does not exist in ${slug}.`
+        ? `Input 'base': the branch '${request.base}' does not exist in ${slug}.`
         : `${slug} has no default branch (is it empty?).`,
-      { hint: 'Set the `base` input to an existing branch.' },
+      { hint: 'Set the `base` input to a branch that exists in the ops repository.' },
     );
   }
   const headRef = request.branch ? (repository.head as GqlRef | null) : null;

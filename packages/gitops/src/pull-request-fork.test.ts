@@ -48,7 +48,7 @@ function request(image: string, file = WEB): BumpRequest {
   return {
     owner,
     repo,
-    changes: [changeFrom({ file, image }, 'input')],
+    changes: [changeFrom({ file, image })],
     direct: false,
     templates: {
       branch: BRANCH,
