@@ -155,6 +155,25 @@ describe('image-bump action', () => {
     expect(pr!.body).toContain('| charts/api/values.yaml:9 | image.tag | `1.9.0` | `2.0.0` |');
   });
 
+  it('escapes outside text in the pull request body and the job summary: an unclosed <!-- hides nothing', async () => {
+    // the old value comes from the ops repository: whoever can commit there controls it
+    await ops.commit({ files: { [DEV]: original(DEV).replace('"3f2a9c1"', '"3f2a9c1` <!-- hide"') } });
+    const result = await bump({ file: DEV, image: 'web=*:v2' });
+    expect(result.exitCode, result.log).toBe(0);
+    const row =
+      '| apps/web/overlays/dev/kustomization.yaml:12 | images[web].newTag | `` 3f2a9c1` <!-- hide `` | `v2` |';
+    const [pr] = pulls();
+    expect(pr!.body).toContain(`\n${row}\n`);
+    expect(result.summary).toContain(`\n${row}\n`);
+    // outside that code span the body's only comment is its own marker, at the end
+    const rest = pr!.body!.replace(row, '');
+    expect(rest.match(/<!--/g)).toHaveLength(1);
+    expect(rest).toMatch(/\n<!-- slipway:image-bump \[[^\n]*\] -->\n$/);
+    expect(result.summary.slice(0, result.summary.indexOf('<details>')).replace(row, '')).not.toContain(
+      '<!--',
+    );
+  });
+
   it('does nothing when the value is already there: no commit, no pull request', async () => {
     const result = await bump({ file: VALUES, path: 'image.tag', value: '1.9.0' });
     expect(result.exitCode, result.log).toBe(0);
@@ -373,19 +392,45 @@ describe('image-bump action', () => {
     expect(result.outputs['pull-request-number']).toBe('1');
   });
 
+  it('names the branch input when the bump branch is the base branch', async () => {
+    const result = await bump({ file: DEV, image: 'web=*:v2', branch: 'main' });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain("::error::Input 'branch': the bump branch 'main' is the base branch.");
+    expect(result.log).toContain('Choose another `branch` template, or set `direct: true`');
+    expect(ops.repo.pulls).toEqual([]);
+  });
+
   it('names a base branch that does not exist', async () => {
     const result = await bump({ file: DEV, image: 'web=*:v2', base: 'release-2' });
     expect(result.exitCode).toBe(1);
-    expect(result.log).toContain(`::error::The base branch 'release-2' does not exist in ${ops.fullName}.`);
+    expect(result.log).toContain(
+      `::error::Input 'base': the branch 'release-2' does not exist in ${ops.fullName}.`,
+    );
+    expect(result.log).toContain('Set the `base` input to a branch that exists in the ops repository.');
     expect(gh.requests.total).toBe(1);
   });
 
   it('validates inputs before any request', async () => {
     const bad = await bump({ file: '../escape/kustomization.yaml', image: 'web:v1' });
     expect(bad.exitCode).toBe(1);
-    expect(bad.log).toContain("The input file '../escape/kustomization.yaml' contains `..`");
+    expect(bad.log).toContain(
+      "::error::Input 'file': '../escape/kustomization.yaml' contains `..`. Give a path relative to the repository root",
+    );
+    const second = await bump({ file: `${DEV}\n../b/kustomization.yaml`, image: 'web:v1' });
+    expect(second.log).toContain("::error::Input 'file' (line 2): '../b/kustomization.yaml' contains `..`.");
     const badImage = await bump({ file: DEV, image: 'web=Ghcr.io/acme/web:v1@sha256:12' });
-    expect(badImage.log).toContain("the digest 'sha256:12' is not a digest");
+    expect(badImage.log).toContain(
+      "::error::Input 'image': 'web=Ghcr.io/acme/web:v1@sha256:12' is not valid: the digest 'sha256:12' is not a digest",
+    );
+    expect(badImage.log).toContain('Use `name[=newName][:newTag][@digest]`');
+    const helmForm = await bump({ changes: `- {file: ${VALUES}, image: "api=ghcr.io/acme/api:2"}` });
+    expect(helmForm.log).toContain(
+      `::error::Input 'changes', item 1, \`image\`: uses the kustomize \`name=newName\` form, but ${VALUES} is a Helm values file; give the image reference`,
+    );
+    const pathInKustomization = await bump({ file: DEV, path: 'images[0].newTag', value: 'v2' });
+    expect(pathInKustomization.log).toContain(
+      `::error::Input 'path': cannot set a value in the kustomization ${DEV}; use \`image\` instead.`,
+    );
     const badTemplate = await bump({ file: DEV, image: 'web:v1', branch: 'bump/{{ summary }}' });
     expect(badTemplate.log).toContain("Input 'branch' uses the unknown variable {{ summary }}");
     expect(gh.requests.total).toBe(0);

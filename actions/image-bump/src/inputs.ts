@@ -3,6 +3,7 @@ import {
   changeFrom,
   checkTemplate,
   INPUT_VARIABLES,
+  inputNaming,
   parseChanges,
   PLAN_VARIABLES,
   type BumpChange,
@@ -117,7 +118,7 @@ function readChanges(reader: InputReader): BumpChange[] {
         key: image !== undefined && key !== 'image' ? key : undefined,
         create: create ? 'true' : undefined,
       },
-      files.length === 1 ? 'input' : `input file[${index}]`,
+      inputNaming(files.length === 1 ? undefined : index),
     ),
   );
 }

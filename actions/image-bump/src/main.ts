@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, codeBlock, details, markdownTable, run } from '@slipway/core';
-import { bumpOpsRepo, createGitHubClient, type BumpOutcome } from '@slipway/gitops';
+import { actionsSummaryWriter, codeBlock, details, run } from '@slipway/core';
+import { bumpOpsRepo, changeTable, createGitHubClient, type BumpOutcome } from '@slipway/gitops';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {
@@ -90,10 +90,8 @@ function summary(outcome: BumpOutcome, slug: string): string {
   }
   lines.push(
     '',
-    markdownTable(
-      ['file', 'value', 'old', 'new'],
-      outcome.changes.map((c) => [`${c.file}:${c.line}`, c.target, c.from ?? '(none)', c.to ?? '(removed)']),
-    ),
+    // file names and values come from the ops repository and the inputs: escaped
+    changeTable(outcome.changes),
     '',
     details('Diff', codeBlock(outcome.diff.trimEnd(), 'diff')),
   );

@@ -102,8 +102,14 @@ describe('slipway bump', () => {
     const dir = checkout();
     expect(await bump(['--file', '../x/kustomization.yaml', '--image', 'web:v1'], dir)).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining("The --file file '../x/kustomization.yaml' contains `..`"),
+      stderr: expect.stringContaining("--file: '../x/kustomization.yaml' contains `..`"),
     });
+    expect(
+      (await bump(['--file', DEV, '--file', '/etc/kustomization.yaml', '--image', 'web:v1'], dir)).stderr,
+    ).toContain("slipway bump: --file (the 2nd): '/etc/kustomization.yaml' is absolute.");
+    expect((await bump(['--file', DEV, '--image', 'web='], dir)).stderr).toContain(
+      "slipway bump: --image: 'web=' is not valid: nothing follows `=`.",
+    );
     writeFileSync(join(dir, DEV), 'images:\n  - name: web\n    newTag: [v1\n');
     expect(await bump(['--file', DEV, '--image', 'web:v2'], dir)).toMatchObject({
       code: 1,

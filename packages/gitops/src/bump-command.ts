@@ -143,7 +143,14 @@ async function readChanges(
         value: options.value,
         create: options.create ? 'true' : undefined,
       },
-      files.length === 1 ? '--file' : `--file[${index}]`,
+      {
+        field: (name: string) =>
+          name === 'file' && files.length > 1 ? `--file (the ${ordinal(index + 1)})` : `--${name}`,
+      },
     ),
   );
+}
+
+function ordinal(n: number): string {
+  return n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
 }

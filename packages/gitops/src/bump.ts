@@ -14,7 +14,14 @@ import { commitFiles, createBranch, resetBranch, type CommitResult } from './ops
 import { filesOf, planBump, type BumpPlan, type ValueChange } from './plan.ts';
 import { upsertPullRequest, type PullRequestOptions } from './pull-request.ts';
 import { changesInBody, mergeChanges, withChangesMarker } from './pull-request-body.ts';
-import { inputVariables, planVariables, renderTemplate, toBranchName, type RunInfo } from './templates.ts';
+import {
+  inputVariables,
+  markdownVariables,
+  planVariables,
+  renderTemplate,
+  toBranchName,
+  type RunInfo,
+} from './templates.ts';
 import { unifiedDiff } from './unified-diff.ts';
 
 export interface BumpRequest {
@@ -78,8 +85,8 @@ export async function bumpOpsRepo(
     const snapshot = await readOpsRepo(client, { ...request, branch, paths });
     const base = snapshot.base;
     if (branch === base.name) {
-      throw new UserError(`The bump branch '${branch}' is the base branch.`, {
-        hint: 'Set `direct: true` to commit to the base branch, or choose another `branch` template.',
+      throw new UserError(`Input 'branch': the bump branch '${branch}' is the base branch.`, {
+        hint: 'Choose another `branch` template, or set `direct: true` to commit to the base branch.',
       });
     }
     const basePlan = planBump(request.changes, contentsOf(base));
@@ -148,12 +155,19 @@ export async function bumpOpsRepo(
     // the pull request describes every value its branch moves, this run's and earlier ones'
     const described = mergeChanges(changesInBody(snapshot.pullRequest?.body), basePlan.changes);
     const prVars = planVariables(variables, described);
+    const bodyVars = markdownVariables(variables, described);
     const pr = await upsertPullRequest(
       client,
-      { ...request, base: base.name, branch: branch!, existing: snapshot.pullRequest },
+      {
+        ...request,
+        repositoryId: snapshot.repositoryId,
+        base: base.name,
+        branch: branch!,
+        existing: snapshot.pullRequest,
+      },
       {
         title: renderTemplate(request.templates.title, prVars),
-        body: withChangesMarker(renderTemplate(request.templates.body, prVars), described),
+        body: withChangesMarker(renderTemplate(request.templates.body, bodyVars), described),
       },
       request.pullRequest,
     );

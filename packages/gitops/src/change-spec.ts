@@ -32,39 +32,79 @@ export type BumpChange =
 
 const KEYS = new Set(['file', 'image', 'key', 'path', 'value', 'create']);
 
+/**
+ * How errors name where a change came from, so each message names the input (or
+ * option) the user has to fix: `field('image')` gives e.g. "Input 'image'",
+ * "Input 'changes', item 2, `image`" or "--image".
+ */
+export interface ChangeNaming {
+  field(name: string): string;
+}
+
+/** The action's single-change inputs (`file`, `image`, `path`, ...); `fileIndex` for one of several files. */
+export function inputNaming(fileIndex?: number): ChangeNaming {
+  return {
+    field: (name) =>
+      name === 'file' && fileIndex !== undefined ? `Input 'file' (line ${fileIndex + 1})` : `Input '${name}'`,
+  };
+}
+
+/** Item `index` of a list input such as `changes`. */
+export function listItemNaming(input: string, index: number): ChangeNaming {
+  return { field: (name) => `Input '${input}', item ${index + 1}, \`${name}\`` };
+}
+
 /** One change from plain strings (the `file`/`image`/`path`/`value` inputs or a `changes` entry). */
-export function changeFrom(entry: Record<string, string | undefined>, label: string): BumpChange {
-  const file = normalizeRepoPath(entry.file ?? fail(label, 'has no `file`'), `${label} file`);
-  const create = parseCreate(entry.create, label);
+export function changeFrom(
+  entry: Record<string, string | undefined>,
+  naming: ChangeNaming = inputNaming(),
+): BumpChange {
+  const fail = (field: string, problem: string): never => {
+    throw new UserError(`${naming.field(field)}: ${problem}.`);
+  };
+  const file = normalizeRepoPath(
+    entry.file ??
+      fail('file', 'is missing; give the path of the file to edit, relative to the repository root'),
+    naming.field('file'),
+  );
+  const create = parseCreate(entry.create, (problem) => fail('create', problem));
   if (entry.image !== undefined) {
     if (entry.path !== undefined || entry.value !== undefined)
-      fail(label, 'has both `image` and `path`/`value`; use one form');
+      fail(
+        entry.path !== undefined ? 'path' : 'value',
+        'cannot be used together with `image`; give either `image`, or `path` and `value`',
+      );
     if (isKustomizationPath(file)) {
-      if (entry.key !== undefined) fail(label, 'sets `key`, which only applies to Helm values files');
-      return { kind: 'kustomize', file, image: parseSetImageSpec(entry.image, `${label} image`) };
+      if (entry.key !== undefined)
+        fail('key', `only applies to Helm values files, and ${file} is a kustomization; remove it`);
+      return { kind: 'kustomize', file, image: parseSetImageSpec(entry.image, naming.field('image')) };
     }
     if (entry.image.includes('=')) {
-      fail(label, 'uses the kustomize `name=newName` form for a Helm values file; give the image reference');
+      fail(
+        'image',
+        `uses the kustomize \`name=newName\` form, but ${file} is a Helm values file; give the image reference, e.g. \`ghcr.io/acme/api:1.4.2\``,
+      );
     }
-    const image = parseImageReference(entry.image, `${label} image`);
+    const image = parseImageReference(entry.image, naming.field('image'));
     if (image.tag === undefined && image.digest === undefined)
-      fail(label, 'has an image without tag or digest');
+      fail('image', `'${entry.image}' has neither a tag nor a digest; add \`:tag\`, \`@sha256:…\` or both`);
     return {
       kind: 'helm-image',
       file,
       image,
-      key: parseValuePath(entry.key ?? 'image', `${label} key`),
+      key: parseValuePath(entry.key ?? 'image', naming.field('key')),
       create,
     };
   }
-  if (entry.path === undefined) fail(label, 'needs `image`, or `path` and `value`');
-  if (entry.value === undefined) fail(label, 'has `path` but no `value`');
-  if (/[\r\n]/.test(entry.value!)) fail(label, 'has a `value` with a line break');
-  if (isKustomizationPath(file)) fail(label, 'sets a `path` in a kustomization file; use `image` instead');
+  if (entry.path === undefined) fail('image', 'is missing; give `image`, or `path` and `value`');
+  if (entry.value === undefined) fail('value', 'is missing; `path` needs the `value` to set there');
+  if (/[\r\n]/.test(entry.value!)) fail('value', 'contains a line break; give a single-line value');
+  if (isKustomizationPath(file))
+    fail('path', `cannot set a value in the kustomization ${file}; use \`image\` instead`);
   return {
     kind: 'helm-value',
     file,
-    path: parseValuePath(entry.path!, `${label} path`),
+    path: parseValuePath(entry.path!, naming.field('path')),
     value: entry.value!,
     create,
   };
@@ -90,24 +130,26 @@ export function parseChanges(text: string, input = 'changes'): BumpChange[] {
     );
   }
   return data.map((item, index) => {
-    const label = `${input}[${index}]`;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(label, 'is not a mapping');
+    const naming = listItemNaming(input, index);
+    const item1 = `Input '${input}', item ${index + 1}`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new UserError(
+        `${item1}: is not a mapping; write it as \`- file: …\` with \`image\` or \`path\` and \`value\`.`,
+      );
     const entry: Record<string, string> = {};
     for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
-      if (!KEYS.has(key)) fail(label, `has the unknown key \`${key}\` (known: ${[...KEYS].join(', ')})`);
-      if (typeof value !== 'string') fail(label, `has a \`${key}\` that is not a single value`);
+      if (!KEYS.has(key))
+        throw new UserError(`${item1}: has the unknown key \`${key}\`; use only ${[...KEYS].join(', ')}.`);
+      if (typeof value !== 'string')
+        throw new UserError(`${naming.field(key)}: is not a single value; give one string.`);
       entry[key] = value as string;
     }
-    return changeFrom(entry, label);
+    return changeFrom(entry, naming);
   });
 }
 
-function parseCreate(value: string | undefined, label: string): boolean {
+function parseCreate(value: string | undefined, fail: (problem: string) => never): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  return fail(label, `has \`create: ${value}\`; use true or false`);
-}
-
-function fail(label: string, problem: string): never {
-  throw new UserError(`Change ${label} ${problem}.`);
+  return fail(`is \`${value}\`; use true or false`);
 }

@@ -37,7 +37,7 @@ describe('parseImageReference (OCI grammar)', () => {
     ['bad_host:5000x/app', "has an invalid registry domain 'bad_host:5000x'"],
     ['', "the name '' is empty"],
   ])('rejects %s', (text, problem) => {
-    expect(() => parseImageReference(text, 'image')).toThrow(problem);
+    expect(() => parseImageReference(text, "Input 'image'")).toThrow(problem);
   });
 
   // Cases where the gitops and supply-chain parsers used to disagree; the supply-chain
@@ -60,18 +60,21 @@ describe('parseImageReference (OCI grammar)', () => {
     // other algorithms than sha256/384/512 used to pass with >= 32 hex digits
     [
       `web@md5:${'a'.repeat(32)}`,
-      `The image 'web@md5:${'a'.repeat(32)}' is not valid: the digest 'md5:${'a'.repeat(32)}' uses the unsupported algorithm 'md5' (supported: sha256, sha384, sha512).`,
+      `Input 'image': 'web@md5:${'a'.repeat(32)}' is not valid: the digest 'md5:${'a'.repeat(32)}' uses the unsupported algorithm 'md5' (supported: sha256, sha384, sha512).`,
     ],
     // whitespace used to be reported per part
-    [' web:v1', "The image ' web:v1' is not valid: it contains whitespace."],
-    ['web:v 1', "The image 'web:v 1' is not valid: it contains whitespace."],
+    [
+      ' web:v1',
+      "Input 'image': ' web:v1' is not valid: it contains whitespace. Use `[registry/]repository[:tag][@digest]`",
+    ],
+    ['web:v 1', "Input 'image': 'web:v 1' is not valid: it contains whitespace."],
     // the path component at fault is named
     [
       'ghcr.io/acme/web.:v1',
-      "The image 'ghcr.io/acme/web.:v1' is not valid: the name 'ghcr.io/acme/web.' has the path component 'web.', which must be lower-case letters and digits with only `.`, `_`, `__` or `-` between them.",
+      "Input 'image': 'ghcr.io/acme/web.:v1' is not valid: the name 'ghcr.io/acme/web.' has the path component 'web.', which must be lower-case letters and digits with only `.`, `_`, `__` or `-` between them.",
     ],
   ])('rejects %j as the unified grammar does', (text, message) => {
-    expect(() => parseImageReference(text, 'image')).toThrow(message);
+    expect(() => parseImageReference(text, "Input 'image'")).toThrow(message);
   });
 
   it('keeps docker.io names as written and limits the whole name to 255 characters', () => {
@@ -115,9 +118,12 @@ describe('parseSetImageSpec (kustomize edit set image grammar)', () => {
       "the name 'ghcr.io/Acme/web' has the path component 'Acme', which must be lower-case letters and digits with only `.`, `_`, `__` or `-` between them; the tag '-x' may only contain",
     ],
   ])('rejects %s', (text, problem) => {
-    expect(() => parseSetImageSpec(text, 'changes[0] image')).toThrow(problem);
-    expect(() => parseSetImageSpec(text, 'changes[0] image')).toThrow(
-      `The changes[0] image '${text}' is not valid`,
+    const label = "Input 'changes', item 1, `image`";
+    expect(() => parseSetImageSpec(text, label)).toThrow(problem);
+    expect(() => parseSetImageSpec(text, label)).toThrow(
+      new RegExp(
+        `^Input 'changes', item 1, \`image\`: '${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is not valid: .+\\. Use \`name\\[=newName\\]`,
+      ),
     );
   });
 });

@@ -13,6 +13,7 @@ import {
   partProblems,
   splitDomain,
   splitReference,
+  OciReferenceError,
   tagProblem,
   TAG_RE,
   UserError,
@@ -30,9 +31,21 @@ export function splitRegistry(name: string): { registry: string; path: string } 
   return { registry: domain ?? DOCKER_HUB, path };
 }
 
-/** Parses `[domain/]path[:tag][@digest]`, keeping the name as written. Throws a UserError naming `label`. */
-export function parseImageReference(text: string, label = 'image reference'): ImageReference {
-  const { name, tag, digest } = parseOciReference(text, label);
+/**
+ * Parses `[domain/]path[:tag][@digest]`, keeping the name as written. Throws a UserError
+ * that starts with `label` (where the text came from, e.g. "Input 'image'").
+ */
+export function parseImageReference(text: string, label = 'Image reference'): ImageReference {
+  let parsed;
+  try {
+    parsed = parseOciReference(text, label);
+  } catch (error) {
+    if (!(error instanceof OciReferenceError)) throw error;
+    throw new UserError(
+      `${label}: '${text}' is not valid: ${error.problems.join('; ')}. Use \`[registry/]repository[:tag][@digest]\`, e.g. \`ghcr.io/acme/api:1.4.2@sha256:<64 hex>\`.`,
+    );
+  }
+  const { name, tag, digest } = parsed;
   return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }
 
@@ -54,11 +67,14 @@ export interface SetImageSpec {
 
 export const KEEP = '*';
 
-/** Parses `name[=newName][:newTag][@digest]` (newName, newTag and digest may be `*`). */
-export function parseSetImageSpec(text: string, label = 'image'): SetImageSpec {
+/**
+ * Parses `name[=newName][:newTag][@digest]` (newName, newTag and digest may be `*`).
+ * Errors start with `label` (where the text came from, e.g. "Input 'image'").
+ */
+export function parseSetImageSpec(text: string, label = 'Image'): SetImageSpec {
   const fail = (problem: string): never => {
     throw new UserError(
-      `The ${label} '${text}' is not valid: ${problem}. Use \`name[=newName][:newTag][@digest]\`, e.g. \`web=ghcr.io/acme/web:1.4.2@sha256:<64 hex>\`.`,
+      `${label}: '${text}' is not valid: ${problem}. Use \`name[=newName][:newTag][@digest]\`, e.g. \`web=ghcr.io/acme/web:1.4.2@sha256:<64 hex>\`.`,
     );
   };
   const eq = text.indexOf('=');

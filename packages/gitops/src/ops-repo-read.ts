@@ -27,6 +27,33 @@ export interface OpenPullRequest {
   url: string;
   title: string;
   body: string;
+  /** True for a pull request from a fork (another repository with a branch of the same name). */
+  isCrossRepository: boolean;
+  /** Null when the head repository was deleted. */
+  headRepository: { id: string; nameWithOwner: string } | null;
+}
+
+interface ClosedPullRequest {
+  headRefOid: string;
+  isCrossRepository: boolean;
+  headRepository: { id: string } | null;
+}
+
+/**
+ * `pullRequests(headRefName:)` matches the branch NAME in any repository of the
+ * network, so a fork's `slipway/bump/web` comes back too: ask for this many and
+ * keep only those whose head is the ops repository itself. A pull request of
+ * ours hidden behind more fork pull requests than this is still found when
+ * creating it answers "already exists" (the owner-qualified REST lookup).
+ */
+export const PULL_REQUEST_CANDIDATES = 20;
+
+/** A pull request whose head branch lives in the repository with this node id, not in a fork. */
+export function isFromRepository(
+  pr: { isCrossRepository: boolean; headRepository: { id: string } | null },
+  repositoryId: string,
+): boolean {
+  return !pr.isCrossRepository && pr.headRepository !== null && pr.headRepository.id === repositoryId;
 }
 
 export interface OpsRepoSnapshot {
@@ -67,6 +94,8 @@ function refFields(paths: readonly string[]): string {
   return `name target { oid ... on Commit { tree { oid } ${files} } }`;
 }
 
+const HEAD_FIELDS = 'isCrossRepository headRepository { id nameWithOwner }';
+
 export function buildSnapshotQuery(
   paths: readonly string[],
   options: { base?: string; head?: string },
@@ -80,8 +109,8 @@ export function buildSnapshotQuery(
     : `defaultBranchRef { ${refFields(paths)} }`;
   const head = options.head
     ? `head: ref(qualifiedName: $head) { ${refFields(paths)} }
-    open: pullRequests(headRefName: $headName, states: [OPEN], first: 1) { nodes { id number url title body } }
-    closed: pullRequests(headRefName: $headName, states: [CLOSED, MERGED], first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { headRefOid } }`
+    open: pullRequests(headRefName: $headName, states: [OPEN], first: ${PULL_REQUEST_CANDIDATES}) { nodes { id number url title body ${HEAD_FIELDS} } }
+    closed: pullRequests(headRefName: $headName, states: [CLOSED, MERGED], first: ${PULL_REQUEST_CANDIDATES}, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { headRefOid ${HEAD_FIELDS} } }`
     : '';
   return `query (${vars.join(', ')}) {
   repository(owner: $owner, name: $name) {
@@ -116,16 +145,20 @@ export async function readOpsRepo(
   if (!baseRef?.target) {
     throw new UserError(
       request.base
-        ? `The base branch '${request.base}' does not exist in ${slug}.`
+        ? `Input 'base': the branch '${request.base}' does not exist in ${slug}.`
         : `${slug} has no default branch (is it empty?).`,
-      { hint: 'Set the `base` input to an existing branch.' },
+      { hint: 'Set the `base` input to a branch that exists in the ops repository.' },
     );
   }
   const headRef = request.branch ? (repository.head as GqlRef | null) : null;
-  const open = (repository.open as { nodes: OpenPullRequest[] } | undefined)?.nodes[0];
-  const closed = (repository.closed as { nodes: { headRefOid: string }[] } | undefined)?.nodes[0];
+  const repositoryId = repository.id as string;
+  // only pull requests from the ops repository's own branch: never a fork's of the same name
+  const ours = <T extends ClosedPullRequest | OpenPullRequest>(found: unknown): T | undefined =>
+    (found as { nodes: T[] } | undefined)?.nodes.find((pr) => isFromRepository(pr, repositoryId));
+  const open = ours<OpenPullRequest>(repository.open);
+  const closed = ours<ClosedPullRequest>(repository.closed);
   return {
-    repositoryId: repository.id as string,
+    repositoryId,
     nameWithOwner: repository.nameWithOwner as string,
     base: toSnapshot(baseRef, request.paths, slug),
     head: headRef?.target ? toSnapshot(headRef, request.paths, slug) : undefined,

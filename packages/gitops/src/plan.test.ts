@@ -39,21 +39,51 @@ describe('parseChanges', () => {
 
   it.each([
     ['file: x', "Input 'changes' is not a non-empty YAML list"],
-    ['- {image: web:v1}', 'Change changes[0] has no `file`.'],
-    ['- {file: a/kustomization.yaml, image: web:v1, tag: x}', 'Change changes[0] has the unknown key `tag`'],
+    [
+      '- {image: web:v1}',
+      "Input 'changes', item 1, `file`: is missing; give the path of the file to edit, relative to the repository root.",
+    ],
+    [
+      '- {file: a/kustomization.yaml, image: web:v1, tag: x}',
+      "Input 'changes', item 1: has the unknown key `tag`; use only file, image, key, path, value, create.",
+    ],
     [
       '- {file: ../kustomization.yaml, image: web:v1}',
-      "The changes[0] file '../kustomization.yaml' contains `..`",
+      "Input 'changes', item 1, `file`: '../kustomization.yaml' contains `..`",
     ],
     [
       '- {file: values.yaml, image: web=x:v1}',
-      'uses the kustomize `name=newName` form for a Helm values file',
+      "Input 'changes', item 1, `image`: uses the kustomize `name=newName` form, but values.yaml is a Helm values file; give the image reference",
     ],
-    ['- {file: values.yaml, path: image.tag}', 'Change changes[0] has `path` but no `value`.'],
-    ['- {file: kustomization.yaml, path: a, value: b}', 'sets a `path` in a kustomization file'],
-    ['- {file: values.yaml, path: a, value: b, create: maybe}', 'has `create: maybe`; use true or false'],
-    ['- {file: values.yaml, image: web:v1, path: a}', 'has both `image` and `path`/`value`'],
-    ['- {file: values.yaml, path: a, value: [1]}', 'has a `value` that is not a single value'],
+    [
+      '- {file: values.yaml, path: image.tag}',
+      "Input 'changes', item 1, `value`: is missing; `path` needs the `value` to set there.",
+    ],
+    [
+      '- {file: kustomization.yaml, path: a, value: b}',
+      "Input 'changes', item 1, `path`: cannot set a value in the kustomization kustomization.yaml; use `image` instead.",
+    ],
+    [
+      '- {file: values.yaml, path: a, value: b, create: maybe}',
+      "Input 'changes', item 1, `create`: is `maybe`; use true or false.",
+    ],
+    [
+      '- {file: values.yaml, image: web:v1, path: a}',
+      "Input 'changes', item 1, `path`: cannot be used together with `image`; give either `image`, or `path` and `value`.",
+    ],
+    [
+      '- {file: values.yaml, path: a, value: [1]}',
+      "Input 'changes', item 1, `value`: is not a single value; give one string.",
+    ],
+    [
+      '- {file: values.yaml, image: "ghcr.io/a/b"}',
+      "Input 'changes', item 1, `image`: 'ghcr.io/a/b' has neither a tag nor a digest",
+    ],
+    ['- x', "Input 'changes', item 1: is not a mapping; write it as `- file: …`"],
+    [
+      '- {file: values.yaml, path: a, value: "x\\ny"}',
+      "Input 'changes', item 1, `value`: contains a line break; give a single-line value.",
+    ],
     ['- [a', "Input 'changes' is not valid YAML"],
   ])('rejects %j', (text, message) => {
     expect(() => parseChanges(text)).toThrow(message);

@@ -52,7 +52,7 @@ export function planBump(
     const original = contents.get(change.file);
     if (original === undefined) {
       throw new UserError(`${change.file} does not exist in the repository.`, {
-        hint: 'Check the path and the branch the action reads (the `base` input).',
+        hint: 'Check the path in the `file` (or `changes`) input and the branch the action reads (the `base` input).',
       });
     }
     const text = texts.get(change.file) ?? original;

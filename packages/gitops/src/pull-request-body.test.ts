@@ -37,4 +37,41 @@ describe('pull request body marker', () => {
     expect(changesInBody('x\n<!-- slipway:image-bump [{"file": 1}] -->')).toEqual([]);
     expect(changesInBody('x\n<!-- slipway:image-bump [not json] -->')).toEqual([]);
   });
+
+  it('takes the last marker, keeps text a human wrote before it, and drops entries of the wrong type', () => {
+    const quoted = 'see `<!-- slipway:image-bump [] -->` above\n\n';
+    const body = withChangesMarker(quoted, [change('web', '2.0')]);
+    expect(changesInBody(body)).toEqual([change('web', '2.0')]);
+    expect(withChangesMarker(body, [])).toBe(`${quoted.trimEnd()}\n\n<!-- slipway:image-bump [] -->\n`);
+    expect(
+      changesInBody(`x\n<!-- slipway:image-bump [${JSON.stringify({ ...change('a', '1'), to: 7 })}] -->`),
+    ).toEqual([]);
+  });
+
+  // each body made the regular expression this parser replaced backtrack for seconds;
+  // the bound is the test's own timeout (a pause between cases lets the timer fire)
+  it(
+    'reads and replaces the marker of hostile 64 KiB bodies in linear time',
+    { timeout: 2_000 },
+    async () => {
+      const size = 64 * 1024;
+      const open = '<!-- slipway:image-bump [';
+      const marker = withChangesMarker('', [change('web', '2.0')]).trim();
+      const hostile = [
+        '\n'.repeat(size),
+        `${'\n'.repeat(size)}x`,
+        `${'\n'.repeat(size)}${marker}`,
+        open.repeat(size / open.length),
+        `\n${open}] -->x`.repeat(size / 32),
+        `${marker}${' '.repeat(size)}`,
+      ];
+      for (const body of hostile) {
+        const found = changesInBody(body);
+        expect(found).toEqual(body.trimEnd().endsWith(marker) ? [change('web', '2.0')] : []);
+        const rewritten = withChangesMarker(body, []);
+        expect(rewritten.endsWith('\n\n<!-- slipway:image-bump [] -->\n')).toBe(true);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  );
 });

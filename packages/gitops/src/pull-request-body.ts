@@ -7,7 +7,28 @@
  */
 import type { ValueChange } from './plan.ts';
 
-const MARKER = /\n*<!-- slipway:image-bump (\[.*?\]) -->\s*$/s;
+const OPEN = '<!-- slipway:image-bump ';
+const CLOSE = ' -->';
+
+/**
+ * Where the marker sits: it must end the body (trailing whitespace allowed) and hold
+ * a JSON list. `start` includes the newlines before it. One backward scan and one
+ * `lastIndexOf`, so linear in the body's length whatever the body holds (the regular
+ * expression this replaces backtracked for seconds over a run of newlines).
+ */
+function findMarker(body: string): { start: number; json: string } | undefined {
+  let end = body.length;
+  while (end > 0 && /\s/.test(body[end - 1]!)) end--;
+  const jsonEnd = end - CLOSE.length;
+  if (jsonEnd < OPEN.length || !body.startsWith(CLOSE, jsonEnd)) return undefined;
+  const open = body.lastIndexOf(OPEN, jsonEnd - OPEN.length);
+  if (open === -1) return undefined;
+  const json = body.slice(open + OPEN.length, jsonEnd);
+  if (!json.startsWith('[') || !json.endsWith(']')) return undefined;
+  let start = open;
+  while (start > 0 && body[start - 1] === '\n') start--;
+  return { start, json };
+}
 
 function isValueChange(value: unknown): value is ValueChange {
   const v = value as Partial<ValueChange>;
@@ -17,16 +38,18 @@ function isValueChange(value: unknown): value is ValueChange {
     typeof v.file === 'string' &&
     typeof v.target === 'string' &&
     typeof v.image === 'string' &&
-    typeof v.line === 'number'
+    typeof v.line === 'number' &&
+    (v.from === undefined || typeof v.from === 'string') &&
+    (v.to === undefined || typeof v.to === 'string')
   );
 }
 
 /** The changes recorded in a pull request body; none when the marker is missing or damaged. */
 export function changesInBody(body: string | undefined): ValueChange[] {
-  const match = body ? MARKER.exec(body) : null;
-  if (!match) return [];
+  const marker = body ? findMarker(body) : undefined;
+  if (!marker) return [];
   try {
-    const parsed = JSON.parse(match[1] as string) as unknown;
+    const parsed = JSON.parse(marker.json) as unknown;
     return Array.isArray(parsed) ? parsed.filter(isValueChange) : [];
   } catch {
     return [];
@@ -46,5 +69,6 @@ export function mergeChanges(
 /** Appends the marker for `changes` to a rendered body. */
 export function withChangesMarker(body: string, changes: readonly ValueChange[]): string {
   const json = JSON.stringify(changes).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
-  return `${body.replace(MARKER, '')}\n\n<!-- slipway:image-bump ${json} -->\n`;
+  const marker = findMarker(body);
+  return `${marker ? body.slice(0, marker.start) : body}\n\n${OPEN}${json}${CLOSE}\n`;
 }

@@ -3,11 +3,13 @@
  * open, created otherwise, and then labelled, assigned, given reviewers and set
  * to auto-merge. Only creation applies labels, assignees, reviewers and
  * auto-merge, so a human who removes them is not overruled by the next bump.
+ * Only a pull request whose head is the ops repository's own branch is ever
+ * updated: a fork's pull request from a branch of the same name is left alone.
  */
 import { errorMessage } from '@slipway/core';
 import { graphqlErrors, type GitHubClient } from './github-client.ts';
 import { explainApiError } from './github-errors.ts';
-import type { OpenPullRequest } from './ops-repo-read.ts';
+import { isFromRepository, type OpenPullRequest } from './ops-repo-read.ts';
 import type { RepoCoordinates } from './ops-repo-write.ts';
 
 export type MergeMethod = 'squash' | 'merge' | 'rebase';
@@ -35,6 +37,16 @@ interface RestPull {
   node_id: string;
 }
 
+/** `pull-request-simple` as GET /pulls lists it: the head says which repository the branch is in. */
+interface RestListedPull extends RestPull {
+  title: string;
+  body: string | null;
+  head: { ref: string; repo: { node_id: string } | null };
+}
+
+/** Open pull requests of one owner:branch looked at after "already exists" (GitHub's default page). */
+const LISTED_PULLS = 30;
+
 const AUTO_MERGE = `mutation ($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
   enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
     pullRequest { number }
@@ -43,13 +55,21 @@ const AUTO_MERGE = `mutation ($pullRequestId: ID!, $mergeMethod: PullRequestMerg
 
 export async function upsertPullRequest(
   client: GitHubClient,
-  target: RepoCoordinates & { base: string; branch: string; existing: OpenPullRequest | undefined },
+  target: RepoCoordinates & {
+    /** GraphQL node id of the ops repository (REST `node_id`). */
+    repositoryId: string;
+    base: string;
+    branch: string;
+    existing: OpenPullRequest | undefined;
+  },
   content: { title: string; body: string },
   options: PullRequestOptions,
 ): Promise<PullRequestResult> {
   const slug = `${target.owner}/${target.repo}`;
   const api = `/repos/${target.owner}/${target.repo}`;
-  if (target.existing) return update(target.existing.number, target.existing.url, target.existing);
+  const existing =
+    target.existing && isFromRepository(target.existing, target.repositoryId) ? target.existing : undefined;
+  if (existing) return update(existing.number, existing.url, existing);
 
   let pull: RestPull;
   try {
@@ -62,9 +82,7 @@ export async function upsertPullRequest(
     });
   } catch (error) {
     // another run opened it between our read and now: update that one instead
-    const found = isAlreadyExists(error)
-      ? await findOpen(client, api, target.owner, target.branch)
-      : undefined;
+    const found = isAlreadyExists(error) ? await findOpen(client, api, target) : undefined;
     if (found) return update(found.number, found.html_url, found);
     throw explainApiError(error, 'pull-request', slug);
   }
@@ -88,18 +106,23 @@ function isAlreadyExists(error: unknown): boolean {
   return e?.status === 422 && /pull request already exists/i.test(JSON.stringify(e.response?.data ?? ''));
 }
 
+/**
+ * The open pull request from the ops repository's own `branch`. `head=owner:branch`
+ * narrows the list to one owner, and each answer is checked again: its head must
+ * be this repository (a same-owner fork has another node id) and this branch.
+ */
 async function findOpen(
   client: GitHubClient,
   api: string,
-  owner: string,
-  branch: string,
-): Promise<(RestPull & { title: string; body: string | null }) | undefined> {
-  const pulls = await client.rest<(RestPull & { title: string; body: string | null })[]>(`GET ${api}/pulls`, {
-    head: `${owner}:${branch}`,
+  target: RepoCoordinates & { repositoryId: string; branch: string; base: string },
+): Promise<RestListedPull | undefined> {
+  const pulls = await client.rest<RestListedPull[]>(`GET ${api}/pulls`, {
+    head: `${target.owner}:${target.branch}`,
+    base: target.base,
     state: 'open',
-    per_page: 1,
+    per_page: LISTED_PULLS,
   });
-  return pulls[0];
+  return pulls.find((p) => p.head.ref === target.branch && p.head.repo?.node_id === target.repositoryId);
 }
 
 async function decorate(

@@ -20,8 +20,8 @@ describe('normalizeRepoPath', () => {
     ['./', 'names the repository root, not a file'],
     [' ', 'is empty'],
   ])('refuses %j', (path, problem) => {
-    expect(() => normalizeRepoPath(path, 'changes[1] file')).toThrow(
-      `The changes[1] file '${path}' ${problem}.`,
+    expect(() => normalizeRepoPath(path, "Input 'changes', item 2, `file`")).toThrow(
+      `Input 'changes', item 2, \`file\`: '${path}' ${problem}. Give a path relative to the repository root`,
     );
   });
 });

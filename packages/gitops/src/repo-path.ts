@@ -8,11 +8,14 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '@slipway/core';
 
-/** Normalises `./a//b.yaml` to `a/b.yaml`; throws a UserError naming `label` for a path that could escape. */
-export function normalizeRepoPath(path: string, label = 'file'): string {
+/**
+ * Normalises `./a//b.yaml` to `a/b.yaml`; a path that could escape is a UserError
+ * starting with `label` (where the path came from, e.g. "Input 'file'").
+ */
+export function normalizeRepoPath(path: string, label = 'File'): string {
   const fail = (problem: string): never => {
     throw new UserError(
-      `The ${label} '${path}' ${problem}. Give a path relative to the repository root, such as \`apps/web/overlays/prod/kustomization.yaml\`.`,
+      `${label}: '${path}' ${problem}. Give a path relative to the repository root, such as \`apps/web/overlays/prod/kustomization.yaml\`.`,
     );
   };
   if (path.trim() === '') fail('is empty');

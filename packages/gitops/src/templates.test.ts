@@ -7,6 +7,7 @@ import {
   DEFAULT_COMMIT_TEMPLATE,
   INPUT_VARIABLES,
   inputVariables,
+  markdownVariables,
   planVariables,
   PLAN_VARIABLES,
   renderTemplate,
@@ -72,5 +73,40 @@ describe('templates', () => {
     expect(() =>
       checkTemplate('pr-title', 'Bump {{ image }} {{summary}}', [...INPUT_VARIABLES, ...PLAN_VARIABLES]),
     ).not.toThrow();
+  });
+
+  it('escapes outside text in the pull request body; the commit message keeps it, one line per change', () => {
+    const moved = [
+      {
+        file: 'a/kustomization.yaml',
+        line: 3,
+        target: 'images[web].newTag',
+        from: '1.4.1 <!-- hide the rest',
+        to: '1.4.2\nCo-authored-by: Mallory <m@example.com>',
+        image: 'web',
+      },
+    ];
+    const hostileRun = inputVariables(changes, { ...run, sourceRepository: 'acme/<!--web' });
+    const body = renderTemplate(
+      'Source: {{ source_repository }}\n{{ summary }}\n{{ change_list }}\n\n{{ change_table }}',
+      markdownVariables(hostileRun, moved),
+    );
+    expect(body.split('\n')).toEqual([
+      'Source: acme/&lt;!--web',
+      'web to 1.4.2 Co-authored-by: Mallory &lt;m@example.com&gt;',
+      '- a/kustomization.yaml: images[web].newTag 1.4.1 &lt;!-- hide the rest -&gt; 1.4.2 Co-authored-by: Mallory &lt;m@example.com&gt;',
+      '',
+      '| file | value | old | new |',
+      '| --- | --- | --- | --- |',
+      '| a/kustomization.yaml:3 | images[web].newTag | `1.4.1 <!-- hide the rest` | `1.4.2 Co-authored-by: Mallory <m@example.com>` |',
+    ]);
+    const commit = renderTemplate(DEFAULT_COMMIT_TEMPLATE, planVariables(hostileRun, moved));
+    expect(commit.split('\n')).toEqual([
+      'Bump web to 1.4.2 Co-authored-by: Mallory <m@example.com>',
+      '',
+      '- a/kustomization.yaml: images[web].newTag 1.4.1 <!-- hide the rest -> 1.4.2 Co-authored-by: Mallory <m@example.com>',
+      '',
+      'Source: https://github.com/acme/web/actions/runs/42',
+    ]);
   });
 });

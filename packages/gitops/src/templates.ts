@@ -3,8 +3,9 @@
  * `{{ variable }}` placeholders; an unknown variable is an input error, so a typo
  * fails before anything is read or written.
  */
-import { InputError, markdownTable } from '@slipway/core';
+import { InputError } from '@slipway/core';
 import type { BumpChange } from './change-spec.ts';
+import { changeList, changeTable, markdownText } from './markdown-text.ts';
 import { formatValuePath } from './value-path.ts';
 import type { ValueChange } from './plan.ts';
 
@@ -89,24 +90,35 @@ export function planVariables(base: TemplateVariables, changes: readonly ValueCh
   return {
     ...base,
     summary: summary || base.image || 'images',
-    change_list: changes
-      .map((c) => `- ${c.file}: ${c.target} ${c.from ?? '(none)'} -> ${c.to ?? '(removed)'}`)
-      .join('\n'),
-    change_table: markdownTable(
-      ['file', 'value', 'old', 'new'],
-      changes.map((c) => [`${c.file}:${c.line}`, c.target, code(c.from), code(c.to)]),
-    ),
+    change_list: changeList(changes),
+    change_table: changeTable(changes),
     files: [...new Set(changes.map((c) => c.file))].join(', '),
   };
 }
 
-function code(value: string | undefined): string {
-  return value === undefined ? '(none)' : `\`${value}\``;
+/**
+ * The variables for the pull request body (Markdown): every value that can come
+ * from outside (image names, tags, paths, old values read from the files) escaped
+ * by `markdownText`, the change list escaped line by line, the table built escaped.
+ */
+export function markdownVariables(
+  base: TemplateVariables,
+  changes: readonly ValueChange[],
+): TemplateVariables {
+  const plain = planVariables(base, changes);
+  const escaped = Object.fromEntries(
+    Object.entries(plain).map(([name, value]) => [name, markdownText(value)]),
+  );
+  return {
+    ...escaped,
+    change_list: changeList(changes, markdownText),
+    change_table: plain.change_table!,
+  };
 }
 
-/** `sha256:0123456789abcdef…` -> `sha256:0123456789ab`. */
+/** `sha256:0123456789abcdef…` -> `sha256:0123456789ab`; on one line (the summary heads a commit message). */
 function shorten(value: string): string {
-  return /^sha256:[0-9a-f]{64}$/.test(value) ? value.slice(0, 19) : value;
+  return /^sha256:[0-9a-f]{64}$/.test(value) ? value.slice(0, 19) : value.replace(/\r\n?|\n/g, ' ');
 }
 
 /** Makes a rendered branch template a valid git branch name (git check-ref-format rules). */

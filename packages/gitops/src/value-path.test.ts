@@ -23,7 +23,9 @@ describe('parseValuePath', () => {
     ['"a.b', 'the quote at column 1 is not closed'],
     ['a[0]b', '`.` or `[` expected at column 5'],
   ])('rejects %j', (text, problem) => {
-    expect(() => parseValuePath(text, 'path')).toThrow(`The path '${text}' is not valid: ${problem}.`);
+    expect(() => parseValuePath(text, "Input 'path'")).toThrow(
+      `Input 'path': '${text}' is not valid: ${problem}. Use dotted keys`,
+    );
   });
 
   it('formats back, quoting keys with dots', () => {

@@ -6,10 +6,11 @@ import { UserError } from '@slipway/core';
 
 export type PathSegment = string | number;
 
-export function parseValuePath(text: string, label = 'path'): PathSegment[] {
+/** Errors start with `label`: where the path came from, e.g. "Input 'path'". */
+export function parseValuePath(text: string, label = 'Value path'): PathSegment[] {
   const fail = (problem: string): never => {
     throw new UserError(
-      `The ${label} '${text}' is not valid: ${problem}. Use dotted keys with [index] for lists, e.g. \`apps[2].image.tag\`, and quote keys that contain dots: \`"a.b".tag\`.`,
+      `${label}: '${text}' is not valid: ${problem}. Use dotted keys with [index] for lists, e.g. \`apps[2].image.tag\`, and quote keys that contain dots: \`"a.b".tag\`.`,
     );
   };
   const segments: PathSegment[] = [];

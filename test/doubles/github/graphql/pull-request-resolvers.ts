@@ -110,6 +110,12 @@ export const pullRequestResolvers: Resolvers = {
     autoMergeRequest: (node: PullRequestNode) =>
       node.pr.autoMerge ? { mergeMethod: node.pr.autoMerge.mergeMethod, enabledAt: node.pr.updatedAt } : null,
     repository: (node: PullRequestNode) => ({ __typename: 'Repository', repo: node.repo }),
+    // a pull request from a fork: its head branch lives in another repository of the network
+    isCrossRepository: (node: PullRequestNode) => node.pr.head.repo !== node.repo,
     headRepository: (node: PullRequestNode) => ({ __typename: 'Repository', repo: node.pr.head.repo }),
+    headRepositoryOwner: (node: PullRequestNode) => ({
+      __typename: 'Organization',
+      login: node.pr.head.repo.owner,
+    }),
   },
 };

@@ -17,20 +17,30 @@ export function findPull(repo: HostedRepo, number: number): PullRequestRecord {
   return pr;
 }
 
-/** `branch` or `owner:branch` -> the network member that holds the branch. */
+/**
+ * `branch` or `owner:branch` (plus `head_repo` = `owner/name`, which GitHub asks for when
+ * both repositories have the same owner) -> the network member that holds the branch.
+ */
 function headRepository(
   ctx: RestContext,
   repo: HostedRepo,
   head: string,
+  headRepo: string | undefined,
 ): { repo: HostedRepo; ref: string } | null {
   const colon = head.indexOf(':');
-  if (colon === -1) return { repo, ref: head };
-  const owner = head.slice(0, colon).toLowerCase();
+  const ref = colon === -1 ? head : head.slice(colon + 1);
   const network = repo.networkRoot ?? repo;
-  const member = ctx.state.store
-    .all()
-    .find((r) => (r === network || r.networkRoot === network) && r.owner.toLowerCase() === owner);
-  return member ? { repo: member, ref: head.slice(colon + 1) } : null;
+  const members = ctx.state.store.all().filter((r) => r === network || r.networkRoot === network);
+  if (headRepo !== undefined) {
+    const member = members.find((r) => r.fullName.toLowerCase() === headRepo.toLowerCase());
+    const ownerMatches = colon === -1 || head.slice(0, colon).toLowerCase() === member?.owner.toLowerCase();
+    return member && ownerMatches ? { repo: member, ref } : null;
+  }
+  if (colon === -1) return { repo, ref };
+  const owner = head.slice(0, colon).toLowerCase();
+  // the base repository first when it has that owner, else the owner's fork
+  const member = [repo, ...members].find((r) => r.owner.toLowerCase() === owner);
+  return member ? { repo: member, ref } : null;
 }
 
 function invalidField(field: string): HttpError {
@@ -69,12 +79,13 @@ export const pullRoutes: RestRoute[] = [
         title?: string;
         body?: string;
         head: string;
+        head_repo?: string;
         base: string;
         draft?: boolean;
         maintainer_can_modify?: boolean;
       };
       return repo.serialize(async () => {
-        const head = headRepository(ctx, repo, body.head);
+        const head = headRepository(ctx, repo, body.head, body.head_repo);
         const headOid = head ? await head.repo.git.revParse(`refs/heads/${head.ref}`) : null;
         if (!head || !headOid) throw invalidField('head');
         const baseOid = await repo.git.revParse(`refs/heads/${body.base}`);
