@@ -83,6 +83,32 @@ describe('slipway bump', () => {
     expect(result.stderr).toContain("Unknown option '--bogus'");
   });
 
+  it('exits 1 on an image name that matches no entry, naming the entries and --create', async () => {
+    const dir = checkout();
+    const result = await slipway(['bump', '--dir', dir, '--file', overlay, '--image', 'wbe:1.0.0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${overlay} has no \`images\` entry named 'wbe' (it has 'web',`);
+    expect(result.stderr).toContain('pass --create to add a new entry');
+    expect(
+      (await slipway(['bump', '--dir', dir, '--file', overlay, '--image', 'wbe:1.0.0', '--create'])).code,
+    ).toBe(0);
+  });
+
+  it('exits 2 when --dir is not a folder', async () => {
+    const result = await slipway([
+      'bump',
+      '--dir',
+      '/nonexistent',
+      '--file',
+      overlay,
+      '--image',
+      'web:1.0.0',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--dir /nonexistent does not exist (ENOENT)');
+    expect(result.stderr).not.toContain('unexpected error');
+  });
+
   it('exits 1 naming the file when it escapes the checkout', async () => {
     const dir = checkout();
     const result = await slipway(['bump', '--dir', dir, '--file', '../outside.yaml', '--image', 'web:1.0.0']);

@@ -423,9 +423,9 @@ describe('image-bump action', () => {
       "::error::Input 'image': 'web=Ghcr.io/acme/web:v1@sha256:12' is not valid: the digest 'sha256:12' is not a digest",
     );
     expect(badImage.log).toContain('Use `name[=newName][:newTag][@digest]`');
-    const helmForm = await bump({ changes: `- {file: ${VALUES}, image: "api=ghcr.io/acme/api:2"}` });
-    expect(helmForm.log).toContain(
-      `::error::Input 'changes', item 1, \`image\`: uses the kustomize \`name=newName\` form, but ${VALUES} is a Helm values file; give the image reference`,
+    const neitherForm = await bump({ changes: `- {file: ${VALUES}, image: "api=ghcr.io/acme/api:"}` });
+    expect(neitherForm.log).toContain(
+      "::error::Input 'changes', item 1, `image`: 'api=ghcr.io/acme/api:' is not valid",
     );
     const pathInKustomization = await bump({ file: DEV, path: 'images[0].newTag', value: 'v2' });
     expect(pathInKustomization.log).toContain(
@@ -434,6 +434,22 @@ describe('image-bump action', () => {
     const badTemplate = await bump({ file: DEV, image: 'web:v1', branch: 'bump/{{ summary }}' });
     expect(badTemplate.log).toContain("Input 'branch' uses the unknown variable {{ summary }}");
     expect(gh.requests.total).toBe(0);
+  });
+});
+
+describe('image-bump: the file content decides kustomize or Helm', () => {
+  it('refuses the kustomize form for a Helm values file once it is read, writing nothing', async () => {
+    gh.requests.reset();
+    const helmForm = await bump({ changes: `- {file: ${VALUES}, image: "api=ghcr.io/acme/api:2"}` });
+    expect(helmForm.exitCode).toBe(1);
+    expect(helmForm.log).toContain(
+      `::error::Input 'changes', item 1, \`image\`: uses the kustomize \`name=newName\` form, but ${VALUES} is a Helm values file; give the image reference`,
+    );
+    // the snapshot read happened; no ref, commit or pull request was written
+    expect(gh.requests.total).toBeGreaterThan(0);
+    expect(gh.requests.records.filter((r) => r.method !== 'GET' && r.route !== 'POST /graphql')).toEqual([]);
+    expect(gh.requests.count('graphql:createCommitOnBranch')).toBe(0);
+    expect(gh.requests.count('graphql:createRef')).toBe(0);
   });
 });
 

@@ -121,11 +121,55 @@ describe('slipway bump', () => {
     );
   });
 
+  it('refuses an image name that matches no entry unless --create, naming the entries and the flag', async () => {
+    const dir = checkout();
+    const typo = await bump(['--file', PROD, '--image', 'wbe=ghcr.io/acme/web:2.0'], dir);
+    expect(typo).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        `slipway bump: ${PROD} has no \`images\` entry named 'wbe' (it has 'web', 'prom/statsd-exporter').\n` +
+        "Use the entry's exact name (the image name the manifests use), or pass --create to add a new entry.\n",
+    });
+    const added = await bump(['--file', PROD, '--image', 'wbe=ghcr.io/acme/web:2.0', '--create'], dir);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain("+  - {name: wbe, newName: ghcr.io/acme/web, newTag: '2.0'}");
+    const helm = await bump(
+      ['--file', 'charts/api/values.yaml', '--path', 'extra.tag', '--value', 'v1'],
+      dir,
+    );
+    expect(helm.code).toBe(1);
+    expect(helm.stderr).toContain('Check the path, or pass --create to add it.');
+  });
+
+  it('tells a kustomization from Helm values by its content', async () => {
+    const dir = checkout();
+    const overlay = 'apps/web/overlays/dev/overlay.yaml';
+    writeFileSync(
+      join(dir, overlay),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n- name: web\n  newTag: v1\n',
+    );
+    const result = await bump(['--file', overlay, '--image', 'web=ghcr.io/acme/web:v2'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `${overlay}:4: images[web].newName (none) -> ghcr.io/acme/web\n${overlay}:4: images[web].newTag v1 -> v2\n`,
+    );
+  });
+
   it('explains usage errors with exit code 2', async () => {
     expect(await bump(['--help'], tmpdir())).toEqual({ code: 0, stdout: BUMP_USAGE, stderr: '' });
     const missing = await bump([], tmpdir());
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('give --file (with --image, or --path and --value) or --changes');
     expect((await bump(['--bogus'], tmpdir())).code).toBe(2);
+    const noDir = await bump(['--dir', '/nonexistent/ops', '--file', DEV, '--image', 'web:v1'], tmpdir());
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toMatch(
+      /^slipway bump: --dir \/nonexistent\/ops does not exist \(ENOENT\); give the checkout folder\n/,
+    );
+    const noChanges = await bump(['--changes', 'missing.yaml'], tmpdir());
+    expect(noChanges.code).toBe(2);
+    expect(noChanges.stderr).toContain('slipway bump: --changes missing.yaml cannot be read (ENOENT)');
+    expect(BUMP_USAGE).toContain('Exit codes: 0 the edit was printed');
   });
 });

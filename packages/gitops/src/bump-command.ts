@@ -6,7 +6,7 @@
  *   slipway bump --file charts/api/values.yaml --path image.tag --value 1.4.2 [--create]
  *   slipway bump --changes changes.yaml [--dir ../ops] [--write]
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage, UserError } from '@slipway/core';
@@ -33,11 +33,15 @@ Options:
   --key PATH          Helm: the values key holding repository/tag/digest (default: image)
   --path PATH         Helm: a dotted value path such as apps[2].image.tag (with --value)
   --value TEXT        Helm: the value to set at --path
-  --create            Helm: add --path when it does not exist yet
+  --create            add what does not exist yet: a kustomize images entry, or a Helm --path
+                      (without it a missing entry or value is an error naming what exists)
   --changes FILE      a YAML list of changes, as the action's \`changes\` input
   --dir DIR           the checkout (default: the current directory)
   --write             write the edited files instead of only printing the diff
   -h, --help          show this help
+
+Exit codes: 0 the edit was printed (or written, or nothing needed changing); 1 the edit cannot
+be made (a missing entry, a file that is not YAML, ...); 2 a usage error (options, --dir, --changes).
 `;
 
 class UsageError extends Error {}
@@ -72,16 +76,20 @@ export async function runBumpCommand(argv: string[], io: BumpCommandIO): Promise
     return 0;
   }
   try {
-    const root = resolve(io.cwd, options.dir ?? '.');
+    const root = await checkoutRoot(io.cwd, options.dir);
     const changes = await readChanges(options, io.cwd);
     const contents = new Map<string, string | undefined>();
     const absolute = new Map<string, string>();
     for (const path of filesOf(changes)) {
       const real = await resolveInCheckout(root, path);
       absolute.set(path, real);
-      contents.set(path, await readFile(real, 'utf8'));
+      try {
+        contents.set(path, await readFile(real, 'utf8'));
+      } catch (error) {
+        throw new UserError(`${path} cannot be read in ${root} (${errorCode(error)}).`);
+      }
     }
-    const plan = planBump(changes, contents);
+    const plan = planBump(changes, contents, { createHint: 'pass --create' });
     for (const file of plan.files) io.stdout.write(unifiedDiff(file.path, file.before, file.after));
     for (const c of plan.changes) {
       io.stderr.write(`${c.file}:${c.line}: ${c.target} ${c.from ?? '(none)'} -> ${c.to ?? '(removed)'}\n`);
@@ -125,7 +133,13 @@ async function readChanges(
     if (options.file || options.image || options.path || options.value) {
       throw new UsageError('--changes cannot be combined with --file, --image, --path or --value');
     }
-    return parseChanges(await readFile(resolve(cwd, options.changes), 'utf8'), '--changes');
+    let text: string;
+    try {
+      text = await readFile(resolve(cwd, options.changes), 'utf8');
+    } catch (error) {
+      throw new UsageError(`--changes ${options.changes} cannot be read (${errorCode(error)})`);
+    }
+    return parseChanges(text, '--changes');
   }
   const files = options.file ?? [];
   if (files.length === 0)
@@ -149,6 +163,26 @@ async function readChanges(
       },
     ),
   );
+}
+
+/** The checkout folder (--dir, default the current directory); a usage error when it is not a folder. */
+async function checkoutRoot(cwd: string, dir: string | undefined): Promise<string> {
+  const root = resolve(cwd, dir ?? '.');
+  let isFolder = false;
+  try {
+    isFolder = (await stat(root)).isDirectory();
+  } catch (error) {
+    throw new UsageError(
+      `--dir ${dir ?? '.'} does not exist (${errorCode(error)}); give the checkout folder`,
+    );
+  }
+  if (!isFolder) throw new UsageError(`--dir ${dir ?? '.'} is not a folder; give the checkout folder`);
+  return root;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : errorMessage(error);
 }
 
 function ordinal(n: number): string {

@@ -26,9 +26,24 @@ import { normalizeRepoPath } from './repo-path.ts';
 import { parseValuePath, type PathSegment } from './value-path.ts';
 
 export type BumpChange =
-  | { kind: 'kustomize'; file: string; image: SetImageSpec }
+  | { kind: 'kustomize'; file: string; image: SetImageSpec; create: boolean }
   | { kind: 'helm-image'; file: string; image: ImageReference; key: PathSegment[]; create: boolean }
-  | { kind: 'helm-value'; file: string; path: PathSegment[]; value: string; create: boolean };
+  | { kind: 'helm-value'; file: string; path: PathSegment[]; value: string; create: boolean }
+  | ImageChangeByContent;
+
+/**
+ * An `image` change for a file whose name does not say what it is (`overlay.yaml`): the file's
+ * content decides (`kind: Kustomization`/`Component` -> kustomize, anything else -> Helm values,
+ * see plan.ts). Both readings of `image` are parsed now, so a bad value fails before any request;
+ * a reading that failed keeps its error for the case the content selects it.
+ */
+export interface ImageChangeByContent {
+  kind: 'image';
+  file: string;
+  create: boolean;
+  kustomize: SetImageSpec | UserError;
+  helm: { image: ImageReference; key: PathSegment[] } | UserError;
+}
 
 const KEYS = new Set(['file', 'image', 'key', 'path', 'value', 'create']);
 
@@ -77,24 +92,29 @@ export function changeFrom(
     if (isKustomizationPath(file)) {
       if (entry.key !== undefined)
         fail('key', `only applies to Helm values files, and ${file} is a kustomization; remove it`);
-      return { kind: 'kustomize', file, image: parseSetImageSpec(entry.image, naming.field('image')) };
+      return {
+        kind: 'kustomize',
+        file,
+        image: parseSetImageSpec(entry.image, naming.field('image')),
+        create,
+      };
     }
-    if (entry.image.includes('=')) {
-      fail(
-        'image',
-        `uses the kustomize \`name=newName\` form, but ${file} is a Helm values file; give the image reference, e.g. \`ghcr.io/acme/api:1.4.2\``,
-      );
+    const key = parseValuePath(entry.key ?? 'image', naming.field('key'));
+    const kustomize =
+      entry.key !== undefined
+        ? new UserError(
+            `${naming.field('key')}: only applies to Helm values files, and ${file} is a kustomization; remove it.`,
+          )
+        : attempt(() => parseSetImageSpec(entry.image!, naming.field('image')));
+    const helm = entry.image.includes('=')
+      ? new UserError(
+          `${naming.field('image')}: uses the kustomize \`name=newName\` form, but ${file} is a Helm values file; give the image reference, e.g. \`ghcr.io/acme/api:1.4.2\`.`,
+        )
+      : attempt(() => ({ image: helmImage(entry.image!, naming), key }));
+    if (helm instanceof UserError && kustomize instanceof UserError) {
+      throw entry.image.includes('=') && entry.key === undefined ? kustomize : helm;
     }
-    const image = parseImageReference(entry.image, naming.field('image'));
-    if (image.tag === undefined && image.digest === undefined)
-      fail('image', `'${entry.image}' has neither a tag nor a digest; add \`:tag\`, \`@sha256:…\` or both`);
-    return {
-      kind: 'helm-image',
-      file,
-      image,
-      key: parseValuePath(entry.key ?? 'image', naming.field('key')),
-      create,
-    };
+    return { kind: 'image', file, create, kustomize, helm };
   }
   if (entry.path === undefined) fail('image', 'is missing; give `image`, or `path` and `value`');
   if (entry.value === undefined) fail('value', 'is missing; `path` needs the `value` to set there');
@@ -146,6 +166,24 @@ export function parseChanges(text: string, input = 'changes'): BumpChange[] {
     }
     return changeFrom(entry, naming);
   });
+}
+
+function helmImage(text: string, naming: ChangeNaming): ImageReference {
+  const image = parseImageReference(text, naming.field('image'));
+  if (image.tag === undefined && image.digest === undefined)
+    throw new UserError(
+      `${naming.field('image')}: '${text}' has neither a tag nor a digest; add \`:tag\`, \`@sha256:…\` or both.`,
+    );
+  return image;
+}
+
+function attempt<T>(parse: () => T): T | UserError {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
 }
 
 function parseCreate(value: string | undefined, fail: (problem: string) => never): boolean {

@@ -31,7 +31,7 @@ export function setHelmValue(
   text: string,
   path: readonly PathSegment[],
   value: string,
-  options: { create?: boolean } = {},
+  options: { create?: boolean; createHint?: string } = {},
 ): ValueEditResult {
   const source = YamlSource.parse(file, text);
   const where = formatValuePath(path);
@@ -56,7 +56,8 @@ export function setHelmValue(
     if (!isMap(node)) throw new UserError(`${at} is below a value that is not a mapping.`);
     const pair = findPair(node, segment);
     if (!pair) {
-      if (!options.create) throw missing(file, where, formatValuePath(path.slice(0, index + 1)));
+      if (!options.create)
+        throw missing(file, where, formatValuePath(path.slice(0, index + 1)), options.createHint);
       const rest = path.slice(index);
       if (rest.some((s) => typeof s === 'number')) {
         throw new UserError(`${at} does not exist and list items are never created.`);
@@ -97,9 +98,14 @@ export function setHelmValue(
   throw new UserError(`${file}: \`${where}\` points to a list item, not a value.`);
 }
 
-function missing(file: string, where: string, prefix: string): UserError {
+function missing(
+  file: string,
+  where: string,
+  prefix: string,
+  createHint = 'set `create: true` on this change',
+): UserError {
   return new UserError(`${file}: \`${where}\` does not exist (no \`${prefix}\`).`, {
-    hint: 'Check the path, or set `create: true` on this change to add it.',
+    hint: `Check the path, or ${createHint} to add it.`,
   });
 }
 

@@ -15,6 +15,9 @@ const D2 = `sha256:${'ab'.repeat(32)}`;
 
 const set = (file: string, text: string, spec: string) =>
   setKustomizeImage(file, text, parseSetImageSpec(spec));
+/** `set` that may append a missing entry (`create`). */
+const add = (file: string, text: string, spec: string) =>
+  setKustomizeImage(file, text, parseSetImageSpec(spec), { create: true });
 
 /** Replaces exactly one occurrence, failing when `from` is absent or ambiguous. */
 function once(text: string, from: string, to: string): string {
@@ -79,7 +82,7 @@ describe('setKustomizeImage on real-world overlays', () => {
 
   it('appends a missing entry in the style of the last one', () => {
     const prod = read(PROD);
-    expect(set(PROD, prod, 'redis:7.4').text).toBe(
+    expect(add(PROD, prod, 'redis:7.4').text).toBe(
       once(
         prod,
         '  - {name: prom/statsd-exporter, newTag: v0.26.0}\n',
@@ -87,7 +90,7 @@ describe('setKustomizeImage on real-world overlays', () => {
       ),
     );
     const staging = read(STAGING);
-    expect(set(STAGING, staging, `redis=mirror.example.com/redis:7.4@${D1}`).text).toBe(
+    expect(add(STAGING, staging, `redis=mirror.example.com/redis:7.4@${D1}`).text).toBe(
       `${staging}- name: redis\n  newName: mirror.example.com/redis\n  newTag: '7.4'\n  digest: ${D1}\n`,
     );
   });
@@ -130,16 +133,39 @@ describe('setKustomizeImage on real-world overlays', () => {
   });
 
   it('adds an images list at the end when there is none, matching the sequence indentation', () => {
-    expect(set('k.yaml', 'resources:\n  - a.yaml\n', 'web=ghcr.io/acme/web:v1').text).toBe(
+    expect(add('k.yaml', 'resources:\n  - a.yaml\n', 'web=ghcr.io/acme/web:v1').text).toBe(
       'resources:\n  - a.yaml\nimages:\n  - name: web\n    newName: ghcr.io/acme/web\n    newTag: v1\n',
     );
-    expect(set('k.yaml', 'resources:\n- a.yaml', 'web:v1').text).toBe(
+    expect(add('k.yaml', 'resources:\n- a.yaml', 'web:v1').text).toBe(
       'resources:\n- a.yaml\nimages:\n- name: web\n  newTag: v1',
     );
-    expect(set('k.yaml', 'images: []\n', 'web:v1').text).toBe('images: [{name: web, newTag: v1}]\n');
-    expect(set('k.yaml', 'images:\n# none yet\n', 'web:v1').text).toBe(
+    expect(add('k.yaml', 'images: []\n', 'web:v1').text).toBe('images: [{name: web, newTag: v1}]\n');
+    expect(add('k.yaml', 'images:\n# none yet\n', 'web:v1').text).toBe(
       'images:\n- name: web\n  newTag: v1\n# none yet\n',
     );
+  });
+
+  it('refuses a missing entry unless create is set, naming the file, the entries there and the option', () => {
+    const prod = read(PROD);
+    const error = (() => {
+      try {
+        set(PROD, prod, 'wbe:1.4.2');
+      } catch (e) {
+        return e as UserError;
+      }
+    })();
+    expect(error).toBeInstanceOf(UserError);
+    expect(error?.message).toBe(
+      `${PROD} has no \`images\` entry named 'wbe' (it has 'web', 'prom/statsd-exporter').`,
+    );
+    expect(error?.hint).toBe(
+      "Use the entry's exact name (the image name the manifests use), or set `create: true` to add a new entry.",
+    );
+    expect(() =>
+      setKustomizeImage('k.yaml', 'resources: [a.yaml]\n', parseSetImageSpec('web:v1'), {
+        createHint: 'pass --create',
+      }),
+    ).toThrow("k.yaml has no `images` entry named 'web' (it has no image entries).");
   });
 
   it('handles an entry whose first key is not name', () => {
@@ -149,7 +175,10 @@ describe('setKustomizeImage on real-world overlays', () => {
 
   it('matches names exactly, not as a pattern', () => {
     const text = 'images:\n- name: app.*\n  newTag: v1\n';
-    const result = set('k.yaml', text, 'app:v2');
+    expect(() => set('k.yaml', text, 'app:v2')).toThrow(
+      "k.yaml has no `images` entry named 'app' (it has 'app.*').",
+    );
+    const result = add('k.yaml', text, 'app:v2');
     expect(result.before).toBeUndefined();
     expect(result.text).toBe(`${text}- name: app\n  newTag: v2\n`);
   });
@@ -188,7 +217,7 @@ describe('setKustomizeImage on real-world overlays', () => {
     expect(set(file, text, 'web:2024-07-01').text).toBe(
       once(text, 'newTag: "2024-06-01"', 'newTag: "2024-07-01"'),
     );
-    expect(set(file, text, 'cache=ghcr.io/acme/cache:7.4').text).toBe(
+    expect(add(file, text, 'cache=ghcr.io/acme/cache:7.4').text).toBe(
       `${text}    -   name: cache\n        newName: ghcr.io/acme/cache\n        newTag: "7.4"\n`,
     );
   });
@@ -222,7 +251,7 @@ describe('setKustomizeImage on real-world overlays', () => {
             `web=ghcr.io/acme/web:${tag}`,
             `fresh:${tag}`,
           ]) {
-            const result = set(file, text, spec);
+            const result = add(file, text, spec);
             const removed = text.split(/\r?\n/).filter((line) => !result.text.split(/\r?\n/).includes(line));
             // removed lines are only the entry's own lines (name line untouched)
             expect(

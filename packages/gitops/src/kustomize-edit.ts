@@ -2,12 +2,14 @@
  * `kustomize edit set image`, done as a minimal text edit of kustomization.yaml.
  *
  * Semantics kept from kustomize: the entry whose `name` equals the spec's name is
- * replaced whole (a field the spec does not give is dropped; `*` keeps it); an
- * absent entry is appended. Differences, on purpose: names match exactly (not as a
- * regex), entries keep their order, and every comment, blank line and quote style
- * outside the changed scalars stays as it was.
+ * replaced whole (a field the spec does not give is dropped; `*` keeps it).
+ * Differences, on purpose: names match exactly (not as a regex), entries keep their
+ * order, every comment, blank line and quote style outside the changed scalars stays
+ * as it was, and an absent entry is an error naming the entries that exist (a typo
+ * would otherwise add an entry that matches no image and deploy nothing) unless
+ * `create` asks for it to be appended.
  */
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { UserError } from '@slipway/core';
 import { KEEP, type SetImageSpec } from './image-reference.ts';
 import {
@@ -42,9 +44,40 @@ export function isKustomizationPath(path: string): boolean {
   return /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(path);
 }
 
-export function setKustomizeImage(file: string, text: string, spec: SetImageSpec): KustomizeEditResult {
+const KUSTOMIZE_KINDS = new Set(['Kustomization', 'Component']);
+
+/**
+ * Whether a file's content is a kustomization: a top-level mapping whose `kind` is
+ * Kustomization (or Component) and whose `apiVersion`, when present, is kustomize's own
+ * group. A file that does not parse is not one (the Helm edit then reports the parse error).
+ */
+export function isKustomizationContent(text: string): boolean {
+  let root: unknown;
+  try {
+    root = parseDocument(text, { uniqueKeys: false }).contents;
+  } catch {
+    return false;
+  }
+  if (!isMap(root)) return false;
+  const kind = root.get('kind');
+  const apiVersion = root.get('apiVersion');
+  return (
+    typeof kind === 'string' &&
+    KUSTOMIZE_KINDS.has(kind) &&
+    (apiVersion === undefined ||
+      (typeof apiVersion === 'string' && apiVersion.startsWith('kustomize.config.k8s.io/')))
+  );
+}
+
+export function setKustomizeImage(
+  file: string,
+  text: string,
+  spec: SetImageSpec,
+  options: { create?: boolean; createHint?: string } = {},
+): KustomizeEditResult {
   let source = YamlSource.parse(file, text);
   const found = locateEntry(source, spec.name);
+  if (!found && !options.create) throw entryNotFound(source, spec.name, options.createHint);
   const before = found ? readFields(source, found.entry) : undefined;
   const after: ImageFields = {};
   for (const field of IMAGE_FIELDS) {
@@ -133,6 +166,22 @@ function locateEntry(source: YamlSource, name: string): { entry: YAMLMap; seq: Y
       return { entry: item, seq };
   }
   return undefined;
+}
+
+function entryNotFound(source: YamlSource, name: string, createHint = 'set `create: true`'): UserError {
+  const names = (imagesSeq(source)?.items ?? []).flatMap((item) => {
+    const pair = isMap(item) ? findPair(item, 'name') : undefined;
+    const value = pair && isScalar(pair.value) ? source.stringValue(pair.value) : undefined;
+    return value === undefined ? [] : [value];
+  });
+  return new UserError(
+    `${source.file} has no \`images\` entry named '${name}' (${
+      names.length === 0 ? 'it has no image entries' : `it has ${names.map((n) => `'${n}'`).join(', ')}`
+    }).`,
+    {
+      hint: `Use the entry's exact name (the image name the manifests use), or ${createHint} to add a new entry.`,
+    },
+  );
 }
 
 function readFields(source: YamlSource, entry: YAMLMap): ImageFields {

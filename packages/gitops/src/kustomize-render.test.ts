@@ -106,7 +106,7 @@ describe('kustomize renders the bumped image', () => {
     const dir = checkout();
     applyChanges(
       dir,
-      `- {file: apps/web/overlays/dev/kustomization.yaml, image: "prom/statsd-exporter=quay.io/prometheus/statsd-exporter:v0.28.0"}
+      `- {file: apps/web/overlays/dev/kustomization.yaml, image: "prom/statsd-exporter=quay.io/prometheus/statsd-exporter:v0.28.0", create: "true"}
 - {file: apps/web/overlays/prod/kustomization.yaml, image: "web@${D1}"}`,
       true,
     );
@@ -118,7 +118,7 @@ describe('kustomize renders the bumped image', () => {
     const staging = checkout();
     applyChanges(
       staging,
-      `- {file: apps/api/base/kustomization.yml, image: "registry.example.com:5000/acme/api=ghcr.io/acme/api:7.0"}`,
+      `- {file: apps/api/base/kustomization.yml, image: "registry.example.com:5000/acme/api=ghcr.io/acme/api:7.0", create: "true"}`,
     );
     expect(await renderedImages(join(staging, 'apps/api/base'))).toEqual({ api: ['ghcr.io/acme/api:7.0'] });
   });
@@ -128,7 +128,7 @@ describe('kustomize renders the bumped image', () => {
     applyChanges(
       dir,
       `- {file: apps/cache/overlays/prod/Kustomization, image: "web:2024-07-01"}
-- {file: apps/cache/overlays/prod/Kustomization, image: "prom/statsd-exporter=quay.io/prometheus/statsd-exporter:v0.28.0@${D1}"}`,
+- {file: apps/cache/overlays/prod/Kustomization, image: "prom/statsd-exporter=quay.io/prometheus/statsd-exporter:v0.28.0@${D1}", create: "true"}`,
     );
     expect(await renderedImages(join(dir, 'apps/cache/overlays/prod'))).toEqual({
       web: ['web:2024-07-01', `quay.io/prometheus/statsd-exporter:v0.28.0@${D1}`],

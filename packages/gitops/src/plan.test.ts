@@ -25,12 +25,20 @@ describe('parseChanges', () => {
   create: true
 `),
     ).toEqual([
-      { kind: 'kustomize', file: DEV, image: { name: 'web', newName: 'ghcr.io/acme/web', newTag: '1.10' } },
       {
-        kind: 'helm-image',
+        kind: 'kustomize',
+        file: DEV,
+        image: { name: 'web', newName: 'ghcr.io/acme/web', newTag: '1.10' },
+        create: false,
+      },
+      {
+        // a file not named kustomization.yaml: its content decides when it is read (see planBump)
+        kind: 'image',
         file: VALUES,
-        image: { name: 'ghcr.io/acme/api', tag: '2.0', digest: D1 },
-        key: ['workers', 1, 'image'],
+        helm: { image: { name: 'ghcr.io/acme/api', tag: '2.0', digest: D1 }, key: ['workers', 1, 'image'] },
+        kustomize: expect.objectContaining({
+          message: `Input 'changes', item 2, \`key\`: only applies to Helm values files, and ${VALUES} is a kustomization; remove it.`,
+        }),
         create: false,
       },
       { kind: 'helm-value', file: VALUES, path: ['image', 'tag'], value: '1.10', create: true },
@@ -51,10 +59,7 @@ describe('parseChanges', () => {
       '- {file: ../kustomization.yaml, image: web:v1}',
       "Input 'changes', item 1, `file`: '../kustomization.yaml' contains `..`",
     ],
-    [
-      '- {file: values.yaml, image: web=x:v1}',
-      "Input 'changes', item 1, `image`: uses the kustomize `name=newName` form, but values.yaml is a Helm values file; give the image reference",
-    ],
+    ['- {file: values.yaml, image: "web=x:"}', "Input 'changes', item 1, `image`: 'web=x:' is not valid"],
     [
       '- {file: values.yaml, path: image.tag}',
       "Input 'changes', item 1, `value`: is missing; `path` needs the `value` to set there.",
@@ -87,6 +92,41 @@ describe('parseChanges', () => {
     ['- [a', "Input 'changes' is not valid YAML"],
   ])('rejects %j', (text, message) => {
     expect(() => parseChanges(text)).toThrow(message);
+  });
+});
+
+describe('planBump: the content decides what a file is when its name does not', () => {
+  const OVERLAY = 'apps/web/overlays/dev/overlay.yaml';
+  const kustomization = (apiVersion: string) =>
+    `apiVersion: ${apiVersion}\nkind: Kustomization\nimages:\n  - name: web\n    newTag: v1 # keep\n`;
+
+  it('edits a file with kind: Kustomization as a kustomization, whatever its name', () => {
+    const changes = parseChanges(`- {file: ${OVERLAY}, image: "web=ghcr.io/acme/web:v2"}`);
+    const text = kustomization('kustomize.config.k8s.io/v1beta1');
+    const plan = planBump(changes, new Map([[OVERLAY, text]]));
+    expect(plan.files[0]!.after).toBe(
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: web\n    newName: ghcr.io/acme/web\n    newTag: v2 # keep\n',
+    );
+    expect(plan.changes.map((c) => c.target)).toEqual(['images[web].newName', 'images[web].newTag']);
+  });
+
+  it('a Flux Kustomization (another API group) and plain values are Helm values', () => {
+    const changes = parseChanges(`- {file: ${OVERLAY}, image: "web=ghcr.io/acme/web:v2"}`);
+    for (const text of [kustomization('kustomize.toolkit.fluxcd.io/v1'), 'image:\n  tag: v1\n']) {
+      expect(() => planBump(changes, new Map([[OVERLAY, text]]))).toThrow(
+        `Input 'changes', item 1, \`image\`: uses the kustomize \`name=newName\` form, but ${OVERLAY} is a Helm values file; give the image reference, e.g. \`ghcr.io/acme/api:1.4.2\`.`,
+      );
+    }
+    const helm = parseChanges(`- {file: ${OVERLAY}, image: "ghcr.io/acme/web:v2"}`);
+    const plan = planBump(helm, new Map([[OVERLAY, 'image:\n  repository: ghcr.io/acme/web\n  tag: v1\n']]));
+    expect(plan.changes.map((c) => [c.target, c.to])).toEqual([['image.tag', 'v2']]);
+  });
+
+  it('refuses a value path in a kustomization found by content', () => {
+    const changes = parseChanges(`- {file: ${OVERLAY}, path: "images[0].newTag", value: v2}`);
+    expect(() =>
+      planBump(changes, new Map([[OVERLAY, kustomization('kustomize.config.k8s.io/v1beta1')]])),
+    ).toThrow(`${OVERLAY} is a kustomization (kind: Kustomization), so a value path cannot be set in it.`);
   });
 });
 

@@ -7,7 +7,7 @@ import { UserError } from '@slipway/core';
 import type { BumpChange } from './change-spec.ts';
 import { setHelmValue } from './helm-values-edit.ts';
 import { splitRegistry } from './image-reference.ts';
-import { IMAGE_FIELDS, setKustomizeImage } from './kustomize-edit.ts';
+import { IMAGE_FIELDS, isKustomizationContent, setKustomizeImage } from './kustomize-edit.ts';
 import { YamlSource } from './yaml-source.ts';
 import { formatValuePath, type PathSegment } from './value-path.ts';
 
@@ -42,9 +42,15 @@ export function filesOf(changes: readonly BumpChange[]): string[] {
  * Plans the edits. `contents` maps each path to its text, or undefined when the
  * file does not exist in the repository.
  */
+export interface PlanOptions {
+  /** How the caller asks for a missing entry or value to be added, for hints ("set `create: true`", "pass --create"). */
+  createHint?: string;
+}
+
 export function planBump(
   changes: readonly BumpChange[],
   contents: ReadonlyMap<string, string | undefined>,
+  options: PlanOptions = {},
 ): BumpPlan {
   const texts = new Map<string, string>();
   const moved: ValueChange[] = [];
@@ -56,7 +62,7 @@ export function planBump(
       });
     }
     const text = texts.get(change.file) ?? original;
-    const result = applyChange(change, text);
+    const result = applyChange(resolveByContent(change, text), text, options);
     texts.set(change.file, result.text);
     moved.push(...result.changes);
   }
@@ -66,9 +72,38 @@ export function planBump(
   return { files, changes: moved };
 }
 
-function applyChange(change: BumpChange, text: string): { text: string; changes: ValueChange[] } {
+type ResolvedChange = Exclude<BumpChange, { kind: 'image' }>;
+
+/**
+ * What kind of file a change edits, by content where the name does not say: a file with
+ * `kind: Kustomization` is a kustomization whatever its name (kustomize itself reads any name
+ * listed in `resources`/`components`), anything else is Helm values.
+ */
+export function resolveByContent(change: BumpChange, text: string): ResolvedChange {
+  if (change.kind === 'helm-value' && isKustomizationContent(text))
+    throw new UserError(
+      `${change.file} is a kustomization (kind: Kustomization), so a value path cannot be set in it.`,
+      { hint: 'Give `image` for this file instead of `path` and `value`.' },
+    );
+  if (change.kind !== 'image') return change;
+  if (isKustomizationContent(text)) {
+    if (change.kustomize instanceof UserError) throw change.kustomize;
+    return { kind: 'kustomize', file: change.file, image: change.kustomize, create: change.create };
+  }
+  if (change.helm instanceof UserError) throw change.helm;
+  return { kind: 'helm-image', file: change.file, ...change.helm, create: change.create };
+}
+
+function applyChange(
+  change: ResolvedChange,
+  text: string,
+  options: PlanOptions,
+): { text: string; changes: ValueChange[] } {
   if (change.kind === 'kustomize') {
-    const result = setKustomizeImage(change.file, text, change.image);
+    const result = setKustomizeImage(change.file, text, change.image, {
+      create: change.create,
+      ...(options.createHint ? { createHint: options.createHint } : {}),
+    });
     const changes = IMAGE_FIELDS.filter((f) => result.before?.[f] !== result.after[f]).map((field) => ({
       file: change.file,
       line: result.line,
@@ -80,7 +115,10 @@ function applyChange(change: BumpChange, text: string): { text: string; changes:
     return { text: result.text, changes };
   }
   if (change.kind === 'helm-value') {
-    const result = setHelmValue(change.file, text, change.path, change.value, { create: change.create });
+    const result = setHelmValue(change.file, text, change.path, change.value, {
+      create: change.create,
+      ...(options.createHint ? { createHint: options.createHint } : {}),
+    });
     const image = formatValuePath(change.path);
     return {
       text: result.text,
@@ -104,7 +142,10 @@ function applyChange(change: BumpChange, text: string): { text: string; changes:
     if (value === undefined) continue;
     let result;
     try {
-      result = setHelmValue(change.file, current, path, value, { create: mayCreate });
+      result = setHelmValue(change.file, current, path, value, {
+        create: mayCreate,
+        ...(options.createHint ? { createHint: options.createHint } : {}),
+      });
     } catch (error) {
       // the repository key is optional: charts that take it from elsewhere leave it out
       if (

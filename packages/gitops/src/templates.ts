@@ -51,14 +51,9 @@ export interface RunInfo {
 /** Variables from the change list and the run, before any file is read. */
 export function inputVariables(changes: readonly BumpChange[], run: RunInfo): TemplateVariables {
   const images = [...new Set(changes.map(imageOf))];
-  const first = changes[0];
-  const tag =
-    first?.kind === 'kustomize'
-      ? first.image.newTag
-      : first?.kind === 'helm-image'
-        ? first.image.tag
-        : first?.value;
-  const digest = first?.kind === 'kustomize' || first?.kind === 'helm-image' ? first.image.digest : undefined;
+  const first = changes[0] && imageParts(changes[0]);
+  const tag = first?.tag;
+  const digest = first?.digest;
   return {
     image: images.join('+'),
     tag: tag ?? '',
@@ -70,9 +65,24 @@ export function inputVariables(changes: readonly BumpChange[], run: RunInfo): Te
 }
 
 function imageOf(change: BumpChange): string {
-  if (change.kind === 'kustomize') return change.image.name;
-  if (change.kind === 'helm-image') return change.image.name;
-  return formatValuePath(change.path);
+  return imageParts(change).name;
+}
+
+/**
+ * Name, tag and digest of a change before its file is read. For a change whose kind the file's
+ * content decides, both readings agree whenever both parsed (without `=` a kustomize spec is the
+ * image reference itself), so whichever parsed is used.
+ */
+function imageParts(change: BumpChange): { name: string; tag?: string; digest?: string } {
+  if (change.kind === 'helm-value') return { name: formatValuePath(change.path), tag: change.value };
+  const kustomize =
+    change.kind === 'kustomize' ? change.image : change.kind === 'image' ? change.kustomize : undefined;
+  if (kustomize && !(kustomize instanceof Error))
+    return { name: kustomize.name, tag: kustomize.newTag, digest: kustomize.digest };
+  const helm = change.kind === 'helm-image' ? change : change.kind === 'image' ? change.helm : undefined;
+  if (helm && !(helm instanceof Error))
+    return { name: helm.image.name, tag: helm.image.tag, digest: helm.image.digest };
+  throw new Error(`change for ${change.file} has no image that parsed`);
 }
 
 /** Adds the variables that describe the planned edit. */
