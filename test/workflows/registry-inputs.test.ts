@@ -65,7 +65,7 @@ describe('build-sign-push plan: registry host per cloud, tag, line breaks', () =
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       new RegExp(
-        `^::error::input 'registry': ${host.toLowerCase().split('/')[0]!.replace(/\./g, '\\.')} is not a ${cloud} registry \\(expected `,
+        `^::error::input 'registry': ${host.toLowerCase().split('/')[0]!.replace(/\./g, '\\.')} is not a registry of cloud '${cloud}' \\(expected `,
       ),
     );
     expect(result.outputs).toEqual({});
@@ -77,7 +77,7 @@ describe('build-sign-push plan: registry host per cloud, tag, line breaks', () =
       'containers.github.example.com/acme',
     );
     expect(run({ ...ghes, REGISTRY: 'ghcr.io/acme' }).stdout).toBe(
-      "::error::input 'registry': ghcr.io is not a ghcr registry (expected containers.github.example.com); the build job would hand it the ghcr credentials\n",
+      "::error::input 'registry': ghcr.io is not a registry of cloud 'ghcr' (expected containers.github.example.com); the build job would hand it the ghcr credentials\n",
     );
   });
 
@@ -133,7 +133,7 @@ describe('deploy-gate: registry host for the cloud login, line breaks', () => {
     const result = run({ CLOUD: cloud, IMAGE: `${host}/acme/api@${DIGEST}` });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `::error::input 'image': ${host.toLowerCase().split('/')[0]} is not a ${cloud} registry`,
+      `::error::input 'image': ${host.toLowerCase().split('/')[0]} is not a registry of cloud '${cloud}'`,
     );
   });
 
