@@ -22,7 +22,7 @@ import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { buildPushStandIn, setupBuildxStandIn } from './stand-ins/docker-build.ts';
 import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
 import { downloadArtifactStandIn } from './stand-ins/download-artifact.ts';
-import { uploadArtifactStandIn } from './stand-ins/upload-artifact.ts';
+import { uploadArtifactStandIn, type ArtifactRecord } from './stand-ins/upload-artifact.ts';
 import { uploadSarifStandIn } from './stand-ins/upload-sarif.ts';
 import { slipwayAtHead } from './local-repos.ts';
 
@@ -317,4 +317,76 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     ]);
     expect(findJobLeaks(leg!, [`NPM_TOKEN=${NPM}\nOTHER=x`, TOKEN])).toEqual([]);
   }, 300_000);
+});
+
+describe("build-sign-push.yml collect: each app's result by its exact artifact name", () => {
+  const DIGEST = `sha256:${'1'.repeat(64)}`;
+  const OLDER = `sha256:${'0'.repeat(64)}`;
+  const result = (name: string, app: string, digest: string): ArtifactRecord => ({
+    name,
+    files: { [`${app}.json`]: Buffer.from(JSON.stringify({ app, image: `${GHCR}/acme/${app}`, digest })) },
+  });
+
+  /** plan, then collect over `artifacts` as the run's artifact store holds them (upload order). */
+  async function collect(apps: string[], artifacts: (key: string) => ArtifactRecord[]) {
+    const inputs = { apps: JSON.stringify(apps.map((name) => ({ name }))), registry: `${GHCR}/acme` };
+    const plan = await runWorkflowJob({ workflow, job: 'plan', inputs, github });
+    expect(plan.conclusion).toBe('success');
+    const done = {
+      plan: { result: 'success', outputs: plan.outputs },
+      build: { result: 'success', outputs: {} },
+    };
+    return runWorkflowJob({
+      workflow,
+      job: 'collect',
+      inputs,
+      github,
+      needs: done,
+      jobs: done,
+      standIns: { 'actions/download-artifact': downloadArtifactStandIn(artifacts(plan.outputs.key!)) },
+    });
+  }
+
+  it('another artifact of the run under the same prefix, with an older digest, does not change the outputs', async () => {
+    const run = await collect(['api'], (key) => [
+      result(`slipway-image-${key}-api`, 'api', DIGEST),
+      // uploaded later by another job of the run; with merge-multiple its api.json was the last one written
+      result(`slipway-image-${key}-api-old`, 'api', OLDER),
+    ]);
+    expect(run.conclusion).toBe('success');
+    expect(run.workflowOutputs).toEqual({
+      image: `${GHCR}/acme/api`,
+      digest: DIGEST,
+      images: JSON.stringify({ api: { image: `${GHCR}/acme/api`, digest: DIGEST } }),
+    });
+    expect(run.annotations.map((a) => [a.level, a.message])).toEqual([
+      ['warning', expect.stringMatching(/^ignored artifact slipway-image-[0-9a-f]{12}-api-old: /)],
+    ]);
+  }, 60_000);
+
+  it('a planned app without its artifact fails collect, naming the artifact; no outputs', async () => {
+    const run = await collect(['api', 'worker'], (key) => [
+      result(`slipway-image-${key}-api`, 'api', DIGEST),
+    ]);
+    expect(run.conclusion).toBe('failure');
+    expect(run.annotations[0]!.message).toMatch(
+      /^artifact slipway-image-[0-9a-f]{12}-worker must hold exactly worker\.json \(found: no artifact\)/,
+    );
+    expect(run.workflowOutputs).toEqual({ image: '', digest: '', images: '' });
+  }, 60_000);
+
+  it('an artifact whose JSON names another image fails collect', async () => {
+    const run = await collect(['api'], (key) => [
+      {
+        name: `slipway-image-${key}-api`,
+        files: {
+          'api.json': Buffer.from(JSON.stringify({ app: 'api', image: 'evil.example/api', digest: DIGEST })),
+        },
+      },
+    ]);
+    expect(run.conclusion).toBe('failure');
+    expect(run.annotations[0]!.message).toMatch(
+      /^artifact slipway-image-[0-9a-f]{12}-api: expected \{"app": "api"/,
+    );
+  }, 60_000);
 });
