@@ -94,6 +94,9 @@ describe('build-sign-push: validate the apps list', () => {
     ['{"name":"api"}', 'must be a non-empty JSON list'],
     ['[]', 'must be a non-empty JSON list'],
     ['[{"name":"API"}]', 'every entry needs a name of lower-case letters, digits, . _ -'],
+    // jq's $ also matches before a final newline: the name would end in one
+    ['[{"name":"api\\n"}]', 'every entry needs a name of lower-case letters, digits, . _ -'],
+    ['[{"name":"a","context":"services\\n"}]', 'a: context and dockerfile must be relative paths'],
     ['[{"name":"a"},{"name":"a"}]', 'app names must be unique'],
     [
       '[{"name":"a","context":"../other"}]',
