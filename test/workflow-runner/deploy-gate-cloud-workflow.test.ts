@@ -129,6 +129,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(ran(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
       'success Check the registry host for the cloud login and the inputs for line breaks',
       'success Cloud credentials through GitHub OIDC',
       'success Log in to Amazon ECR (AWS credentials from oidc-login)',
@@ -170,6 +171,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(ran(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
       'success Check the registry host for the cloud login and the inputs for line breaks',
       'success Cloud credentials through GitHub OIDC',
       'success Log in to Artifact Registry (access token from oidc-login)',
@@ -204,6 +206,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(ran(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
       'success Check the registry host for the cloud login and the inputs for line breaks',
       'success Cloud credentials through GitHub OIDC',
       'success Log in to ACR (Azure token exchanged for an ACR refresh token)',
@@ -275,6 +278,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
       expect(ran(result)).toEqual([
         'success Check the image reference and work out the expected signer',
         "success Check out Slipway's actions at this workflow's commit",
+        'success Keep the cross-run Actions cache out of this job',
         'failure Check the registry host for the cloud login and the inputs for line breaks',
       ]);
       expect(counts()).toEqual(before);

@@ -107,6 +107,7 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(outcomes(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
       'success Check the registry host for the cloud login and the inputs for line breaks',
       'skipped Cloud credentials through GitHub OIDC',
       'skipped Log in to GHCR',
@@ -199,7 +200,7 @@ describe('deploy-gate.yml (local runner)', () => {
       expect(result.annotations[0]!.message).toBe(
         `input 'image': ${host} is not a registry of cloud 'ghcr' (expected ghcr.io); the job would hand it the ghcr credentials`,
       );
-      expect(outcomes(result).slice(2, 5)).toEqual([
+      expect(outcomes(result).slice(3, 6)).toEqual([
         'failure Check the registry host for the cloud login and the inputs for line breaks',
         'skipped Cloud credentials through GitHub OIDC',
         'skipped Log in to GHCR',
@@ -214,7 +215,7 @@ describe('deploy-gate.yml (local runner)', () => {
     const { run, cosignCalls } = gate({ image }, stockCosign);
     const result = await run;
     expect(result.conclusion).toBe('failure');
-    expect(outcomes(result).slice(8)).toEqual([
+    expect(outcomes(result).slice(9)).toEqual([
       'failure Verify the signature',
       'skipped Verify the SBOM attestation',
       'skipped Hand on the verified reference',
@@ -246,7 +247,7 @@ describe('deploy-gate.yml (local runner)', () => {
       const { run, cosignCalls, checkout } = gate({ image: tagged }, stockCosign);
       const result = await run;
       expect(result.conclusion).toBe('failure');
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(11).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(12).fill('skipped')]);
       expect(result.annotations.map((a) => a.message)).toEqual([
         "input 'image' must be pinned by digest (name@sha256:<64 hex>); a tag can move after verification",
         'Process completed with exit code 1.',
@@ -267,7 +268,7 @@ describe('deploy-gate.yml (local runner)', () => {
     async (inputs, message) => {
       const { run, cosignCalls } = gate({ image, ...inputs });
       const result = await run;
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(11).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(12).fill('skipped')]);
       expect(result.annotations[0]!.message).toBe(message);
       expect(cosignCalls()).toEqual([]);
     },
