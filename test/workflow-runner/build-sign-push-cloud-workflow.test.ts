@@ -9,7 +9,7 @@
  * oidc-login's post step runs at the end of the job and removes what it wrote. azure: the curl
  * step's ACR token exchange is a test handler (acr-exchange.ts); docker login is the real CLI.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import {
 import { startAcrExchange, type AcrExchange } from './acr-exchange.ts';
 import { jwtClaims, startCloudEndpoints, TOKEN_HOST, type CloudEndpoints } from './cloud-endpoints.ts';
 import { findJobLeaks } from './job-leaks.ts';
-import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
+import { runWorkflowJob, type JobRunResult, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { buildPushStandIn, setupBuildxStandIn } from './stand-ins/docker-build.ts';
 import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
@@ -91,6 +91,13 @@ const github: RunWorkflowJobOptions['github'] = {
 
 /** plan, then the build job for the one app, on a runner behind the proxy. */
 async function buildOneApp(inputs: RunWorkflowJobOptions['inputs']) {
+  const plan = await runWorkflowJob({ workflow, job: 'plan', inputs, github });
+  expect(plan.conclusion).toBe('success');
+  return buildLeg(inputs, plan);
+}
+
+/** The build job for the plan's first app, on a runner behind the proxy. */
+async function buildLeg(inputs: RunWorkflowJobOptions['inputs'], plan: JobRunResult) {
   const runner = simulatedRunner(tools);
   const build = buildPushStandIn(registry, { names: [ECR, GAR, ACR] });
   const login = dockerLoginStandIn();
@@ -101,8 +108,6 @@ async function buildOneApp(inputs: RunWorkflowJobOptions['inputs']) {
     credentialsFile.push({ path, existed: path !== '' && existsSync(path) });
     return login.standIn(call);
   };
-  const plan = await runWorkflowJob({ workflow, job: 'plan', inputs, github });
-  expect(plan.conclusion).toBe('success');
   const from = cloud.proxy.log.length;
   const leg = await runWorkflowJob({
     workflow,
@@ -127,6 +132,8 @@ async function buildOneApp(inputs: RunWorkflowJobOptions['inputs']) {
 
 const outcomes = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
   result.steps.map((s) => `${s.outcome} ${s.name}`);
+const oidcLogin = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
+  result.steps.find((s) => s.name === 'Cloud credentials through GitHub OIDC')!;
 
 describe('build-sign-push.yml with a cloud registry (local runner, behind a proxy)', () => {
   it('aws: oidc-login assumes the role through STS, the ECR login gets the registry, post cleans up at the end', async () => {
@@ -142,6 +149,7 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
     expect(leg.annotations).toEqual([]);
     expect(leg.warnings).toEqual([]);
     expect(outcomes(leg)).toEqual([
+      'success Keep the cross-run Actions cache out of this job',
       "success Check that this workflow's own commit is known",
       "success Check out Slipway's actions at this workflow's commit",
       'success Registry host',
@@ -159,6 +167,7 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
       'success Sign the digest and attest the SBOM',
       "success Record this app's result for the workflow outputs",
       "success Upload this app's result",
+      'success Log out of the registry',
       'success Post Cloud credentials through GitHub OIDC',
     ]);
     expect(leg.conclusion).toBe('success');
@@ -182,7 +191,7 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
       'Acme/Web',
     ]);
     const [keyId, secretKey, sessionToken] = cloud.sts.issuedSecrets.slice(-3) as [string, string, string];
-    const oidcStep = leg.steps[3]!;
+    const oidcStep = oidcLogin(leg);
     expect(oidcStep.outputs['aws-account-id']).toBe('111122223333');
     expect(oidcStep.exported).toMatchObject({
       AWS_REGION: REGION,
@@ -243,7 +252,7 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
     expect(jwtClaims(String(sts!.body.subjectToken)).aud).toBe(audience);
     expect(impersonation!.route).toBe('generateAccessToken');
     const accessToken = cloud.google.issuedSecrets.at(-1)!;
-    expect(leg.steps[3]!.outputs['access-token']).toBe(accessToken);
+    expect(oidcLogin(leg).outputs['access-token']).toBe(accessToken);
 
     expect(login.calls.map((c) => [c.registry, c.username])).toEqual([[GAR, 'oauth2accesstoken']]);
     expect(build.builds[0]!.tags).toEqual([`${GAR}/acme-prod/images/api:${SHA}`]);
@@ -256,7 +265,7 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
     expect(findJobLeaks(leg, [TOKEN, ...cloud.google.issuedSecrets.slice(-2)])).toEqual([]);
   }, 300_000);
 
-  it('azure: Azure token for management.azure.com, ACR refresh token, real docker login; the push uses that login', async () => {
+  it('azure: Azure token for the ACR audience, ACR refresh token, real docker login; the push uses that login; logout at the end', async () => {
     const { leg, build, login, proxied } = await buildOneApp({
       apps: '[{"name":"api"}]',
       registry: `${ACR}/team`,
@@ -291,10 +300,76 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
       tenant: AZURE.tenantId,
       access_token: accessToken,
     });
+    // the token asked of Entra is for ACR's audience, not Azure Resource Manager's
+    expect(cloud.azure.calls.at(-1)!.params.scope).toBe('https://containerregistry.azure.net/.default');
+    // the docker CLI's login is gone once the job ends
+    expect(outcomes(leg).filter((line) => line.includes('Log out'))).toEqual([
+      'success Log out of the registry',
+    ]);
+    const dockerConfig = JSON.parse(readFileSync(join(leg.home, '.docker', 'config.json'), 'utf8')) as {
+      auths?: Record<string, unknown>;
+    };
+    expect(Object.keys(dockerConfig.auths ?? {})).toEqual([]);
     // no login-action step: the push found the docker CLI's login for the registry
     expect(login.calls).toEqual([]);
     expect(build.builds[0]!.tags).toEqual([`${ACR}/team/api:${SHA}`]);
-    expect(existsSync(leg.steps[3]!.outputs['federated-token-file']!)).toBe(false);
+    expect(existsSync(oidcLogin(leg).outputs['federated-token-file']!)).toBe(false);
     expect(findJobLeaks(leg, [TOKEN, accessToken, acr.issued.at(-1)!])).toEqual([]);
   }, 300_000);
+
+  it.each([
+    ['aws', 'evil.example/acme', { 'aws-role-arn': ROLE, 'aws-region': REGION }],
+    ['aws', `${ECR}.evil.example/acme`, { 'aws-role-arn': ROLE, 'aws-region': REGION }],
+    [
+      'gcp',
+      `${GAR}.evil.example/acme`,
+      { 'gcp-workload-identity-provider': GCP_PROVIDER, 'gcp-service-account': GCP_SA },
+    ],
+    [
+      'azure',
+      `${ACR}.evil.example/team`,
+      {
+        'azure-client-id': AZURE.clientId,
+        'azure-tenant-id': AZURE.tenantId,
+        'azure-subscription-id': AZURE.subscriptionId,
+      },
+    ],
+    ['azure', 'ghcr.io/team', { 'azure-client-id': AZURE.clientId, 'azure-tenant-id': AZURE.tenantId }],
+  ])(
+    '%s: registry %s is refused by plan, naming the input, before any token is requested',
+    async (cloudName, registryInput, login) => {
+      const inputs = {
+        apps: '[{"name":"api"}]',
+        registry: registryInput,
+        cloud: cloudName,
+        'fail-on': 'none',
+        ...login,
+      };
+      const counts = () => [
+        cloud.sts.calls.length,
+        cloud.google.calls.length,
+        cloud.azure.calls.length,
+        acr.exchanges.length,
+      ];
+      const before = counts();
+      const from = cloud.proxy.log.length;
+      const plan = await runWorkflowJob({ workflow, job: 'plan', inputs, github });
+      // GitHub starts the build job (id-token: write, the logins) only after plan succeeded
+      const leg = plan.conclusion === 'success' ? (await buildLeg(inputs, plan)).leg : undefined;
+      const host = registryInput.split('/')[0]!;
+      expect(plan.annotations.map((a) => a.message)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^input 'registry': ${host.replace(/\./g, '\\.')} is not a registry of cloud '${cloudName}' \\(expected `,
+          ),
+        ),
+        'Process completed with exit code 1.',
+      ]);
+      expect(plan.conclusion).toBe('failure');
+      expect(leg).toBeUndefined();
+      expect(counts()).toEqual(before);
+      expect(cloud.seen(from)).toEqual([]);
+    },
+    300_000,
+  );
 });

@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startForwardProxy, type ForwardProxy } from '../doubles/forward-proxy/forward-proxy.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {
   simulatedRunner,
@@ -21,7 +22,7 @@ import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { buildPushStandIn, setupBuildxStandIn } from './stand-ins/docker-build.ts';
 import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
 import { downloadArtifactStandIn } from './stand-ins/download-artifact.ts';
-import { uploadArtifactStandIn } from './stand-ins/upload-artifact.ts';
+import { uploadArtifactStandIn, type ArtifactRecord } from './stand-ins/upload-artifact.ts';
 import { uploadSarifStandIn } from './stand-ins/upload-sarif.ts';
 import { slipwayAtHead } from './local-repos.ts';
 
@@ -30,14 +31,18 @@ const workflow = slipway.workflow('build-sign-push.yml');
 const TOKEN = 'ghs_buildsignpushjobtoken0000000000001';
 const SHA = 'c0ffee0000000000000000000000000000000003';
 
+const GHCR = 'ghcr.io';
 let registry: RegistryServer;
 let tools: ToolReleases;
+let proxy: ForwardProxy;
 
 beforeAll(async () => {
-  [registry, tools] = await Promise.all([startRegistry(), startToolReleases()]);
+  [registry, tools, proxy] = await Promise.all([startRegistry(), startToolReleases(), startForwardProxy()]);
+  // cloud ghcr pushes only to ghcr.io: the proxy routes that name to the registry double
+  proxy.route(GHCR, Number(registry.host.split(':')[1]));
 });
 afterAll(async () => {
-  await Promise.all([registry?.stop(), tools?.server.close()]);
+  await Promise.all([registry?.stop(), tools?.server.close(), proxy?.close()]);
 });
 
 const github: RunWorkflowJobOptions['github'] = {
@@ -55,7 +60,7 @@ async function buildSignPush(inputs: RunWorkflowJobOptions['inputs'], secrets: R
   const runner = simulatedRunner(tools);
   const upload = uploadArtifactStandIn();
   const sarif = uploadSarifStandIn();
-  const build = buildPushStandIn(registry);
+  const build = buildPushStandIn(registry, { names: [GHCR] });
   const login = dockerLoginStandIn();
   const common = { workflow, inputs, secrets, github };
   const plan = await runWorkflowJob({ ...common, job: 'plan' });
@@ -69,7 +74,10 @@ async function buildSignPush(inputs: RunWorkflowJobOptions['inputs'], secrets: R
           matrix: { app },
           needs: { plan: { result: 'success', outputs: plan.outputs } },
           // each matrix job runs on a fresh machine: its own RUNNER_TEMP (the argv log is shared)
-          runnerEnv: runner.env({ RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'leg-temp-')) }),
+          runnerEnv: {
+            ...runner.env({ RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'leg-temp-')) }),
+            ...proxy.env(),
+          },
           standIns: {
             'actions/checkout': checkoutStandIn({ 'slipway-org/slipway': slipway.dir }).standIn,
             'docker/login-action': login.standIn,
@@ -110,11 +118,11 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
         { name: 'api' },
         { name: 'worker', context: './services/worker/', dockerfile: 'Dockerfile.w' },
       ]),
-      registry: `${registry.host}/Acme`,
+      registry: `${GHCR}/Acme`,
       'fail-on': 'none',
     });
     expect(run.plan.conclusion).toBe('success');
-    const prefix = `${registry.host}/acme`;
+    const prefix = `${GHCR}/acme`;
     expect(run.plan.outputs.registry).toBe(prefix);
 
     expect(run.legs.map((l) => [l.conclusion, l.annotations, l.warnings])).toEqual([
@@ -123,9 +131,20 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     ]);
     expect(run.legs.map((l) => l.steps.map((s) => s.outcome))).toEqual(
       Array(2).fill([
-        ...['success', 'success', 'success', 'skipped', 'success', 'skipped', 'skipped', 'skipped'],
+        ...[
+          'success',
+          'success',
+          'success',
+          'success',
+          'skipped',
+          'success',
+          'skipped',
+          'skipped',
+          'skipped',
+        ],
         ...[
           'skipped',
+          'success',
           'success',
           'success',
           'success',
@@ -171,8 +190,8 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
       },
     ]);
     expect(run.login.calls.map((c) => [c.registry, c.username])).toEqual([
-      [registry.host, 'octocat'],
-      [registry.host, 'octocat'],
+      [GHCR, 'octocat'],
+      [GHCR, 'octocat'],
     ]);
     // every tool saw the pushed digest, never the tag
     const pinned = ['api', 'worker'].map((app, i) => `${prefix}/${app}@${digests[i]}`);
@@ -222,17 +241,17 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
   it('one app: the workflow outputs image and digest', async () => {
     const run = await buildSignPush({
       apps: '[{"name":"api"}]',
-      registry: `${registry.host}/solo`,
+      registry: `${GHCR}/solo`,
       'fail-on': 'none',
       tag: 'v1.2.3',
     });
     expect(run.legs.map((l) => l.conclusion)).toEqual(['success']);
-    expect(run.build.builds[0]!.tags).toEqual([`${registry.host}/solo/api:v1.2.3`]);
+    expect(run.build.builds[0]!.tags).toEqual([`${GHCR}/solo/api:v1.2.3`]);
     expect(run.collect!.workflowOutputs).toEqual({
-      image: `${registry.host}/solo/api`,
+      image: `${GHCR}/solo/api`,
       digest: run.build.builds[0]!.digest,
       images: JSON.stringify({
-        api: { image: `${registry.host}/solo/api`, digest: run.build.builds[0]!.digest },
+        api: { image: `${GHCR}/solo/api`, digest: run.build.builds[0]!.digest },
       }),
     });
   }, 300_000);
@@ -241,7 +260,7 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     // the stand-in trivy reports alpine 3.10's real findings: MEDIUM at most, so HIGH (the default) passes
     const run = await buildSignPush({
       apps: '[{"name":"api"}]',
-      registry: `${registry.host}/gate`,
+      registry: `${GHCR}/gate`,
       'fail-on': 'MEDIUM',
     });
     const [leg] = run.legs;
@@ -260,7 +279,7 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
   }, 300_000);
 
   it('a bad apps list fails the plan job; nothing is built', async () => {
-    const run = await buildSignPush({ apps: '[{"name":"API"}]', registry: `${registry.host}/acme` });
+    const run = await buildSignPush({ apps: '[{"name":"API"}]', registry: `${GHCR}/acme` });
     expect(run.plan.conclusion).toBe('failure');
     expect(run.plan.annotations[0]!.message).toBe(
       "input 'apps': jq: error (at <stdin>:1): every entry needs a name of lower-case letters, digits, . _ -",
@@ -273,7 +292,7 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     const run = await buildSignPush(
       {
         apps: '[{"name":"api"}]',
-        registry: `${registry.host}/cdx`,
+        registry: `${GHCR}/cdx`,
         'fail-on': 'none',
         'sbom-format': 'cyclonedx-json',
       },
@@ -294,8 +313,80 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
       '--output',
       `cyclonedx-json=${sbomFile}`,
       '--',
-      `${registry.host}/cdx/api@${run.build.builds[0]!.digest}`,
+      `${GHCR}/cdx/api@${run.build.builds[0]!.digest}`,
     ]);
     expect(findJobLeaks(leg!, [`NPM_TOKEN=${NPM}\nOTHER=x`, TOKEN])).toEqual([]);
   }, 300_000);
+});
+
+describe("build-sign-push.yml collect: each app's result by its exact artifact name", () => {
+  const DIGEST = `sha256:${'1'.repeat(64)}`;
+  const OLDER = `sha256:${'0'.repeat(64)}`;
+  const result = (name: string, app: string, digest: string): ArtifactRecord => ({
+    name,
+    files: { [`${app}.json`]: Buffer.from(JSON.stringify({ app, image: `${GHCR}/acme/${app}`, digest })) },
+  });
+
+  /** plan, then collect over `artifacts` as the run's artifact store holds them (upload order). */
+  async function collect(apps: string[], artifacts: (key: string) => ArtifactRecord[]) {
+    const inputs = { apps: JSON.stringify(apps.map((name) => ({ name }))), registry: `${GHCR}/acme` };
+    const plan = await runWorkflowJob({ workflow, job: 'plan', inputs, github });
+    expect(plan.conclusion).toBe('success');
+    const done = {
+      plan: { result: 'success', outputs: plan.outputs },
+      build: { result: 'success', outputs: {} },
+    };
+    return runWorkflowJob({
+      workflow,
+      job: 'collect',
+      inputs,
+      github,
+      needs: done,
+      jobs: done,
+      standIns: { 'actions/download-artifact': downloadArtifactStandIn(artifacts(plan.outputs.key!)) },
+    });
+  }
+
+  it('another artifact of the run under the same prefix, with an older digest, does not change the outputs', async () => {
+    const run = await collect(['api'], (key) => [
+      result(`slipway-image-${key}-api`, 'api', DIGEST),
+      // uploaded later by another job of the run; with merge-multiple its api.json was the last one written
+      result(`slipway-image-${key}-api-old`, 'api', OLDER),
+    ]);
+    expect(run.conclusion).toBe('success');
+    expect(run.workflowOutputs).toEqual({
+      image: `${GHCR}/acme/api`,
+      digest: DIGEST,
+      images: JSON.stringify({ api: { image: `${GHCR}/acme/api`, digest: DIGEST } }),
+    });
+    expect(run.annotations.map((a) => [a.level, a.message])).toEqual([
+      ['warning', expect.stringMatching(/^ignored artifact slipway-image-[0-9a-f]{12}-api-old: /)],
+    ]);
+  }, 60_000);
+
+  it('a planned app without its artifact fails collect, naming the artifact; no outputs', async () => {
+    const run = await collect(['api', 'worker'], (key) => [
+      result(`slipway-image-${key}-api`, 'api', DIGEST),
+    ]);
+    expect(run.conclusion).toBe('failure');
+    expect(run.annotations[0]!.message).toMatch(
+      /^artifact slipway-image-[0-9a-f]{12}-worker must hold exactly worker\.json \(found: no artifact\)/,
+    );
+    expect(run.workflowOutputs).toEqual({ image: '', digest: '', images: '' });
+  }, 60_000);
+
+  it('an artifact whose JSON names another image fails collect', async () => {
+    const run = await collect(['api'], (key) => [
+      {
+        name: `slipway-image-${key}-api`,
+        files: {
+          'api.json': Buffer.from(JSON.stringify({ app: 'api', image: 'evil.example/api', digest: DIGEST })),
+        },
+      },
+    ]);
+    expect(run.conclusion).toBe('failure');
+    expect(run.annotations[0]!.message).toMatch(
+      /^artifact slipway-image-[0-9a-f]{12}-api: expected \{"app": "api"/,
+    );
+  }, 60_000);
 });

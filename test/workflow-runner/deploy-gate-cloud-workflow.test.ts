@@ -108,8 +108,11 @@ const VERIFY_STEPS = [
   'success Verify the signature',
   'success Verify the SBOM attestation',
   'success Hand on the verified reference',
+  'success Log out of the registry',
   'success Post Cloud credentials through GitHub OIDC',
 ];
+const oidcLogin = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
+  result.steps.find((s) => s.name === 'Cloud credentials through GitHub OIDC')!;
 
 describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)', () => {
   it('aws: oidc-login assumes the pull role through STS, ECR login, both verifications, post last', async () => {
@@ -126,6 +129,8 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(ran(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
+      'success Check the registry host for the cloud login and the inputs for line breaks',
       'success Cloud credentials through GitHub OIDC',
       'success Log in to Amazon ECR (AWS credentials from oidc-login)',
       ...VERIFY_STEPS,
@@ -166,6 +171,8 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(ran(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
+      'success Check the registry host for the cloud login and the inputs for line breaks',
       'success Cloud credentials through GitHub OIDC',
       'success Log in to Artifact Registry (access token from oidc-login)',
       ...VERIFY_STEPS,
@@ -180,13 +187,13 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
       ['verify', image],
       ['verify-attestation', image],
     ]);
-    const file = result.steps[2]!.outputs['credentials-file']!;
+    const file = oidcLogin(result).outputs['credentials-file']!;
     expect(file.startsWith(result.runnerTemp)).toBe(true);
     expect(existsSync(file)).toBe(false);
     expect(findJobLeaks(result, [TOKEN, ...cloud.google.issuedSecrets.slice(-2)])).toEqual([]);
   }, 180_000);
 
-  it('azure: Microsoft identity platform token, ACR refresh token from the exchange, docker login', async () => {
+  it('azure: Microsoft identity platform token for the ACR audience, ACR refresh token from the exchange, docker login, logout', async () => {
     const image = `${ACR}/acme/web@${digest}`;
     const { result, verified, proxied } = await gate({
       image,
@@ -199,6 +206,8 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(ran(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
+      'success Check the registry host for the cloud login and the inputs for line breaks',
       'success Cloud credentials through GitHub OIDC',
       'success Log in to ACR (Azure token exchanged for an ACR refresh token)',
       ...VERIFY_STEPS,
@@ -210,7 +219,8 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
       `GET https://${ACR}/v2/ 200`,
     ]);
     const accessToken = cloud.azure.issuedSecrets.at(-1)!;
-    expect(cloud.azure.calls.at(-1)!.params.scope).toBe('https://management.azure.com/.default');
+    // a token for ACR's audience, not a full Azure Resource Manager token
+    expect(cloud.azure.calls.at(-1)!.params.scope).toBe('https://containerregistry.azure.net/.default');
     expect(acr.exchanges.at(-1)).toEqual({
       grant_type: 'access_token',
       service: ACR,
@@ -218,20 +228,65 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
       access_token: accessToken,
     });
     const refresh = acr.issued.at(-1)!;
+    const acrLogin = result.steps.find((s) => s.name.startsWith('Log in to ACR'))!;
+    expect(acrLogin.log).toContain('Login Succeeded');
+    // the docker CLI's login (the refresh token) is gone once the job ends
     const config = JSON.parse(readFileSync(join(result.home, '.docker', 'config.json'), 'utf8')) as {
-      auths: Record<string, { auth: string }>;
+      auths?: Record<string, unknown>;
     };
-    expect(Buffer.from(config.auths[ACR]!.auth, 'base64').toString()).toBe(
-      `00000000-0000-0000-0000-000000000000:${refresh}`,
-    );
+    expect(config.auths ?? {}).toEqual({});
     expect(verified).toEqual([
       ['verify', image],
       ['verify-attestation', image],
     ]);
-    const tokenFile = result.steps[2]!.outputs['federated-token-file']!;
+    const tokenFile = oidcLogin(result).outputs['federated-token-file']!;
     expect(existsSync(tokenFile)).toBe(false);
     expect(findJobLeaks(result, [TOKEN, accessToken, refresh])).toEqual([]);
   }, 180_000);
+
+  it.each([
+    ['azure', `${ACR}.evil.example`],
+    ['azure', 'ghcr.io'],
+    ['aws', `${ECR}.evil.example`],
+    ['gcp', 'evil.example'],
+  ])(
+    '%s with an image on %s: refused before any token is requested',
+    async (cloudName, host) => {
+      const counts = () => [
+        cloud.sts.calls.length,
+        cloud.google.calls.length,
+        cloud.azure.calls.length,
+        acr.exchanges.length,
+      ];
+      const before = counts();
+      const { result, login, verified, proxied } = await gate({
+        image: `${host}/acme/web@${digest}`,
+        cloud: cloudName,
+        'aws-role-arn': ROLE,
+        'aws-region': REGION,
+        'gcp-workload-identity-provider': GCP_PROVIDER,
+        'gcp-service-account': GCP_SA,
+        'azure-client-id': AZURE.clientId,
+        'azure-tenant-id': AZURE.tenantId,
+      });
+      expect(result.conclusion).toBe('failure');
+      expect(result.annotations[0]!.message).toMatch(
+        new RegExp(
+          `^input 'image': ${host.replace(/\./g, '\\.')} is not a registry of cloud '${cloudName}' \\(expected `,
+        ),
+      );
+      expect(ran(result)).toEqual([
+        'success Check the image reference and work out the expected signer',
+        "success Check out Slipway's actions at this workflow's commit",
+        'success Keep the cross-run Actions cache out of this job',
+        'failure Check the registry host for the cloud login and the inputs for line breaks',
+      ]);
+      expect(counts()).toEqual(before);
+      expect(proxied).toEqual([]);
+      expect([login.calls, verified]).toEqual([[], []]);
+    },
+    120_000,
+  );
 
   describe('a registry the proxy cannot reach (502 to CONNECT)', () => {
     const unreachable = `999988887777.dkr.ecr.${REGION}.amazonaws.com`;

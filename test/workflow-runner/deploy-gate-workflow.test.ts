@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startForwardProxy, type ForwardProxy } from '../doubles/forward-proxy/forward-proxy.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {
   simulatedRunner,
@@ -20,6 +21,7 @@ import { findJobLeaks } from './job-leaks.ts';
 import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
+import type { StandIn } from './stand-in.ts';
 import { startVouchingCosignReleases } from './vouching-cosign.ts';
 import { slipwayAtHead } from './local-repos.ts';
 
@@ -29,28 +31,44 @@ const TOKEN = 'ghs_deploygatejobtoken00000000000000001';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 
 let registry: RegistryServer;
+let proxy: ForwardProxy;
 let stockCosign: ToolReleases;
 let vouchingCosign: ToolReleases;
 let digest: string;
 let image: string;
 
 beforeAll(async () => {
-  [registry, stockCosign, vouchingCosign] = await Promise.all([
+  [registry, stockCosign, vouchingCosign, proxy] = await Promise.all([
     startRegistry(),
     startToolReleases(),
     startVouchingCosignReleases(),
+    startForwardProxy(),
   ]);
+  // cloud ghcr logs in only to ghcr.io: the proxy routes that name to the registry double
+  proxy.route('ghcr.io', Number(registry.host.split(':')[1]));
   digest = await registry.pushImage('acme/web', 'v1');
   image = `${registry.host}/acme/web@${digest}`;
 });
 afterAll(async () => {
-  await Promise.all([registry?.stop(), stockCosign?.server.close(), vouchingCosign?.server.close()]);
+  await Promise.all([
+    registry?.stop(),
+    stockCosign?.server.close(),
+    vouchingCosign?.server.close(),
+    proxy?.close(),
+  ]);
 });
 
 function gate(inputs: RunWorkflowJobOptions['inputs'], tools: ToolReleases = vouchingCosign) {
   const runner = simulatedRunner(tools);
   const checkout = checkoutStandIn({ 'slipway-org/slipway': slipway.dir });
   const login = dockerLoginStandIn();
+  // the docker config right after the login (the job's last step logs out)
+  const config: { during?: unknown } = {};
+  const loginStandIn: StandIn = (call) => {
+    const done = login.standIn(call);
+    config.during = JSON.parse(readFileSync(login.calls.at(-1)!.configFile, 'utf8'));
+    return done;
+  };
   const run = runWorkflowJob({
     workflow,
     job: 'verify',
@@ -64,15 +82,15 @@ function gate(inputs: RunWorkflowJobOptions['inputs'], tools: ToolReleases = vou
       workflowRepository: 'slipway-org/slipway',
       workflowSha: slipway.sha,
     },
-    runnerEnv: runner.env(),
-    standIns: { 'actions/checkout': checkout.standIn, 'docker/login-action': login.standIn },
+    runnerEnv: { ...runner.env(), ...proxy.env() },
+    standIns: { 'actions/checkout': checkout.standIn, 'docker/login-action': loginStandIn },
   });
   const cosignCalls = () =>
     runner
       .calls()
       .filter((c) => c.tool === 'cosign' && !['version', '--version'].includes(c.argv[0] ?? ''))
       .map((c) => c.argv);
-  return { run, cosignCalls, checkout, login };
+  return { run, cosignCalls, checkout, login, config };
 }
 
 const outcomes = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
@@ -89,6 +107,8 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(outcomes(result)).toEqual([
       'success Check the image reference and work out the expected signer',
       "success Check out Slipway's actions at this workflow's commit",
+      'success Keep the cross-run Actions cache out of this job',
+      'success Check the registry host for the cloud login and the inputs for line breaks',
       'skipped Cloud credentials through GitHub OIDC',
       'skipped Log in to GHCR',
       'skipped Log in to Amazon ECR (AWS credentials from oidc-login)',
@@ -97,6 +117,7 @@ describe('deploy-gate.yml (local runner)', () => {
       'success Verify the signature',
       'success Verify the SBOM attestation',
       'success Hand on the verified reference',
+      'skipped Log out of the registry',
     ]);
     const constraints = [
       '--certificate-identity',
@@ -112,7 +133,8 @@ describe('deploy-gate.yml (local runner)', () => {
     ]);
     expect(result.outputs).toEqual({ image, digest });
     expect(result.workflowOutputs).toEqual({ image, digest });
-    expect(result.concurrencyGroup).toBe(`slipway-deploy-gate-acme/web-${image}`);
+    // no concurrency group: three gates of one image in a run must all run
+    expect(result.concurrencyGroup).toBeUndefined();
   }, 120_000);
 
   it('passes the identity regexp, another source repository, another issuer and the CycloneDX predicate through', async () => {
@@ -141,33 +163,63 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(result.conclusion).toBe('success');
   }, 120_000);
 
-  it('cloud ghcr: logs in to the image host with github.actor and github.token before verifying', async () => {
-    const { run, login, cosignCalls } = gate({ image, cloud: 'ghcr' });
+  it('cloud ghcr: logs in to ghcr.io with github.actor and github.token before verifying, logs out at the end', async () => {
+    const ghcrImage = `ghcr.io/acme/web@${digest}`;
+    const { run, login, cosignCalls, config } = gate({ image: ghcrImage, cloud: 'ghcr' });
     const result = await run;
     expect(result.conclusion).toBe('success');
-    expect(result.steps[3]!.outcome).toBe('success');
+    expect(outcomes(result).filter((line) => /Log (in to GHCR|out)/.test(line))).toEqual([
+      'success Log in to GHCR',
+      'success Log out of the registry',
+    ]);
     expect(login.calls).toEqual([
       {
-        registry: registry.host,
+        registry: 'ghcr.io',
         username: 'octocat',
         configFile: join(result.home, '.docker', 'config.json'),
       },
     ]);
-    expect(JSON.parse(readFileSync(login.calls[0]!.configFile, 'utf8'))).toEqual({
-      auths: { [registry.host]: { auth: Buffer.from(`octocat:${TOKEN}`).toString('base64') } },
+    // what the login wrote while verify ran; the logout step removed it
+    expect(config.during).toEqual({
+      auths: { 'ghcr.io': { auth: Buffer.from(`octocat:${TOKEN}`).toString('base64') } },
     });
+    expect(JSON.parse(readFileSync(login.calls[0]!.configFile, 'utf8'))).toEqual({ auths: {} });
     expect(cosignCalls()).toHaveLength(2);
     expect(findJobLeaks(result, [TOKEN])).toEqual([]);
   }, 120_000);
+
+  it.each([
+    [`127.0.0.1:5000/acme/web@sha256:${'a'.repeat(64)}`, '127.0.0.1:5000'],
+    [`ghcr.io.evil.example/acme/web@sha256:${'a'.repeat(64)}`, 'ghcr.io.evil.example'],
+  ])(
+    'cloud ghcr with image %s: refused before the login, which never gets the token',
+    async (other, host) => {
+      const { run, login, cosignCalls } = gate({ image: other, cloud: 'ghcr' });
+      const result = await run;
+      expect(result.conclusion).toBe('failure');
+      expect(result.annotations[0]!.message).toBe(
+        `input 'image': ${host} is not a registry of cloud 'ghcr' (expected ghcr.io); the job would hand it the ghcr credentials`,
+      );
+      expect(outcomes(result).slice(3, 6)).toEqual([
+        'failure Check the registry host for the cloud login and the inputs for line breaks',
+        'skipped Cloud credentials through GitHub OIDC',
+        'skipped Log in to GHCR',
+      ]);
+      expect(login.calls).toEqual([]);
+      expect(cosignCalls()).toEqual([]);
+    },
+    60_000,
+  );
 
   it("with the double's stand-in (prints nothing) the signature step fails and the attestation is not checked", async () => {
     const { run, cosignCalls } = gate({ image }, stockCosign);
     const result = await run;
     expect(result.conclusion).toBe('failure');
-    expect(outcomes(result).slice(7)).toEqual([
+    expect(outcomes(result).slice(9)).toEqual([
       'failure Verify the signature',
       'skipped Verify the SBOM attestation',
       'skipped Hand on the verified reference',
+      'skipped Log out of the registry',
     ]);
     expect(cosignCalls()).toEqual([
       [
@@ -195,7 +247,7 @@ describe('deploy-gate.yml (local runner)', () => {
       const { run, cosignCalls, checkout } = gate({ image: tagged }, stockCosign);
       const result = await run;
       expect(result.conclusion).toBe('failure');
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(9).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(12).fill('skipped')]);
       expect(result.annotations.map((a) => a.message)).toEqual([
         "input 'image' must be pinned by digest (name@sha256:<64 hex>); a tag can move after verification",
         'Process completed with exit code 1.',
@@ -216,7 +268,7 @@ describe('deploy-gate.yml (local runner)', () => {
     async (inputs, message) => {
       const { run, cosignCalls } = gate({ image, ...inputs });
       const result = await run;
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(9).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(12).fill('skipped')]);
       expect(result.annotations[0]!.message).toBe(message);
       expect(cosignCalls()).toEqual([]);
     },

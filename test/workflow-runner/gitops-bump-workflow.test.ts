@@ -88,7 +88,7 @@ describe('gitops-bump.yml (local runner)', () => {
     expect(outcomes(result)).toEqual(['success', 'success', 'success', 'success', 'skipped', 'success']);
     expect(result.environment).toBe('production');
     expect(result.concurrencyGroup).toBe(
-      `slipway-gitops-bump-${ops.fullName}-production-web=ghcr.io/acme/web`,
+      `slipway-gitops-bump-${ops.fullName}-production-web=ghcr.io/acme/web-`,
     );
     expect(result.steps[3]!.outputs).toEqual({
       owner: 'acme',

@@ -37,7 +37,7 @@ function workflow(jobLines: string[], head: string[] = []): string {
     ...head,
     'permissions: {}',
     'concurrency:',
-    '  group: slipway-x-${{ github.ref }}',
+    '  group: slipway-x-${{ github.run_id }}',
     'jobs:',
     '  a:',
     '    runs-on: ubuntu-24.04',
@@ -136,10 +136,45 @@ describe('checkReusableWorkflow', () => {
   it('rejects a concurrency group that could collide with the caller', () => {
     const text = workflow(goodJob).replace('group: slipway-x-', 'group: ci-');
     expect(checkReusableWorkflow(text, 'w.yml')).toEqual([
-      { line: 7, rule: 'concurrency', message: "group 'ci-${{ github.ref }}' must start with 'slipway-'" },
+      { line: 7, rule: 'concurrency', message: "group 'ci-${{ github.run_id }}' must start with 'slipway-'" },
     ]);
+  });
+
+  it('rejects a group that other calls share (no run id, no caller key), at workflow or job level', () => {
+    const shared = workflow(goodJob).replace('${{ github.run_id }}', '${{ github.ref }}');
+    expect(checkReusableWorkflow(shared, 'w.yml')).toEqual([
+      {
+        line: 7,
+        rule: 'concurrency',
+        message:
+          "group 'slipway-x-${{ github.ref }}' must include github.run_id or inputs.concurrency-key: calls that share a group lose all but one pending run",
+      },
+    ]);
+    const keyed = workflow(goodJob).replace(
+      '${{ github.run_id }}',
+      '${{ inputs.image }}-${{ inputs.concurrency-key }}',
+    );
+    expect(checkReusableWorkflow(keyed, 'w.yml')).toEqual([]);
+    const job = workflow([...goodJob, '    concurrency: slipway-job-${{ inputs.image }}']);
+    expect(checkReusableWorkflow(job, 'w.yml').map((v) => [v.line, v.message.slice(0, 66)])).toEqual([
+      [26, "group 'slipway-job-${{ inputs.image }}' must include github.run_id"],
+    ]);
+  });
+
+  it('accepts no concurrency group only with a comment that says why', () => {
     const none = workflow(goodJob).replace(/concurrency:\n {2}group: .*\n/, '');
-    expect(checkReusableWorkflow(none, 'w.yml').map((v) => v.rule)).toEqual(['concurrency']);
+    expect(checkReusableWorkflow(none, 'w.yml')).toEqual([
+      {
+        line: 1,
+        rule: 'concurrency',
+        message: "no concurrency group: say why in a '# No concurrency group: ...' comment",
+      },
+    ]);
+    const explained = none.replace(
+      'permissions: {}',
+      '# No concurrency group: it only reads.\npermissions: {}',
+    );
+    expect(checkReusableWorkflow(explained, 'w.yml')).toEqual([]);
   });
 
   it('rejects tags, missing version comments, caller-relative and unguarded own actions', () => {

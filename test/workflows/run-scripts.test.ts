@@ -43,7 +43,14 @@ describe('run: scripts', () => {
 describe('build-sign-push: validate the apps list', () => {
   const step = findStep(wf('build-sign-push.yml'), 'plan', 'apps');
   const run = (apps: string, cloud = 'ghcr', sbom = 'spdx-json', registry = 'ghcr.io/acme', tag = '') =>
-    runStep(step, { APPS: apps, CLOUD: cloud, SBOM_FORMAT: sbom, REGISTRY: registry, TAG: tag });
+    runStep(step, {
+      APPS: apps,
+      CLOUD: cloud,
+      SBOM_FORMAT: sbom,
+      REGISTRY: registry,
+      TAG: tag,
+      SERVER_URL: 'https://github.com',
+    });
 
   it('fills in defaults and works out the Git context sub-folder', () => {
     const result = run(
@@ -65,9 +72,8 @@ describe('build-sign-push: validate the apps list', () => {
     expect(run('[{"name":"api"}]', 'ghcr', 'spdx-json', 'ghcr.io/Acme-Corp/').outputs.registry).toBe(
       'ghcr.io/acme-corp',
     );
-    expect(run('[{"name":"api"}]', 'aws', 'spdx-json', 'localhost:5000/e2e').outputs.registry).toBe(
-      'localhost:5000/e2e',
-    );
+    const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/E2E';
+    expect(run('[{"name":"api"}]', 'aws', 'spdx-json', ecr).outputs.registry).toBe(ecr.toLowerCase());
     for (const registry of ['', 'https://ghcr.io/acme', 'ghcr.io/acme:v1', 'ghcr.io//acme'])
       expect(run('[{"name":"api"}]', 'ghcr', 'spdx-json', registry).stdout).toBe(
         "::error::input 'registry' must look like host[:port]/namespace, e.g. ghcr.io/acme\n",
@@ -88,6 +94,9 @@ describe('build-sign-push: validate the apps list', () => {
     ['{"name":"api"}', 'must be a non-empty JSON list'],
     ['[]', 'must be a non-empty JSON list'],
     ['[{"name":"API"}]', 'every entry needs a name of lower-case letters, digits, . _ -'],
+    // jq's $ also matches before a final newline: the name would end in one
+    ['[{"name":"api\\n"}]', 'every entry needs a name of lower-case letters, digits, . _ -'],
+    ['[{"name":"a","context":"services\\n"}]', 'a: context and dockerfile must be relative paths'],
     ['[{"name":"a"},{"name":"a"}]', 'app names must be unique'],
     [
       '[{"name":"a","context":"../other"}]',
@@ -133,20 +142,30 @@ describe("the guard before Slipway's own checkout", () => {
 
 describe('build-sign-push: collect outputs', () => {
   const step = findStep(wf('build-sign-push.yml'), 'collect', 'merge');
-  const withResults = (results: object[]) => (temp: string) => {
-    mkdirSync(join(temp, 'slipway-image'));
-    for (const r of results)
-      writeFileSync(join(temp, 'slipway-image', `${(r as { app: string }).app}.json`), JSON.stringify(r));
+  const KEY = '0123456789ab';
+  const planned = (...apps: string[]) => ({
+    APPS: JSON.stringify(apps.map((name) => ({ name, context: '.', dockerfile: 'Dockerfile', subdir: '' }))),
+    REGISTRY: 'ghcr.io/acme',
+    KEY,
+  });
+  /** The download step's layout with merge-multiple: false: one folder per artifact. */
+  const withArtifacts = (artifacts: Record<string, Record<string, unknown>>) => (temp: string) => {
+    for (const [name, files] of Object.entries(artifacts)) {
+      mkdirSync(join(temp, 'slipway-image', name), { recursive: true });
+      for (const [file, content] of Object.entries(files))
+        writeFileSync(join(temp, 'slipway-image', name, file), JSON.stringify(content));
+    }
   };
+  const result = (app: string, digest = DIGEST) => ({
+    [`slipway-image-${KEY}-${app}`]: {
+      [`${app}.json`]: { app, image: `ghcr.io/acme/${app}`, digest },
+    },
+  });
 
   it('sets image and digest when one app was built', () => {
-    const result = runStep(
-      step,
-      {},
-      withResults([{ app: 'api', image: 'ghcr.io/acme/api', digest: DIGEST }]),
-    );
-    expect(result.code).toBe(0);
-    expect(result.outputs).toEqual({
+    const run = runStep(step, planned('api'), withArtifacts(result('api')));
+    expect(run.code).toBe(0);
+    expect(run.outputs).toEqual({
       images: `{"api":{"image":"ghcr.io/acme/api","digest":"${DIGEST}"}}`,
       image: 'ghcr.io/acme/api',
       digest: DIGEST,
@@ -154,17 +173,79 @@ describe('build-sign-push: collect outputs', () => {
   });
 
   it('sets only the images map when several apps were built', () => {
-    const result = runStep(
+    const run = runStep(
       step,
-      {},
-      withResults([
-        { app: 'api', image: 'r/api', digest: DIGEST },
-        { app: 'worker', image: 'r/worker', digest: DIGEST },
-      ]),
+      planned('api', 'worker'),
+      withArtifacts({ ...result('api'), ...result('worker') }),
     );
-    expect(result.outputs).toEqual({
-      images: `{"api":{"image":"r/api","digest":"${DIGEST}"},"worker":{"image":"r/worker","digest":"${DIGEST}"}}`,
+    expect(run.outputs).toEqual({
+      images: `{"api":{"image":"ghcr.io/acme/api","digest":"${DIGEST}"},"worker":{"image":"ghcr.io/acme/worker","digest":"${DIGEST}"}}`,
     });
+  });
+
+  it("reads each app's artifact by its exact name: another artifact with the prefix is ignored, with a warning", () => {
+    const OLD = `sha256:${'0'.repeat(64)}`;
+    const run = runStep(
+      step,
+      planned('api'),
+      withArtifacts({
+        ...result('api'),
+        // what merge-multiple would have laid over api.json: last wins
+        [`slipway-image-${KEY}-zz`]: { 'api.json': { app: 'api', image: 'ghcr.io/acme/api', digest: OLD } },
+      }),
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs.digest).toBe(DIGEST);
+    expect(run.stdout).toBe(
+      `::warning::ignored artifact slipway-image-${KEY}-zz: not the result of one of this call's apps\n`,
+    );
+  });
+
+  it.each([
+    [
+      'a missing artifact',
+      planned('api', 'worker'),
+      result('api'),
+      `artifact slipway-image-${KEY}-worker must hold exactly worker.json (found: no artifact)`,
+    ],
+    [
+      'a second file in the artifact',
+      planned('api'),
+      { [`slipway-image-${KEY}-api`]: { 'api.json': { app: 'api' }, 'x.json': {} } },
+      `artifact slipway-image-${KEY}-api must hold exactly api.json`,
+    ],
+    [
+      'another app name inside',
+      planned('api'),
+      {
+        [`slipway-image-${KEY}-api`]: {
+          'api.json': { app: 'worker', image: 'ghcr.io/acme/api', digest: DIGEST },
+        },
+      },
+      `artifact slipway-image-${KEY}-api: expected {"app": "api", "image": "ghcr.io/acme/api", "digest": "sha256:<64 hex>"}`,
+    ],
+    [
+      'another image',
+      planned('api'),
+      {
+        [`slipway-image-${KEY}-api`]: {
+          'api.json': { app: 'api', image: 'evil.io/acme/api', digest: DIGEST },
+        },
+      },
+      `artifact slipway-image-${KEY}-api: expected`,
+    ],
+    [
+      'a digest that is not sha256:<64 hex>',
+      planned('api'),
+      result('api', 'sha256:abc'),
+      `artifact slipway-image-${KEY}-api: expected`,
+    ],
+    ['no planned apps', { ...planned(), APPS: '[]' }, result('api'), ''],
+  ])('fails on %s', (_what, env, artifacts, message) => {
+    const run = runStep(step, env, withArtifacts(artifacts));
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain(message ? `::error::${message}` : '');
+    expect(run.outputs).toEqual({});
   });
 });
 

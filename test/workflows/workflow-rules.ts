@@ -5,7 +5,11 @@
  * - `on.workflow_call` with typed, described inputs, described secrets, outputs with a value;
  * - top-level `permissions` empty or read-only, explicit least-privilege `permissions` on every job,
  *   `id-token: write` only in jobs that run oidc-login, sign, secure-image or an attest action;
- * - a `concurrency` group named `slipway-...` (so it cannot collide with the caller's own group);
+ * - concurrency: a group is shared by every call that evaluates to the same name, and GitHub keeps one
+ *   running and one pending per group (a newer pending cancels the older), so a group must start with
+ *   `slipway-` (it cannot equal the caller's own) and include `github.run_id` or the caller's
+ *   `inputs.concurrency-key`; a workflow without any group says why in a `# No concurrency group: ...`
+ *   comment;
  * - `timeout-minutes` on every job;
  * - every `uses:` pinned to a 40-hex commit SHA with a `# vX.Y.Z` comment, or Slipway's own action as
  *   `./.slipway/actions/<name>` after the sanctioned checkout of this workflow's own commit;
@@ -95,13 +99,26 @@ export function checkReusableWorkflow(text: string, file: string): Violation[] {
 
   const concurrency = wf.concurrency;
   const jobs = isObject(wf.jobs) ? wf.jobs : {};
-  const groups = [concurrency, ...Object.values(jobs).map((j) => (isObject(j) ? j.concurrency : undefined))];
   const group = (c: unknown) => (isObject(c) ? String(c.group ?? '') : typeof c === 'string' ? c : '');
-  if (!group(concurrency) && !Object.values(jobs).every((j) => isObject(j) && group(j.concurrency)))
-    add(1, 'concurrency', 'set a workflow-level concurrency group (or one on every job)');
-  for (const c of groups)
-    if (group(c) && !group(c).startsWith('slipway-'))
-      add(at(['concurrency']), 'concurrency', `group '${group(c)}' must start with 'slipway-'`);
+  const groups = [
+    { name: group(concurrency), line: at(['concurrency']) },
+    ...Object.entries(jobs).map(([id, j]) => ({
+      name: group(isObject(j) ? j.concurrency : undefined),
+      line: at(['jobs', id, 'concurrency']),
+    })),
+  ].filter((g) => g.name !== '');
+  if (groups.length === 0 && !/^# No concurrency group: \S/m.test(text))
+    add(1, 'concurrency', "no concurrency group: say why in a '# No concurrency group: ...' comment");
+  for (const g of groups) {
+    if (!g.name.startsWith('slipway-'))
+      add(g.line, 'concurrency', `group '${g.name}' must start with 'slipway-'`);
+    if (!/\bgithub\.run_id\b|\binputs\.concurrency-key\b/.test(g.name))
+      add(
+        g.line,
+        'concurrency',
+        `group '${g.name}' must include github.run_id or inputs.concurrency-key: calls that share a group lose all but one pending run`,
+      );
+  }
 
   for (const [id, job] of Object.entries(jobs)) {
     if (!isObject(job)) continue;
