@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Launcher for `npx slipway` / `npm exec slipway` in a clone: runs the bundle built by
-// `npm run build -- cli` (dist/cli/index.js).
+// Launcher for `slipway`: in the published package it runs the bundle packed beside it (dist/index.js);
+// in a clone (`npx slipway`, `npm exec slipway`) it runs the committed bundle dist/cli/index.js.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const bundle = new URL('../../../dist/cli/index.js', import.meta.url);
-if (!existsSync(fileURLToPath(bundle))) {
+const candidates = [
+  new URL('../dist/index.js', import.meta.url),
+  new URL('../../../dist/cli/index.js', import.meta.url),
+];
+const bundle = candidates.find((url) => existsSync(fileURLToPath(url)));
+if (!bundle) {
   console.error('slipway: dist/cli/index.js is missing; run `npm run build -- cli` first');
   process.exit(2);
 }
