@@ -53,7 +53,7 @@ export function readPredicate(
   try {
     text = read(path);
   } catch (error) {
-    throw new UserError(`The predicate file ${path} cannot be read.`, {
+    throw new UserError(`The predicate file ${path} (input 'predicate') cannot be read.`, {
       hint: 'Pass the path of the SBOM or provenance file written by an earlier step (relative to the workspace).',
       cause: error,
     });
@@ -62,9 +62,12 @@ export function readPredicate(
   try {
     content = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`The predicate file ${path} is not valid JSON${jsonErrorPlace(text, error)}.`, {
-      cause: error,
-    });
+    throw new UserError(
+      `The predicate file ${path} (input 'predicate') is not valid JSON${jsonErrorPlace(text, error)}.`,
+      {
+        cause: error,
+      },
+    );
   }
   const shape = SHAPES[kind];
   if (
@@ -74,7 +77,7 @@ export function readPredicate(
     !shape.test(content as Record<string, unknown>)
   ) {
     throw new UserError(
-      `The predicate file ${path} is not ${shape.what}, as predicate-type '${kind}' requires.`,
+      `The predicate file ${path} (input 'predicate') is not ${shape.what}, as predicate-type '${kind}' requires.`,
       {
         hint: `Use the predicate-type that matches the file (${PREDICATE_KINDS.join(', ')}).`,
       },
