@@ -7,7 +7,7 @@
  * The double's stand-in prints nothing, so verify (rightly) refuses it: the failure path runs
  * with it; the paths where both verify steps run use the vouching stand-in (vouching-cosign.ts).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
 import { startVouchingCosignReleases } from './vouching-cosign.ts';
 import { runAction } from '../harness/run-action.ts';
+import { sharedFixture } from '../shared-fixtures.ts';
 import {
   startSigstoreServices,
   type SigstoreServices,
@@ -46,9 +47,14 @@ let image: string;
 // The calling repository as GitHub describes it to the job (github.repository_id, github.event…).
 const CALLER = { repository: 'acme/web', repositoryId: '700001', repositoryOwnerId: '900001' };
 
-/** Pushes an image and signs it keyless with dist/sign, as build-sign-push called from acme/web would. */
+/**
+ * Pushes an image, signs it keyless with dist/sign and attests its SPDX SBOM, as build-sign-push
+ * called from acme/web would.
+ */
 async function signedBuild(tag: string, claims: Partial<TokenClaims> = {}): Promise<string> {
   const pushed = await registry.pushImage('acme/web', tag);
+  const workspace = mkdtempSync(join(tmpdir(), 'deploy-gate-sign-'));
+  copyFileSync(sharedFixture('syft/image.spdx.json'), join(workspace, 'sbom.spdx.json'));
   sigstore.setClaims({
     repository: CALLER.repository,
     repositoryId: CALLER.repositoryId,
@@ -59,10 +65,12 @@ async function signedBuild(tag: string, claims: Partial<TokenClaims> = {}): Prom
   try {
     const signed = await runAction({
       actionDir: resolve(slipway.dir, 'actions/sign'),
-      workspace: mkdtempSync(join(tmpdir(), 'deploy-gate-sign-')),
+      workspace,
       inputs: {
         image: `${registry.host}/acme/web@${pushed}`,
         engine: 'native',
+        predicate: 'sbom.spdx.json',
+        'predicate-type': 'spdxjson',
         'fulcio-url': sigstore.fulcioUrl,
         'rekor-url': sigstore.rekorUrl,
       },
