@@ -78,9 +78,12 @@ async function gate(inputs: RunWorkflowJobOptions['inputs']) {
   const result = await runWorkflowJob({
     workflow,
     job: 'verify',
-    inputs,
+    // the run constraints the bundles carry are tested in deploy-gate-workflow.test.ts; the images
+    // here carry no Sigstore bundle, so the repository IDs (checked on the bundles) are lifted
+    inputs: { 'source-repository-id': '*', 'source-repository-owner-id': '*', ...inputs },
     github: {
       repository: 'Acme/Web',
+      event: { repository: { default_branch: 'main' } },
       sha: 'c0ffee0000000000000000000000000000000005',
       ref: 'refs/heads/main',
       token: TOKEN,
