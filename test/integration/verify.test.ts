@@ -413,7 +413,10 @@ describe('verify run constraints (engine native): who, where and why the shared 
     '%s is refused by that one constraint, and by the whole gate policy',
     async (_what, claims, constraint, reason) => {
       const image = await signedUnder(
-        `c-${claims.ref?.replace(/\W/g, '') ?? ''}${claims.eventName ?? ''}${claims.repositoryId ?? ''}${claims.repositoryOwnerId ?? ''}${claims.workflowRef ? 'wf' : ''}`,
+        `c-${Object.values(claims)
+          .join('-')
+          .replace(/[^a-z0-9-]/gi, '')
+          .toLowerCase()}`.slice(0, 120),
         {
           ...PRODUCTION,
           ...claims,

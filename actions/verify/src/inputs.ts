@@ -11,6 +11,8 @@ import {
 } from '@slipway/supply-chain/signing/identity-policy';
 import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
 import { rejectLineBreaks } from '@slipway/supply-chain/signing/single-line-inputs';
+import type { GatePolicyRequirement } from '@slipway/supply-chain/signing/gate-policy';
+import { SEVERITIES, type FailOn } from '@slipway/supply-chain/trivy/severity';
 
 export interface Inputs {
   image: ImageReference;
@@ -19,6 +21,8 @@ export interface Inputs {
   policy?: IdentityPolicy;
   key?: { kind: 'kms'; uri: string } | { kind: 'pem'; pem: string };
   type?: PredicateKind;
+  /** With type gate-policy: the scan policy the attestation must show. */
+  gatePolicy?: GatePolicyRequirement;
   'trusted-root'?: string;
   'insecure-ignore-sct': boolean;
   registry?: { username: string; password: string };
@@ -41,6 +45,8 @@ const SINGLE_LINE_INPUTS = [
   'source-repository-id',
   'source-repository-owner-id',
   'type',
+  'max-fail-on',
+  'allow-ignore-unfixed',
   'trusted-root',
   'insecure-ignore-sct',
   'registry-username',
@@ -122,6 +128,20 @@ export function getInputs(source: InputSource = envInputSource(), mask?: MaskSin
   const version = readCosignVersion(reader);
   const type = reader.enumeration('type', PREDICATE_KINDS);
   const trustedRoot = reader.string('trusted-root');
+  const maxFailOn = reader.enumeration('max-fail-on', [...SEVERITIES, 'none'] as FailOn[]);
+  const allowIgnoreUnfixed = reader.boolean('allow-ignore-unfixed', true);
+  const gatePolicyInput =
+    maxFailOn !== undefined
+      ? 'max-fail-on'
+      : reader.string('allow-ignore-unfixed')
+        ? 'allow-ignore-unfixed'
+        : undefined;
+  if (gatePolicyInput && type !== 'gate-policy')
+    throw new InputError(
+      gatePolicyInput,
+      `is set with type ${type ?? '(none: the signature)'}`,
+      'it only with type gate-policy',
+    );
 
   return {
     image,
@@ -129,6 +149,7 @@ export function getInputs(source: InputSource = envInputSource(), mask?: MaskSin
     ...(policy ? { policy } : {}),
     ...(key ? { key } : {}),
     ...(type ? { type } : {}),
+    ...(type === 'gate-policy' ? { gatePolicy: { maxFailOn: maxFailOn ?? 'HIGH', allowIgnoreUnfixed } } : {}),
     ...(trustedRoot ? { 'trusted-root': trustedRoot } : {}),
     'insecure-ignore-sct': reader.boolean('insecure-ignore-sct', false),
     ...(registry ? { registry } : {}),

@@ -15,6 +15,8 @@ import { constraintsCosignCannotCheck } from '@slipway/supply-chain/signing/cosi
 import { cosignVerify } from '@slipway/supply-chain/signing/cosign-engine';
 import { verifyImageNative } from '@slipway/supply-chain/signing/native-verifier';
 import { PREDICATE_TYPES } from '@slipway/supply-chain/signing/predicate-types';
+import { gatePolicyMismatch } from '@slipway/supply-chain/signing/gate-policy';
+import type { InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
 import { getInputs } from './inputs.ts';
@@ -40,6 +42,10 @@ async function verifyImage(): Promise<void> {
   core.setOutput('digest', resolved.digest);
   core.setOutput('image', resolved.pinned);
 
+  const gatePolicy = inputs.gatePolicy;
+  const rejectStatement = gatePolicy
+    ? (statement: InTotoStatement) => gatePolicyMismatch(statement.predicate, gatePolicy)
+    : undefined;
   const verifyNatively = async () => {
     const trustedRoot =
       trustedRootFile ?? (await publicGoodTrustedRoot(join(tempDir, 'slipway-sigstore-tuf'), inputs.timeout));
@@ -51,6 +57,7 @@ async function verifyImage(): Promise<void> {
       kind: inputs.type ? 'attestation' : 'signature',
       predicateType: inputs.type ? PREDICATE_TYPES[inputs.type] : undefined,
       ignoreSct: inputs['insecure-ignore-sct'],
+      rejectStatement,
     });
     for (const rejected of result.rejected) {
       core.info(`Not accepted: bundle ${rejected.manifestDigest}: ${rejected.reason}`);
@@ -92,6 +99,7 @@ async function verifyImage(): Promise<void> {
         trustedRootPath,
         ignoreSct: inputs['insecure-ignore-sct'],
         predicate: inputs.type,
+        rejectStatement,
       },
     );
     // cosign has no flag for these: check them on the Sigstore bundles of the digest with the
@@ -133,6 +141,11 @@ async function verifyImage(): Promise<void> {
           ? [`triggered by ${inputs.policy.allowedTriggers.join(' or ')}`]
           : []),
         ...(inputs.policy?.callerWorkflow ? [`from ${inputs.policy.callerWorkflow}`] : []),
+        ...(gatePolicy
+          ? [
+              `gate at ${gatePolicy.maxFailOn} or stricter${gatePolicy.allowIgnoreUnfixed ? '' : ', unfixed not ignored'}`,
+            ]
+          : []),
       ].join(', ');
   await actionsSummaryWriter(
     `## Verified ${resolved.pinned}\n\n${markdownTable(

@@ -32,7 +32,9 @@ export async function mintGithubCertificate(
   const result = await handler.fn(body);
   if (result.statusCode !== 201) throw new Error(`the mock Fulcio refused: ${result.response}`);
   const chain = (
-    JSON.parse(result.response) as { signedCertificateEmbeddedSct: { chain: { certificates: string[] } } }
+    JSON.parse(String(result.response)) as {
+      signedCertificateEmbeddedSct: { chain: { certificates: string[] } };
+    }
   ).signedCertificateEmbeddedSct.chain.certificates;
   const leaf = new x509.X509Certificate(chain[0] as string);
   return {

@@ -11,7 +11,7 @@
  */
 import { anchoredRegexp, type IdentityPolicy } from './identity-policy.ts';
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL } from './sigstore-endpoints.ts';
-import type { PredicateKind } from './predicate-types.ts';
+import { cosignPredicateType, type PredicateKind } from './predicate-types.ts';
 
 /** A KMS URI (`awskms://…`, `gcpkms://…`, `azurekms://…`, `hashivault://…`) or a key file path. */
 export type CosignKeyRef = { kind: 'kms'; uri: string } | { kind: 'file'; path: string };
@@ -48,7 +48,7 @@ export function attestArgv(
     'attest',
     '--yes',
     '--type',
-    args.type,
+    cosignPredicateType(args.type),
     '--predicate',
     args.predicatePath,
     ...signingCommon(args),
@@ -62,7 +62,14 @@ export function verifyArgv(args: CosignVerifyArgs): string[] {
 }
 
 export function verifyAttestationArgv(args: CosignVerifyArgs & { type: PredicateKind }): string[] {
-  return ['verify-attestation', '--type', args.type, ...verifyCommon(args), '--', args.image];
+  return [
+    'verify-attestation',
+    '--type',
+    cosignPredicateType(args.type),
+    ...verifyCommon(args),
+    '--',
+    args.image,
+  ];
 }
 
 /**

@@ -29,7 +29,7 @@ export interface IdentityPolicy {
   /** The ref the run was on, e.g. `refs/heads/main` (extension .1.14, legacy .1.6). */
   sourceRepositoryRef?: string;
   /** Event names the run may have been triggered by (extension .1.20, legacy .1.2). */
-  allowedTriggers?: string[];
+  allowedTriggers?: readonly string[];
   /** `OWNER/REPO/.github/workflows/FILE` with an optional `@REF`: the caller's workflow (extension .1.18). */
   callerWorkflow?: string;
   /** Numeric repository ID (extension .1.15). */

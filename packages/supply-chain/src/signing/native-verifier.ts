@@ -35,6 +35,8 @@ export interface NativeVerifyRequest {
   predicateType?: string | undefined;
   /** Skip the certificate-transparency (SCT) check, as cosign's --insecure-ignore-sct. */
   ignoreSct?: boolean;
+  /** For attestations: why a verified statement's predicate is not acceptable, or undefined. */
+  rejectStatement?: ((statement: InTotoStatement) => string | undefined) | undefined;
 }
 
 export interface VerifiedBundle {
@@ -124,6 +126,8 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
         throw new Error(`the statement is not about ${image.digest}`);
       if (request.predicateType && statement.predicateType !== request.predicateType)
         throw new Error(`predicate type ${statement.predicateType}, not ${request.predicateType}`);
+      const rejection = request.rejectStatement?.(statement);
+      if (rejection) throw new Error(rejection);
       verified.statement = statement;
     }
     return verified;
