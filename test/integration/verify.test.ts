@@ -570,3 +570,89 @@ describe('verify run constraints (engine native): who, where and why the shared 
     });
   });
 });
+
+describe('gate-policy attestation (sign and verify, engine native)', () => {
+  const attestPolicy = async (tag: string, policy: object) => {
+    const pushed = await registry.pushImage('octo-org/app', tag);
+    writeFileSync(
+      join(workspace, `${tag}.json`),
+      JSON.stringify({
+        scanner: { name: 'trivy', version: '0.74.0', dbVersion: null },
+        policy,
+        result: {
+          gate: 'pass',
+          findings: 0,
+          counts: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
+        },
+      }),
+    );
+    const attested = await runAction({
+      actionDir: signAction,
+      workspace,
+      inputs: {
+        image: `${registry.host}/octo-org/app@${pushed}`,
+        engine: 'native',
+        sign: 'false',
+        predicate: `${tag}.json`,
+        'predicate-type': 'gate-policy',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+      },
+      env: sigstore.oidcEnv,
+    });
+    expect(attested.exitCode, attested.log).toBe(0);
+    return `${registry.host}/octo-org/app@${pushed}`;
+  };
+
+  it('accepts a scan gated at HIGH, refuses fail-on none unless max-fail-on is none', async () => {
+    const strict = await attestPolicy('gate-high', { failOn: 'HIGH', ignoreUnfixed: false });
+    const loose = await attestPolicy('gate-none', { failOn: 'none', ignoreUnfixed: false });
+    const base = { 'certificate-identity': sigstore.identity, type: 'gate-policy' };
+    const passed = await verify({ image: strict, ...base });
+    expect(errors(passed)).toEqual([]);
+    expect(passed.outputs.verified).toBe('1');
+    expect(passed.summary).toContain('gate at HIGH or stricter');
+    const refused = await verify({ image: loose, ...base });
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused)[0]).toContain(
+      'the image was scanned with fail-on none (the gate never fails); at most HIGH is required',
+    );
+    const lenient = await verify({ image: loose, ...base, 'max-fail-on': 'none' });
+    expect(errors(lenient)).toEqual([]);
+    const critical = await verify({ image: strict, ...base, 'max-fail-on': 'MEDIUM' });
+    expect(errors(critical)[0]).toContain(
+      'the image was scanned with a gate at HIGH, weaker than the required MEDIUM',
+    );
+  });
+
+  it('refuses a gate-policy predicate of another shape before signing, and max-fail-on without type gate-policy', async () => {
+    writeFileSync(join(workspace, 'not-a-policy.json'), '{"policy":{"failOn":"HIGH"}}');
+    const signed = await runAction({
+      actionDir: signAction,
+      workspace,
+      inputs: {
+        image: `${registry.host}/octo-org/app:v1`,
+        engine: 'native',
+        sign: 'false',
+        predicate: 'not-a-policy.json',
+        'predicate-type': 'gate-policy',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+      },
+      env: sigstore.oidcEnv,
+    });
+    expect(signed.exitCode).toBe(1);
+    expect(signed.annotations.find((a) => a.level === 'error')?.message).toContain(
+      "(input 'predicate') is not a Slipway gate-policy predicate",
+    );
+    const misplaced = await verify({
+      image: `${registry.host}/octo-org/app:v1`,
+      'certificate-identity': sigstore.identity,
+      type: 'spdxjson',
+      'max-fail-on': 'HIGH',
+    });
+    expect(errors(misplaced)[0]).toBe(
+      "Input 'max-fail-on' is set with type spdxjson. Expected it only with type gate-policy.",
+    );
+  });
+});

@@ -157,6 +157,8 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
       'success Upload the scan to code scanning',
       'success Record the SBOM with syft',
       'success Sign the digest and attest the SBOM',
+      'success Write the gate policy predicate',
+      'success Attest the gate policy',
       "success Record this app's result for the workflow outputs",
       "success Upload this app's result",
       'success Post Cloud credentials through GitHub OIDC',

@@ -110,6 +110,7 @@ const ran = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
 const VERIFY_STEPS = [
   'success Verify the signature',
   'success Verify the SBOM attestation',
+  'success Verify the gate-policy attestation',
   'success Hand on the verified reference',
   'success Post Cloud credentials through GitHub OIDC',
 ];
@@ -147,6 +148,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(verified).toEqual([
       ['verify', image],
       ['verify-attestation', image],
+      ['verify-attestation', image],
     ]);
     expect(result.outputs).toEqual({ image, digest });
     expect(result.env).toMatchObject({
@@ -181,6 +183,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(login.calls.map((c) => [c.registry, c.username])).toEqual([[GAR, 'oauth2accesstoken']]);
     expect(verified).toEqual([
       ['verify', image],
+      ['verify-attestation', image],
       ['verify-attestation', image],
     ]);
     const file = result.steps[2]!.outputs['credentials-file']!;
@@ -229,6 +232,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     );
     expect(verified).toEqual([
       ['verify', image],
+      ['verify-attestation', image],
       ['verify-attestation', image],
     ]);
     const tokenFile = result.steps[2]!.outputs['federated-token-file']!;

@@ -7,7 +7,7 @@
  * The double's stand-in prints nothing, so verify (rightly) refuses it: the failure path runs
  * with it; the paths where both verify steps run use the vouching stand-in (vouching-cosign.ts).
  */
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import { findJobLeaks } from './job-leaks.ts';
 import { runWorkflowJob, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import { checkoutStandIn } from './stand-ins/checkout.ts';
 import { dockerLoginStandIn } from './stand-ins/docker-login.ts';
-import { startVouchingCosignReleases } from './vouching-cosign.ts';
+import { PASSING_GATE_POLICY, startVouchingCosignReleases } from './vouching-cosign.ts';
 import { runAction } from '../harness/run-action.ts';
 import { sharedFixture } from '../shared-fixtures.ts';
 import {
@@ -51,7 +51,11 @@ const CALLER = { repository: 'acme/web', repositoryId: '700001', repositoryOwner
  * Pushes an image, signs it keyless with dist/sign and attests its SPDX SBOM, as build-sign-push
  * called from acme/web would.
  */
-async function signedBuild(tag: string, claims: Partial<TokenClaims> = {}): Promise<string> {
+async function signedBuild(
+  tag: string,
+  claims: Partial<TokenClaims> = {},
+  gatePolicy: object = PASSING_GATE_POLICY,
+): Promise<string> {
   const pushed = await registry.pushImage('acme/web', tag);
   const workspace = mkdtempSync(join(tmpdir(), 'deploy-gate-sign-'));
   copyFileSync(sharedFixture('syft/image.spdx.json'), join(workspace, 'sbom.spdx.json'));
@@ -77,6 +81,22 @@ async function signedBuild(tag: string, claims: Partial<TokenClaims> = {}): Prom
       env: sigstore.oidcEnv,
     });
     if (signed.exitCode !== 0) throw new Error(`signing ${tag} failed:\n${signed.log}`);
+    writeFileSync(join(workspace, 'gate-policy.json'), JSON.stringify(gatePolicy));
+    const attested = await runAction({
+      actionDir: resolve(slipway.dir, 'actions/sign'),
+      workspace,
+      inputs: {
+        image: `${registry.host}/acme/web@${pushed}`,
+        engine: 'native',
+        sign: 'false',
+        predicate: 'gate-policy.json',
+        'predicate-type': 'gate-policy',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+      },
+      env: sigstore.oidcEnv,
+    });
+    if (attested.exitCode !== 0) throw new Error(`attesting ${tag} failed:\n${attested.log}`);
   } finally {
     sigstore.setClaims({});
   }
@@ -155,6 +175,7 @@ describe('deploy-gate.yml (local runner)', () => {
       'skipped Log in to ACR (Azure token exchanged for an ACR refresh token)',
       'success Verify the signature',
       'success Verify the SBOM attestation',
+      'success Verify the gate-policy attestation',
       'success Hand on the verified reference',
     ]);
     // the caller's default branch and `push` go to cosign; the repository and owner IDs
@@ -176,6 +197,16 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(cosignCalls()).toEqual([
       ['verify', ...constraints, '--output', 'json', '--', image],
       ['verify-attestation', '--type', 'spdxjson', ...constraints, '--output', 'json', '--', image],
+      [
+        'verify-attestation',
+        '--type',
+        'https://slipway.dev/attestations/gate-policy/v1',
+        ...constraints,
+        '--output',
+        'json',
+        '--',
+        image,
+      ],
     ]);
     expect(result.log).toContain(
       `cosign cannot check source-repository-id, source-repository-owner-id: verifying the Sigstore bundles of ${image}`,
@@ -241,6 +272,65 @@ describe('deploy-gate.yml (local runner)', () => {
     180_000,
   );
 
+  it.each([
+    [
+      'fail-on none',
+      { policy: { failOn: 'none', ignoreUnfixed: false, severity: 'UNKNOWN' } },
+      {},
+      'the image was scanned with fail-on none (the gate never fails); at most HIGH is required',
+    ],
+    [
+      'fail-on CRITICAL',
+      { policy: { failOn: 'CRITICAL', ignoreUnfixed: false, severity: 'UNKNOWN' } },
+      {},
+      'the image was scanned with a gate at CRITICAL, weaker than the required HIGH',
+    ],
+    [
+      'ignore-unfixed, when the caller forbids it',
+      { policy: { failOn: 'HIGH', ignoreUnfixed: true, severity: 'UNKNOWN' } },
+      { 'allow-ignore-unfixed': false },
+      'the scan ignored vulnerabilities without a fix (ignore-unfixed), which is not allowed here',
+    ],
+  ] as const)(
+    'refuses an image whose attested gate policy is %s (signature and SBOM pass)',
+    async (_what, policy, inputs, reason) => {
+      const weak = await signedBuild(
+        `weak-${_what.replace(/[^a-z]/gi, '').toLowerCase()}`,
+        {},
+        {
+          ...PASSING_GATE_POLICY,
+          ...policy,
+        },
+      );
+      const result = await gate({ image: weak, 'trusted-root': trustedRoot, ...inputs }).run;
+      expect(result.conclusion).toBe('failure');
+      expect(outcomes(result).slice(7)).toEqual([
+        'success Verify the signature',
+        'success Verify the SBOM attestation',
+        'failure Verify the gate-policy attestation',
+        'skipped Hand on the verified reference',
+      ]);
+      expect(result.annotations).toHaveLength(1);
+      expect(result.annotations[0]!.message).toContain(reason);
+      expect(result.workflowOutputs).toEqual({ image: '', digest: '' });
+    },
+    180_000,
+  );
+
+  it('max-fail-on none accepts any threshold, but the attestation must be there', async () => {
+    const none = await signedBuild(
+      'policy-none',
+      {},
+      {
+        ...PASSING_GATE_POLICY,
+        policy: { failOn: 'none', ignoreUnfixed: false, severity: 'UNKNOWN' },
+      },
+    );
+    const result = await gate({ image: none, 'trusted-root': trustedRoot, 'max-fail-on': 'none' }).run;
+    expect(result.annotations).toEqual([]);
+    expect(result.conclusion).toBe('success');
+  }, 180_000);
+
   it("'*' lifts a run constraint, for the caller who asks for it", async () => {
     const feature = await signedBuild('feature-opt-out', {
       ref: 'refs/heads/feature',
@@ -302,6 +392,16 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(cosignCalls()).toEqual([
       ['verify', ...constraints, '--output', 'json', '--', image],
       ['verify-attestation', '--type', 'cyclonedx', ...constraints, '--output', 'json', '--', image],
+      [
+        'verify-attestation',
+        '--type',
+        'https://slipway.dev/attestations/gate-policy/v1',
+        ...constraints,
+        '--output',
+        'json',
+        '--',
+        image,
+      ],
     ]);
     expect(result.conclusion).toBe('success');
   }, 120_000);
@@ -321,7 +421,7 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(JSON.parse(readFileSync(login.calls[0]!.configFile, 'utf8'))).toEqual({
       auths: { [registry.host]: { auth: Buffer.from(`octocat:${TOKEN}`).toString('base64') } },
     });
-    expect(cosignCalls()).toHaveLength(2);
+    expect(cosignCalls()).toHaveLength(3);
     expect(findJobLeaks(result, [TOKEN])).toEqual([]);
   }, 120_000);
 
@@ -332,6 +432,7 @@ describe('deploy-gate.yml (local runner)', () => {
     expect(outcomes(result).slice(7)).toEqual([
       'failure Verify the signature',
       'skipped Verify the SBOM attestation',
+      'skipped Verify the gate-policy attestation',
       'skipped Hand on the verified reference',
     ]);
     expect(cosignCalls()).toEqual([
@@ -364,7 +465,7 @@ describe('deploy-gate.yml (local runner)', () => {
       const { run, cosignCalls, checkout } = gate({ image: tagged }, stockCosign);
       const result = await run;
       expect(result.conclusion).toBe('failure');
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(9).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(10).fill('skipped')]);
       expect(result.annotations.map((a) => a.message)).toEqual([
         "input 'image' must be pinned by digest (name@sha256:<64 hex>); a tag can move after verification",
         'Process completed with exit code 1.',
@@ -417,7 +518,7 @@ describe('deploy-gate.yml (local runner)', () => {
     async (inputs, message) => {
       const { run, cosignCalls } = gate({ image, ...inputs });
       const result = await run;
-      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(9).fill('skipped')]);
+      expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(10).fill('skipped')]);
       expect(result.annotations[0]!.message).toBe(message);
       expect(cosignCalls()).toEqual([]);
     },
@@ -451,7 +552,7 @@ describe('deploy-gate.yml: where the default ref comes from', () => {
       runnerEnv: runner.env(),
       standIns: { 'actions/checkout': checkoutStandIn({ 'slipway-org/slipway': slipway.dir }).standIn },
     });
-    expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(9).fill('skipped')]);
+    expect(result.steps.map((s) => s.outcome)).toEqual(['failure', ...Array(10).fill('skipped')]);
     expect(result.annotations[0]!.message).toBe(
       "the event payload names no default branch (github.event.repository.default_branch); set input 'source-repository-ref', e.g. refs/heads/main",
     );

@@ -237,6 +237,7 @@ describe('deploy-gate: image reference and expected signer', () => {
     SOURCE_ID: '',
     SOURCE_OWNER_ID: '',
     TRUSTED_ROOT: '',
+    MAX_FAIL_ON: 'HIGH',
     CALLER_REPOSITORY: 'acme/api',
     CALLER_REPOSITORY_ID: '700001',
     CALLER_OWNER_ID: '900001',
@@ -341,6 +342,7 @@ describe('deploy-gate: image reference and expected signer', () => {
     [{ CALLER_REPOSITORY_ID: '' }, 'github.repository_id is empty on this runner'],
     [{ ALLOWED_TRIGGERS: '' }, "input 'allowed-triggers' must list event names"],
     [{ SOURCE_ID: '0x1' }, "input 'source-repository-id' must be a numeric ID (or *)"],
+    [{ MAX_FAIL_ON: 'high' }, "input 'max-fail-on' must be UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL or none"],
     [{ TRUSTED_ROOT: 'not json' }, "input 'trusted-root' is not a Sigstore TrustedRoot JSON document"],
   ])('rejects %j', (change, message) => {
     const result = runStep(step, { ...env, ...change });
