@@ -200,6 +200,7 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
     expect(cosign.map((c) => [c.argv[0], c.argv.at(-1)])).toEqual([
       ['sign', `${ECR}/acme/api@${digest}`],
       ['attest', `${ECR}/acme/api@${digest}`],
+      ['attest', `${ECR}/acme/api@${digest}`],
     ]);
 
     // post ran last and blanked the credential variables for anything after it

@@ -260,6 +260,7 @@ describe('deploy-gate.yml (local runner)', () => {
       expect(outcomes(result).slice(7)).toEqual([
         'failure Verify the signature',
         'skipped Verify the SBOM attestation',
+        'skipped Verify the gate-policy attestation',
         'skipped Hand on the verified reference',
       ]);
       expect(result.annotations).toHaveLength(1);
