@@ -94,7 +94,15 @@ describe('native sign, attest and verify', () => {
         manifestDigest: signed.manifestDigest,
         identity: sigstore.identity,
         issuer: GITHUB_ISSUER,
-        sourceRepository: 'octo-org/octo-repo',
+        claims: {
+          sourceRepository: 'octo-org/octo-repo',
+          sourceRepositoryRef: 'refs/heads/main',
+          trigger: 'push',
+          buildConfigUri:
+            'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main',
+          sourceRepositoryId: '700001',
+          sourceRepositoryOwnerId: '900001',
+        },
         logIndex: signed.logIndex,
       },
     ]);

@@ -145,6 +145,51 @@ describe('sign (engine native)', () => {
     expect(sigstore.counts).toEqual(before);
   });
 
+  it('refuses plain-http Sigstore URLs off loopback, a private-key that is not PEM and line breaks, before any request', async () => {
+    const before = { ...sigstore.counts };
+    // a tag the registry cannot resolve: an input check that came after the registry call would
+    // report that instead
+    const image = `${registry.host}/octo-org/app:missing`;
+    const cases: [Record<string, string>, string][] = [
+      [
+        { 'fulcio-url': 'http://fulcio.example.com' },
+        "Input 'fulcio-url' is 'http://fulcio.example.com': plain http would send the OIDC token and the signature over the network unencrypted. Expected an https URL",
+      ],
+      [{ 'rekor-url': 'http://10.0.0.7:3000' }, "Input 'rekor-url' is 'http://10.0.0.7:3000': plain http"],
+      [
+        { 'rekor-url': 'ftp://rekor.example.com' },
+        "Input 'rekor-url' has the value 'ftp://rekor.example.com'",
+      ],
+      [{ 'fulcio-url': 'https://user:pw@fulcio.example.com' }, "Input 'fulcio-url' has credentials in it"],
+      [
+        { engine: 'cosign', 'private-key': 'not a key' },
+        "Input 'private-key' is not a PEM key. Expected the key file contents",
+      ],
+      [{ image: `${image}\nsignature=forged` }, "Input 'image' contains a line break (CR or LF)"],
+      [
+        { predicate: 'sbom.json\r\nx', 'predicate-type': 'spdxjson' },
+        "Input 'predicate' contains a line break (CR or LF)",
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      const result = await runAction({
+        actionDir,
+        inputs: { ...nativeInputs(), image, ...inputs },
+        env: sigstore.oidcEnv,
+      });
+      expect(result.exitCode).toBe(1);
+      const error = result.annotations.find((a) => a.level === 'error')?.message ?? '';
+      expect(error).toContain(message);
+      expect(result.log).not.toContain('cannot be resolved');
+      expect(error).not.toContain('not a key');
+    }
+    expect(sigstore.counts).toEqual(before);
+  });
+
+  it('accepts http for a loopback Sigstore (the double here)', () => {
+    expect(sigstore.fulcioUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
   it('says what to add when the job has no id-token permission', async () => {
     const result = await runAction({
       actionDir,

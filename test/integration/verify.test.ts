@@ -17,8 +17,10 @@ import {
   GITHUB_ISSUER,
   startSigstoreServices,
   type SigstoreServices,
+  type TokenClaims,
 } from '../doubles/sigstore/sigstore-services.ts';
 import { startSigningServices, stopSigningServices } from './support/signing-services.ts';
+import { startVouchingCosignReleases } from '../workflow-runner/vouching-cosign.ts';
 import { sharedFixture } from '../shared-fixtures.ts';
 
 const signAction = resolve(import.meta.dirname, '../../actions/sign');
@@ -221,7 +223,7 @@ describe('verify (engine native)', () => {
     });
     expect(unsigned.exitCode).toBe(1);
     expect(errors(unsigned)[0]).toBe(
-      `No Sigstore signature bundle is attached to ${registry.host}/octo-org/app@${unsignedDigest}.\nCheck certificate-identity and certificate-oidc-issuer against the workflow that signed the image.`,
+      `No Sigstore signature bundle is attached to ${registry.host}/octo-org/app@${unsignedDigest}.\nCheck certificate-identity and certificate-oidc-issuer against the workflow that signed the image, and the run constraints (certificate-github-workflow-repository, source-repository-ref, allowed-triggers, caller-workflow, source-repository-id, source-repository-owner-id) against the run that built it.`,
     );
   });
 
@@ -279,7 +281,7 @@ describe('verify (engine cosign, stand-in binary)', () => {
       workspace,
       inputs: {
         image: `${registry.host}/octo-org/app:v1`,
-        'certificate-identity-regexp': '^https://github\\.com/octo-org/',
+        'certificate-identity-regexp': '^https://github\\.com/octo-org/.*',
         'certificate-github-workflow-repository': 'octo-org/app',
         type: 'cyclonedx',
         'trusted-root': 'trusted_root.json',
@@ -296,7 +298,7 @@ describe('verify (engine cosign, stand-in binary)', () => {
         '--type',
         'cyclonedx',
         '--certificate-identity-regexp',
-        '^https://github\\.com/octo-org/',
+        '^(?:^https://github\\.com/octo-org/.*)$',
         '--certificate-oidc-issuer',
         GITHUB_ISSUER,
         '--certificate-github-workflow-repository',
@@ -314,5 +316,343 @@ describe('verify (engine cosign, stand-in binary)', () => {
     expect(errors(result)).toEqual([
       `Verification failed: cosign verify-attestation printed no statement about ${digest} (stdout: )\ncosign reported success but printed nothing about the requested digest; the step fails rather than trust that.`,
     ]);
+  });
+});
+
+/** Pushes a new image and signs it keyless (engine native) under the given token claims. */
+async function signedUnder(tag: string, claims: Partial<TokenClaims>): Promise<string> {
+  const pushed = await registry.pushImage('octo-org/app', tag);
+  sigstore.setClaims(claims);
+  try {
+    const signed = await runAction({
+      actionDir: signAction,
+      workspace,
+      inputs: {
+        image: `${registry.host}/octo-org/app@${pushed}`,
+        engine: 'native',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+      },
+      env: sigstore.oidcEnv,
+    });
+    if (signed.exitCode !== 0) throw new Error(`signing ${tag} failed:\n${signed.log}`);
+  } finally {
+    sigstore.setClaims({});
+  }
+  return `${registry.host}/octo-org/app@${pushed}`;
+}
+
+// What deploy-gate checks by default: a shared signing workflow (same SAN for every caller, branch
+// and event), run by octo-org/octo-repo (IDs 700001/900001) from its release.yml on a push to main.
+const SHARED =
+  'slipway/slipway/.github/workflows/build-sign-push.yml@0123456789abcdef0123456789abcdef01234567';
+const PRODUCTION: Partial<TokenClaims> = { jobWorkflowRef: SHARED };
+const gatePolicy = {
+  'certificate-identity': `https://github.com/${SHARED}`,
+  'certificate-github-workflow-repository': 'octo-org/octo-repo',
+  'source-repository-ref': 'refs/heads/main',
+  'allowed-triggers': 'push',
+  'caller-workflow': 'octo-org/octo-repo/.github/workflows/release.yml',
+  'source-repository-id': '700001',
+  'source-repository-owner-id': '900001',
+};
+
+describe('verify run constraints (engine native): who, where and why the shared workflow signed', () => {
+  let production: string;
+  beforeAll(async () => {
+    production = await signedUnder('production', PRODUCTION);
+  });
+
+  it('the production run (push to main from release.yml, this repository and owner ID) passes', async () => {
+    const result = await verify({ image: production, ...gatePolicy, type: '' });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs.verified).toBe('1');
+    expect(result.summary).toContain(
+      'run in octo-org/octo-repo, repository ID 700001, owner ID 900001, on refs/heads/main, triggered by push, from octo-org/octo-repo/.github/workflows/release.yml',
+    );
+  });
+
+  it.each([
+    [
+      'a push to a feature branch',
+      { ref: 'refs/heads/feature' },
+      { 'source-repository-ref': 'refs/heads/main' },
+      "signed by a run on 'refs/heads/feature', not 'refs/heads/main'",
+    ],
+    [
+      'a pull_request run',
+      { ref: 'refs/pull/7/merge', eventName: 'pull_request' },
+      { 'allowed-triggers': 'push' },
+      "signed by a run triggered by 'pull_request', not 'push'",
+    ],
+    [
+      'a workflow_dispatch run on main (e.g. with fail-on: none)',
+      { eventName: 'workflow_dispatch' },
+      { 'allowed-triggers': 'push, release' },
+      "signed by a run triggered by 'workflow_dispatch', not 'push' or 'release'",
+    ],
+    [
+      'another caller workflow of the same repository, on main',
+      { workflowRef: 'octo-org/octo-repo/.github/workflows/debug.yml@refs/heads/main' },
+      { 'caller-workflow': 'octo-org/octo-repo/.github/workflows/release.yml' },
+      "signed by a run of the workflow 'octo-org/octo-repo/.github/workflows/debug.yml@refs/heads/main', not 'octo-org/octo-repo/.github/workflows/release.yml'",
+    ],
+    [
+      'a re-created repository of the same name (repo-jacking)',
+      { repositoryId: '800002', repositoryOwnerId: '900002' },
+      { 'source-repository-id': '700001' },
+      'signed in repository ID 800002, not 700001',
+    ],
+    [
+      'a repository of another owner that took the owner name',
+      { repositoryOwnerId: '900002' },
+      { 'source-repository-owner-id': '900001' },
+      'signed in a repository of owner ID 900002, not 900001',
+    ],
+  ] as const)(
+    '%s is refused by that one constraint, and by the whole gate policy',
+    async (_what, claims, constraint, reason) => {
+      const image = await signedUnder(
+        `c-${Object.values(claims)
+          .join('-')
+          .replace(/[^a-z0-9-]/gi, '')
+          .toLowerCase()}`.slice(0, 120),
+        {
+          ...PRODUCTION,
+          ...claims,
+        },
+      );
+      const identityOnly = await verify({ image, 'certificate-identity': `https://github.com/${SHARED}` });
+      expect(errors(identityOnly)).toEqual([]);
+      const one = await verify({
+        image,
+        'certificate-identity': `https://github.com/${SHARED}`,
+        ...constraint,
+      });
+      expect(one.exitCode).toBe(1);
+      expect(errors(one)[0]).toContain(reason);
+      const whole = await verify({ image, ...gatePolicy });
+      expect(whole.exitCode).toBe(1);
+      expect(errors(whole)[0]).toMatch(
+        /is a valid signature for the required identity:\n {2}- sha256:[0-9a-f]{64}: /,
+      );
+    },
+  );
+
+  it('the caller workflow may name its ref too', async () => {
+    const pass = await verify({
+      image: production,
+      ...gatePolicy,
+      'caller-workflow': 'octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main',
+    });
+    expect(errors(pass)).toEqual([]);
+    const fail = await verify({
+      image: production,
+      ...gatePolicy,
+      'caller-workflow': 'octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1',
+    });
+    expect(errors(fail)[0]).toContain(
+      "signed by a run of the workflow 'octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main', not 'octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1'",
+    );
+  });
+
+  it('an identity regexp matches the whole identity: a prefix that matched before no longer does', async () => {
+    const result = await verify({
+      image: production,
+      'certificate-identity-regexp': 'https://github\\.com/slipway/',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain('which does not match /^(?:https:\\/\\/github\\.com\\/slipway\\/)$/');
+    const whole = await verify({
+      image: production,
+      'certificate-identity-regexp': 'https://github\\.com/slipway/.*',
+    });
+    expect(errors(whole)).toEqual([]);
+  });
+
+  it.each([
+    [
+      { 'certificate-identity-regexp': 'https://github\\.com/(?!evil).*' },
+      "Input 'certificate-identity-regexp' uses lookaround at offset 20",
+    ],
+    [
+      { 'certificate-identity': 'x\nverified=99' },
+      "Input 'certificate-identity' contains a line break (CR or LF)",
+    ],
+    [
+      { 'certificate-identity': 'x', 'source-repository-ref': 'refs/heads/main\rrefs/heads/x' },
+      "Input 'source-repository-ref' contains a line break",
+    ],
+    [
+      { 'certificate-identity': 'x', 'source-repository-id': 'octo-org/octo-repo' },
+      "Input 'source-repository-id' is 'octo-org/octo-repo'",
+    ],
+    [
+      { 'certificate-identity': 'x', 'caller-workflow': 'release.yml' },
+      "Input 'caller-workflow' is 'release.yml'",
+    ],
+    [
+      { 'certificate-identity': 'x', 'allowed-triggers': 'push\npull request' },
+      "Input 'allowed-triggers' is 'pull request'",
+    ],
+  ])('rejects %j before any network call', async (inputs, message) => {
+    const result = await verify({ image: `${registry.host}/octo-org/does-not-exist:v1`, ...inputs });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]).toContain(message);
+    expect(result.log).not.toContain('does-not-exist@');
+  });
+
+  describe('engine cosign (vouching stand-in): what cosign cannot check is checked on the bundles', () => {
+    let vouching: ToolReleases;
+    beforeAll(async () => {
+      vouching = await startVouchingCosignReleases();
+    });
+    afterAll(() => vouching?.server.close());
+    const cosignVerify = (inputs: Record<string, string>) => {
+      const runner = simulatedRunner(vouching);
+      return {
+        runner,
+        result: runAction({
+          actionDir: verifyAction,
+          workspace,
+          inputs: { engine: 'cosign', 'trusted-root': 'trusted_root.json', ...inputs },
+          env: runner.env(),
+        }),
+      };
+    };
+
+    it('passes the production image; ref and trigger go to cosign, the rest is checked natively', async () => {
+      const { runner, result } = cosignVerify({ image: production, ...gatePolicy });
+      const done = await result;
+      expect(errors(done)).toEqual([]);
+      expect(done.outputs.verified).toBe('1');
+      const argv = runner.calls().filter((c) => c.tool === 'cosign' && c.argv[0] === 'verify')[0]?.argv;
+      expect(argv).toEqual([
+        'verify',
+        '--certificate-identity',
+        `https://github.com/${SHARED}`,
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+        '--certificate-github-workflow-repository',
+        'octo-org/octo-repo',
+        '--certificate-github-workflow-ref',
+        'refs/heads/main',
+        '--certificate-github-workflow-trigger',
+        'push',
+        '--trusted-root',
+        join(workspace, 'trusted_root.json'),
+        '--output',
+        'json',
+        '--',
+        production,
+      ]);
+      expect(done.log).toContain(
+        'cosign cannot check caller-workflow, source-repository-id, source-repository-owner-id: verifying the Sigstore bundles',
+      );
+    });
+
+    it('refuses an image from a re-created repository even though cosign vouched for it', async () => {
+      const image = await signedUnder('cosign-rejacked', { ...PRODUCTION, repositoryId: '800003' });
+      const done = await cosignVerify({ image, ...gatePolicy }).result;
+      expect(done.exitCode).toBe(1);
+      expect(errors(done)[0]).toMatch(
+        /^cosign verified the signature, but the constraints it cannot check \(caller-workflow, source-repository-id, source-repository-owner-id\) failed: None of the 1 Sigstore bundle\(s\) .*\n {2}- sha256:[0-9a-f]{64}: signed in repository ID 800003, not 700001/s,
+      );
+    });
+
+    it('an image without Sigstore bundles (another signature format) fails: the constraint is never skipped', async () => {
+      const done = await cosignVerify({ image: `${registry.host}/octo-org/app:unsigned`, ...gatePolicy })
+        .result;
+      expect(done.exitCode).toBe(1);
+      expect(errors(done)[0]).toContain(
+        'cosign verified the signature, but the constraints it cannot check (caller-workflow, source-repository-id, source-repository-owner-id) failed: No Sigstore signature bundle is attached',
+      );
+    });
+  });
+});
+
+describe('gate-policy attestation (sign and verify, engine native)', () => {
+  const attestPolicy = async (tag: string, policy: object) => {
+    const pushed = await registry.pushImage('octo-org/app', tag);
+    writeFileSync(
+      join(workspace, `${tag}.json`),
+      JSON.stringify({
+        scanner: { name: 'trivy', version: '0.74.0', dbVersion: null },
+        policy,
+        result: {
+          gate: 'pass',
+          findings: 0,
+          counts: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
+        },
+      }),
+    );
+    const attested = await runAction({
+      actionDir: signAction,
+      workspace,
+      inputs: {
+        image: `${registry.host}/octo-org/app@${pushed}`,
+        engine: 'native',
+        sign: 'false',
+        predicate: `${tag}.json`,
+        'predicate-type': 'gate-policy',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+      },
+      env: sigstore.oidcEnv,
+    });
+    expect(attested.exitCode, attested.log).toBe(0);
+    return `${registry.host}/octo-org/app@${pushed}`;
+  };
+
+  it('accepts a scan gated at HIGH, refuses fail-on none unless max-fail-on is none', async () => {
+    const strict = await attestPolicy('gate-high', { failOn: 'HIGH', ignoreUnfixed: false });
+    const loose = await attestPolicy('gate-none', { failOn: 'none', ignoreUnfixed: false });
+    const base = { 'certificate-identity': sigstore.identity, type: 'gate-policy' };
+    const passed = await verify({ image: strict, ...base });
+    expect(errors(passed)).toEqual([]);
+    expect(passed.outputs.verified).toBe('1');
+    expect(passed.summary).toContain('gate at HIGH or stricter');
+    const refused = await verify({ image: loose, ...base });
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused)[0]).toContain(
+      'the image was scanned with fail-on none (the gate never fails); at most HIGH is required',
+    );
+    const lenient = await verify({ image: loose, ...base, 'max-fail-on': 'none' });
+    expect(errors(lenient)).toEqual([]);
+    const critical = await verify({ image: strict, ...base, 'max-fail-on': 'MEDIUM' });
+    expect(errors(critical)[0]).toContain(
+      'the image was scanned with a gate at HIGH, weaker than the required MEDIUM',
+    );
+  });
+
+  it('refuses a gate-policy predicate of another shape before signing, and max-fail-on without type gate-policy', async () => {
+    writeFileSync(join(workspace, 'not-a-policy.json'), '{"policy":{"failOn":"HIGH"}}');
+    const signed = await runAction({
+      actionDir: signAction,
+      workspace,
+      inputs: {
+        image: `${registry.host}/octo-org/app:v1`,
+        engine: 'native',
+        sign: 'false',
+        predicate: 'not-a-policy.json',
+        'predicate-type': 'gate-policy',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+      },
+      env: sigstore.oidcEnv,
+    });
+    expect(signed.exitCode).toBe(1);
+    expect(signed.annotations.find((a) => a.level === 'error')?.message).toContain(
+      "(input 'predicate') is not a Slipway gate-policy predicate",
+    );
+    const misplaced = await verify({
+      image: `${registry.host}/octo-org/app:v1`,
+      'certificate-identity': sigstore.identity,
+      type: 'spdxjson',
+      'max-fail-on': 'HIGH',
+    });
+    expect(errors(misplaced)[0]).toBe(
+      "Input 'max-fail-on' is set with type spdxjson. Expected it only with type gate-policy.",
+    );
   });
 });

@@ -165,6 +165,8 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
       'success Upload the scan to code scanning',
       'success Record the SBOM with syft',
       'success Sign the digest and attest the SBOM',
+      'success Write the gate policy predicate',
+      'success Attest the gate policy',
       "success Record this app's result for the workflow outputs",
       "success Upload this app's result",
       'success Log out of the registry',
@@ -206,6 +208,7 @@ describe('build-sign-push.yml with a cloud registry (local runner, behind a prox
     const cosign = runner.calls().filter((c) => c.tool === 'cosign' && c.argv[0] !== 'version');
     expect(cosign.map((c) => [c.argv[0], c.argv.at(-1)])).toEqual([
       ['sign', `${ECR}/acme/api@${digest}`],
+      ['attest', `${ECR}/acme/api@${digest}`],
       ['attest', `${ECR}/acme/api@${digest}`],
     ]);
 

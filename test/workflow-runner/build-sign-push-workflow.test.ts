@@ -5,7 +5,7 @@
  * double's stand-in trivy, syft and cosign (argv recorded), SARIF and the per-app result artifact
  * go to stand-ins, and collect merges the artifacts into the workflow outputs.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,18 +142,7 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
           'skipped',
           'skipped',
         ],
-        ...[
-          'skipped',
-          'success',
-          'success',
-          'success',
-          'success',
-          'success',
-          'success',
-          'success',
-          'success',
-          'success',
-        ],
+        ...['skipped', ...Array<string>(11).fill('success')],
       ]),
     );
     const digests = run.build.builds.map((b) => b.digest);
@@ -207,17 +196,37 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
       pinned.flatMap((p) => [
         ['sign', p],
         ['attest', p],
+        ['attest', p],
       ]),
     );
     const attest = calls.filter((c) => c.tool === 'cosign' && c.argv[0] === 'attest');
     expect(
       attest.map((c) => [c.argv[c.argv.indexOf('--type') + 1], c.argv[c.argv.indexOf('--predicate') + 1]]),
     ).toEqual(
-      run.legs.map((l) => [
-        'spdxjson',
-        l.steps.find((s) => s.name === 'Record the SBOM with syft')!.outputs['spdx-json-file'],
+      run.legs.flatMap((l, i) => [
+        ['spdxjson', l.steps.find((s) => s.name === 'Record the SBOM with syft')!.outputs['spdx-json-file']],
+        [
+          'https://slipway.dev/attestations/gate-policy/v1',
+          join(l.workspace, `gate-policy-${['api', 'worker'][i]}.json`),
+        ],
       ]),
     );
+    // the gate policy the scan ran under, as the predicate deploy-gate checks
+    expect(JSON.parse(readFileSync(join(run.legs[0]!.workspace, 'gate-policy-api.json'), 'utf8'))).toEqual({
+      scanner: { name: 'trivy', version: expect.stringMatching(/^\d+\.\d+\.\d+$/), dbVersion: null },
+      policy: { failOn: 'none', ignoreUnfixed: false, severity: 'UNKNOWN' },
+      result: {
+        gate: 'pass',
+        findings: expect.any(Number),
+        counts: {
+          CRITICAL: expect.any(Number),
+          HIGH: expect.any(Number),
+          MEDIUM: expect.any(Number),
+          LOW: expect.any(Number),
+          UNKNOWN: expect.any(Number),
+        },
+      },
+    });
     // SARIF per image to code scanning, the per-app result artifact, the merged outputs
     expect(run.sarif.uploads.map((u) => [u.files.map((f) => f.split('/').pop()), u.category])).toEqual([
       [['trivy-api.sarif'], `slipway-trivy/${prefix}/api`],
@@ -270,6 +279,7 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     expect(by('Upload the scan to code scanning')).toBe('success');
     expect(by('Record the SBOM with syft')).toBe('skipped');
     expect(by('Sign the digest and attest the SBOM')).toBe('skipped');
+    expect(by('Attest the gate policy')).toBe('skipped');
     expect(leg!.annotations.find((a) => a.level === 'error')!.message).toMatch(
       /^4 findings at or above MEDIUM \(fail-on\): /,
     );

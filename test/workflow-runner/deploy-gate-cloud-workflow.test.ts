@@ -78,9 +78,12 @@ async function gate(inputs: RunWorkflowJobOptions['inputs']) {
   const result = await runWorkflowJob({
     workflow,
     job: 'verify',
-    inputs,
+    // the run constraints the bundles carry are tested in deploy-gate-workflow.test.ts; the images
+    // here carry no Sigstore bundle, so the repository IDs (checked on the bundles) are lifted
+    inputs: { 'source-repository-id': '*', 'source-repository-owner-id': '*', ...inputs },
     github: {
       repository: 'Acme/Web',
+      event: { repository: { default_branch: 'main' } },
       sha: 'c0ffee0000000000000000000000000000000005',
       ref: 'refs/heads/main',
       token: TOKEN,
@@ -107,6 +110,7 @@ const ran = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
 const VERIFY_STEPS = [
   'success Verify the signature',
   'success Verify the SBOM attestation',
+  'success Verify the gate-policy attestation',
   'success Hand on the verified reference',
   'success Log out of the registry',
   'success Post Cloud credentials through GitHub OIDC',
@@ -149,6 +153,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(verified).toEqual([
       ['verify', image],
       ['verify-attestation', image],
+      ['verify-attestation', image],
     ]);
     expect(result.outputs).toEqual({ image, digest });
     expect(result.env).toMatchObject({
@@ -185,6 +190,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(login.calls.map((c) => [c.registry, c.username])).toEqual([[GAR, 'oauth2accesstoken']]);
     expect(verified).toEqual([
       ['verify', image],
+      ['verify-attestation', image],
       ['verify-attestation', image],
     ]);
     const file = oidcLogin(result).outputs['credentials-file']!;
@@ -237,6 +243,7 @@ describe('deploy-gate.yml with a cloud registry (local runner, behind a proxy)',
     expect(config.auths ?? {}).toEqual({});
     expect(verified).toEqual([
       ['verify', image],
+      ['verify-attestation', image],
       ['verify-attestation', image],
     ]);
     const tokenFile = oidcLogin(result).outputs['federated-token-file']!;

@@ -38,6 +38,8 @@ export function prepareJobEnvironment(options: RunWorkflowJobOptions, permission
   const github: Record<string, ExpressionValue> = {
     repository: gh.repository,
     repository_owner: gh.repository.split('/')[0] ?? '',
+    repository_id: gh.repositoryId ?? '100000001',
+    repository_owner_id: gh.repositoryOwnerId ?? '200000001',
     sha: gh.sha,
     ref: gh.ref,
     ref_name: gh.ref.replace(/^refs\/(heads|tags)\//, ''),

@@ -29,6 +29,9 @@ import type { Annotation } from '../harness/file-commands.ts';
 export interface GitHubRunContext {
   /** The caller's repository, owner/name. */
   repository: string;
+  /** github.repository_id / github.repository_owner_id (defaults: 100000001 / 200000001). */
+  repositoryId?: string;
+  repositoryOwnerId?: string;
   sha: string;
   ref: string;
   /** github.token (GITHUB_TOKEN of the caller's run). */

@@ -3,7 +3,8 @@
  * double with its own lock file. Like the double's stand-in it records argv (same
  * STANDIN_ARGV_LOG format); unlike it, `verify` and `verify-attestation` print what
  * cosign prints on success for the digest after `--` (a simple-signing payload; a DSSE
- * envelope whose statement has the predicate type of `--type`). It verifies NOTHING: it
+ * envelope whose statement has the predicate type of `--type`, a name or a URI, with a passing
+ * gate-policy predicate for the gate-policy type and an empty one otherwise). It verifies NOTHING: it
  * exists so both verify steps of the job run and their argv can be asserted. The
  * double's own stand-in (which prints nothing, so verify refuses it) is used for the
  * failure path; verification itself is tested in test/integration/verify.test.ts.
@@ -18,6 +19,13 @@ import type { ToolReleases } from '../doubles/release-assets/action-env.ts';
 import { buildRelease, lockFor, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import { startReleaseServer } from '../doubles/release-assets/release-server.ts';
 
+/** What build-sign-push attests with its defaults (fail-on HIGH): the stand-in prints it for a gate-policy type. */
+export const PASSING_GATE_POLICY = {
+  scanner: { name: 'trivy', version: '0.74.0', dbVersion: null },
+  policy: { failOn: 'HIGH', ignoreUnfixed: false, severity: 'UNKNOWN' },
+  result: { gate: 'pass', findings: 0, counts: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 } },
+};
+
 const program = (version: string) => `#!/usr/bin/env node
 'use strict';
 const { appendFileSync } = require('node:fs');
@@ -29,8 +37,10 @@ const [name, digest] = [image.slice(0, image.indexOf('@')), image.slice(image.in
 if (argv[0] === 'verify') {
   console.log(JSON.stringify([{ critical: { identity: { 'docker-reference': name }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }]));
 } else if (argv[0] === 'verify-attestation') {
-  const predicateType = (${JSON.stringify(PREDICATE_TYPES)})[argv[argv.indexOf('--type') + 1]];
-  const statement = { _type: 'https://in-toto.io/Statement/v0.1', predicateType, subject: [{ name, digest: { sha256: digest.replace('sha256:', '') } }], predicate: {} };
+  const type = argv[argv.indexOf('--type') + 1];
+  const predicateType = (${JSON.stringify(PREDICATE_TYPES)})[type] || type;
+  const predicate = predicateType === ${JSON.stringify(PREDICATE_TYPES['gate-policy'])} ? ${JSON.stringify(PASSING_GATE_POLICY)} : {};
+  const statement = { _type: 'https://in-toto.io/Statement/v0.1', predicateType, subject: [{ name, digest: { sha256: digest.replace('sha256:', '') } }], predicate };
   console.log(JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify(statement)).toString('base64'), signatures: [{ keyid: '', sig: '' }] }));
 }
 `;

@@ -310,8 +310,19 @@ describe('deploy-gate: image reference and expected signer', () => {
     SBOM_FORMAT: 'spdx-json',
     IDENTITY: '',
     IDENTITY_REGEXP: '',
+    ISSUER: 'https://token.actions.githubusercontent.com',
     SOURCE_REPOSITORY: '',
+    SOURCE_REF: '',
+    ALLOWED_TRIGGERS: 'push',
+    CALLER_WORKFLOW: '',
+    SOURCE_ID: '',
+    SOURCE_OWNER_ID: '',
+    TRUSTED_ROOT: '',
+    MAX_FAIL_ON: 'HIGH',
     CALLER_REPOSITORY: 'acme/api',
+    CALLER_REPOSITORY_ID: '700001',
+    CALLER_OWNER_ID: '900001',
+    CALLER_DEFAULT_BRANCH: 'main',
     SERVER_URL: 'https://github.com',
     SLIPWAY_REPOSITORY: 'acme/slipway',
     SLIPWAY_SHA: SHA,
@@ -325,13 +336,56 @@ describe('deploy-gate: image reference and expected signer', () => {
       host: 'ghcr.io',
       identity: `https://github.com/acme/slipway/.github/workflows/build-sign-push.yml@${SHA}`,
       'source-repository': 'acme/api',
+      'source-repository-ref': 'refs/heads/main',
+      'allowed-triggers': 'push',
+      'caller-workflow': '',
+      'source-repository-id': '700001',
+      'source-repository-owner-id': '900001',
+      'trusted-root': '',
       'predicate-type': 'spdxjson',
     });
   });
 
+  it('defaults the run constraints to the caller: its default branch, push, its repository and owner IDs', () => {
+    const outputs = runStep(step, { ...env, CALLER_DEFAULT_BRANCH: 'trunk' }).outputs;
+    expect(outputs['source-repository-ref']).toBe('refs/heads/trunk');
+    const explicit = runStep(step, {
+      ...env,
+      SOURCE_REF: 'refs/tags/v1',
+      ALLOWED_TRIGGERS: 'push, release',
+      CALLER_WORKFLOW: 'acme/api/.github/workflows/release.yml',
+      SOURCE_ID: '42',
+      SOURCE_OWNER_ID: '43',
+    }).outputs;
+    expect(explicit).toMatchObject({
+      'source-repository-ref': 'refs/tags/v1',
+      'allowed-triggers': 'push, release',
+      'caller-workflow': 'acme/api/.github/workflows/release.yml',
+      'source-repository-id': '42',
+      'source-repository-owner-id': '43',
+    });
+    const lifted = runStep(step, {
+      ...env,
+      SOURCE_REF: '*',
+      ALLOWED_TRIGGERS: '*',
+      SOURCE_ID: '*',
+      SOURCE_OWNER_ID: '*',
+    }).outputs;
+    expect(lifted).toMatchObject({
+      'source-repository-ref': '',
+      'allowed-triggers': '',
+      'source-repository-id': '',
+      'source-repository-owner-id': '',
+    });
+  });
+
   it('requires the signing run to be from the calling repository unless told another', () => {
-    expect(runStep(step, { ...env, SOURCE_REPOSITORY: 'acme/builds' }).outputs['source-repository']).toBe(
-      'acme/builds',
+    const other = runStep(step, { ...env, SOURCE_REPOSITORY: 'acme/builds', SOURCE_REF: 'refs/heads/main' });
+    expect(other.outputs['source-repository']).toBe('acme/builds');
+    // the caller's IDs are not the other repository's: not filled in, and said so
+    expect(other.outputs['source-repository-id']).toBe('');
+    expect(other.stdout).toContain(
+      "::warning::input 'source-repository-id' is not set for source-repository acme/builds",
     );
   });
 
@@ -351,6 +405,26 @@ describe('deploy-gate: image reference and expected signer', () => {
     [{ SLIPWAY_SHA: '' }, 'job.workflow_sha is not available on this runner'],
     [{ SOURCE_REPOSITORY: 'https://github.com/acme/api' }, "input 'source-repository' must be OWNER/REPO"],
     [{ SOURCE_REPOSITORY: 'acme/api;id' }, "input 'source-repository' must be OWNER/REPO"],
+    [
+      { IDENTITY: 'https://x/y.yml@refs/heads/main\nidentity=https://evil' },
+      "input 'certificate-identity' contains a line break",
+    ],
+    [{ IDENTITY_REGEXP: '.*\r' + 'x' }, "input 'certificate-identity-regexp' contains a line break"],
+    [
+      { CALLER_WORKFLOW: 'a/b/.github/workflows/x.yml\nsource-repository-id=1' },
+      "input 'caller-workflow' contains a line break",
+    ],
+    [{ SOURCE_OWNER_ID: '1\n2' }, "input 'source-repository-owner-id' contains a line break"],
+    [
+      { SOURCE_REPOSITORY: 'acme/builds' },
+      "input 'source-repository-ref' must be set when source-repository names another repository",
+    ],
+    [{ CALLER_DEFAULT_BRANCH: '' }, 'the event payload names no default branch'],
+    [{ CALLER_REPOSITORY_ID: '' }, 'github.repository_id is empty on this runner'],
+    [{ ALLOWED_TRIGGERS: '' }, "input 'allowed-triggers' must list event names"],
+    [{ SOURCE_ID: '0x1' }, "input 'source-repository-id' must be a numeric ID (or *)"],
+    [{ MAX_FAIL_ON: 'high' }, "input 'max-fail-on' must be UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL or none"],
+    [{ TRUSTED_ROOT: 'not json' }, "input 'trusted-root' is not a Sigstore TrustedRoot JSON document"],
   ])('rejects %j', (change, message) => {
     const result = runStep(step, { ...env, ...change });
     expect(result.code).toBe(1);

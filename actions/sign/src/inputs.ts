@@ -1,7 +1,17 @@
-import { InputError, InputReader, maskSecret, type MaskSink } from '@slipway/core';
+import {
+  InputError,
+  InputReader,
+  envInputSource,
+  maskSecret,
+  type InputSource,
+  type MaskSink,
+} from '@slipway/core';
 import { readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry/image-input';
 import type { ImageReference } from '@slipway/supply-chain/registry/image-reference';
 import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
+import { isPem } from '@slipway/supply-chain/signing/cosign-key-file';
+import { readServiceUrl } from '@slipway/supply-chain/signing/service-url-input';
+import { rejectLineBreaks } from '@slipway/supply-chain/signing/single-line-inputs';
 import { readCosignVersion } from '@slipway/supply-chain/signing/cosign-version-input';
 import type { SigningKey } from '@slipway/supply-chain/signing/cosign-engine';
 import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
@@ -21,11 +31,28 @@ export interface Inputs {
   timeout: number;
 }
 
-const URL_FORM = 'an http(s) URL such as `https://rekor.sigstore.dev`';
-const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+/** Every input but `private-key` (a PEM is several lines). */
+const SINGLE_LINE_INPUTS = [
+  'image',
+  'engine',
+  'sign',
+  'predicate',
+  'predicate-type',
+  'key',
+  'private-key-password',
+  'fulcio-url',
+  'rekor-url',
+  'tlog-upload',
+  'registry-username',
+  'registry-password',
+  'cosign-version',
+  'timeout',
+] as const;
 
 /** Reads and validates every input; nothing here touches the network. */
-export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
+export function getInputs(source: InputSource = envInputSource(), mask?: MaskSink): Inputs {
+  rejectLineBreaks(source, SINGLE_LINE_INPUTS);
+  const reader = new InputReader(source);
   const image = readImageInput(reader);
   const engine = reader.enumeration('engine', ['cosign', 'native'] as const, 'cosign');
   const sign = reader.boolean('sign', true);
@@ -71,6 +98,12 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     );
   let key: SigningKey | undefined;
   if (kms) key = { kind: 'kms', uri: kms };
+  if (pem && !isPem(pem))
+    throw new InputError(
+      'private-key',
+      'is not a PEM key',
+      'the key file contents (-----BEGIN … KEY----- … -----END … KEY-----) from a secret, e.g. `${{ secrets.COSIGN_PRIVATE_KEY }}`',
+    );
   if (pem) key = { kind: 'pem', pem, ...(password === undefined ? {} : { password }) };
   if (key && engine === 'native')
     throw new InputError(
@@ -88,8 +121,8 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     sign,
     ...(predicatePath && predicateKind ? { predicate: { path: predicatePath, kind: predicateKind } } : {}),
     ...(key ? { key } : {}),
-    'fulcio-url': reader.string('fulcio-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
-    'rekor-url': reader.string('rekor-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
+    'fulcio-url': readServiceUrl(reader, 'fulcio-url'),
+    'rekor-url': readServiceUrl(reader, 'rekor-url'),
     'tlog-upload': reader.boolean('tlog-upload', true),
     ...(registry ? { registry } : {}),
     ...(version ? { 'cosign-version': version } : {}),

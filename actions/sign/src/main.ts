@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
 import {
-  InputReader,
   UserError,
+  envInputSource,
   actionsCoreMask,
   actionsSummaryWriter,
   markdownTable,
@@ -23,7 +23,7 @@ export default async function main(): Promise<void> {
 }
 
 async function signImage(): Promise<void> {
-  const inputs = getInputs(new InputReader(), actionsCoreMask);
+  const inputs = getInputs(envInputSource(), actionsCoreMask);
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const predicate = inputs.predicate
     ? readPredicate(resolve(workspace, inputs.predicate.path), inputs.predicate.kind)

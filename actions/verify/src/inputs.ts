@@ -1,4 +1,4 @@
-import { InputError, InputReader, type MaskSink } from '@slipway/core';
+import { InputError, InputReader, envInputSource, type InputSource, type MaskSink } from '@slipway/core';
 import { readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry/image-input';
 import type { ImageReference } from '@slipway/supply-chain/registry/image-reference';
 import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
@@ -10,6 +10,9 @@ import {
   type IdentityPolicy,
 } from '@slipway/supply-chain/signing/identity-policy';
 import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
+import { rejectLineBreaks } from '@slipway/supply-chain/signing/single-line-inputs';
+import type { GatePolicyRequirement } from '@slipway/supply-chain/signing/gate-policy';
+import { SEVERITIES, type FailOn } from '@slipway/supply-chain/trivy/severity';
 
 export interface Inputs {
   image: ImageReference;
@@ -18,6 +21,8 @@ export interface Inputs {
   policy?: IdentityPolicy;
   key?: { kind: 'kms'; uri: string } | { kind: 'pem'; pem: string };
   type?: PredicateKind;
+  /** With type gate-policy: the scan policy the attestation must show. */
+  gatePolicy?: GatePolicyRequirement;
   'trusted-root'?: string;
   'insecure-ignore-sct': boolean;
   registry?: { username: string; password: string };
@@ -26,8 +31,44 @@ export interface Inputs {
   timeout: number;
 }
 
+/** Every input but `key` (a PEM is several lines) and `allowed-triggers` (a list). */
+const SINGLE_LINE_INPUTS = [
+  'image',
+  'engine',
+  'certificate-identity',
+  'certificate-identity-regexp',
+  'certificate-oidc-issuer',
+  'certificate-oidc-issuer-regexp',
+  'certificate-github-workflow-repository',
+  'source-repository-ref',
+  'caller-workflow',
+  'source-repository-id',
+  'source-repository-owner-id',
+  'type',
+  'max-fail-on',
+  'allow-ignore-unfixed',
+  'trusted-root',
+  'insecure-ignore-sct',
+  'registry-username',
+  'registry-password',
+  'cosign-version',
+  'timeout',
+] as const;
+
+/** The run constraints: each narrows which GitHub Actions run may have signed. */
+const RUN_CONSTRAINT_INPUTS = [
+  'certificate-github-workflow-repository',
+  'source-repository-ref',
+  'allowed-triggers',
+  'caller-workflow',
+  'source-repository-id',
+  'source-repository-owner-id',
+] as const;
+
 /** Reads and validates every input; nothing here touches the network. */
-export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
+export function getInputs(source: InputSource = envInputSource(), mask?: MaskSink): Inputs {
+  rejectLineBreaks(source, SINGLE_LINE_INPUTS);
+  const reader = new InputReader(source);
   const image = readImageInput(reader);
   const engine = reader.enumeration('engine', ['cosign', 'native'] as const, 'cosign');
   const identity = reader.string('certificate-identity');
@@ -37,6 +78,12 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     reader.string('certificate-oidc-issuer') ?? (issuerRegexp ? undefined : GITHUB_ACTIONS_ISSUER);
   const keyText = reader.string('key');
   const sourceRepository = reader.string('certificate-github-workflow-repository');
+  const sourceRepositoryRef = reader.string('source-repository-ref');
+  const allowedTriggers = reader.list('allowed-triggers');
+  const callerWorkflow = reader.string('caller-workflow');
+  const sourceRepositoryId = reader.string('source-repository-id');
+  const sourceRepositoryOwnerId = reader.string('source-repository-owner-id');
+  const runConstraint = RUN_CONSTRAINT_INPUTS.find((name) => reader.string(name) !== undefined);
 
   let key: Inputs['key'];
   let policy: IdentityPolicy | undefined;
@@ -47,11 +94,11 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
         'is set with engine native, which verifies keyless signatures only',
         'engine cosign for key-based verification',
       );
-    if (identity || identityRegexp || sourceRepository)
+    if (identity || identityRegexp || runConstraint)
       throw new InputError(
         'key',
-        'is set together with a certificate constraint',
-        'either key or certificate-identity(-regexp) and certificate-github-workflow-repository',
+        `is set together with a certificate constraint (${identity ? 'certificate-identity' : identityRegexp ? 'certificate-identity-regexp' : runConstraint})`,
+        'either key or the certificate constraints (a key-signed image has no certificate to check them against)',
       );
     if (KMS_URI.test(keyText)) key = { kind: 'kms', uri: keyText };
     else if (isPem(keyText)) key = { kind: 'pem', pem: keyText };
@@ -68,6 +115,11 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
       ...(issuer ? { issuer } : {}),
       ...(issuerRegexp ? { issuerRegexp } : {}),
       ...(sourceRepository ? { sourceRepository } : {}),
+      ...(sourceRepositoryRef ? { sourceRepositoryRef } : {}),
+      ...(allowedTriggers.length > 0 ? { allowedTriggers } : {}),
+      ...(callerWorkflow ? { callerWorkflow } : {}),
+      ...(sourceRepositoryId ? { sourceRepositoryId } : {}),
+      ...(sourceRepositoryOwnerId ? { sourceRepositoryOwnerId } : {}),
     };
     validateIdentityPolicy(policy);
   }
@@ -76,6 +128,20 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
   const version = readCosignVersion(reader);
   const type = reader.enumeration('type', PREDICATE_KINDS);
   const trustedRoot = reader.string('trusted-root');
+  const maxFailOn = reader.enumeration('max-fail-on', [...SEVERITIES, 'none'] as FailOn[]);
+  const allowIgnoreUnfixed = reader.boolean('allow-ignore-unfixed', true);
+  const gatePolicyInput =
+    maxFailOn !== undefined
+      ? 'max-fail-on'
+      : reader.string('allow-ignore-unfixed')
+        ? 'allow-ignore-unfixed'
+        : undefined;
+  if (gatePolicyInput && type !== 'gate-policy')
+    throw new InputError(
+      gatePolicyInput,
+      `is set with type ${type ?? '(none: the signature)'}`,
+      'it only with type gate-policy',
+    );
 
   return {
     image,
@@ -83,6 +149,7 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     ...(policy ? { policy } : {}),
     ...(key ? { key } : {}),
     ...(type ? { type } : {}),
+    ...(type === 'gate-policy' ? { gatePolicy: { maxFailOn: maxFailOn ?? 'HIGH', allowIgnoreUnfixed } } : {}),
     ...(trustedRoot ? { 'trusted-root': trustedRoot } : {}),
     'insecure-ignore-sct': reader.boolean('insecure-ignore-sct', false),
     ...(registry ? { registry } : {}),

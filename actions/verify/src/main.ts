@@ -1,11 +1,22 @@
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
-import { InputReader, actionsCoreMask, actionsSummaryWriter, markdownTable, run } from '@slipway/core';
+import {
+  UserError,
+  actionsCoreMask,
+  actionsSummaryWriter,
+  envInputSource,
+  errorMessage,
+  markdownTable,
+  run,
+} from '@slipway/core';
 import { openImage } from '@slipway/supply-chain/registry/open-image';
+import { constraintsCosignCannotCheck } from '@slipway/supply-chain/signing/cosign-argv';
 import { cosignVerify } from '@slipway/supply-chain/signing/cosign-engine';
 import { verifyImageNative } from '@slipway/supply-chain/signing/native-verifier';
 import { PREDICATE_TYPES } from '@slipway/supply-chain/signing/predicate-types';
+import { gatePolicyMismatch } from '@slipway/supply-chain/signing/gate-policy';
+import type { InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
 import { getInputs } from './inputs.ts';
@@ -15,7 +26,7 @@ export default async function main(): Promise<void> {
 }
 
 async function verifyImage(): Promise<void> {
-  const inputs = getInputs(new InputReader(), actionsCoreMask);
+  const inputs = getInputs(envInputSource(), actionsCoreMask);
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const tempDir = process.env.RUNNER_TEMP ?? resolve(workspace, '..');
   const trustedRootPath = inputs['trusted-root'] ? resolve(workspace, inputs['trusted-root']) : undefined;
@@ -31,9 +42,11 @@ async function verifyImage(): Promise<void> {
   core.setOutput('digest', resolved.digest);
   core.setOutput('image', resolved.pinned);
 
-  let verified: number;
-  let identities: string[] = [];
-  if (inputs.engine === 'native') {
+  const gatePolicy = inputs.gatePolicy;
+  const rejectStatement = gatePolicy
+    ? (statement: InTotoStatement) => gatePolicyMismatch(statement.predicate, gatePolicy)
+    : undefined;
+  const verifyNatively = async () => {
     const trustedRoot =
       trustedRootFile ?? (await publicGoodTrustedRoot(join(tempDir, 'slipway-sigstore-tuf'), inputs.timeout));
     const result = await verifyImageNative({
@@ -44,17 +57,25 @@ async function verifyImage(): Promise<void> {
       kind: inputs.type ? 'attestation' : 'signature',
       predicateType: inputs.type ? PREDICATE_TYPES[inputs.type] : undefined,
       ignoreSct: inputs['insecure-ignore-sct'],
+      rejectStatement,
     });
     for (const rejected of result.rejected) {
       core.info(`Not accepted: bundle ${rejected.manifestDigest}: ${rejected.reason}`);
     }
-    verified = result.verified.length;
-    identities = [...new Set(result.verified.map((v) => v.identity))];
     for (const v of result.verified) {
       core.info(
         `Verified bundle ${v.manifestDigest}: signed by ${v.identity} (issuer ${v.issuer}), Rekor index ${v.logIndex ?? 'none'}.`,
       );
     }
+    return result;
+  };
+
+  let verified: number;
+  let identities: string[] = [];
+  if (inputs.engine === 'native') {
+    const result = await verifyNatively();
+    verified = result.verified.length;
+    identities = [...new Set(result.verified.map((v) => v.identity))];
   } else {
     const cosign = await installForAction({
       tool: 'cosign',
@@ -78,8 +99,28 @@ async function verifyImage(): Promise<void> {
         trustedRootPath,
         ignoreSct: inputs['insecure-ignore-sct'],
         predicate: inputs.type,
+        rejectStatement,
       },
     );
+    // cosign has no flag for these: check them on the Sigstore bundles of the digest with the
+    // native verifier (same trust root, full policy), never skip them
+    const unchecked = constraintsCosignCannotCheck(inputs.policy);
+    if (unchecked.length > 0) {
+      core.info(
+        `cosign cannot check ${unchecked.join(', ')}: verifying the Sigstore bundles of ${resolved.pinned} against the whole policy natively.`,
+      );
+      const result = await verifyNatively().catch((error: unknown) => {
+        throw new UserError(
+          `cosign verified the ${what}, but the constraints it cannot check (${unchecked.join(', ')}) failed: ${errorMessage(error)}`,
+          {
+            hint: 'These constraints are read from the certificate of a Sigstore bundle attached to the digest as an OCI referrer (cosign v3 stores them so). Use engine native, or drop the constraint if the image is signed in another format.',
+            cause: error,
+          },
+        );
+      });
+      verified = Math.min(verified, result.verified.length);
+      identities = [...new Set(result.verified.map((v) => v.identity))];
+    }
   }
   core.setOutput('verified', String(verified));
   core.setOutput('identities', identities.join('\n'));
@@ -91,6 +132,20 @@ async function verifyImage(): Promise<void> {
     : [
         inputs.policy?.identity ?? `/${inputs.policy?.identityRegexp}/`,
         ...(inputs.policy?.sourceRepository ? [`run in ${inputs.policy.sourceRepository}`] : []),
+        ...(inputs.policy?.sourceRepositoryId ? [`repository ID ${inputs.policy.sourceRepositoryId}`] : []),
+        ...(inputs.policy?.sourceRepositoryOwnerId
+          ? [`owner ID ${inputs.policy.sourceRepositoryOwnerId}`]
+          : []),
+        ...(inputs.policy?.sourceRepositoryRef ? [`on ${inputs.policy.sourceRepositoryRef}`] : []),
+        ...(inputs.policy?.allowedTriggers
+          ? [`triggered by ${inputs.policy.allowedTriggers.join(' or ')}`]
+          : []),
+        ...(inputs.policy?.callerWorkflow ? [`from ${inputs.policy.callerWorkflow}`] : []),
+        ...(gatePolicy
+          ? [
+              `gate at ${gatePolicy.maxFailOn} or stricter${gatePolicy.allowIgnoreUnfixed ? '' : ', unfixed not ignored'}`,
+            ]
+          : []),
       ].join(', ');
   await actionsSummaryWriter(
     `## Verified ${resolved.pinned}\n\n${markdownTable(

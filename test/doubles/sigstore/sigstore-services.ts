@@ -32,6 +32,16 @@ export interface TokenClaims {
    * the certificate SAN names it, the repository claims name the caller).
    */
   jobWorkflowRef?: string;
+  /** `event_name`: the certificate's trigger (.1.2, .1.20). */
+  eventName: string;
+  /** `repository_id` and `repository_owner_id` (.1.15, .1.17). */
+  repositoryId: string;
+  repositoryOwnerId: string;
+  /**
+   * `workflow_ref`, the caller's top-level workflow (.1.18 Build Config URI), when it is not
+   * `<repository>/<workflowPath>@<ref>`.
+   */
+  workflowRef?: string;
   /**
    * The certificate subject instead of the workflow identity, e.g. an email address
    * (an rfc822Name SAN, as for cosign's own release signer) with a Google issuer.
@@ -62,6 +72,9 @@ const DEFAULT_CLAIMS: TokenClaims = {
   sha: 'ffac537e6cbbf934b08745a378932722df287a53',
   workflowPath: '.github/workflows/release.yml',
   issuer: GITHUB_ISSUER,
+  eventName: 'push',
+  repositoryId: '700001',
+  repositoryOwnerId: '900001',
 };
 
 const ecKeyPair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -128,8 +141,12 @@ export async function startSigstoreServices(
             repository_owner: claims.repository.split('/')[0],
             ref: claims.ref,
             sha: claims.sha,
+            repository_id: claims.repositoryId,
+            repository_owner_id: claims.repositoryOwnerId,
             workflow: 'release',
-            event_name: 'push',
+            workflow_ref: claims.workflowRef ?? `${claims.repository}/${claims.workflowPath}@${claims.ref}`,
+            workflow_sha: claims.sha,
+            event_name: claims.eventName,
             job_workflow_ref: jobWorkflowRef,
             runner_environment: 'github-hosted',
             fulcio_san: identityOf(claims),

@@ -8,9 +8,13 @@ import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 import {
   OID_GITHUB_WORKFLOW_REPOSITORY,
   OID_SOURCE_REPOSITORY_URI,
+  OID_BUILD_TRIGGER,
+  OID_SOURCE_REPOSITORY_REF,
   certificateSourceRepository,
+  certificateWorkflowClaims,
   derUtf8String,
 } from './certificate-claims.ts';
+import { mintGithubCertificate } from '../../../../test/doubles/sigstore/github-certificate.ts';
 
 /**
  * The public-good trusted root that @sigstore/tuf ships as its TUF seed: the real
@@ -97,5 +101,69 @@ describe('derUtf8String', () => {
     ['empty', Buffer.alloc(0), undefined],
   ])('%s', (_name, der, expected) => {
     expect(derUtf8String(der)).toBe(expected);
+  });
+});
+
+describe('certificateWorkflowClaims', () => {
+  // the claims of a GitHub token for a reusable workflow called from octo-org/app's release.yml
+  const token = {
+    fulcio_san:
+      'https://github.com/slipway/slipway/.github/workflows/build-sign-push.yml@0123456789abcdef0123456789abcdef01234567',
+    iss: 'https://token.actions.githubusercontent.com',
+    repository: 'octo-org/app',
+    repository_id: '700001',
+    repository_owner: 'octo-org',
+    repository_owner_id: '900001',
+    ref: 'refs/heads/main',
+    event_name: 'push',
+    workflow_ref: 'octo-org/app/.github/workflows/release.yml@refs/heads/main',
+    job_workflow_ref:
+      'slipway/slipway/.github/workflows/build-sign-push.yml@0123456789abcdef0123456789abcdef01234567',
+  };
+
+  it('reads ref, trigger, caller workflow and IDs from a certificate minted by the Fulcio double', async () => {
+    const { oids } = await mintGithubCertificate(token);
+    expect(certificateWorkflowClaims(oids)).toEqual({
+      sourceRepository: 'octo-org/app',
+      sourceRepositoryRef: 'refs/heads/main',
+      trigger: 'push',
+      buildConfigUri: 'https://github.com/octo-org/app/.github/workflows/release.yml@refs/heads/main',
+      sourceRepositoryId: '700001',
+      sourceRepositoryOwnerId: '900001',
+    });
+  });
+
+  it('falls back to the legacy ref and trigger extensions (raw bytes) when the v2 ones are absent', async () => {
+    const { oids } = await mintGithubCertificate({
+      ...token,
+      ref: 'refs/heads/feature',
+      event_name: 'pull_request',
+    });
+    const legacyOnly = oids.filter(
+      (o) => ![OID_SOURCE_REPOSITORY_REF, OID_BUILD_TRIGGER].includes(o.oid?.id.join('.') ?? ''),
+    );
+    expect(legacyOnly.length).toBe(oids.length - 2);
+    expect(certificateWorkflowClaims(legacyOnly)).toMatchObject({
+      sourceRepositoryRef: 'refs/heads/feature',
+      trigger: 'pull_request',
+    });
+  });
+
+  it('reads the real Fulcio certificate of the conformance bundle (verified with its SCT)', () => {
+    const claims = certificateWorkflowClaims(conformanceSignerOids());
+    expect(claims.sourceRepository).toBe('sigstore-conformance/extremely-dangerous-public-oidc-beacon');
+    expect(claims.sourceRepositoryRef).toMatch(/^refs\//);
+    expect(claims.trigger).toMatch(/^[a-z_]+$/);
+    expect(claims.buildConfigUri).toMatch(
+      /^https:\/\/github\.com\/sigstore-conformance\/extremely-dangerous-public-oidc-beacon\/\.github\/workflows\/.+@refs\//,
+    );
+    expect(claims.sourceRepositoryId).toMatch(/^\d+$/);
+    expect(claims.sourceRepositoryOwnerId).toMatch(/^\d+$/);
+  });
+
+  it('leaves out what the certificate does not carry, and ignores a v2 value that is not DER', () => {
+    expect(certificateWorkflowClaims(undefined)).toEqual({});
+    const raw = [{ oid: oid('1.3.6.1.4.1.57264.1.15'), value: Buffer.from('700001') }];
+    expect(certificateWorkflowClaims(raw)).toEqual({});
   });
 });

@@ -8,8 +8,22 @@ import type { ObjectIdentifierValuePair } from '@sigstore/protobuf-specs';
 
 /** GitHub Workflow Repository (legacy, raw bytes): `owner/repo`, what cosign's --certificate-github-workflow-repository checks. */
 export const OID_GITHUB_WORKFLOW_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
+/** GitHub Workflow Trigger (legacy, raw bytes): the event name; what --certificate-github-workflow-trigger checks. */
+export const OID_GITHUB_WORKFLOW_TRIGGER = '1.3.6.1.4.1.57264.1.2';
+/** GitHub Workflow Ref (legacy, raw bytes): the `ref` claim; what --certificate-github-workflow-ref checks. */
+export const OID_GITHUB_WORKFLOW_REF = '1.3.6.1.4.1.57264.1.6';
 /** Source Repository URI (DER UTF8String): `https://github.com/owner/repo`. */
 export const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+/** Source Repository Ref (DER UTF8String): the `ref` claim, e.g. `refs/heads/main` (the caller's, for a reusable workflow). */
+export const OID_SOURCE_REPOSITORY_REF = '1.3.6.1.4.1.57264.1.14';
+/** Source Repository Identifier (DER UTF8String): the numeric `repository_id`. */
+export const OID_SOURCE_REPOSITORY_ID = '1.3.6.1.4.1.57264.1.15';
+/** Source Repository Owner Identifier (DER UTF8String): the numeric `repository_owner_id`. */
+export const OID_SOURCE_REPOSITORY_OWNER_ID = '1.3.6.1.4.1.57264.1.17';
+/** Build Config URI (DER UTF8String): `https://github.com/` + `workflow_ref`, the caller's top-level workflow. */
+export const OID_BUILD_CONFIG_URI = '1.3.6.1.4.1.57264.1.18';
+/** Build Trigger (DER UTF8String): the `event_name` claim. */
+export const OID_BUILD_TRIGGER = '1.3.6.1.4.1.57264.1.20';
 
 const UTF8_STRING_TAG = 0x0c;
 
@@ -34,6 +48,54 @@ export function certificateSourceRepository(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The run claims the verify policy checks, each from its v2 (DER UTF8String)
+ * extension, falling back to the legacy raw-bytes extension where Fulcio has
+ * one. A claim the certificate lacks is undefined (and fails any constraint on it).
+ */
+export interface WorkflowClaims {
+  sourceRepository?: string;
+  /** `refs/heads/main`, `refs/pull/7/merge`, `refs/tags/v1`… */
+  sourceRepositoryRef?: string;
+  /** Event name: `push`, `pull_request`, `workflow_dispatch`… */
+  trigger?: string;
+  /** The caller's workflow, `https://HOST/OWNER/REPO/.github/workflows/FILE@REF`. */
+  buildConfigUri?: string;
+  sourceRepositoryId?: string;
+  sourceRepositoryOwnerId?: string;
+}
+
+export function certificateWorkflowClaims(
+  oids: readonly ObjectIdentifierValuePair[] | undefined,
+): WorkflowClaims {
+  const claims: WorkflowClaims = {};
+  const set = (key: keyof WorkflowClaims, value: string | undefined) => {
+    if (value !== undefined) claims[key] = value;
+  };
+  set('sourceRepository', certificateSourceRepository(oids));
+  set(
+    'sourceRepositoryRef',
+    v2Value(oids, OID_SOURCE_REPOSITORY_REF) ?? legacyValue(oids, OID_GITHUB_WORKFLOW_REF),
+  );
+  set('trigger', v2Value(oids, OID_BUILD_TRIGGER) ?? legacyValue(oids, OID_GITHUB_WORKFLOW_TRIGGER));
+  set('buildConfigUri', v2Value(oids, OID_BUILD_CONFIG_URI));
+  set('sourceRepositoryId', v2Value(oids, OID_SOURCE_REPOSITORY_ID));
+  set('sourceRepositoryOwnerId', v2Value(oids, OID_SOURCE_REPOSITORY_OWNER_ID));
+  return claims;
+}
+
+function v2Value(oids: readonly ObjectIdentifierValuePair[] | undefined, dotted: string): string | undefined {
+  const der = extensionValue(oids, dotted);
+  return der ? derUtf8String(der) : undefined;
+}
+
+function legacyValue(
+  oids: readonly ObjectIdentifierValuePair[] | undefined,
+  dotted: string,
+): string | undefined {
+  return extensionValue(oids, dotted)?.toString('utf8');
 }
 
 function extensionValue(

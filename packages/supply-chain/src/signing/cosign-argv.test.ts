@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attestArgv, signArgv, verifyArgv, verifyAttestationArgv } from './cosign-argv.ts';
+import {
+  attestArgv,
+  constraintsCosignCannotCheck,
+  signArgv,
+  verifyArgv,
+  verifyAttestationArgv,
+} from './cosign-argv.ts';
 
 const IMG = `ghcr.io/octo-org/app@sha256:${'a'.repeat(64)}`;
 const PUBLIC = {
@@ -182,9 +188,9 @@ describe('verifyArgv and verifyAttestationArgv', () => {
       [
         'verify',
         '--certificate-identity-regexp',
-        '^https://github.com/octo-org/',
+        '^(?:^https://github.com/octo-org/)$',
         '--certificate-oidc-issuer-regexp',
-        '^https://token\\.actions\\.',
+        '^(?:^https://token\\.actions\\.)$',
         '--trusted-root',
         '/rt/root.json',
         '--insecure-ignore-sct',
@@ -205,6 +211,51 @@ describe('verifyArgv and verifyAttestationArgv', () => {
         GH,
         '--certificate-github-workflow-repository',
         'octo-org/app',
+        '--output',
+        'json',
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      "ref and a single trigger: the legacy claims cosign checks (the caller's, for a reusable workflow)",
+      {
+        policy: {
+          identity: ID,
+          issuer: GH,
+          sourceRepository: 'octo-org/app',
+          sourceRepositoryRef: 'refs/heads/main',
+          allowedTriggers: ['push'],
+        },
+        ignoreSct: false,
+      },
+      [
+        'verify',
+        '--certificate-identity',
+        ID,
+        '--certificate-oidc-issuer',
+        GH,
+        '--certificate-github-workflow-repository',
+        'octo-org/app',
+        '--certificate-github-workflow-ref',
+        'refs/heads/main',
+        '--certificate-github-workflow-trigger',
+        'push',
+        '--output',
+        'json',
+        '--',
+        IMG,
+      ],
+    ],
+    [
+      'several triggers: no trigger flag (checked natively)',
+      { policy: { identity: ID, issuer: GH, allowedTriggers: ['push', 'release'] }, ignoreSct: false },
+      [
+        'verify',
+        '--certificate-identity',
+        ID,
+        '--certificate-oidc-issuer',
+        GH,
         '--output',
         'json',
         '--',
@@ -241,5 +292,33 @@ describe('verifyArgv and verifyAttestationArgv', () => {
       '--',
       IMG,
     ]);
+  });
+});
+
+describe('constraintsCosignCannotCheck', () => {
+  it('names the constraints cosign has no flag for', () => {
+    expect(
+      constraintsCosignCannotCheck({
+        identity: ID,
+        sourceRepository: 'o/r',
+        sourceRepositoryRef: 'refs/heads/main',
+        allowedTriggers: ['push'],
+      }),
+    ).toEqual([]);
+    expect(
+      constraintsCosignCannotCheck({
+        identity: ID,
+        callerWorkflow: 'o/r/.github/workflows/x.yml',
+        sourceRepositoryId: '1',
+        sourceRepositoryOwnerId: '2',
+        allowedTriggers: ['push', 'release'],
+      }),
+    ).toEqual([
+      'caller-workflow',
+      'source-repository-id',
+      'source-repository-owner-id',
+      'allowed-triggers (more than one)',
+    ]);
+    expect(constraintsCosignCannotCheck(undefined)).toEqual([]);
   });
 });

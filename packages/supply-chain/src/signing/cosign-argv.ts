@@ -9,9 +9,9 @@
  * TUF-provided signing config; any non-default URL (or no tlog upload) turns
  * that off (`--use-signing-config=false`) and passes the URLs explicitly.
  */
-import type { IdentityPolicy } from './identity-policy.ts';
+import { anchoredRegexp, type IdentityPolicy } from './identity-policy.ts';
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL } from './sigstore-endpoints.ts';
-import type { PredicateKind } from './predicate-types.ts';
+import { cosignPredicateType, type PredicateKind } from './predicate-types.ts';
 
 /** A KMS URI (`awskms://…`, `gcpkms://…`, `azurekms://…`, `hashivault://…`) or a key file path. */
 export type CosignKeyRef = { kind: 'kms'; uri: string } | { kind: 'file'; path: string };
@@ -48,7 +48,7 @@ export function attestArgv(
     'attest',
     '--yes',
     '--type',
-    args.type,
+    cosignPredicateType(args.type),
     '--predicate',
     args.predicatePath,
     ...signingCommon(args),
@@ -62,7 +62,29 @@ export function verifyArgv(args: CosignVerifyArgs): string[] {
 }
 
 export function verifyAttestationArgv(args: CosignVerifyArgs & { type: PredicateKind }): string[] {
-  return ['verify-attestation', '--type', args.type, ...verifyCommon(args), '--', args.image];
+  return [
+    'verify-attestation',
+    '--type',
+    cosignPredicateType(args.type),
+    ...verifyCommon(args),
+    '--',
+    args.image,
+  ];
+}
+
+/**
+ * The constraints of `policy` that cosign has no flag for: the caller workflow
+ * (.1.18), the repository and owner IDs (.1.15, .1.17) and a list of several
+ * triggers. The cosign engine checks these itself on the verified bundles.
+ */
+export function constraintsCosignCannotCheck(policy: IdentityPolicy | undefined): string[] {
+  if (!policy) return [];
+  return [
+    ...(policy.callerWorkflow !== undefined ? ['caller-workflow'] : []),
+    ...(policy.sourceRepositoryId !== undefined ? ['source-repository-id'] : []),
+    ...(policy.sourceRepositoryOwnerId !== undefined ? ['source-repository-owner-id'] : []),
+    ...((policy.allowedTriggers?.length ?? 0) > 1 ? ['allowed-triggers (more than one)'] : []),
+  ];
 }
 
 function keyArgs(key: CosignKeyRef | undefined): string[] {
@@ -94,11 +116,18 @@ function verifyCommon(args: CosignVerifyArgs): string[] {
   } else if (args.policy) {
     const p = args.policy;
     if (p.identity !== undefined) out.push('--certificate-identity', p.identity);
-    if (p.identityRegexp !== undefined) out.push('--certificate-identity-regexp', p.identityRegexp);
+    if (p.identityRegexp !== undefined)
+      out.push('--certificate-identity-regexp', anchoredRegexp(p.identityRegexp));
     if (p.issuer !== undefined) out.push('--certificate-oidc-issuer', p.issuer);
-    if (p.issuerRegexp !== undefined) out.push('--certificate-oidc-issuer-regexp', p.issuerRegexp);
+    if (p.issuerRegexp !== undefined)
+      out.push('--certificate-oidc-issuer-regexp', anchoredRegexp(p.issuerRegexp));
     if (p.sourceRepository !== undefined)
       out.push('--certificate-github-workflow-repository', p.sourceRepository);
+    // legacy extensions .1.6 and .1.2: the `ref` and `event_name` claims, the caller's for a reusable workflow
+    if (p.sourceRepositoryRef !== undefined)
+      out.push('--certificate-github-workflow-ref', p.sourceRepositoryRef);
+    if (p.allowedTriggers?.length === 1)
+      out.push('--certificate-github-workflow-trigger', p.allowedTriggers[0] as string);
   }
   if (args.trustedRootPath) out.push('--trusted-root', args.trustedRootPath);
   if (args.ignoreSct) out.push('--insecure-ignore-sct');

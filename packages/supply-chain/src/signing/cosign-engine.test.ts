@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseImageReference } from '../registry/image-reference.ts';
 import type { ResolvedImage } from '../registry/resolve-digest.ts';
 import { cosignSign, cosignVerify, type CosignRuntime, type ExecFn } from './cosign-engine.ts';
+import { gatePolicyMismatch } from './gate-policy.ts';
 import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
 const DIGEST = 'sha256:7a91c50d922925f152fec96ed1d84b7bc6b2079c169d68826f6cf307f22d40e6';
@@ -187,5 +188,47 @@ describe('cosignVerify', () => {
     await expect(
       cosignVerify(other.rt, image, { policy, ignoreSct: false, predicate: 'spdxjson' }),
     ).rejects.toThrow(`Verification failed: cosign verify-attestation printed no statement about ${DIGEST}`);
+  });
+
+  it('gate-policy: counts only the statements whose predicate is acceptable, and fails when none is', async () => {
+    const envelope = (failOn: string) =>
+      JSON.stringify({
+        payloadType: 'application/vnd.in-toto+json',
+        payload: Buffer.from(
+          JSON.stringify({
+            _type: 'https://in-toto.io/Statement/v1',
+            predicateType: 'https://slipway.dev/attestations/gate-policy/v1',
+            subject: [{ name: 'x', digest: { sha256: DIGEST.slice('sha256:'.length) } }],
+            predicate: {
+              scanner: { name: 'trivy' },
+              policy: { failOn, ignoreUnfixed: false },
+              result: { gate: 'pass' },
+            },
+          }),
+        ).toString('base64'),
+        signatures: [],
+      });
+    const required = { maxFailOn: 'HIGH', allowIgnoreUnfixed: true } as const;
+    const rejectStatement = (s: { predicate: unknown }) => gatePolicyMismatch(s.predicate, required);
+    const both = runtime(() => ({ exitCode: 0, stdout: `${envelope('none')}\n${envelope('HIGH')}\n` }));
+    expect(
+      await cosignVerify(both.rt, image, {
+        policy,
+        ignoreSct: false,
+        predicate: 'gate-policy',
+        rejectStatement,
+      }),
+    ).toBe(1);
+    expect(both.calls[0]?.args.slice(0, 3)).toEqual([
+      'verify-attestation',
+      '--type',
+      'https://slipway.dev/attestations/gate-policy/v1',
+    ]);
+    const weak = runtime(() => ({ exitCode: 0, stdout: `${envelope('none')}\n` }));
+    await expect(
+      cosignVerify(weak.rt, image, { policy, ignoreSct: false, predicate: 'gate-policy', rejectStatement }),
+    ).rejects.toThrow(
+      'cosign verified 1 gate-policy attestation(s), and none has an acceptable predicate:\n  - the image was scanned with fail-on none (the gate never fails); at most HIGH is required',
+    );
   });
 });

@@ -28,6 +28,7 @@ import {
 import type { IdentityPolicy } from './identity-policy.ts';
 import type { SigstoreEndpoints } from './sigstore-endpoints.ts';
 import type { Predicate } from './predicate-types.ts';
+import type { InTotoStatement } from './signed-payloads.ts';
 
 export interface ExecResult {
   exitCode: number;
@@ -103,6 +104,8 @@ export interface CosignVerifyOptions {
   trustedRootPath?: string | undefined;
   ignoreSct: boolean;
   predicate?: Predicate['kind'] | undefined;
+  /** For attestations: why a statement cosign verified is not acceptable, or undefined. */
+  rejectStatement?: ((statement: InTotoStatement) => string | undefined) | undefined;
 }
 
 /** Runs verify / verify-attestation; returns how many signatures or statements about the digest passed. */
@@ -128,10 +131,17 @@ export async function cosignVerify(
         env,
         'verify-attestation',
       );
-      return verifiedCount(() => parseVerifyAttestationOutput(result.stdout, image.digest).length);
+      const statements = verifiedOutput(() => parseVerifyAttestationOutput(result.stdout, image.digest));
+      const reasons = statements.map((s) => options.rejectStatement?.(s));
+      const accepted = reasons.filter((r) => r === undefined).length;
+      if (accepted === 0)
+        throw new UserError(
+          `cosign verified ${statements.length} ${options.predicate} attestation(s), and none has an acceptable predicate:${reasons.map((r) => `\n  - ${r}`).join('')}`,
+        );
+      return accepted;
     }
     const result = await runCosign(runtime, verifyArgv(args), env, 'verify');
-    return verifiedCount(() => parseVerifyOutput(result.stdout, image.digest).length);
+    return verifiedOutput(() => parseVerifyOutput(result.stdout, image.digest).length);
   });
 }
 
@@ -172,7 +182,7 @@ async function runCosign(
 }
 
 /** cosign exiting 0 without printing anything about the digest is a failed verification, not a pass. */
-function verifiedCount(parse: () => number): number {
+function verifiedOutput<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {

@@ -14,7 +14,7 @@ import { UserError, errorMessage } from '@slipway/core';
 import { repositoryName } from '../registry/image-reference.ts';
 import type { RegistryClient } from '../registry/registry-client.ts';
 import type { ResolvedImage } from '../registry/resolve-digest.ts';
-import { certificateSourceRepository } from './certificate-claims.ts';
+import { certificateWorkflowClaims, type WorkflowClaims } from './certificate-claims.ts';
 import { identityMismatch, type IdentityPolicy } from './identity-policy.ts';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstore-endpoints.ts';
 import {
@@ -35,6 +35,8 @@ export interface NativeVerifyRequest {
   predicateType?: string | undefined;
   /** Skip the certificate-transparency (SCT) check, as cosign's --insecure-ignore-sct. */
   ignoreSct?: boolean;
+  /** For attestations: why a verified statement's predicate is not acceptable, or undefined. */
+  rejectStatement?: ((statement: InTotoStatement) => string | undefined) | undefined;
 }
 
 export interface VerifiedBundle {
@@ -42,8 +44,8 @@ export interface VerifiedBundle {
   manifestDigest: string;
   identity: string;
   issuer: string;
-  /** The certificate's GitHub workflow repository, when it has one. */
-  sourceRepository?: string;
+  /** The certificate's GitHub workflow claims (repository, ref, trigger, caller workflow, IDs). */
+  claims: WorkflowClaims;
   logIndex?: string;
   statement?: InTotoStatement;
 }
@@ -84,7 +86,7 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
         ? `No Sigstore ${what} bundle is attached to ${image.pinned}.`
         : `None of the ${referrers.length} Sigstore bundle(s) attached to ${image.pinned} is a valid ${what} for the required identity:${reasons}`,
       {
-        hint: 'Check certificate-identity and certificate-oidc-issuer against the workflow that signed the image.',
+        hint: 'Check certificate-identity and certificate-oidc-issuer against the workflow that signed the image, and the run constraints (certificate-github-workflow-repository, source-repository-ref, allowed-triggers, caller-workflow, source-repository-id, source-repository-owner-id) against the run that built it.',
       },
     );
   }
@@ -107,19 +109,14 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
     const signer = verifier.verify(toSignedEntity(bundle, payload));
     const identity = signer.identity?.subjectAlternativeName ?? '';
     const issuer = signer.identity?.extensions?.issuer ?? '';
-    const sourceRepository = certificateSourceRepository(signer.identity?.oids);
+    const claims = certificateWorkflowClaims(signer.identity?.oids);
     const mismatch = identityMismatch(request.policy, {
       subjectAlternativeName: identity,
       issuer,
-      ...(sourceRepository !== undefined ? { sourceRepository } : {}),
+      ...claims,
     });
     if (mismatch) throw new Error(mismatch);
-    const verified: VerifiedBundle = {
-      manifestDigest,
-      identity,
-      issuer,
-      ...(sourceRepository !== undefined ? { sourceRepository } : {}),
-    };
+    const verified: VerifiedBundle = { manifestDigest, identity, issuer, claims };
     const logIndex = serialized.verificationMaterial.tlogEntries[0]?.logIndex;
     if (logIndex !== undefined) verified.logIndex = logIndex;
     if (bundle.content.$case === 'dsseEnvelope') {
@@ -129,6 +126,8 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
         throw new Error(`the statement is not about ${image.digest}`);
       if (request.predicateType && statement.predicateType !== request.predicateType)
         throw new Error(`predicate type ${statement.predicateType}, not ${request.predicateType}`);
+      const rejection = request.rejectStatement?.(statement);
+      if (rejection) throw new Error(rejection);
       verified.statement = statement;
     }
     return verified;

@@ -19,7 +19,7 @@ describe('readPredicate', () => {
 
   it('refuses a document of the wrong kind', () => {
     expect(() => readPredicate(shared('syft/image.spdx.json'), 'cyclonedx')).toThrow(
-      `The predicate file ${shared('syft/image.spdx.json')} is not a CycloneDX JSON BOM (with "bomFormat": "CycloneDX"), as predicate-type 'cyclonedx' requires.`,
+      `The predicate file ${shared('syft/image.spdx.json')} (input 'predicate') is not a CycloneDX JSON BOM (with "bomFormat": "CycloneDX"), as predicate-type 'cyclonedx' requires.`,
     );
   });
 
@@ -41,12 +41,12 @@ describe('readPredicate', () => {
   it('names the line and column of broken JSON', () => {
     expect(() =>
       readPredicate('sbom.json', 'spdxjson', () => '{\n  "spdxVersion": "SPDX-2.3",\n  x\n}'),
-    ).toThrow('The predicate file sbom.json is not valid JSON at line 3, column 3.');
+    ).toThrow("The predicate file sbom.json (input 'predicate') is not valid JSON at line 3, column 3.");
   });
 
   it('says when the file cannot be read', () => {
     expect(() => readPredicate('/nope/sbom.json', 'spdxjson')).toThrow(
-      'The predicate file /nope/sbom.json cannot be read.',
+      "The predicate file /nope/sbom.json (input 'predicate') cannot be read.",
     );
   });
 });

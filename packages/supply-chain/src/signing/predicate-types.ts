@@ -5,16 +5,31 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '@slipway/core';
+import { GATE_POLICY_PREDICATE_TYPE, isGatePolicyPredicate } from './gate-policy.ts';
 
 export const PREDICATE_TYPES = {
   spdxjson: 'https://spdx.dev/Document',
   cyclonedx: 'https://cyclonedx.org/bom',
   slsaprovenance: 'https://slsa.dev/provenance/v0.2',
   slsaprovenance1: 'https://slsa.dev/provenance/v1',
+  'gate-policy': GATE_POLICY_PREDICATE_TYPE,
 } as const;
 
 export type PredicateKind = keyof typeof PREDICATE_TYPES;
 export const PREDICATE_KINDS = Object.keys(PREDICATE_TYPES) as PredicateKind[];
+
+/** Kinds cosign knows by name; any other is passed to `--type` as its URI (a custom predicate type). */
+const COSIGN_TYPE_NAMES: readonly PredicateKind[] = [
+  'spdxjson',
+  'cyclonedx',
+  'slsaprovenance',
+  'slsaprovenance1',
+];
+
+/** The value of cosign's `--type` for a kind. */
+export function cosignPredicateType(kind: PredicateKind): string {
+  return COSIGN_TYPE_NAMES.includes(kind) ? kind : PREDICATE_TYPES[kind];
+}
 
 export interface Predicate {
   kind: PredicateKind;
@@ -42,6 +57,10 @@ const SHAPES: Record<PredicateKind, { test: (doc: Record<string, unknown>) => bo
     test: (d) => typeof d.buildDefinition === 'object' && typeof d.runDetails === 'object',
     what: 'a SLSA v1 provenance predicate (with "buildDefinition" and "runDetails")',
   },
+  'gate-policy': {
+    test: isGatePolicyPredicate,
+    what: 'a Slipway gate-policy predicate (scanner.name, policy.failOn, policy.ignoreUnfixed, result.gate)',
+  },
 };
 
 export function readPredicate(
@@ -53,7 +72,7 @@ export function readPredicate(
   try {
     text = read(path);
   } catch (error) {
-    throw new UserError(`The predicate file ${path} cannot be read.`, {
+    throw new UserError(`The predicate file ${path} (input 'predicate') cannot be read.`, {
       hint: 'Pass the path of the SBOM or provenance file written by an earlier step (relative to the workspace).',
       cause: error,
     });
@@ -62,9 +81,12 @@ export function readPredicate(
   try {
     content = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`The predicate file ${path} is not valid JSON${jsonErrorPlace(text, error)}.`, {
-      cause: error,
-    });
+    throw new UserError(
+      `The predicate file ${path} (input 'predicate') is not valid JSON${jsonErrorPlace(text, error)}.`,
+      {
+        cause: error,
+      },
+    );
   }
   const shape = SHAPES[kind];
   if (
@@ -74,7 +96,7 @@ export function readPredicate(
     !shape.test(content as Record<string, unknown>)
   ) {
     throw new UserError(
-      `The predicate file ${path} is not ${shape.what}, as predicate-type '${kind}' requires.`,
+      `The predicate file ${path} (input 'predicate') is not ${shape.what}, as predicate-type '${kind}' requires.`,
       {
         hint: `Use the predicate-type that matches the file (${PREDICATE_KINDS.join(', ')}).`,
       },

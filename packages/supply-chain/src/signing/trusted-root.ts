@@ -18,20 +18,25 @@ export function readTrustedRoot(
   try {
     text = read(path);
   } catch (error) {
-    throw new UserError(`The trusted root file ${path} cannot be read.`, { cause: error });
+    throw new UserError(`The trusted root file ${path} (input 'trusted-root') cannot be read.`, {
+      cause: error,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`The trusted root file ${path} is not valid JSON${jsonErrorPlace(text, error)}.`, {
-      cause: error,
-    });
+    throw new UserError(
+      `The trusted root file ${path} (input 'trusted-root') is not valid JSON${jsonErrorPlace(text, error)}.`,
+      {
+        cause: error,
+      },
+    );
   }
   const mediaType = (json as { mediaType?: unknown }).mediaType;
   if (typeof mediaType !== 'string' || !mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
     throw new UserError(
-      `The trusted root file ${path} is not a Sigstore TrustedRoot (mediaType application/vnd.dev.sigstore.trustedroot+json).`,
+      `The trusted root file ${path} (input 'trusted-root') is not a Sigstore TrustedRoot (mediaType application/vnd.dev.sigstore.trustedroot+json).`,
     );
   }
   return TrustedRoot.fromJSON(json);
