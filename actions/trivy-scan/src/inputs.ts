@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError, InputReader } from '@slipway/core';
 import { SEVERITIES, type FailOn, type Severity } from '@slipway/supply-chain/trivy/severity';
 import { SCAN_TYPES, type ScanType } from '@slipway/supply-chain/trivy/trivy-args';
+import { CACHE_MODES, type CacheMode } from '@slipway/supply-chain/tools/tool-caches';
 import { DEFAULT_DB_REPOSITORIES, DEFAULT_JAVA_DB_REPOSITORIES } from '@slipway/supply-chain/trivy/trivy-db';
 
 export interface Inputs {
@@ -19,7 +20,7 @@ export interface Inputs {
   'json-file': string;
   'db-repository': string[];
   'java-db-repository': string[];
-  'cache-db': boolean;
+  'cache-db': CacheMode;
   version: string | undefined;
   'allow-unverified-tool': boolean;
   'releases-url': string | undefined;
@@ -74,7 +75,7 @@ export function getInputs(
     'json-file': inWorkspace(reader.string('json-file') ?? 'trivy-results.json'),
     'db-repository': dbRepositories.length > 0 ? dbRepositories : DEFAULT_DB_REPOSITORIES,
     'java-db-repository': javaDbRepositories.length > 0 ? javaDbRepositories : DEFAULT_JAVA_DB_REPOSITORIES,
-    'cache-db': reader.boolean('cache-db', true),
+    'cache-db': reader.enumeration('cache-db', CACHE_MODES, 'auto'),
     version: reader.string('version', { pattern: VERSION, form: 'a trivy release version such as 0.74.0' }),
     'allow-unverified-tool': reader.boolean('allow-unverified-tool', false),
     'releases-url': reader.string('releases-url', {
