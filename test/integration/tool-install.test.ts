@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChecksumMismatchError } from '@slipway/supply-chain/tools/checksums';
 import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
@@ -268,6 +268,54 @@ describe('caching', () => {
     const again = await installToolWithReport(options({ tool: 'cosign' }));
     expect(again.source).toBe('tool-cache');
     expect(server.requests).toEqual([]);
+  });
+
+  it('a tampered executable in the runner tool cache is not run: the next install warns and installs again', async () => {
+    const first = await installToolWithReport(options({ tool: 'trivy' }));
+    expect(first.source).toBe('download');
+    const original = readFileSync(first.path);
+    writeFileSync(first.path, '#!/bin/sh\necho tampered\n');
+    server.resetCounters();
+    const second = await installToolWithReport(options({ tool: 'trivy' }));
+    // the verified archive comes back from the cross-run cache; nothing of the tampered file is kept
+    expect(second.source).toBe('actions-cache');
+    expect(second.path).toBe(first.path);
+    expect(readFileSync(second.path)).toEqual(original);
+    expect(execFileSync(second.path, ['--version'], { encoding: 'utf8' })).toBe('Version: 0.74.0\n');
+    const dir = join(process.env.RUNNER_TOOL_CACHE!, 'trivy', '0.74.0', 'linux-x64');
+    expect(logs.warning).toEqual([
+      `trivy 0.74.0 in the runner tool cache (${dir}) holds a trivy with sha256 ${sha256(Buffer.from('#!/bin/sh\necho tampered\n'))}, not the ${sha256(original)} verified at install (it was changed after install). Not running it: installing trivy again from a verified trivy_0.74.0_Linux-64bit.tar.gz. If this repeats, something on the runner changes RUNNER_TOOL_CACHE.`,
+    ]);
+    // and the reinstalled copy is trusted again
+    logs.warning = [];
+    expect((await installToolWithReport(options({ tool: 'trivy' }))).source).toBe('tool-cache');
+    expect(logs.warning).toEqual([]);
+  });
+
+  it('a tool-cache folder without the install record, or recorded from another asset digest, is installed again', async () => {
+    const first = await installToolWithReport(options({ tool: 'cosign' }));
+    const dir = dirname(first.path);
+    rmSync(join(dir, '.slipway-verified.json'));
+    const second = await installToolWithReport(options({ tool: 'cosign' }));
+    expect(second.source).toBe('actions-cache');
+    expect(logs.warning[0]).toContain(
+      `(${dir}) has no .slipway-verified.json (it was not installed by this version of Slipway). Not running it`,
+    );
+    // a lock that now names another digest for the same version: the cached folder is not trusted
+    const record = JSON.parse(readFileSync(join(dir, '.slipway-verified.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    writeFileSync(
+      join(dir, '.slipway-verified.json'),
+      JSON.stringify({ ...record, assetSha256: 'a'.repeat(64) }),
+    );
+    logs.warning = [];
+    const third = await installToolWithReport(options({ tool: 'cosign' }));
+    expect(third.source).toBe('actions-cache');
+    expect(logs.warning[0]).toContain(
+      `was installed from cosign-linux-amd64 with sha256 ${'a'.repeat(64)}, but tools.lock.json names cosign-linux-amd64 with sha256 ${first.sha256}`,
+    );
   });
 
   it('a cached archive that no longer matches the lock is discarded and downloaded again', async () => {
