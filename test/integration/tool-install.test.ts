@@ -4,10 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '@slipway/core';
 import { ChecksumMismatchError } from '@slipway/supply-chain/tools/checksums';
 import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
 import { committedToolsLock, parseToolsLock, type ToolsLock } from '@slipway/supply-chain/tools/lock-file';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
+import {
+  DownloadTooLargeError,
+  MAX_DOCUMENT_BYTES,
+  createReleaseHttp,
+  downloadToFile,
+} from '@slipway/supply-chain/tools/release-download';
 import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
 import type { ToolArch, ToolName, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
 import {
@@ -183,6 +189,63 @@ describe('transport failures', () => {
         l.startsWith(`Download of ${server.baseUrl('anchore', 'syft')}/v1.51.0/${asset} failed (attempt 1)`),
       ),
     ).toBe(true);
+  });
+
+  it('a release server that keeps failing is a user error naming the URL and what to do, after the retries', async () => {
+    server.fault('cosign-linux-amd64', { kind: 'status', status: 502, times: 99 });
+    const url = `${server.baseUrl('sigstore', 'cosign')}/v3.1.3/cosign-linux-amd64`;
+    const error = (await installToolWithReport(options({ tool: 'cosign' })).catch(
+      (e: unknown) => e,
+    )) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(`Downloading ${url} failed after retries: GET ${url} answered HTTP 502`);
+    expect(error.hint).toBe(
+      `Check that the runner reaches ${new URL(url).host} (HTTPS_PROXY / NO_PROXY), point releases-url or SLIPWAY_RELEASES_URL at a mirror, or re-run the job if the server had an outage.`,
+    );
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('a download cut off on every attempt, and a refused connection, are user errors too', async () => {
+    server.fault('syft_1.51.0_linux_amd64.tar.gz', { kind: 'cut', bytes: 10, times: 99 });
+    await expect(installToolWithReport(options({ tool: 'syft' }))).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ReleaseDownloadError',
+        message: expect.stringMatching(/syft_1\.51\.0_linux_amd64\.tar\.gz failed after retries: /),
+      }),
+    );
+    const closed = 'http://127.0.0.1:1/sigstore/cosign/releases/download';
+    await expect(installToolWithReport(options({ tool: 'cosign', baseUrl: closed }))).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ReleaseDownloadError',
+        message: expect.stringContaining(
+          `Downloading ${closed}/v3.1.3/cosign-linux-amd64 failed after retries: `,
+        ),
+      }),
+    );
+  });
+
+  it('a checksums file larger than any real one is refused after one request, not read into memory', async () => {
+    server.fault('trivy_0.75.0_checksums.txt', {
+      kind: 'replace',
+      body: Buffer.alloc(MAX_DOCUMENT_BYTES + 1, 0x61),
+    });
+    const url = `${server.baseUrl('aquasecurity', 'trivy')}/v0.75.0/trivy_0.75.0_checksums.txt`;
+    await expect(
+      installToolWithReport(options({ tool: 'trivy', version: '0.75.0', allowUnverified: true })),
+    ).rejects.toThrow(
+      `${url} is larger than ${MAX_DOCUMENT_BYTES} bytes, more than any release file of this kind; refusing it.`,
+    );
+    expect(server.requests.filter((p) => p.endsWith('trivy_0.75.0_checksums.txt'))).toHaveLength(2); // redirect + object
+  });
+
+  it('an asset larger than the bound is refused and nothing is left on disk', async () => {
+    const url = `${server.baseUrl('sigstore', 'cosign')}/v3.1.3/cosign-linux-amd64`;
+    const dest = join(scratch, 'cosign');
+    await expect(downloadToFile(createReleaseHttp(), url, dest, { maxBytes: 100 })).rejects.toThrow(
+      DownloadTooLargeError,
+    );
+    expect(existsSync(dest)).toBe(false);
+    expect(server.requests).toHaveLength(2);
   });
 
   it('a missing asset is a 404 user error, not retried', async () => {
