@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpClientTransport } from './http-transport.ts';
 import { UserError } from '@slipway/core';
-import { RegistryClient, RegistryError } from './registry-client.ts';
+import { RegistryClient, RegistryError, realmMayGetCredentials } from './registry-client.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: { close(): void }[] = [];
@@ -199,5 +199,30 @@ describe('RegistryClient', () => {
     expect(error).toBeInstanceOf(RegistryError);
     expect(error).toBeInstanceOf(UserError);
     expect((error as RegistryError).status).toBe(400);
+  });
+});
+
+describe('realmMayGetCredentials', () => {
+  const may = (registry: string, realm: string, allowed?: string[]) =>
+    realmMayGetCredentials(
+      registry,
+      registry === 'docker.io' ? 'registry-1.docker.io' : registry,
+      new URL(realm),
+      allowed,
+    );
+
+  it('allows the registry itself over https, Docker Hub its auth host, and listed hosts', () => {
+    expect(may('ghcr.io', 'https://ghcr.io/token')).toBe(true);
+    expect(may('docker.io', 'https://auth.docker.io/token')).toBe(true);
+    expect(may('registry.gitlab.com', 'https://gitlab.com/jwt/auth')).toBe(false);
+    expect(may('registry.gitlab.com', 'https://gitlab.com/jwt/auth', ['gitlab.com'])).toBe(true);
+    expect(may('127.0.0.1:5000', 'http://127.0.0.1:5000/token')).toBe(true);
+  });
+
+  it('refuses another host, a look-alike, and plain http off loopback', () => {
+    expect(may('ghcr.io', 'https://ghcr.io.evil.example/token')).toBe(false);
+    expect(may('ghcr.io', 'https://auth.docker.io/token')).toBe(false);
+    expect(may('ghcr.io', 'http://ghcr.io/token')).toBe(false);
+    expect(may('127.0.0.1:5000', 'http://127.0.0.1:5001/token')).toBe(false);
   });
 });

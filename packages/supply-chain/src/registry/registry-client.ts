@@ -46,6 +46,34 @@ export interface RegistryClientOptions {
   plainHttp?: boolean;
   retry?: Partial<RetryOptions>;
   mask?: MaskSink;
+  /**
+   * Hosts besides the registry's own to which credentials may be sent when a Bearer challenge
+   * names them as its token realm (SLIPWAY_REGISTRY_TOKEN_REALMS); see `realmMayGetCredentials`.
+   */
+  tokenRealmHosts?: string[];
+}
+
+/** Token services of registries that keep them on another host. */
+const KNOWN_TOKEN_REALMS: Record<string, string[]> = { 'docker.io': ['auth.docker.io'] };
+
+/**
+ * Whether the registry's credentials may go to the token realm its challenge names: a hostile or
+ * compromised registry (or anything answering in its place) must not collect them by naming a
+ * realm of its choosing. Allowed: the registry's own host, a known token service of that registry,
+ * or a host the user listed; over https, or http on loopback.
+ */
+export function realmMayGetCredentials(
+  registry: string,
+  registryHost: string,
+  realm: URL,
+  allowed: string[] = [],
+): boolean {
+  const host = realm.host.toLowerCase();
+  const hosts = [registry, registryHost, ...(KNOWN_TOKEN_REALMS[registry] ?? []), ...allowed].map((h) =>
+    h.toLowerCase(),
+  );
+  if (!hosts.includes(host)) return false;
+  return realm.protocol === 'https:' || (realm.protocol === 'http:' && LOOPBACK.test(host));
 }
 
 /** The registry answered a request with an error status it does not retry (a user-facing error). */
@@ -63,12 +91,13 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
 
 export class RegistryClient {
   private readonly base: string;
+  private readonly host: string;
   private authorization: string | undefined;
 
   constructor(private readonly options: RegistryClientOptions) {
     const plain = options.plainHttp ?? LOOPBACK.test(options.registry);
-    const host = options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry;
-    this.base = `${plain ? 'http' : 'https'}://${host}/v2/${options.repository}`;
+    this.host = options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry;
+    this.base = `${plain ? 'http' : 'https'}://${this.host}/v2/${options.repository}`;
   }
 
   /** The manifest's descriptor without downloading it when the registry sends Docker-Content-Digest. */
@@ -215,7 +244,25 @@ export class RegistryClient {
     if (this.authorization?.startsWith('Bearer ')) return false;
     const realm = challenge.params.realm;
     if (!realm) return false;
-    const url = new URL(realm);
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new UserError(
+        `The registry ${this.options.registry} named a token realm that is not a URL: '${realm.slice(0, 200)}'.`,
+      );
+    }
+    if (
+      credentials &&
+      !realmMayGetCredentials(this.options.registry, this.host, url, this.options.tokenRealmHosts)
+    ) {
+      throw new UserError(
+        `The registry ${this.options.registry} asked for its credentials to be sent to the token service ${url.origin}, which is not the registry's own host; they were not sent.`,
+        {
+          hint: `If ${url.host} really is this registry's token service, list it in SLIPWAY_REGISTRY_TOKEN_REALMS (comma-separated hosts). Otherwise check the registry address: something else answered for it.`,
+        },
+      );
+    }
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     url.searchParams.set('scope', challenge.params.scope ?? `repository:${this.options.repository}:pull`);
     const headers: Record<string, string> = { Accept: 'application/json' };
