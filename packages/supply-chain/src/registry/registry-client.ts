@@ -53,6 +53,11 @@ export interface RegistryClientOptions {
   tokenRealmHosts?: string[];
 }
 
+/** OCI distribution: registries should accept manifests up to 4 MiB; nothing Slipway reads is bigger. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** More referrers than any real image carries: a referrers index beyond this is refused. */
+export const MAX_REFERRERS = 1000;
+
 /** Token services of registries that keep them on another host. */
 const KNOWN_TOKEN_REALMS: Record<string, string[]> = { 'docker.io': ['auth.docker.io'] };
 
@@ -123,6 +128,7 @@ export class RegistryClient {
       method: 'GET',
       url: `${this.base}/manifests/${reference}`,
       headers: { Accept: MANIFEST_MEDIA_TYPES.join(', ') },
+      maxBodyBytes: MAX_MANIFEST_BYTES,
     });
     if (response.status === 404) return undefined;
     const digest = `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
@@ -162,6 +168,7 @@ export class RegistryClient {
       method: 'GET',
       url: `${this.base}/referrers/${digest}${query}`,
       headers: { Accept: 'application/vnd.oci.image.index.v1+json' },
+      maxBodyBytes: MAX_MANIFEST_BYTES,
     });
     let index: Buffer | undefined;
     if (response.status === 200 && (response.headers['content-type'] ?? '').includes('json')) {
@@ -171,6 +178,14 @@ export class RegistryClient {
     }
     if (!index) return [];
     const manifests = (JSON.parse(index.toString('utf8')) as { manifests?: Descriptor[] }).manifests ?? [];
+    if (manifests.length > MAX_REFERRERS) {
+      throw new UserError(
+        `${this.options.registry}/${this.options.repository}@${digest} has ${manifests.length} referrers, more than the ${MAX_REFERRERS} Slipway reads; refusing to go through them.`,
+        {
+          hint: 'Delete stale signatures and attestations of this digest from the registry; anyone with push rights can attach referrers to it.',
+        },
+      );
+    }
     return artifactType ? manifests.filter((m) => m.artifactType === artifactType) : manifests;
   }
 
