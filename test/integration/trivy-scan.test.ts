@@ -13,6 +13,7 @@ const ALL = 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL';
 
 const setup = useStandInTools('trivy-ws-');
 
+const emptyConfig = (cacheDir: string) => join(cacheDir, 'slipway-empty-trivy.yaml');
 const dbCalls = (cacheDir: string) => [
   [
     'image',
@@ -21,6 +22,8 @@ const dbCalls = (cacheDir: string) => [
     'ghcr.io/aquasecurity/trivy-db',
     '--cache-dir',
     cacheDir,
+    '--config',
+    emptyConfig(cacheDir),
     '--no-progress',
   ],
   [
@@ -30,6 +33,8 @@ const dbCalls = (cacheDir: string) => [
     'ghcr.io/aquasecurity/trivy-java-db',
     '--cache-dir',
     cacheDir,
+    '--config',
+    emptyConfig(cacheDir),
     '--no-progress',
   ],
 ];
@@ -56,6 +61,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         json,
         '--cache-dir',
         cacheDir,
+        '--config',
+        emptyConfig(cacheDir),
         '--severity',
         ALL,
         '--exit-code',
@@ -66,7 +73,7 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         '--',
         'ghcr.io/octo-org/app:1.2.3',
       ],
-      ['convert', '--format', 'sarif', '--output', sarif, '--', json],
+      ['convert', '--config', emptyConfig(cacheDir), '--format', 'sarif', '--output', sarif, '--', json],
     ]);
     expect(result.outputs).toEqual({
       'sarif-file': sarif,
@@ -135,6 +142,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
       join(setup.workspace, 'trivy-results.json'),
       '--cache-dir',
       cacheDir,
+      '--config',
+      emptyConfig(cacheDir),
       '--severity',
       'HIGH,CRITICAL',
       '--exit-code',
@@ -275,6 +284,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         json,
         '--cache-dir',
         cacheDir,
+        '--config',
+        emptyConfig(cacheDir),
         '--severity',
         ALL,
         '--exit-code',
@@ -285,7 +296,17 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         '--',
         'sbom.cdx.json',
       ],
-      ['convert', '--format', 'sarif', '--output', join(setup.workspace, 'trivy-results.sarif'), '--', json],
+      [
+        'convert',
+        '--config',
+        emptyConfig(cacheDir),
+        '--format',
+        'sarif',
+        '--output',
+        join(setup.workspace, 'trivy-results.sarif'),
+        '--',
+        json,
+      ],
     ]);
   });
 
@@ -328,5 +349,42 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
     expect(result.exitCode).toBe(1);
     expect(result.log).toContain("Input 'trivyignore' names sec/ignore, which does not exist.");
     expect(setup.tools.server.requests).toEqual([]);
+  });
+
+  it('a trivy.yaml in the workspace is not read: every trivy call gets --config of an empty file, or of trivy-config', async () => {
+    // what a pull request could ship to quiet the scan: trivy reads ./trivy.yaml unless told otherwise
+    writeFileSync(join(setup.workspace, 'trivy.yaml'), 'severity: [CRITICAL]\nscan:\n  skip-files: ["**"]\n');
+    const first = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10' },
+      env: setup.runner.env(),
+    });
+    expect(first.exitCode, first.log).toBe(0);
+    const cacheDir = join(setup.runner.root, 'temp', 'slipway-trivy');
+    const configs = () => setup.runner.calls().map((c) => c.argv[c.argv.indexOf('--config') + 1]);
+    expect(configs()).toEqual(Array(4).fill(emptyConfig(cacheDir)));
+    expect(readFileSync(emptyConfig(cacheDir), 'utf8')).toMatch(/^#[^\n]*\n$/); // a comment, no settings
+
+    setup.runner.clearArgv();
+    mkdirSync(join(setup.workspace, 'ci'));
+    writeFileSync(join(setup.workspace, 'ci', 'trivy.yaml'), 'timeout: 10m\n');
+    const second = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10', 'trivy-config': 'ci/trivy.yaml' },
+      env: setup.runner.env(),
+    });
+    expect(second.exitCode, second.log).toBe(0);
+    expect(new Set(configs())).toEqual(new Set([join(setup.workspace, 'ci', 'trivy.yaml')]));
+
+    const missing = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10', 'trivy-config': 'ci/nope.yaml' },
+      env: setup.runner.env(),
+    });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.log).toContain("Input 'trivy-config' names ci/nope.yaml, which does not exist.");
   });
 });

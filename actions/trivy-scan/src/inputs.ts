@@ -13,6 +13,8 @@ export interface Inputs {
   'ignore-unfixed': boolean;
   /** Absolute path, or undefined when none is used. */
   trivyignore: string | undefined;
+  /** Absolute path of the user's trivy config, or undefined (an empty one of Slipway's is used). */
+  'trivy-config': string | undefined;
   'skip-dirs': string[];
   'fail-on': FailOn;
   /** Absolute paths. */
@@ -55,6 +57,14 @@ export function getInputs(
   } else if (existsSync(inWorkspace('.trivyignore'))) {
     trivyignore = inWorkspace('.trivyignore');
   }
+  const configInput = reader.string('trivy-config');
+  const trivyConfig = configInput === undefined ? undefined : inWorkspace(configInput);
+  if (configInput !== undefined && !existsSync(trivyConfig!))
+    throw new InputError(
+      'trivy-config',
+      `names ${configInput}, which does not exist`,
+      'the path of an existing trivy config file (trivy.yaml format), relative to the workspace',
+    );
   const dbRepositories = reader.list('db-repository', {
     itemPattern: REPOSITORY,
     form: 'registry repositories such as ghcr.io/aquasecurity/trivy-db',
@@ -69,6 +79,7 @@ export function getInputs(
     severity: reader.enumeration('severity', SEVERITIES, 'UNKNOWN'),
     'ignore-unfixed': reader.boolean('ignore-unfixed', false),
     trivyignore,
+    'trivy-config': trivyConfig,
     'skip-dirs': reader.list('skip-dirs'),
     'fail-on': reader.enumeration('fail-on', ['none', ...SEVERITIES] as const, 'none'),
     'sarif-file': inWorkspace(reader.string('sarif-file') ?? 'trivy-results.sarif'),

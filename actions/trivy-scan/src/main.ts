@@ -30,6 +30,7 @@ export default () =>
       severity: inputs.severity,
       ignoreUnfixed: inputs['ignore-unfixed'],
       ...(inputs.trivyignore ? { ignoreFile: inputs.trivyignore } : {}),
+      ...(inputs['trivy-config'] ? { configFile: inputs['trivy-config'] } : {}),
       skipDirs: inputs['skip-dirs'],
       cacheDir: join(process.env.RUNNER_TEMP ?? process.cwd(), 'slipway-trivy'),
       jsonFile: inputs['json-file'],

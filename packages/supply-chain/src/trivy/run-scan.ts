@@ -3,7 +3,8 @@
  * fallback), the scan to JSON, SARIF converted from that same JSON, both
  * documents parsed, findings counted and gated.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '@slipway/core';
 import { tail, type ProgramRunner } from '../tools/run-program.ts';
 import type { PersistentCache } from '../tools/tool-caches.ts';
@@ -19,7 +20,9 @@ import {
 import { prepareTrivyDb, utcDay, type DbLog, type PreparedDb } from './trivy-db.ts';
 import { findingsOf, parseTrivyReport, type Finding } from './trivy-report.ts';
 
-export interface TrivyScanRun extends TrivyScanSettings {
+export interface TrivyScanRun extends Omit<TrivyScanSettings, 'configFile'> {
+  /** The user's trivy config file; default an empty one of Slipway's (see TrivyScanSettings.configFile). */
+  configFile?: string;
   trivy: string;
   run: ProgramRunner;
   sarifFile: string;
@@ -42,12 +45,25 @@ export interface TrivyScanOutcome {
 
 const noCache: PersistentCache = { restore: async () => undefined, save: async () => {} };
 
-export async function runTrivyScan(o: TrivyScanRun): Promise<TrivyScanOutcome> {
+/** An empty trivy config in `dir`: passed as `--config`, it keeps trivy from reading ./trivy.yaml. */
+export async function emptyTrivyConfig(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'slipway-empty-trivy.yaml');
+  await writeFile(
+    path,
+    '# No settings: the trivy-scan inputs decide (trivy-config names a config of your own).\n',
+  );
+  return path;
+}
+
+export async function runTrivyScan(run: TrivyScanRun): Promise<TrivyScanOutcome> {
+  const o = { ...run, configFile: run.configFile ?? (await emptyTrivyConfig(run.cacheDir)) };
   const databases: PreparedDb[] = [];
   const dbOptions = {
     trivy: o.trivy,
     run: o.run,
     cacheDir: o.cacheDir,
+    configFile: o.configFile,
     cache: o.dbCache ?? noCache,
     day: utcDay(o.now),
     log: o.log,
@@ -67,7 +83,7 @@ export async function runTrivyScan(o: TrivyScanRun): Promise<TrivyScanOutcome> {
       `trivy ${o.scanType} scan of ${o.target} failed (exit ${scan.exitCode}):\n${tail(scan.stderr)}`,
     );
   }
-  const convert = await o.run(o.trivy, convertToSarifArgv(o.jsonFile, o.sarifFile));
+  const convert = await o.run(o.trivy, convertToSarifArgv(o.jsonFile, o.sarifFile, o.configFile));
   if (convert.exitCode !== 0) {
     throw new UserError(`trivy convert to SARIF failed (exit ${convert.exitCode}):\n${tail(convert.stderr)}`);
   }

@@ -32,6 +32,8 @@ export interface PrepareDbOptions {
   trivy: string;
   run: ProgramRunner;
   cacheDir: string;
+  /** `--config` for trivy (see TrivyScanSettings.configFile). */
+  configFile: string;
   repositories: string[];
   cache: PersistentCache;
   /** UTC day, YYYY-MM-DD: part of the cache key. */
@@ -71,7 +73,7 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
 
   const limited: string[] = [];
   for (const repository of o.repositories) {
-    const result = await o.run(o.trivy, downloadDbArgv(o.database, repository, o.cacheDir));
+    const result = await o.run(o.trivy, downloadDbArgv(o.database, repository, o.cacheDir, o.configFile));
     if (result.exitCode === 0) {
       o.log.info(`Trivy ${o.database} downloaded from ${repository}.`);
       await o.cache.save(paths, key);
