@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { markdownTable } from '@slipway/core';
+import { codeSpan, inertText } from '../summary/scanned-text.ts';
 import { UserError } from '@slipway/core';
 import { tail, type ProgramRunner } from '../tools/run-program.ts';
 import { summariseSbom, type SbomSummary } from './sbom-documents.ts';
@@ -40,11 +41,11 @@ export function sbomSummaryMarkdown(
   result: SbomResult,
   displayPath: (p: string) => string = (p) => p,
 ): string {
-  const lines = [`### SBOM: \`${source}\``, ''];
+  const lines = [`### SBOM: ${codeSpan(source)}`, ''];
   lines.push(
     markdownTable(
       ['Format', 'File', 'Packages'],
-      result.documents.map((d) => [d.format, displayPath(d.path), String(d.summary.packages)]),
+      result.documents.map((d) => [d.format, inertText(displayPath(d.path)), String(d.summary.packages)]),
     ),
   );
   const first = result.documents[0];
@@ -54,7 +55,7 @@ export function sbomSummaryMarkdown(
     lines.push(
       markdownTable(
         ['Type', 'Packages'],
-        rows.map(([t, n]) => [t, String(n)]),
+        rows.map(([t, n]) => [inertText(t, 80), String(n)]),
       ),
     );
   }
