@@ -387,4 +387,26 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
     expect(missing.exitCode).toBe(1);
     expect(missing.log).toContain("Input 'trivy-config' names ci/nope.yaml, which does not exist.");
   });
+
+  it('a failing DB download names the db-repository input, a failing scan the target input', async () => {
+    const download = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10' },
+      env: setup.runner.env({ STANDIN_EXIT_CODE: '1' }),
+    });
+    expect(download.exitCode).toBe(1);
+    expect(download.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'trivy could not download the db from ghcr.io/aquasecurity/trivy-db (exit 1):\ntrivy stand-in: failing as asked\nCheck the db-repository input (ghcr.io/aquasecurity/trivy-db must be an OCI repository holding the trivy db) and that the runner reaches it; a mirror listed first in db-repository is tried first.',
+    ]);
+    const scan = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { 'scan-type': 'config', target: '.' },
+      env: setup.runner.env({ STANDIN_EXIT_CODE: '1' }),
+    });
+    expect(scan.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'trivy config scan of . failed (exit 1):\ntrivy stand-in: failing as asked\nCheck the `target` input (a path in the workspace) and `skip-dirs`.',
+    ]);
+  });
 });

@@ -27,6 +27,12 @@ export async function generateSbom(o: SbomRun): Promise<SbomResult> {
   if (result.exitCode !== 0) {
     throw new UserError(
       `syft could not catalogue ${syftSource(o.source)} (exit ${result.exitCode}):\n${tail(result.stderr)}`,
+      {
+        hint:
+          o.source.kind === 'image'
+            ? 'Check the `image` input: an image reference the runner can pull (log in to a private registry first, e.g. with docker/login-action).'
+            : 'Check the `path` input: a directory or file in the workspace that syft can read.',
+      },
     );
   }
   const documents = [];

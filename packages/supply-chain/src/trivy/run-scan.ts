@@ -43,6 +43,15 @@ export interface TrivyScanOutcome {
   databases: PreparedDb[];
 }
 
+/** What the `target` input must be, per scan type: said when trivy cannot scan it. */
+const TARGET_HINTS: Record<TrivyScanSettings['scanType'], string> = {
+  image:
+    'Check the `target` input: an image reference the runner can pull (log in to a private registry first, e.g. with docker/login-action).',
+  fs: 'Check the `target` input (a path in the workspace) and `skip-dirs`.',
+  config: 'Check the `target` input (a path in the workspace) and `skip-dirs`.',
+  sbom: 'Check the `target` input: an SPDX or CycloneDX JSON file in the workspace.',
+};
+
 const noCache: PersistentCache = { restore: async () => undefined, save: async () => {} };
 
 /** An empty trivy config in `dir`: passed as `--config`, it keeps trivy from reading ./trivy.yaml. */
@@ -81,6 +90,7 @@ export async function runTrivyScan(run: TrivyScanRun): Promise<TrivyScanOutcome>
   if (scan.exitCode !== 0) {
     throw new UserError(
       `trivy ${o.scanType} scan of ${o.target} failed (exit ${scan.exitCode}):\n${tail(scan.stderr)}`,
+      { hint: TARGET_HINTS[o.scanType] },
     );
   }
   const convert = await o.run(o.trivy, convertToSarifArgv(o.jsonFile, o.sarifFile, o.configFile));

@@ -48,6 +48,11 @@ export interface PreparedDb {
   cacheKey: string;
 }
 
+/** The trivy-scan input that lists the repositories of `database`. */
+export function repositoryInput(database: TrivyDatabase): string {
+  return database === 'db' ? 'db-repository' : 'java-db-repository';
+}
+
 export function dbCacheKey(database: TrivyDatabase, day: string): string {
   return `slipway-trivy-${database}-${day}`;
 }
@@ -83,6 +88,9 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
     if (!isRateLimited(output)) {
       throw new UserError(
         `trivy could not download the ${o.database} from ${repository} (exit ${result.exitCode}):\n${tail(result.stderr)}`,
+        {
+          hint: `Check the ${repositoryInput(o.database)} input (${repository} must be an OCI repository holding the trivy ${o.database}) and that the runner reaches it; a mirror listed first in ${repositoryInput(o.database)} is tried first.`,
+        },
       );
     }
     limited.push(repository);
@@ -91,6 +99,6 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
     );
   }
   throw new UserError(`Every ${o.database} repository rate-limited the download: ${limited.join(', ')}.`, {
-    hint: `Add a mirror to the ${o.database === 'db' ? 'db-repository' : 'java-db-repository'} input, or retry later.`,
+    hint: `Add a mirror to the ${repositoryInput(o.database)} input, or retry later.`,
   });
 }
