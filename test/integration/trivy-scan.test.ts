@@ -86,6 +86,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
       critical: '0',
       gate: 'passed',
       'trivy-version': '0.74.0',
+      'db-version':
+        '{"Version":2,"UpdatedAt":"2026-12-06T00:50:12.5Z","DownloadedAt":"2026-12-06T06:01:02.3Z"}',
     });
     expect(readFileSync(json, 'utf8')).toBe(fixture('alpine-310.json'));
     expect(readFileSync(sarif, 'utf8')).toBe(fixture('alpine-310.sarif'));

@@ -52,6 +52,7 @@ export default () =>
       core.setOutput(severity.toLowerCase(), String(count));
     core.setOutput('gate', outcome.gated.length === 0 ? 'passed' : 'failed');
     core.setOutput('trivy-version', trivy.version);
+    if (outcome.dbMetadata) core.setOutput('db-version', JSON.stringify(outcome.dbMetadata));
     await actionsSummaryWriter(
       scanSummaryMarkdown({
         target: inputs.target,

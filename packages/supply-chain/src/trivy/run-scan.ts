@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { UserError } from '@slipway/core';
 import { tail, type ProgramRunner } from '../tools/run-program.ts';
 import type { PersistentCache } from '../tools/tool-caches.ts';
+import { readDbMetadata, type DbMetadata } from './db-metadata.ts';
 import { parseSarif, type SarifSummary } from './sarif-report.ts';
 import { failsGate, type FailOn } from './severity.ts';
 import {
@@ -41,6 +42,8 @@ export interface TrivyScanOutcome {
   gated: Finding[];
   sarif: SarifSummary;
   databases: PreparedDb[];
+  /** The vulnerability DB the scan used, from its metadata.json; undefined for config scans. */
+  dbMetadata: DbMetadata | undefined;
 }
 
 /** What the `target` input must be, per scan type: said when trivy cannot scan it. */
@@ -100,5 +103,12 @@ export async function runTrivyScan(run: TrivyScanRun): Promise<TrivyScanOutcome>
   const report = parseTrivyReport(await readFile(o.jsonFile, 'utf8'), o.jsonFile);
   const sarif = parseSarif(await readFile(o.sarifFile, 'utf8'), o.sarifFile);
   const findings = findingsOf(report);
-  return { findings, gated: findings.filter((f) => failsGate(f.severity, o.failOn)), sarif, databases };
+  const dbMetadata = needsVulnerabilityDb(o.scanType) ? await readDbMetadata(o.cacheDir) : undefined;
+  return {
+    findings,
+    gated: findings.filter((f) => failsGate(f.severity, o.failOn)),
+    sarif,
+    databases,
+    dbMetadata,
+  };
 }
