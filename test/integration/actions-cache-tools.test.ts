@@ -269,4 +269,32 @@ describe('a poisoned Actions cache entry and a job that can mint an OIDC token',
     expect(existsSync(outside)).toBe(true);
     expect(other.log).toContain('syft 1.51.0: download,'); // the entry held no archive: nothing to use
   });
+
+  it('trivy-scan: cache-db true forces the DB restore in an id-token job, with a warning; the tool archive stays unrestored', async () => {
+    const inputs = { target: 'alpine:3.10' };
+    await runAction({ actionDir: trivyScan, workspace: setup.workspace, inputs, env: await freshJob() });
+    const forced = await runAction({
+      actionDir: trivyScan,
+      workspace: setup.workspace,
+      inputs: { ...inputs, 'cache-db': 'true' },
+      env: await freshJob(ID_TOKEN_ENV),
+    });
+    expect(forced.exitCode, forced.log).toBe(0);
+    // two DB restores (db, java-db); the trivy archive is downloaded, its save finds the key taken
+    expect(ops()).toEqual(['CreateCacheEntry 409', ...RESTORE, ...RESTORE]);
+    expect(forced.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(/^Restoring from the Actions cache in a job that can request an OIDC token/),
+    ]);
+    expect(notices(forced)).toHaveLength(1);
+    expect(forced.log).toContain('trivy 0.74.0: download,');
+
+    const off = await runAction({
+      actionDir: trivyScan,
+      workspace: setup.workspace,
+      inputs: { ...inputs, 'cache-db': 'false' },
+      env: await freshJob(),
+    });
+    expect(off.exitCode, off.log).toBe(0);
+    expect(ops()).toEqual(RESTORE); // the tool archive only: the DBs are neither restored nor saved
+  });
 });
