@@ -364,6 +364,22 @@ describe('caching', () => {
     expect(logs.warning[0]).toContain(
       `(${dir}) has no .slipway-verified.json (it was not installed by this version of Slipway). Not running it`,
     );
+    // a bare binary and its record rewritten together: the lock's digest still tells
+    const forged = '#!/bin/sh\necho forged\n';
+    writeFileSync(first.path, forged);
+    const good = JSON.parse(readFileSync(join(dir, '.slipway-verified.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    writeFileSync(
+      join(dir, '.slipway-verified.json'),
+      JSON.stringify({ ...good, executableSha256: sha256(Buffer.from(forged)) }),
+    );
+    logs.warning = [];
+    expect((await installToolWithReport(options({ tool: 'cosign' }))).source).toBe('actions-cache');
+    expect(logs.warning[0]).toContain(
+      `records cosign with sha256 ${sha256(Buffer.from(forged))}, but tools.lock.json names ${first.sha256} for cosign-linux-amd64`,
+    );
     // a lock that now names another digest for the same version: the cached folder is not trusted
     const record = JSON.parse(readFileSync(join(dir, '.slipway-verified.json'), 'utf8')) as Record<
       string,

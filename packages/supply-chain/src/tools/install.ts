@@ -123,7 +123,11 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
   const cachedDir = toolCache.find(tool, version, cacheArch);
   if (cachedDir) {
     // a folder in RUNNER_TOOL_CACHE is only run when it is still what was verified at install
-    const check = await checkCachedTool(cachedDir, exe, locked);
+    const check = await checkCachedTool(
+      cachedDir,
+      exe,
+      locked && { ...locked, bare: archiveKind(asset) === 'binary' },
+    );
     if (check.ok) {
       log.info(
         `${tool} ${version} (${cacheArch}) found in the runner tool cache: ${cachedDir}; ${exe} still has the sha256 verified at install.`,

@@ -5,7 +5,10 @@
  * from it. A later install in the same job, or any job on a self-hosted runner
  * whose tool cache persists, runs the cached executable only when the record's
  * asset digest is still the one the lock file names and the executable still
- * hashes to the recorded value; otherwise it installs again.
+ * hashes to the recorded value (for a bare binary such as cosign, the lock's
+ * digest itself); otherwise it installs again. Whoever can write the tool cache
+ * can rewrite an archived tool and its record together: the record catches a
+ * changed binary and a stale install, the lock anchors only bare binaries.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,7 +59,8 @@ function parseRecord(text: string): VerifiedRecord | undefined {
 export async function checkCachedTool(
   dir: string,
   executable: string,
-  expected: { asset: string; sha256: string } | undefined,
+  /** `bare`: the asset is the executable itself (no archive). */
+  expected: { asset: string; sha256: string; bare?: boolean } | undefined,
 ): Promise<CachedToolCheck> {
   let text: string;
   try {
@@ -74,6 +78,13 @@ export async function checkCachedTool(
     return {
       ok: false,
       problem: `was installed from ${record.asset} with sha256 ${record.assetSha256}, but tools.lock.json names ${expected.asset} with sha256 ${expected.sha256}`,
+    };
+  }
+  // a bare binary (cosign) is its own asset: the lock file itself says what the executable must hash to
+  if (expected && expected.bare && record.executableSha256 !== expected.sha256) {
+    return {
+      ok: false,
+      problem: `records ${executable} with sha256 ${record.executableSha256}, but tools.lock.json names ${expected.sha256} for ${expected.asset}`,
     };
   }
   let actual: string;
