@@ -63,7 +63,7 @@ function workspace(): string {
 }
 
 /** One job: the runner's temp dir starts empty, as on a fresh hosted runner. */
-async function job(runId: string, ws: string) {
+async function job(runId: string, ws: string, extraEnv: Record<string, string> = {}) {
   rmSync(runnerTemp, { recursive: true, force: true });
   mkdirSync(runnerTemp);
   gh.requests.reset();
@@ -79,6 +79,7 @@ async function job(runId: string, ws: string) {
       ...(await cacheService.env()),
       RUNNER_TEMP: runnerTemp,
       GITHUB_RUN_ID: runId,
+      ...extraEnv,
     },
   });
 }
@@ -127,6 +128,28 @@ describe('pin-check lookup cache through the Actions cache service', () => {
     ]);
     expect(findLeaks(first, [token])).toEqual([]);
     expect(findLeaks(second, [token])).toEqual([]);
+  });
+
+  it('a job that can mint an OIDC token never restores the lookups (it still saves them)', async () => {
+    expect((await job('3001', workspace())).exitCode).toBe(0);
+    cacheService.resetCounters();
+    const idTokenJob = await job('3002', workspace(), {
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/_apis/distributedtask/token',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'id-token-request-token',
+    });
+    expect(idTokenJob.exitCode, idTokenJob.log).toBe(0);
+    expect(cacheService.count('GetCacheEntryDownloadURL')).toBe(0);
+    expect(cacheService.bytes.downloaded).toBe(0);
+    expect(gh.requests.total).toBeGreaterThan(0);
+    expect(idTokenJob.annotations.filter((a) => a.level === 'notice').map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^The lookup cache is not restored in this job because it can request an OIDC token/,
+      ),
+    ]);
+    expect(cacheService.entries().map((e) => e.key)).toEqual([
+      'slipway-pin-check-refs-v1-3001-1',
+      'slipway-pin-check-refs-v1-3002-1',
+    ]);
   });
 
   it('cache: false neither restores nor saves', async () => {

@@ -6,13 +6,14 @@
  * path (as on hosted runners) and a new RUNNER_TOOL_CACHE; it gets the verified
  * archive and the DBs from the Actions cache and downloads 0 release bytes.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { node24Path } from '../harness/node-versions.ts';
 import { runAction } from '../harness/run-action.ts';
 import { startActionsCacheDouble, type ActionsCacheDouble } from '../doubles/actions-cache/cache-server.ts';
+import { writePoisonedEntry } from './support/poisoned-cache-entry.ts';
 import { useStandInTools } from './support/stand-in-tools.ts';
 
 const sbom = resolve(import.meta.dirname, '../../actions/sbom');
@@ -172,5 +173,128 @@ describe('tool installer through the Actions cache service', () => {
     expect(second.log).toContain(`Trivy db restored from the cache (key ${keys()[1]}).`);
     expect(second.log).toContain(`Trivy java-db restored from the cache (key ${keys()[2]}).`);
     expect(second.outputs.findings).toBe('4');
+  });
+});
+
+/** What the runner sets in a job with `permissions: id-token: write`. */
+const ID_TOKEN_ENV = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/_apis/distributedtask/token',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'id-token-request-token',
+};
+const notices = (result: { annotations: { level: string; message: string }[] }) =>
+  result.annotations.filter((a) => a.level === 'notice').map((a) => a.message);
+
+describe('a poisoned Actions cache entry and a job that can mint an OIDC token', () => {
+  it('trivy-scan: a poisoned DB entry under the predicted key prefix writes nothing in an id-token job; without id-token it is restored as before', async () => {
+    const inputs = { target: 'alpine:3.10' };
+    const env = await freshJob(ID_TOKEN_ENV);
+    const outside = join(setup.runner.root, 'written-by-the-cache-entry.txt');
+    await writePoisonedEntry(cacheService, {
+      key: 'slipway-trivy-db-2000-01-01', // found through the restore key slipway-trivy-db-
+      paths: [join(env.RUNNER_TEMP!, 'slipway-trivy', 'db')],
+      workspace: setup.workspace,
+      files: { [outside]: 'attacker code\n' },
+    });
+    cacheService.resetCounters();
+
+    const signingJob = await runAction({
+      actionDir: trivyScan,
+      workspace: setup.workspace,
+      inputs,
+      node: node24Path(),
+      env,
+    });
+    expect(signingJob.exitCode, signingJob.log).toBe(0);
+    expect(existsSync(outside)).toBe(false);
+    expect(cacheService.count('GetCacheEntryDownloadURL')).toBe(0);
+    expect(cacheService.count('GetBlob')).toBe(0);
+    // it still saves what it downloaded and verified: the archive and both DBs
+    expect(ops()).toEqual([...SAVE.slice(1), ...SAVE.slice(1), ...SAVE.slice(1)]);
+    expect(notices(signingJob)).toEqual([
+      expect.stringMatching(
+        /^The Actions cache is not restored in this job because it can request an OIDC token \(id-token: write\)/,
+      ),
+    ]);
+    expect(signingJob.log).toContain('trivy 0.74.0: download,');
+
+    // The same entry in a job without id-token: write is restored (cache-db: auto), as before.
+    const scanJob = await runAction({
+      actionDir: trivyScan,
+      workspace: setup.workspace,
+      inputs: { ...inputs, 'cache-db': 'auto' },
+      node: node24Path(),
+      env: await freshJob(),
+    });
+    expect(scanJob.exitCode, scanJob.log).toBe(0);
+    expect(notices(scanJob)).toEqual([]);
+    expect(cacheService.count('GetCacheEntryDownloadURL')).toBe(3);
+    expect(scanJob.log).toContain('Trivy db restored from the cache');
+  });
+
+  it('sbom: a poisoned tool-archive entry under the exact predicted key writes nothing in an id-token job', async () => {
+    const inputs = { image: 'alpine:3' };
+    // run 1 (no id-token) learns the key; the entry is then replaced by the attacker's
+    await runAction({ actionDir: sbom, workspace: setup.workspace, inputs, env: await freshJob() });
+    const key = syftKey();
+    const [legit] = cacheService.entries();
+    cacheService.store.clear();
+    const env = await freshJob(ID_TOKEN_ENV);
+    const outside = join(setup.runner.root, 'sign', 'index.js');
+    await writePoisonedEntry(cacheService, {
+      key,
+      paths: [
+        join(env.RUNNER_TEMP!, 'slipway-tools', 'syft-1.51.0-linux-x64', 'syft_1.51.0_linux_amd64.tar.gz'),
+      ],
+      workspace: setup.workspace,
+      files: { [outside]: 'attacker code\n' },
+    });
+    expect(cacheService.entries().map((e) => [e.key, e.version])).toEqual([[key, legit!.version]]);
+    cacheService.resetCounters();
+
+    const signingJob = await runAction({ actionDir: sbom, workspace: setup.workspace, inputs, env });
+    expect(signingJob.exitCode, signingJob.log).toBe(0);
+    expect(existsSync(outside)).toBe(false);
+    expect(ops()).toEqual(['CreateCacheEntry 409']);
+    expect(notices(signingJob)).toHaveLength(1);
+
+    // Without id-token the job restores it: that is the attack the id-token job is spared.
+    const other = await runAction({
+      actionDir: sbom,
+      workspace: setup.workspace,
+      inputs,
+      env: await freshJob(),
+    });
+    expect(other.exitCode, other.log).toBe(0);
+    expect(ops().slice(0, 2)).toEqual(RESTORE);
+    expect(existsSync(outside)).toBe(true);
+    expect(other.log).toContain('syft 1.51.0: download,'); // the entry held no archive: nothing to use
+  });
+
+  it('trivy-scan: cache-db true forces the DB restore in an id-token job, with a warning; the tool archive stays unrestored', async () => {
+    const inputs = { target: 'alpine:3.10' };
+    await runAction({ actionDir: trivyScan, workspace: setup.workspace, inputs, env: await freshJob() });
+    const forced = await runAction({
+      actionDir: trivyScan,
+      workspace: setup.workspace,
+      inputs: { ...inputs, 'cache-db': 'true' },
+      env: await freshJob(ID_TOKEN_ENV),
+    });
+    expect(forced.exitCode, forced.log).toBe(0);
+    // two DB restores (db, java-db); the trivy archive is downloaded, its save finds the key taken
+    expect(ops()).toEqual(['CreateCacheEntry 409', ...RESTORE, ...RESTORE]);
+    expect(forced.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(/^Restoring from the Actions cache in a job that can request an OIDC token/),
+    ]);
+    expect(notices(forced)).toHaveLength(1);
+    expect(forced.log).toContain('trivy 0.74.0: download,');
+
+    const off = await runAction({
+      actionDir: trivyScan,
+      workspace: setup.workspace,
+      inputs: { ...inputs, 'cache-db': 'false' },
+      env: await freshJob(),
+    });
+    expect(off.exitCode, off.log).toBe(0);
+    expect(ops()).toEqual(RESTORE); // the tool archive only: the DBs are neither restored nor saved
   });
 });

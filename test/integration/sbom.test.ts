@@ -169,7 +169,7 @@ describe('sbom (committed bundle, stand-in syft from the release double)', () =>
     });
     expect(result.exitCode).toBe(1);
     expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
-      'syft could not catalogue alpine:3 (exit 1):\nsyft stand-in: failing as asked',
+      'syft could not catalogue alpine:3 (exit 1):\nsyft stand-in: failing as asked\nCheck the `image` input: an image reference the runner can pull (log in to a private registry first, e.g. with docker/login-action).',
     ]);
   });
 });

@@ -1,13 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '@slipway/core';
 import { ChecksumMismatchError } from '@slipway/supply-chain/tools/checksums';
 import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
 import { committedToolsLock, parseToolsLock, type ToolsLock } from '@slipway/supply-chain/tools/lock-file';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
+import {
+  DownloadTooLargeError,
+  MAX_DOCUMENT_BYTES,
+  createReleaseHttp,
+  downloadToFile,
+} from '@slipway/supply-chain/tools/release-download';
 import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
 import type { ToolArch, ToolName, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
 import {
@@ -185,6 +191,63 @@ describe('transport failures', () => {
     ).toBe(true);
   });
 
+  it('a release server that keeps failing is a user error naming the URL and what to do, after the retries', async () => {
+    server.fault('cosign-linux-amd64', { kind: 'status', status: 502, times: 99 });
+    const url = `${server.baseUrl('sigstore', 'cosign')}/v3.1.3/cosign-linux-amd64`;
+    const error = (await installToolWithReport(options({ tool: 'cosign' })).catch(
+      (e: unknown) => e,
+    )) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(`Downloading ${url} failed after retries: GET ${url} answered HTTP 502`);
+    expect(error.hint).toBe(
+      `Check that the runner reaches ${new URL(url).host} (HTTPS_PROXY / NO_PROXY), point releases-url or SLIPWAY_RELEASES_URL at a mirror, or re-run the job if the server had an outage.`,
+    );
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('a download cut off on every attempt, and a refused connection, are user errors too', async () => {
+    server.fault('syft_1.51.0_linux_amd64.tar.gz', { kind: 'cut', bytes: 10, times: 99 });
+    await expect(installToolWithReport(options({ tool: 'syft' }))).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ReleaseDownloadError',
+        message: expect.stringMatching(/syft_1\.51\.0_linux_amd64\.tar\.gz failed after retries: /),
+      }),
+    );
+    const closed = 'http://127.0.0.1:1/sigstore/cosign/releases/download';
+    await expect(installToolWithReport(options({ tool: 'cosign', baseUrl: closed }))).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ReleaseDownloadError',
+        message: expect.stringContaining(
+          `Downloading ${closed}/v3.1.3/cosign-linux-amd64 failed after retries: `,
+        ),
+      }),
+    );
+  });
+
+  it('a checksums file larger than any real one is refused after one request, not read into memory', async () => {
+    server.fault('trivy_0.75.0_checksums.txt', {
+      kind: 'replace',
+      body: Buffer.alloc(MAX_DOCUMENT_BYTES + 1, 0x61),
+    });
+    const url = `${server.baseUrl('aquasecurity', 'trivy')}/v0.75.0/trivy_0.75.0_checksums.txt`;
+    await expect(
+      installToolWithReport(options({ tool: 'trivy', version: '0.75.0', allowUnverified: true })),
+    ).rejects.toThrow(
+      `${url} is larger than ${MAX_DOCUMENT_BYTES} bytes, more than any release file of this kind; refusing it.`,
+    );
+    expect(server.requests.filter((p) => p.endsWith('trivy_0.75.0_checksums.txt'))).toHaveLength(2); // redirect + object
+  });
+
+  it('an asset larger than the bound is refused and nothing is left on disk', async () => {
+    const url = `${server.baseUrl('sigstore', 'cosign')}/v3.1.3/cosign-linux-amd64`;
+    const dest = join(scratch, 'cosign');
+    await expect(downloadToFile(createReleaseHttp(), url, dest, { maxBytes: 100 })).rejects.toThrow(
+      DownloadTooLargeError,
+    );
+    expect(existsSync(dest)).toBe(false);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('a missing asset is a 404 user error, not retried', async () => {
     server.fault('cosign-darwin-amd64', { kind: 'missing' });
     await expect(installToolWithReport(options({ tool: 'cosign', platform: 'macos' }))).rejects.toThrow(
@@ -268,6 +331,70 @@ describe('caching', () => {
     const again = await installToolWithReport(options({ tool: 'cosign' }));
     expect(again.source).toBe('tool-cache');
     expect(server.requests).toEqual([]);
+  });
+
+  it('a tampered executable in the runner tool cache is not run: the next install warns and installs again', async () => {
+    const first = await installToolWithReport(options({ tool: 'trivy' }));
+    expect(first.source).toBe('download');
+    const original = readFileSync(first.path);
+    writeFileSync(first.path, '#!/bin/sh\necho tampered\n');
+    server.resetCounters();
+    const second = await installToolWithReport(options({ tool: 'trivy' }));
+    // the verified archive comes back from the cross-run cache; nothing of the tampered file is kept
+    expect(second.source).toBe('actions-cache');
+    expect(second.path).toBe(first.path);
+    expect(readFileSync(second.path)).toEqual(original);
+    expect(execFileSync(second.path, ['--version'], { encoding: 'utf8' })).toBe('Version: 0.74.0\n');
+    const dir = join(process.env.RUNNER_TOOL_CACHE!, 'trivy', '0.74.0', 'linux-x64');
+    expect(logs.warning).toEqual([
+      `trivy 0.74.0 in the runner tool cache (${dir}) holds a trivy with sha256 ${sha256(Buffer.from('#!/bin/sh\necho tampered\n'))}, not the ${sha256(original)} verified at install (it was changed after install). Not running it: installing trivy again from a verified trivy_0.74.0_Linux-64bit.tar.gz. If this repeats, something on the runner changes RUNNER_TOOL_CACHE.`,
+    ]);
+    // and the reinstalled copy is trusted again
+    logs.warning = [];
+    expect((await installToolWithReport(options({ tool: 'trivy' }))).source).toBe('tool-cache');
+    expect(logs.warning).toEqual([]);
+  });
+
+  it('a tool-cache folder without the install record, or recorded from another asset digest, is installed again', async () => {
+    const first = await installToolWithReport(options({ tool: 'cosign' }));
+    const dir = dirname(first.path);
+    rmSync(join(dir, '.slipway-verified.json'));
+    const second = await installToolWithReport(options({ tool: 'cosign' }));
+    expect(second.source).toBe('actions-cache');
+    expect(logs.warning[0]).toContain(
+      `(${dir}) has no .slipway-verified.json (it was not installed by this version of Slipway). Not running it`,
+    );
+    // a bare binary and its record rewritten together: the lock's digest still tells
+    const forged = '#!/bin/sh\necho forged\n';
+    writeFileSync(first.path, forged);
+    const good = JSON.parse(readFileSync(join(dir, '.slipway-verified.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    writeFileSync(
+      join(dir, '.slipway-verified.json'),
+      JSON.stringify({ ...good, executableSha256: sha256(Buffer.from(forged)) }),
+    );
+    logs.warning = [];
+    expect((await installToolWithReport(options({ tool: 'cosign' }))).source).toBe('actions-cache');
+    expect(logs.warning[0]).toContain(
+      `records cosign with sha256 ${sha256(Buffer.from(forged))}, but tools.lock.json names ${first.sha256} for cosign-linux-amd64`,
+    );
+    // a lock that now names another digest for the same version: the cached folder is not trusted
+    const record = JSON.parse(readFileSync(join(dir, '.slipway-verified.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    writeFileSync(
+      join(dir, '.slipway-verified.json'),
+      JSON.stringify({ ...record, assetSha256: 'a'.repeat(64) }),
+    );
+    logs.warning = [];
+    const third = await installToolWithReport(options({ tool: 'cosign' }));
+    expect(third.source).toBe('actions-cache');
+    expect(logs.warning[0]).toContain(
+      `was installed from cosign-linux-amd64 with sha256 ${'a'.repeat(64)}, but tools.lock.json names cosign-linux-amd64 with sha256 ${first.sha256}`,
+    );
   });
 
   it('a cached archive that no longer matches the lock is discarded and downloaded again', async () => {

@@ -13,6 +13,7 @@ const ALL = 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL';
 
 const setup = useStandInTools('trivy-ws-');
 
+const emptyConfig = (cacheDir: string) => join(cacheDir, 'slipway-empty-trivy.yaml');
 const dbCalls = (cacheDir: string) => [
   [
     'image',
@@ -21,6 +22,8 @@ const dbCalls = (cacheDir: string) => [
     'ghcr.io/aquasecurity/trivy-db',
     '--cache-dir',
     cacheDir,
+    '--config',
+    emptyConfig(cacheDir),
     '--no-progress',
   ],
   [
@@ -30,6 +33,8 @@ const dbCalls = (cacheDir: string) => [
     'ghcr.io/aquasecurity/trivy-java-db',
     '--cache-dir',
     cacheDir,
+    '--config',
+    emptyConfig(cacheDir),
     '--no-progress',
   ],
 ];
@@ -56,6 +61,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         json,
         '--cache-dir',
         cacheDir,
+        '--config',
+        emptyConfig(cacheDir),
         '--severity',
         ALL,
         '--exit-code',
@@ -66,7 +73,7 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         '--',
         'ghcr.io/octo-org/app:1.2.3',
       ],
-      ['convert', '--format', 'sarif', '--output', sarif, '--', json],
+      ['convert', '--config', emptyConfig(cacheDir), '--format', 'sarif', '--output', sarif, '--', json],
     ]);
     expect(result.outputs).toEqual({
       'sarif-file': sarif,
@@ -79,6 +86,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
       critical: '0',
       gate: 'passed',
       'trivy-version': '0.74.0',
+      'db-version':
+        '{"Version":2,"UpdatedAt":"2026-12-06T00:50:12.5Z","DownloadedAt":"2026-12-06T06:01:02.3Z"}',
     });
     expect(readFileSync(json, 'utf8')).toBe(fixture('alpine-310.json'));
     expect(readFileSync(sarif, 'utf8')).toBe(fixture('alpine-310.sarif'));
@@ -135,6 +144,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
       join(setup.workspace, 'trivy-results.json'),
       '--cache-dir',
       cacheDir,
+      '--config',
+      emptyConfig(cacheDir),
       '--severity',
       'HIGH,CRITICAL',
       '--exit-code',
@@ -275,6 +286,8 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         json,
         '--cache-dir',
         cacheDir,
+        '--config',
+        emptyConfig(cacheDir),
         '--severity',
         ALL,
         '--exit-code',
@@ -285,7 +298,17 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
         '--',
         'sbom.cdx.json',
       ],
-      ['convert', '--format', 'sarif', '--output', join(setup.workspace, 'trivy-results.sarif'), '--', json],
+      [
+        'convert',
+        '--config',
+        emptyConfig(cacheDir),
+        '--format',
+        'sarif',
+        '--output',
+        join(setup.workspace, 'trivy-results.sarif'),
+        '--',
+        json,
+      ],
     ]);
   });
 
@@ -328,5 +351,64 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
     expect(result.exitCode).toBe(1);
     expect(result.log).toContain("Input 'trivyignore' names sec/ignore, which does not exist.");
     expect(setup.tools.server.requests).toEqual([]);
+  });
+
+  it('a trivy.yaml in the workspace is not read: every trivy call gets --config of an empty file, or of trivy-config', async () => {
+    // what a pull request could ship to quiet the scan: trivy reads ./trivy.yaml unless told otherwise
+    writeFileSync(join(setup.workspace, 'trivy.yaml'), 'severity: [CRITICAL]\nscan:\n  skip-files: ["**"]\n');
+    const first = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10' },
+      env: setup.runner.env(),
+    });
+    expect(first.exitCode, first.log).toBe(0);
+    const cacheDir = join(setup.runner.root, 'temp', 'slipway-trivy');
+    const configs = () => setup.runner.calls().map((c) => c.argv[c.argv.indexOf('--config') + 1]);
+    expect(configs()).toEqual(Array(4).fill(emptyConfig(cacheDir)));
+    expect(readFileSync(emptyConfig(cacheDir), 'utf8')).toMatch(/^#[^\n]*\n$/); // a comment, no settings
+
+    setup.runner.clearArgv();
+    mkdirSync(join(setup.workspace, 'ci'));
+    writeFileSync(join(setup.workspace, 'ci', 'trivy.yaml'), 'timeout: 10m\n');
+    const second = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10', 'trivy-config': 'ci/trivy.yaml' },
+      env: setup.runner.env(),
+    });
+    expect(second.exitCode, second.log).toBe(0);
+    expect(new Set(configs())).toEqual(new Set([join(setup.workspace, 'ci', 'trivy.yaml')]));
+
+    const missing = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10', 'trivy-config': 'ci/nope.yaml' },
+      env: setup.runner.env(),
+    });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.log).toContain("Input 'trivy-config' names ci/nope.yaml, which does not exist.");
+  });
+
+  it('a failing DB download names the db-repository input, a failing scan the target input', async () => {
+    const download = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { target: 'alpine:3.10' },
+      env: setup.runner.env({ STANDIN_EXIT_CODE: '1' }),
+    });
+    expect(download.exitCode).toBe(1);
+    expect(download.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'trivy could not download the db from ghcr.io/aquasecurity/trivy-db (exit 1):\ntrivy stand-in: failing as asked\nCheck the db-repository input (ghcr.io/aquasecurity/trivy-db must be an OCI repository holding the trivy db) and that the runner reaches it; a mirror listed first in db-repository is tried first.',
+    ]);
+    const scan = await runAction({
+      actionDir,
+      workspace: setup.workspace,
+      inputs: { 'scan-type': 'config', target: '.' },
+      env: setup.runner.env({ STANDIN_EXIT_CODE: '1' }),
+    });
+    expect(scan.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'trivy config scan of . failed (exit 1):\ntrivy stand-in: failing as asked\nCheck the `target` input (a path in the workspace) and `skip-dirs`.',
+    ]);
   });
 });

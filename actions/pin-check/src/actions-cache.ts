@@ -16,6 +16,16 @@ function key(): string {
 
 export async function restoreRefCache(file: string): Promise<void> {
   if (!cache.isFeatureAvailable()) return;
+  if (process.env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim()) {
+    // @actions/cache extracts an entry (tar -P) before anything can check it, and any job of the
+    // repository can write one under this key prefix: never in a job that can mint an OIDC token.
+    core.notice(
+      'The lookup cache is not restored in this job because it can request an OIDC token (id-token: write): ' +
+        'an entry any job of this repository can write would be extracted here before it could be checked. ' +
+        'GitHub is asked instead; run pin-check in a job without id-token: write to use the cache.',
+    );
+    return;
+  }
   try {
     const hit = await cache.restoreCache([dirname(file)], key(), [KEY_PREFIX]);
     core.info(hit ? `Restored GitHub lookups from cache ${hit}` : 'No cached GitHub lookups yet');

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError, InputReader } from '@slipway/core';
 import { SEVERITIES, type FailOn, type Severity } from '@slipway/supply-chain/trivy/severity';
 import { SCAN_TYPES, type ScanType } from '@slipway/supply-chain/trivy/trivy-args';
+import { CACHE_MODES, type CacheMode } from '@slipway/supply-chain/tools/tool-caches';
 import { DEFAULT_DB_REPOSITORIES, DEFAULT_JAVA_DB_REPOSITORIES } from '@slipway/supply-chain/trivy/trivy-db';
 
 export interface Inputs {
@@ -12,6 +13,8 @@ export interface Inputs {
   'ignore-unfixed': boolean;
   /** Absolute path, or undefined when none is used. */
   trivyignore: string | undefined;
+  /** Absolute path of the user's trivy config, or undefined (an empty one of Slipway's is used). */
+  'trivy-config': string | undefined;
   'skip-dirs': string[];
   'fail-on': FailOn;
   /** Absolute paths. */
@@ -19,7 +22,7 @@ export interface Inputs {
   'json-file': string;
   'db-repository': string[];
   'java-db-repository': string[];
-  'cache-db': boolean;
+  'cache-db': CacheMode;
   version: string | undefined;
   'allow-unverified-tool': boolean;
   'releases-url': string | undefined;
@@ -54,6 +57,14 @@ export function getInputs(
   } else if (existsSync(inWorkspace('.trivyignore'))) {
     trivyignore = inWorkspace('.trivyignore');
   }
+  const configInput = reader.string('trivy-config');
+  const trivyConfig = configInput === undefined ? undefined : inWorkspace(configInput);
+  if (configInput !== undefined && !existsSync(trivyConfig!))
+    throw new InputError(
+      'trivy-config',
+      `names ${configInput}, which does not exist`,
+      'the path of an existing trivy config file (trivy.yaml format), relative to the workspace',
+    );
   const dbRepositories = reader.list('db-repository', {
     itemPattern: REPOSITORY,
     form: 'registry repositories such as ghcr.io/aquasecurity/trivy-db',
@@ -68,13 +79,14 @@ export function getInputs(
     severity: reader.enumeration('severity', SEVERITIES, 'UNKNOWN'),
     'ignore-unfixed': reader.boolean('ignore-unfixed', false),
     trivyignore,
+    'trivy-config': trivyConfig,
     'skip-dirs': reader.list('skip-dirs'),
     'fail-on': reader.enumeration('fail-on', ['none', ...SEVERITIES] as const, 'none'),
     'sarif-file': inWorkspace(reader.string('sarif-file') ?? 'trivy-results.sarif'),
     'json-file': inWorkspace(reader.string('json-file') ?? 'trivy-results.json'),
     'db-repository': dbRepositories.length > 0 ? dbRepositories : DEFAULT_DB_REPOSITORIES,
     'java-db-repository': javaDbRepositories.length > 0 ? javaDbRepositories : DEFAULT_JAVA_DB_REPOSITORIES,
-    'cache-db': reader.boolean('cache-db', true),
+    'cache-db': reader.enumeration('cache-db', CACHE_MODES, 'auto'),
     version: reader.string('version', { pattern: VERSION, form: 'a trivy release version such as 0.74.0' }),
     'allow-unverified-tool': reader.boolean('allow-unverified-tool', false),
     'releases-url': reader.string('releases-url', {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { UserError, actionsSummaryWriter, run } from '@slipway/core';
-import { installForAction } from '@slipway/supply-chain/tools/action-install';
+import { coreCacheLog, installForAction } from '@slipway/supply-chain/tools/action-install';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { persistentCacheFromEnv } from '@slipway/supply-chain/tools/tool-caches';
 import { runTrivyScan } from '@slipway/supply-chain/trivy/run-scan';
@@ -11,7 +11,14 @@ import { getInputs } from './inputs.ts';
 export default () =>
   run(async () => {
     const inputs = getInputs();
+    // one cache object for the archive and the DBs in `auto` mode, so a skipped restore is told once
+    const toolArchiveCache = persistentCacheFromEnv(process.env, coreCacheLog);
+    const dbCache =
+      inputs['cache-db'] === 'auto'
+        ? toolArchiveCache
+        : persistentCacheFromEnv(process.env, coreCacheLog, inputs['cache-db']);
     const trivy = await installForAction({
+      cache: toolArchiveCache,
       tool: 'trivy',
       ...(inputs.version ? { version: inputs.version } : {}),
       allowUnverified: inputs['allow-unverified-tool'],
@@ -23,6 +30,7 @@ export default () =>
       severity: inputs.severity,
       ignoreUnfixed: inputs['ignore-unfixed'],
       ...(inputs.trivyignore ? { ignoreFile: inputs.trivyignore } : {}),
+      ...(inputs['trivy-config'] ? { configFile: inputs['trivy-config'] } : {}),
       skipDirs: inputs['skip-dirs'],
       cacheDir: join(process.env.RUNNER_TEMP ?? process.cwd(), 'slipway-trivy'),
       jsonFile: inputs['json-file'],
@@ -32,9 +40,7 @@ export default () =>
       run: execProgram,
       dbRepositories: inputs['db-repository'],
       javaDbRepositories: inputs['java-db-repository'],
-      dbCache: inputs['cache-db']
-        ? persistentCacheFromEnv(process.env, (line) => core.info(line))
-        : undefined,
+      dbCache,
       now: new Date(),
       log: { info: (line) => core.info(line), warning: (line) => core.warning(line) },
     });
@@ -46,6 +52,7 @@ export default () =>
       core.setOutput(severity.toLowerCase(), String(count));
     core.setOutput('gate', outcome.gated.length === 0 ? 'passed' : 'failed');
     core.setOutput('trivy-version', trivy.version);
+    if (outcome.dbMetadata) core.setOutput('db-version', JSON.stringify(outcome.dbMetadata));
     await actionsSummaryWriter(
       scanSummaryMarkdown({
         target: inputs.target,

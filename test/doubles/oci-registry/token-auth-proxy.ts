@@ -3,7 +3,7 @@
  * token, a request without one gets 401 with
  * `WWW-Authenticate: Bearer realm="<proxy>/token",service="…",scope="repository:<repo>:pull"`,
  * and /token hands out a token for the configured Basic credentials (or
- * anonymously when `anonymous` is set). Valid requests (pulls and pushes) are
+ * anonymously when `anonymous` is set); `realm` makes the challenge name another token service. Valid requests (pulls and pushes) are
  * forwarded to the upstream registry, upload locations rewritten to this front. Counts requests and can answer 503 a given number of times.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,6 +26,8 @@ export async function startTokenAuthProxy(options: {
   username?: string;
   password?: string;
   anonymous?: boolean;
+  /** The realm the challenge names (default: this front's own /token), e.g. another host's. */
+  realm?: string;
 }): Promise<TokenAuthProxy> {
   const tokens: string[] = [];
   const requests: TokenAuthProxy['requests'] = [];
@@ -65,7 +67,7 @@ export async function startTokenAuthProxy(options: {
       const repository = /^\/v2\/(.+?)\/(manifests|blobs|referrers|tags)\//.exec(path)?.[1] ?? '';
       res
         .writeHead(401, {
-          'www-authenticate': `Bearer realm="${url}/token",service="slipway-test",scope="repository:${repository}:pull,push"`,
+          'www-authenticate': `Bearer realm="${options.realm ?? `${url}/token`}",service="slipway-test",scope="repository:${repository}:pull,push"`,
           'content-type': 'application/json',
         })
         .end('{"errors":[{"code":"UNAUTHORIZED"}]}');

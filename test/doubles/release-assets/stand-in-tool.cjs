@@ -51,7 +51,17 @@ if (TOOL === 'trivy') {
     }
     const cacheDir = flag('--cache-dir');
     mkdirSync(join(cacheDir, dir), { recursive: true });
-    writeFileSync(join(cacheDir, dir, 'metadata.json'), JSON.stringify({ Version: 2, Repository: repo }));
+    // the fields trivy writes (NextUpdate, UpdatedAt, DownloadedAt), fixed values; Repository marks where it came from
+    writeFileSync(
+      join(cacheDir, dir, 'metadata.json'),
+      JSON.stringify({
+        Version: 2,
+        NextUpdate: '2026-12-07T00:50:12.5Z',
+        UpdatedAt: '2026-12-06T00:50:12.5Z',
+        DownloadedAt: '2026-12-06T06:01:02.3Z',
+        Repository: repo,
+      }),
+    );
     process.exit(0);
   }
   const output = flag('--output');

@@ -5,13 +5,17 @@
  * through HTTPS_PROXY/NO_PROXY, redirects followed, Authorization dropped on a
  * redirect to another host) and a per-request socket timeout.
  */
+import type { IncomingMessage } from 'node:http';
 import { HttpClient } from '@actions/http-client';
+import { UserError } from '@slipway/core';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT';
   url: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Largest response body accepted (default MAX_RESPONSE_BYTES); a larger one is a ResponseTooLargeError. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {
@@ -23,6 +27,45 @@ export interface HttpResponse {
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 
 export const USER_AGENT = 'slipway-supply-chain';
+
+/** Default bound on one response body: blobs Slipway reads are bundles and attestations, not layers. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** A response body over its bound; never retried. */
+export class ResponseTooLargeError extends UserError {
+  constructor(
+    readonly url: string,
+    readonly limit: number,
+  ) {
+    super(
+      `${url} sent more than ${limit} bytes, more than anything Slipway reads from a registry; refusing it.`,
+      {
+        hint: 'Check the image reference and the registry: something unexpected is attached to the image or answers for the registry.',
+      },
+    );
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+/** Reads the body, refusing it as soon as it passes `limit` bytes (or says it will). */
+async function readBounded(message: IncomingMessage, url: string, limit: number): Promise<Buffer> {
+  const declared = Number(message.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    message.destroy();
+    throw new ResponseTooLargeError(url, limit);
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of message) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > limit) {
+      message.destroy();
+      throw new ResponseTooLargeError(url, limit);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
 
 export function httpClientTransport(options: { timeoutMs: number }): HttpTransport {
   const client = new HttpClient(USER_AGENT, [], {
@@ -38,9 +81,7 @@ export function httpClientTransport(options: { timeoutMs: number }): HttpTranspo
       request.headers ?? {},
     );
     const body = response.message.readable
-      ? response.readBodyBuffer
-        ? await response.readBodyBuffer()
-        : Buffer.from(await response.readBody(), 'utf8')
+      ? await readBounded(response.message, request.url, request.maxBodyBytes ?? MAX_RESPONSE_BYTES)
       : Buffer.alloc(0);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.message.headers)) {

@@ -21,6 +21,11 @@ export interface OpenedImage {
   credentials: RegistryCredentials | undefined;
 }
 
+/** SLIPWAY_REGISTRY_TOKEN_REALMS: hosts (comma- or space-separated) trusted as token services. */
+export function tokenRealmHostsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env.SLIPWAY_REGISTRY_TOKEN_REALMS ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
 export async function openImage(
   reference: ImageReference,
   options: {
@@ -42,6 +47,7 @@ export async function openImage(
     credentials,
     retry: { totalTimeoutMs: options.timeoutMs, ...options.retry },
     ...(options.mask ? { mask: options.mask } : {}),
+    tokenRealmHosts: tokenRealmHostsFromEnv(options.env ?? process.env),
   });
   return { client, resolved: await resolveDigest(reference, client), credentials };
 }

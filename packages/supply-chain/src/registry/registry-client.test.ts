@@ -8,9 +8,15 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { httpClientTransport } from './http-transport.ts';
+import { ResponseTooLargeError, httpClientTransport } from './http-transport.ts';
 import { UserError } from '@slipway/core';
-import { RegistryClient, RegistryError } from './registry-client.ts';
+import {
+  MAX_MANIFEST_BYTES,
+  MAX_REFERRERS,
+  RegistryClient,
+  RegistryError,
+  realmMayGetCredentials,
+} from './registry-client.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: { close(): void }[] = [];
@@ -199,5 +205,72 @@ describe('RegistryClient', () => {
     expect(error).toBeInstanceOf(RegistryError);
     expect(error).toBeInstanceOf(UserError);
     expect((error as RegistryError).status).toBe(400);
+  });
+});
+
+describe('realmMayGetCredentials', () => {
+  const may = (registry: string, realm: string, allowed?: string[]) =>
+    realmMayGetCredentials(
+      registry,
+      registry === 'docker.io' ? 'registry-1.docker.io' : registry,
+      new URL(realm),
+      allowed,
+    );
+
+  it('allows the registry itself over https, Docker Hub its auth host, and listed hosts', () => {
+    expect(may('ghcr.io', 'https://ghcr.io/token')).toBe(true);
+    expect(may('docker.io', 'https://auth.docker.io/token')).toBe(true);
+    expect(may('registry.gitlab.com', 'https://gitlab.com/jwt/auth')).toBe(false);
+    expect(may('registry.gitlab.com', 'https://gitlab.com/jwt/auth', ['gitlab.com'])).toBe(true);
+    expect(may('127.0.0.1:5000', 'http://127.0.0.1:5000/token')).toBe(true);
+  });
+
+  it('refuses another host, a look-alike, and plain http off loopback', () => {
+    expect(may('ghcr.io', 'https://ghcr.io.evil.example/token')).toBe(false);
+    expect(may('ghcr.io', 'https://auth.docker.io/token')).toBe(false);
+    expect(may('ghcr.io', 'http://ghcr.io/token')).toBe(false);
+    expect(may('127.0.0.1:5000', 'http://127.0.0.1:5001/token')).toBe(false);
+  });
+});
+
+describe('RegistryClient bounds', () => {
+  it('refuses a manifest over 4 MiB, declared or streamed, once (not retried)', async () => {
+    const big = Buffer.alloc(MAX_MANIFEST_BYTES + 1, 0x20);
+    const { host, seen } = await serve((req, res) => {
+      if (req.url?.endsWith('/declared')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': big.length }).end(big);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no length to go by
+      for (let i = 0; i < big.length; i += 1 << 20) res.write(big.subarray(i, i + (1 << 20)));
+      res.end();
+    });
+    for (const reference of ['declared', 'streamed']) {
+      await expect(client(host).getManifest(reference)).rejects.toThrow(
+        new ResponseTooLargeError(`http://${host}/v2/o/app/manifests/${reference}`, MAX_MANIFEST_BYTES)
+          .message,
+      );
+    }
+    expect(seen).toHaveLength(2);
+  });
+
+  it('refuses a referrers index with more entries than MAX_REFERRERS', async () => {
+    const manifests = Array.from({ length: MAX_REFERRERS + 1 }, (_, i) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+      size: 1,
+    }));
+    const { host } = await serve((_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+        .end(JSON.stringify({ schemaVersion: 2, manifests }));
+    });
+    const error = (await client(host)
+      .referrers(DIGEST)
+      .catch((e: unknown) => e)) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(
+      `${host}/o/app@${DIGEST} has ${MAX_REFERRERS + 1} referrers, more than the ${MAX_REFERRERS} Slipway reads; refusing to go through them.`,
+    );
   });
 });

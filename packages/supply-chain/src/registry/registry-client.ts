@@ -46,6 +46,39 @@ export interface RegistryClientOptions {
   plainHttp?: boolean;
   retry?: Partial<RetryOptions>;
   mask?: MaskSink;
+  /**
+   * Hosts besides the registry's own to which credentials may be sent when a Bearer challenge
+   * names them as its token realm (SLIPWAY_REGISTRY_TOKEN_REALMS); see `realmMayGetCredentials`.
+   */
+  tokenRealmHosts?: string[];
+}
+
+/** OCI distribution: registries should accept manifests up to 4 MiB; nothing Slipway reads is bigger. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** More referrers than any real image carries: a referrers index beyond this is refused. */
+export const MAX_REFERRERS = 1000;
+
+/** Token services of registries that keep them on another host. */
+const KNOWN_TOKEN_REALMS: Record<string, string[]> = { 'docker.io': ['auth.docker.io'] };
+
+/**
+ * Whether the registry's credentials may go to the token realm its challenge names: a hostile or
+ * compromised registry (or anything answering in its place) must not collect them by naming a
+ * realm of its choosing. Allowed: the registry's own host, a known token service of that registry,
+ * or a host the user listed; over https, or http on loopback.
+ */
+export function realmMayGetCredentials(
+  registry: string,
+  registryHost: string,
+  realm: URL,
+  allowed: string[] = [],
+): boolean {
+  const host = realm.host.toLowerCase();
+  const hosts = [registry, registryHost, ...(KNOWN_TOKEN_REALMS[registry] ?? []), ...allowed].map((h) =>
+    h.toLowerCase(),
+  );
+  if (!hosts.includes(host)) return false;
+  return realm.protocol === 'https:' || (realm.protocol === 'http:' && LOOPBACK.test(host));
 }
 
 /** The registry answered a request with an error status it does not retry (a user-facing error). */
@@ -63,12 +96,13 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
 
 export class RegistryClient {
   private readonly base: string;
+  private readonly host: string;
   private authorization: string | undefined;
 
   constructor(private readonly options: RegistryClientOptions) {
     const plain = options.plainHttp ?? LOOPBACK.test(options.registry);
-    const host = options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry;
-    this.base = `${plain ? 'http' : 'https'}://${host}/v2/${options.repository}`;
+    this.host = options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry;
+    this.base = `${plain ? 'http' : 'https'}://${this.host}/v2/${options.repository}`;
   }
 
   /** The manifest's descriptor without downloading it when the registry sends Docker-Content-Digest. */
@@ -94,6 +128,7 @@ export class RegistryClient {
       method: 'GET',
       url: `${this.base}/manifests/${reference}`,
       headers: { Accept: MANIFEST_MEDIA_TYPES.join(', ') },
+      maxBodyBytes: MAX_MANIFEST_BYTES,
     });
     if (response.status === 404) return undefined;
     const digest = `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
@@ -133,6 +168,7 @@ export class RegistryClient {
       method: 'GET',
       url: `${this.base}/referrers/${digest}${query}`,
       headers: { Accept: 'application/vnd.oci.image.index.v1+json' },
+      maxBodyBytes: MAX_MANIFEST_BYTES,
     });
     let index: Buffer | undefined;
     if (response.status === 200 && (response.headers['content-type'] ?? '').includes('json')) {
@@ -142,6 +178,14 @@ export class RegistryClient {
     }
     if (!index) return [];
     const manifests = (JSON.parse(index.toString('utf8')) as { manifests?: Descriptor[] }).manifests ?? [];
+    if (manifests.length > MAX_REFERRERS) {
+      throw new UserError(
+        `${this.options.registry}/${this.options.repository}@${digest} has ${manifests.length} referrers, more than the ${MAX_REFERRERS} Slipway reads; refusing to go through them.`,
+        {
+          hint: 'Delete stale signatures and attestations of this digest from the registry; anyone with push rights can attach referrers to it.',
+        },
+      );
+    }
     return artifactType ? manifests.filter((m) => m.artifactType === artifactType) : manifests;
   }
 
@@ -215,7 +259,25 @@ export class RegistryClient {
     if (this.authorization?.startsWith('Bearer ')) return false;
     const realm = challenge.params.realm;
     if (!realm) return false;
-    const url = new URL(realm);
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new UserError(
+        `The registry ${this.options.registry} named a token realm that is not a URL: '${realm.slice(0, 200)}'.`,
+      );
+    }
+    if (
+      credentials &&
+      !realmMayGetCredentials(this.options.registry, this.host, url, this.options.tokenRealmHosts)
+    ) {
+      throw new UserError(
+        `The registry ${this.options.registry} asked for its credentials to be sent to the token service ${url.origin}, which is not the registry's own host; they were not sent.`,
+        {
+          hint: `If ${url.host} really is this registry's token service, list it in SLIPWAY_REGISTRY_TOKEN_REALMS (comma-separated hosts). Otherwise check the registry address: something else answered for it.`,
+        },
+      );
+    }
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     url.searchParams.set('scope', challenge.params.scope ?? `repository:${this.options.repository}:pull`);
     const headers: Record<string, string> = { Accept: 'application/json' };

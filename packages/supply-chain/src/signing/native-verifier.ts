@@ -24,6 +24,9 @@ import {
   type InTotoStatement,
 } from './signed-payloads.ts';
 
+/** Bundles of the wanted kind verified at most; each costs two registry reads and a verification. */
+export const MAX_BUNDLES_CHECKED = 100;
+
 export interface NativeVerifyRequest {
   image: ResolvedImage;
   client: RegistryClient;
@@ -67,6 +70,14 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
     const content = d.annotations?.['dev.sigstore.bundle.content'];
     return content === undefined || content === wantedContent;
   });
+  if (referrers.length > MAX_BUNDLES_CHECKED) {
+    throw new UserError(
+      `${referrers.length} Sigstore bundles are attached to ${image.pinned}, more than the ${MAX_BUNDLES_CHECKED} verify checks; refusing to download and verify them all.`,
+      {
+        hint: 'Delete stale signatures and attestations of this digest from the registry (anyone with push rights can attach bundles to it), or sign a fresh digest.',
+      },
+    );
+  }
   const result: NativeVerifyResult = { verified: [], rejected: [] };
   for (const referrer of referrers) {
     try {

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { markdownTable } from '@slipway/core';
+import { codeSpan, inertText } from '../summary/scanned-text.ts';
 import { UserError } from '@slipway/core';
 import { tail, type ProgramRunner } from '../tools/run-program.ts';
 import { summariseSbom, type SbomSummary } from './sbom-documents.ts';
@@ -26,6 +27,12 @@ export async function generateSbom(o: SbomRun): Promise<SbomResult> {
   if (result.exitCode !== 0) {
     throw new UserError(
       `syft could not catalogue ${syftSource(o.source)} (exit ${result.exitCode}):\n${tail(result.stderr)}`,
+      {
+        hint:
+          o.source.kind === 'image'
+            ? 'Check the `image` input: an image reference the runner can pull (log in to a private registry first, e.g. with docker/login-action).'
+            : 'Check the `path` input: a directory or file in the workspace that syft can read.',
+      },
     );
   }
   const documents = [];
@@ -40,11 +47,11 @@ export function sbomSummaryMarkdown(
   result: SbomResult,
   displayPath: (p: string) => string = (p) => p,
 ): string {
-  const lines = [`### SBOM: \`${source}\``, ''];
+  const lines = [`### SBOM: ${codeSpan(source)}`, ''];
   lines.push(
     markdownTable(
       ['Format', 'File', 'Packages'],
-      result.documents.map((d) => [d.format, displayPath(d.path), String(d.summary.packages)]),
+      result.documents.map((d) => [d.format, inertText(displayPath(d.path)), String(d.summary.packages)]),
     ),
   );
   const first = result.documents[0];
@@ -54,7 +61,7 @@ export function sbomSummaryMarkdown(
     lines.push(
       markdownTable(
         ['Type', 'Packages'],
-        rows.map(([t, n]) => [t, String(n)]),
+        rows.map(([t, n]) => [inertText(t, 80), String(n)]),
       ),
     );
   }

@@ -1,7 +1,7 @@
 /**
  * installTool wired to the runner, for actions: @actions/core logging, the
  * runner's tool cache, @actions/cache (or DirectoryCache when SLIPWAY_CACHE_DIR
- * is set), and two environment variables for mirrors and air-gapped setups:
+ * is set; never restored in a job that can mint an OIDC token), and two environment variables for mirrors and air-gapped setups:
  *   SLIPWAY_RELEASES_URL  server root that serves `<owner>/<repo>/releases/download/...`
  *                         in place of https://github.com (a mirror, GHES, or a test double)
  *   SLIPWAY_TOOLS_LOCK    path to a tools.lock.json used instead of the committed one
@@ -14,7 +14,19 @@ import { installToolWithReport, releaseBaseUrl, type InstalledTool } from './ins
 import { parseToolsLock } from './lock-file.ts';
 import { createReleaseHttp } from './release-download.ts';
 import { runnerPlatform, type ToolName } from './tool-assets.ts';
-import { actionsToolDirectoryCache, persistentCacheFromEnv } from './tool-caches.ts';
+import {
+  actionsToolDirectoryCache,
+  persistentCacheFromEnv,
+  type CacheLog,
+  type PersistentCache,
+} from './tool-caches.ts';
+
+/** @actions/core as the log of the cross-run caches. */
+export const coreCacheLog: CacheLog = {
+  info: (line) => core.info(line),
+  notice: (line) => core.notice(line),
+  warning: (line) => core.warning(line),
+};
 
 export interface ActionInstallRequest {
   tool: ToolName;
@@ -23,6 +35,11 @@ export interface ActionInstallRequest {
   /** The `releases-url` input; SLIPWAY_RELEASES_URL when unset. */
   releasesUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The cross-run cache of the verified archive; default persistentCacheFromEnv(env) in `auto`
+   * mode (never restored in a job that can mint an OIDC token).
+   */
+  cache?: PersistentCache;
 }
 
 export async function installForAction(request: ActionInstallRequest): Promise<InstalledTool> {
@@ -56,7 +73,7 @@ export async function installForAction(request: ActionInstallRequest): Promise<I
     arch,
     ...(releasesRoot ? { baseUrl: releaseBaseUrl(request.tool, releasesRoot) } : {}),
     http: createReleaseHttp(),
-    cache: persistentCacheFromEnv(env, (line) => core.info(line)),
+    cache: request.cache ?? persistentCacheFromEnv(env, coreCacheLog),
     toolCache: actionsToolDirectoryCache,
     log: { info: (line) => core.info(line), warning: (line) => core.warning(line) },
     ...(lock ? { lock } : {}),

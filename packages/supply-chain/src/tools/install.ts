@@ -23,6 +23,9 @@
  * release identity: a Sigstore bundle per asset (trivy, cosign), or for syft the checksums
  * file's detached .sig + .pem with its Rekor entry, checked before the asset is fetched;
  * unless `allowUnverified` is set, which logs a warning. A mismatch is a hard failure naming both digests; the bytes are deleted.
+ * A tool found in the runner tool cache runs only when its executable still has the sha256
+ * recorded at install and, for a locked version, the record names the lock's asset digest
+ * (verified-record.ts); otherwise it is installed again, with a warning.
  */
 import { chmod, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -36,6 +39,7 @@ import { downloadToFile, fetchBytes, fetchText, type ReleaseHttp } from './relea
 import { createSigstoreVerifier, type ReleaseSignatureVerifier } from './release-signature.ts';
 import { verifySignedChecksums, type RekorOptions } from './signed-checksums.ts';
 import type { PersistentCache, ToolDirectoryCache } from './tool-caches.ts';
+import { checkCachedTool, writeVerifiedRecord } from './verified-record.ts';
 import {
   KNOWN_MALICIOUS,
   archiveKind,
@@ -115,18 +119,32 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
   const exe = executableName(tool, platform);
   const cacheArch = `${platform}-${arch}`;
 
+  const locked = lockedAsset(lock, tool, version, platform, arch);
   const cachedDir = toolCache.find(tool, version, cacheArch);
-  if (cachedDir && existsSync(join(cachedDir, exe))) {
-    log.info(`${tool} ${version} (${cacheArch}) found in the runner tool cache: ${cachedDir}`);
-    return {
-      path: join(cachedDir, exe),
-      version,
-      asset,
-      sha256: undefined,
-      source: 'tool-cache',
-      verifiedBy: undefined,
-      bytesDownloaded: 0,
-    };
+  if (cachedDir) {
+    // a folder in RUNNER_TOOL_CACHE is only run when it is still what was verified at install
+    const check = await checkCachedTool(
+      cachedDir,
+      exe,
+      locked && { ...locked, bare: archiveKind(asset) === 'binary' },
+    );
+    if (check.ok) {
+      log.info(
+        `${tool} ${version} (${cacheArch}) found in the runner tool cache: ${cachedDir}; ${exe} still has the sha256 verified at install.`,
+      );
+      return {
+        path: join(cachedDir, exe),
+        version,
+        asset,
+        sha256: check.record.assetSha256,
+        source: 'tool-cache',
+        verifiedBy: undefined,
+        bytesDownloaded: 0,
+      };
+    }
+    log.warning(
+      `${tool} ${version} in the runner tool cache (${cachedDir}) ${check.problem}. Not running it: installing ${tool} again from a verified ${asset}. If this repeats, something on the runner changes RUNNER_TOOL_CACHE.`,
+    );
   }
 
   const base = (options.baseUrl ?? releaseBaseUrl(tool)).replace(/\/+$/, '');
@@ -134,7 +152,6 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
   let bytesDownloaded = 0;
 
   // 1. The digest the asset must have, and who vouches for it.
-  const locked = lockedAsset(lock, tool, version, platform, arch);
   let expected: string;
   let authority: string;
   let verifiedBy: VerifiedBy;
@@ -260,6 +277,7 @@ export async function installToolWithReport(options: InstallToolOptions): Promis
     );
   }
   if (platform !== 'windows') await chmod(join(extractDir, exe), 0o755);
+  await writeVerifiedRecord(extractDir, { asset, assetSha256: expected, executable: exe });
   const installedDir = await toolCache.cacheDir(extractDir, tool, version, cacheArch);
   if (source === 'download') await cache.save([archive], cacheKey);
   log.info(`${tool} ${version} installed at ${join(installedDir, exe)}`);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -46,6 +47,83 @@ export class ReleaseAssetNotFoundError extends UserError {
   }
 }
 
+const DEFAULT_DOWNLOAD_RETRY: Partial<RetryOptions> = { maxAttempts: 4, totalTimeoutMs: 300_000 };
+
+/**
+ * A download that still failed after its retries (network error, cut-off body, 5xx...): the
+ * user's to fix (network, proxy, mirror, outage), not a bug, so a UserError naming the URL.
+ */
+export class ReleaseDownloadError extends UserError {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Downloading ${url} failed after retries: ${reason}`, {
+      hint: `Check that the runner reaches ${new URL(url).host} (HTTPS_PROXY / NO_PROXY), point releases-url or SLIPWAY_RELEASES_URL at a mirror, or re-run the job if the server had an outage.`,
+      cause,
+    });
+    this.name = 'ReleaseDownloadError';
+  }
+}
+
+/** Runs `attempt` under retry; what still fails is a UserError naming `url`. */
+async function retried<T>(
+  url: string,
+  attempt: () => Promise<T>,
+  options: Partial<RetryOptions>,
+): Promise<T> {
+  try {
+    return await retry(attempt, { ...DEFAULT_DOWNLOAD_RETRY, ...options });
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new ReleaseDownloadError(url, error);
+  }
+}
+
+/** Bounds on what one GET may bring: release archives are tens of MB, checksums and bundles a few KB. */
+export const MAX_ASSET_BYTES = 512 * 1024 * 1024;
+export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+
+/** A response larger than its bound; never retried. */
+export class DownloadTooLargeError extends UserError {
+  constructor(
+    readonly url: string,
+    limit: number,
+  ) {
+    super(`${url} is larger than ${limit} bytes, more than any release file of this kind; refusing it.`, {
+      hint: 'Check the tool version and the release mirror (releases-url / SLIPWAY_RELEASES_URL): the server sent something else.',
+    });
+    this.name = 'DownloadTooLargeError';
+  }
+}
+
+/** Fails before reading when Content-Length already says the body is too large. */
+function checkDeclaredLength(message: IncomingMessage, url: string, limit: number): number {
+  const declared = Number(message.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    message.destroy();
+    throw new DownloadTooLargeError(url, limit);
+  }
+  return declared;
+}
+
+/** Reads a body into memory, refusing it as soon as it passes `limit` bytes. */
+async function readCapped(message: IncomingMessage, url: string, limit: number): Promise<Buffer> {
+  checkDeclaredLength(message, url, limit);
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of message) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > limit) {
+      message.destroy();
+      throw new DownloadTooLargeError(url, limit);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 export interface DownloadResult {
   bytes: number;
   sha256: string;
@@ -53,10 +131,10 @@ export interface DownloadResult {
 
 export interface DownloadOptions {
   retry?: Partial<RetryOptions>;
+  /** Largest body accepted; default MAX_ASSET_BYTES for downloadToFile, MAX_DOCUMENT_BYTES for the fetches. */
+  maxBytes?: number;
   log?: (line: string) => void;
 }
-
-const DEFAULT_DOWNLOAD_RETRY: Partial<RetryOptions> = { maxAttempts: 4, totalTimeoutMs: 300_000 };
 
 async function getOk(http: ReleaseHttp, url: string) {
   const response = await http.get(url);
@@ -74,17 +152,20 @@ export async function downloadToFile(
   dest: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
-  return retry(
+  return retried(
+    url,
     async () => {
       const response = await getOk(http, url);
-      const declared = Number(response.message.headers['content-length'] ?? NaN);
+      const limit = options.maxBytes ?? MAX_ASSET_BYTES;
+      const declared = checkDeclaredLength(response.message, url, limit);
       const hash = createHash('sha256');
       let bytes = 0;
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           hash.update(chunk);
           bytes += chunk.length;
-          callback(null, chunk);
+          if (bytes > limit) callback(new DownloadTooLargeError(url, limit));
+          else callback(null, chunk);
         },
       });
       try {
@@ -100,7 +181,6 @@ export async function downloadToFile(
       return { bytes, sha256: hash.digest('hex') };
     },
     {
-      ...DEFAULT_DOWNLOAD_RETRY,
       ...options.retry,
       onRetry: ({ attempt, delayMs, error }) =>
         options.log?.(
@@ -116,14 +196,13 @@ export async function fetchBytes(
   url: string,
   options: DownloadOptions = {},
 ): Promise<Buffer> {
-  return retry(
+  return retried(
+    url,
     async () => {
       const response = await getOk(http, url);
-      return response.readBodyBuffer
-        ? await response.readBodyBuffer()
-        : Buffer.from(await response.readBody(), 'utf8');
+      return readCapped(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
     },
-    { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry },
+    { ...options.retry },
   );
 }
 
@@ -133,12 +212,13 @@ export async function fetchText(
   url: string,
   options: DownloadOptions = {},
 ): Promise<{ text: string; bytes: number }> {
-  return retry(
+  return retried(
+    url,
     async () => {
       const response = await getOk(http, url);
-      const text = await response.readBody();
-      return { text, bytes: Buffer.byteLength(text) };
+      const body = await readCapped(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
+      return { text: body.toString('utf8'), bytes: body.length };
     },
-    { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry },
+    { ...options.retry },
   );
 }

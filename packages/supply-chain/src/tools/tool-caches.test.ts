@@ -2,7 +2,12 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectoryCache } from './tool-caches.ts';
+import {
+  DirectoryCache,
+  RESTORE_SKIPPED_NOTICE,
+  actionsCachePolicy,
+  persistentCacheFromEnv,
+} from './tool-caches.ts';
 
 describe('DirectoryCache', () => {
   it('restores files and folders to the paths they were saved from, by exact key or newest prefix', async () => {
@@ -29,5 +34,47 @@ describe('DirectoryCache', () => {
     expect(readFileSync(file, 'utf8')).toBe('archive');
     // A different path list is a different cache version, as in @actions/cache.
     expect(await cache.restore([file], 'db-2026-11-25')).toBeUndefined();
+  });
+});
+
+describe('Actions cache policy', () => {
+  const idTokenJob = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.example/token' };
+
+  it('auto restores except in a job that can mint an OIDC token; true forces it; false does nothing', () => {
+    expect(actionsCachePolicy('auto', {})).toEqual({ restore: true, save: true });
+    expect(actionsCachePolicy('auto', idTokenJob)).toEqual({ restore: false, save: true });
+    expect(actionsCachePolicy('auto', { ACTIONS_ID_TOKEN_REQUEST_URL: ' ' })).toEqual({
+      restore: true,
+      save: true,
+    });
+    expect(actionsCachePolicy('true', idTokenJob)).toEqual({ restore: true, save: true });
+    expect(actionsCachePolicy('false', {})).toEqual({ restore: false, save: false });
+  });
+
+  it('a skipped restore sends nothing and says why once, however many restores the action asks for', async () => {
+    const lines: string[] = [];
+    const log = {
+      info: (l: string) => lines.push(`info ${l}`),
+      notice: (l: string) => lines.push(`notice ${l}`),
+      warning: (l: string) => lines.push(`warning ${l}`),
+    };
+    const env = { ...idTokenJob, SLIPWAY_CACHE_DIR: '' };
+    const cache = persistentCacheFromEnv(env, log);
+    expect(await cache.restore(['/tmp/a'], 'k1', ['k'])).toBeUndefined();
+    expect(await cache.restore(['/tmp/b'], 'k2')).toBeUndefined();
+    expect(lines).toEqual([`notice ${RESTORE_SKIPPED_NOTICE}`]);
+  });
+
+  it('false disables even the on-disk SLIPWAY_CACHE_DIR cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
+    const file = join(dir, 'a');
+    writeFileSync(file, 'x');
+    await new DirectoryCache(join(dir, 'cache')).save([file], 'k');
+    rmSync(file);
+    const log = { info: () => {}, notice: () => {}, warning: () => {} };
+    const off = persistentCacheFromEnv({ SLIPWAY_CACHE_DIR: join(dir, 'cache') }, log, 'false');
+    expect(await off.restore([file], 'k')).toBeUndefined();
+    const on = persistentCacheFromEnv({ SLIPWAY_CACHE_DIR: join(dir, 'cache') }, log, 'auto');
+    expect(await on.restore([file], 'k')).toBe('k');
   });
 });

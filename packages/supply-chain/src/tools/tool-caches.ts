@@ -32,23 +32,91 @@ export const actionsToolDirectoryCache: ToolDirectoryCache = {
   cacheDir: (dir, tool, version, arch) => toolCache.cacheDir(dir, tool, version, arch),
 };
 
-/** @actions/cache; when the cache service is not available it restores nothing and saves nothing. */
-export function actionsPersistentCache(log: (line: string) => void = () => {}): PersistentCache {
+/**
+ * `cache` inputs: `auto` restores from the Actions cache except in a job that can mint an OIDC
+ * token, `true` restores there too (with a warning), `false` neither restores nor saves.
+ */
+export const CACHE_MODES = ['auto', 'true', 'false'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
+export interface CacheLog {
+  info(line: string): void;
+  notice(line: string): void;
+  warning(line: string): void;
+}
+
+/**
+ * A job with `permissions: id-token: write` gets ACTIONS_ID_TOKEN_REQUEST_URL: it can sign,
+ * and usually push. Nothing another job wrote may run in it.
+ */
+export function jobCanMintIdToken(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim());
+}
+
+export interface ActionsCachePolicy {
+  restore: boolean;
+  save: boolean;
+}
+
+/**
+ * Whether @actions/cache may restore and save. Restoring is the danger: the library extracts
+ * the entry with `tar -P` before anything can check it, so an entry written by any job that
+ * can save under the same predictable key (a compromised test dependency on the default
+ * branch is enough) can overwrite any file the job can write, including the action's own
+ * bundle. Saving only archives this job's verified files, so it stays allowed.
+ */
+export function actionsCachePolicy(mode: CacheMode, env: NodeJS.ProcessEnv): ActionsCachePolicy {
+  if (mode === 'false') return { restore: false, save: false };
+  if (mode === 'true') return { restore: true, save: true };
+  return { restore: !jobCanMintIdToken(env), save: true };
+}
+
+export const RESTORE_SKIPPED_NOTICE =
+  'The Actions cache is not restored in this job because it can request an OIDC token (id-token: write): ' +
+  '@actions/cache extracts an entry before it can be checked, and any job of this repository can write one ' +
+  'under the same key, so restoring would let that job overwrite files here. Tools and databases are ' +
+  'downloaded and verified instead. To use the cache, run this step in a job without id-token: write ' +
+  '(scan and SBOM before the signing job); a cache input set to `true` forces it here (not recommended).';
+
+export const RESTORE_FORCED_WARNING =
+  'Restoring from the Actions cache in a job that can request an OIDC token (id-token: write), because a ' +
+  'cache input is `true`: an entry written by any job of this repository is extracted here before it can be ' +
+  'checked. Set it to `auto` (the default) unless this job is the only writer of its cache keys.';
+
+/**
+ * @actions/cache under `policy`; when the cache service is not available it restores and saves
+ * nothing. A restore the policy forbids is skipped without any request, with one notice.
+ */
+export function actionsPersistentCache(
+  log: CacheLog,
+  policy: ActionsCachePolicy = { restore: true, save: true },
+  env: NodeJS.ProcessEnv = process.env,
+): PersistentCache {
+  let told = false;
+  const tellOnce = (say: (line: string) => void, line: string) => {
+    if (!told) say(line);
+    told = true;
+  };
   return {
     async restore(paths, key, restoreKeys) {
-      if (!actionsCache.isFeatureAvailable()) {
-        log('The Actions cache service is not available here; nothing is restored.');
+      if (!policy.restore) {
+        if (jobCanMintIdToken(env)) tellOnce(log.notice, RESTORE_SKIPPED_NOTICE);
         return undefined;
       }
+      if (!actionsCache.isFeatureAvailable()) {
+        tellOnce(log.info, 'The Actions cache service is not available here; nothing is restored.');
+        return undefined;
+      }
+      if (jobCanMintIdToken(env)) tellOnce(log.warning, RESTORE_FORCED_WARNING);
       return actionsCache.restoreCache(paths, key, restoreKeys);
     },
     async save(paths, key) {
-      if (!actionsCache.isFeatureAvailable()) return;
+      if (!policy.save || !actionsCache.isFeatureAvailable()) return;
       try {
         await actionsCache.saveCache(paths, key);
       } catch (error) {
         // Another job saving the same key first is normal; anything else is only worth a log line.
-        log(`Cache save for ${key} skipped: ${error instanceof Error ? error.message : String(error)}`);
+        log.info(`Cache save for ${key} skipped: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
   };
@@ -110,11 +178,18 @@ export class DirectoryCache implements PersistentCache {
   }
 }
 
-/** The cross-run cache an action should use: SLIPWAY_CACHE_DIR selects DirectoryCache, else @actions/cache. */
+const NO_CACHE: PersistentCache = { restore: async () => undefined, save: async () => {} };
+
+/**
+ * The cross-run cache an action should use: SLIPWAY_CACHE_DIR selects DirectoryCache (an
+ * operator's own folder, outside the Actions cache), else @actions/cache under `mode`.
+ */
 export function persistentCacheFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = () => {},
+  env: NodeJS.ProcessEnv,
+  log: CacheLog,
+  mode: CacheMode = 'auto',
 ): PersistentCache {
+  if (mode === 'false') return NO_CACHE;
   const dir = env.SLIPWAY_CACHE_DIR?.trim();
-  return dir ? new DirectoryCache(dir) : actionsPersistentCache(log);
+  return dir ? new DirectoryCache(dir) : actionsPersistentCache(log, actionsCachePolicy(mode, env), env);
 }

@@ -3,10 +3,12 @@
  * fallback), the scan to JSON, SARIF converted from that same JSON, both
  * documents parsed, findings counted and gated.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '@slipway/core';
 import { tail, type ProgramRunner } from '../tools/run-program.ts';
 import type { PersistentCache } from '../tools/tool-caches.ts';
+import { readDbMetadata, type DbMetadata } from './db-metadata.ts';
 import { parseSarif, type SarifSummary } from './sarif-report.ts';
 import { failsGate, type FailOn } from './severity.ts';
 import {
@@ -19,7 +21,9 @@ import {
 import { prepareTrivyDb, utcDay, type DbLog, type PreparedDb } from './trivy-db.ts';
 import { findingsOf, parseTrivyReport, type Finding } from './trivy-report.ts';
 
-export interface TrivyScanRun extends TrivyScanSettings {
+export interface TrivyScanRun extends Omit<TrivyScanSettings, 'configFile'> {
+  /** The user's trivy config file; default an empty one of Slipway's (see TrivyScanSettings.configFile). */
+  configFile?: string;
   trivy: string;
   run: ProgramRunner;
   sarifFile: string;
@@ -38,16 +42,40 @@ export interface TrivyScanOutcome {
   gated: Finding[];
   sarif: SarifSummary;
   databases: PreparedDb[];
+  /** The vulnerability DB the scan used, from its metadata.json; undefined for config scans. */
+  dbMetadata: DbMetadata | undefined;
 }
+
+/** What the `target` input must be, per scan type: said when trivy cannot scan it. */
+const TARGET_HINTS: Record<TrivyScanSettings['scanType'], string> = {
+  image:
+    'Check the `target` input: an image reference the runner can pull (log in to a private registry first, e.g. with docker/login-action).',
+  fs: 'Check the `target` input (a path in the workspace) and `skip-dirs`.',
+  config: 'Check the `target` input (a path in the workspace) and `skip-dirs`.',
+  sbom: 'Check the `target` input: an SPDX or CycloneDX JSON file in the workspace.',
+};
 
 const noCache: PersistentCache = { restore: async () => undefined, save: async () => {} };
 
-export async function runTrivyScan(o: TrivyScanRun): Promise<TrivyScanOutcome> {
+/** An empty trivy config in `dir`: passed as `--config`, it keeps trivy from reading ./trivy.yaml. */
+export async function emptyTrivyConfig(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'slipway-empty-trivy.yaml');
+  await writeFile(
+    path,
+    '# No settings: the trivy-scan inputs decide (trivy-config names a config of your own).\n',
+  );
+  return path;
+}
+
+export async function runTrivyScan(run: TrivyScanRun): Promise<TrivyScanOutcome> {
+  const o = { ...run, configFile: run.configFile ?? (await emptyTrivyConfig(run.cacheDir)) };
   const databases: PreparedDb[] = [];
   const dbOptions = {
     trivy: o.trivy,
     run: o.run,
     cacheDir: o.cacheDir,
+    configFile: o.configFile,
     cache: o.dbCache ?? noCache,
     day: utcDay(o.now),
     log: o.log,
@@ -65,14 +93,22 @@ export async function runTrivyScan(o: TrivyScanRun): Promise<TrivyScanOutcome> {
   if (scan.exitCode !== 0) {
     throw new UserError(
       `trivy ${o.scanType} scan of ${o.target} failed (exit ${scan.exitCode}):\n${tail(scan.stderr)}`,
+      { hint: TARGET_HINTS[o.scanType] },
     );
   }
-  const convert = await o.run(o.trivy, convertToSarifArgv(o.jsonFile, o.sarifFile));
+  const convert = await o.run(o.trivy, convertToSarifArgv(o.jsonFile, o.sarifFile, o.configFile));
   if (convert.exitCode !== 0) {
     throw new UserError(`trivy convert to SARIF failed (exit ${convert.exitCode}):\n${tail(convert.stderr)}`);
   }
   const report = parseTrivyReport(await readFile(o.jsonFile, 'utf8'), o.jsonFile);
   const sarif = parseSarif(await readFile(o.sarifFile, 'utf8'), o.sarifFile);
   const findings = findingsOf(report);
-  return { findings, gated: findings.filter((f) => failsGate(f.severity, o.failOn)), sarif, databases };
+  const dbMetadata = needsVulnerabilityDb(o.scanType) ? await readDbMetadata(o.cacheDir) : undefined;
+  return {
+    findings,
+    gated: findings.filter((f) => failsGate(f.severity, o.failOn)),
+    sarif,
+    databases,
+    dbMetadata,
+  };
 }

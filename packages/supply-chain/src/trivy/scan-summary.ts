@@ -1,5 +1,6 @@
 /** The job summary of a Trivy scan: findings by severity, then the most severe CVEs. */
 import { markdownTable } from '@slipway/core';
+import { codeSpan, inertText } from '../summary/scanned-text.ts';
 import { SEVERITIES, failsGate, severityRank, type FailOn, type Severity } from './severity.ts';
 import type { Finding } from './trivy-report.ts';
 
@@ -57,7 +58,7 @@ export function scanSummaryMarkdown(o: {
 }): string {
   const counts = countBySeverity(o.findings);
   const severities = [...SEVERITIES].reverse();
-  const lines = [`### Trivy ${o.scanType} scan: \`${o.target}\``, ''];
+  const lines = [`### Trivy ${o.scanType} scan: ${codeSpan(o.target)}`, ''];
   lines.push(
     markdownTable(
       ['Severity', 'Findings'],
@@ -78,12 +79,12 @@ export function scanSummaryMarkdown(o: {
       markdownTable(
         ['ID', 'Severity', 'CVSS', 'Packages', 'Fixed in', 'Title'],
         top.map((t) => [
-          t.id,
+          inertText(t.id, 80),
           t.severity,
           t.score?.toFixed(1) ?? '',
-          t.packages.join(', '),
-          t.fixedVersions.join(', ') || 'no fix',
-          t.title,
+          inertText(t.packages.join(', ')),
+          inertText(t.fixedVersions.join(', ')) || 'no fix',
+          inertText(t.title),
         ]),
       ),
     );
@@ -94,10 +95,12 @@ export function scanSummaryMarkdown(o: {
     lines.push(
       markdownTable(
         ['ID', 'Severity', 'Kind', 'Where', 'Title'],
-        other.slice(0, 20).map((f) => [f.id, f.severity, f.kind, f.target, f.title]),
+        other
+          .slice(0, 20)
+          .map((f) => [inertText(f.id, 80), f.severity, f.kind, inertText(f.target), inertText(f.title)]),
       ),
     );
   }
-  lines.push('', `SARIF: \`${o.sarifFile}\``);
+  lines.push('', `SARIF: ${codeSpan(o.sarifFile)}`);
   return lines.join('\n') + '\n';
 }

@@ -9,8 +9,18 @@ const base: TrivyScanSettings = {
   skipDirs: [],
   cacheDir: '/t/cache',
   jsonFile: '/w/r.json',
+  configFile: '/t/empty-trivy.yaml',
 };
-const common = ['--format', 'json', '--output', '/w/r.json', '--cache-dir', '/t/cache'];
+const common = [
+  '--format',
+  'json',
+  '--output',
+  '/w/r.json',
+  '--cache-dir',
+  '/t/cache',
+  '--config',
+  '/t/empty-trivy.yaml',
+];
 
 describe('scanArgv: inputs -> exact trivy argv', () => {
   it.each<[string, Partial<TrivyScanSettings>, string[]]>([
@@ -129,8 +139,10 @@ describe('scanArgv: inputs -> exact trivy argv', () => {
 
 describe('other trivy argv', () => {
   it('converts the JSON report to SARIF', () => {
-    expect(convertToSarifArgv('/w/r.json', '/w/r.sarif')).toEqual([
+    expect(convertToSarifArgv('/w/r.json', '/w/r.sarif', '/t/c.yaml')).toEqual([
       'convert',
+      '--config',
+      '/t/c.yaml',
       '--format',
       'sarif',
       '--output',
@@ -150,6 +162,8 @@ describe('other trivy argv', () => {
         'ghcr.io/aquasecurity/trivy-db',
         '--cache-dir',
         '/c',
+        '--config',
+        '/t/c.yaml',
         '--no-progress',
       ],
     ],
@@ -163,10 +177,12 @@ describe('other trivy argv', () => {
         'mirror.gcr.io/aquasec/trivy-java-db',
         '--cache-dir',
         '/c',
+        '--config',
+        '/t/c.yaml',
         '--no-progress',
       ],
     ],
   ] as const)('downloads the %s from %s', (db, repo, expected) => {
-    expect(downloadDbArgv(db, repo, '/c')).toEqual(expected);
+    expect(downloadDbArgv(db, repo, '/c', '/t/c.yaml')).toEqual(expected);
   });
 });

@@ -18,6 +18,11 @@ export interface TrivyScanSettings {
   skipDirs: string[];
   cacheDir: string;
   jsonFile: string;
+  /**
+   * Passed as `--config` to every trivy call: the user's `trivy-config`, else an empty file of
+   * Slipway's, so a `trivy.yaml` in the working directory (trivy's default) changes nothing.
+   */
+  configFile: string;
 }
 
 /** Scan types that look up vulnerabilities and so need the vulnerability DB. */
@@ -32,6 +37,7 @@ export function needsJavaDb(scanType: ScanType): boolean {
 
 export function scanArgv(s: TrivyScanSettings): string[] {
   const argv = [s.scanType, '--format', 'json', '--output', s.jsonFile, '--cache-dir', s.cacheDir];
+  argv.push('--config', s.configFile);
   argv.push('--severity', severitiesFrom(s.severity).join(','), '--exit-code', '0', '--no-progress');
   if (needsVulnerabilityDb(s.scanType)) {
     argv.push('--skip-db-update');
@@ -45,23 +51,22 @@ export function scanArgv(s: TrivyScanSettings): string[] {
 }
 
 /** `trivy convert`: the SARIF document from the JSON report of the same scan (no second scan). */
-export function convertToSarifArgv(jsonFile: string, sarifFile: string): string[] {
-  return ['convert', '--format', 'sarif', '--output', sarifFile, '--', jsonFile];
+export function convertToSarifArgv(jsonFile: string, sarifFile: string, configFile: string): string[] {
+  return ['convert', '--config', configFile, '--format', 'sarif', '--output', sarifFile, '--', jsonFile];
 }
 
 export type TrivyDatabase = 'db' | 'java-db';
 
 /** Downloads only the vulnerability DB or the Java DB from one repository into `cacheDir`. */
-export function downloadDbArgv(database: TrivyDatabase, repository: string, cacheDir: string): string[] {
-  return database === 'db'
-    ? ['image', '--download-db-only', '--db-repository', repository, '--cache-dir', cacheDir, '--no-progress']
-    : [
-        'image',
-        '--download-java-db-only',
-        '--java-db-repository',
-        repository,
-        '--cache-dir',
-        cacheDir,
-        '--no-progress',
-      ];
+export function downloadDbArgv(
+  database: TrivyDatabase,
+  repository: string,
+  cacheDir: string,
+  configFile: string,
+): string[] {
+  const only =
+    database === 'db'
+      ? ['--download-db-only', '--db-repository']
+      : ['--download-java-db-only', '--java-db-repository'];
+  return ['image', ...only, repository, '--cache-dir', cacheDir, '--config', configFile, '--no-progress'];
 }

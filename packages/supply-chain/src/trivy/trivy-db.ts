@@ -32,6 +32,8 @@ export interface PrepareDbOptions {
   trivy: string;
   run: ProgramRunner;
   cacheDir: string;
+  /** `--config` for trivy (see TrivyScanSettings.configFile). */
+  configFile: string;
   repositories: string[];
   cache: PersistentCache;
   /** UTC day, YYYY-MM-DD: part of the cache key. */
@@ -44,6 +46,11 @@ export interface PreparedDb {
   /** The repository it came from when downloaded. */
   repository?: string;
   cacheKey: string;
+}
+
+/** The trivy-scan input that lists the repositories of `database`. */
+export function repositoryInput(database: TrivyDatabase): string {
+  return database === 'db' ? 'db-repository' : 'java-db-repository';
 }
 
 export function dbCacheKey(database: TrivyDatabase, day: string): string {
@@ -71,7 +78,7 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
 
   const limited: string[] = [];
   for (const repository of o.repositories) {
-    const result = await o.run(o.trivy, downloadDbArgv(o.database, repository, o.cacheDir));
+    const result = await o.run(o.trivy, downloadDbArgv(o.database, repository, o.cacheDir, o.configFile));
     if (result.exitCode === 0) {
       o.log.info(`Trivy ${o.database} downloaded from ${repository}.`);
       await o.cache.save(paths, key);
@@ -81,6 +88,9 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
     if (!isRateLimited(output)) {
       throw new UserError(
         `trivy could not download the ${o.database} from ${repository} (exit ${result.exitCode}):\n${tail(result.stderr)}`,
+        {
+          hint: `Check the ${repositoryInput(o.database)} input (${repository} must be an OCI repository holding the trivy ${o.database}) and that the runner reaches it; a mirror listed first in ${repositoryInput(o.database)} is tried first.`,
+        },
       );
     }
     limited.push(repository);
@@ -89,6 +99,6 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
     );
   }
   throw new UserError(`Every ${o.database} repository rate-limited the download: ${limited.join(', ')}.`, {
-    hint: `Add a mirror to the ${o.database === 'db' ? 'db-repository' : 'java-db-repository'} input, or retry later.`,
+    hint: `Add a mirror to the ${repositoryInput(o.database)} input, or retry later.`,
   });
 }
