@@ -281,3 +281,52 @@ describe('online checks', () => {
     expect(read('r.yml')).toBe('jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
   });
 });
+
+describe('a poisoned lookup cache', () => {
+  const DAY = 86_400_000;
+  /** A cache file as an attacker would write it: every answer points at the fork's commit. */
+  function poison(cacheFile: string, entry: (value: unknown) => Record<string, unknown>) {
+    const tags = [{ name: 'v2', sha: impostor }];
+    mkdirSync(join(root, 'cache'), { recursive: true });
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({
+        version: 1,
+        entries: {
+          'ref:actions/checkout@v2': entry({ status: 'ok', sha: impostor, kind: 'tag' }),
+          'repo:actions/checkout': entry({ defaultBranch: 'main', tags, branches: [] }),
+          [`reach:actions/checkout@${impostor}`]: entry(true),
+        },
+      }),
+    );
+  }
+  const workflow = () =>
+    `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n      - uses: actions/checkout@${impostor}\n`;
+
+  it('ignores entries stamped in the future: the impostor is reported and fix pins the real tag', async () => {
+    const cacheFile = join(root, 'cache', 'refs.json');
+    const scope = `local:${root}`;
+    poison(cacheFile, (value) => ({ at: Date.now() + 3650 * DAY, value, scope }));
+    write('p.yml', workflow());
+    const checked = await runPinCheck(options({ online: true, cacheFile }));
+    expect(checked.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      '4 unpinned-action',
+      '5 impostor-commit',
+    ]);
+    poison(cacheFile, (value) => ({ at: Date.now() + 3650 * DAY, value, scope }));
+    await runPinCheck(options({ fix: true, cacheFile }));
+    expect(read('p.yml')).toBe(workflow().replace('actions/checkout@v2', `actions/checkout@${c2} # v2`));
+  });
+
+  it('checks a "reachable" verdict written in another scope again', async () => {
+    const cacheFile = join(root, 'cache', 'refs.json');
+    poison(cacheFile, (value) =>
+      value === true
+        ? { at: Date.now(), value, scope: 'workflow:octo-org/other/.github/workflows/x.yml' }
+        : {},
+    );
+    write('p.yml', `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${impostor}\n`);
+    const result = await runPinCheck(options({ online: true, cacheFile }));
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['4 impostor-commit']);
+  });
+});

@@ -31,6 +31,11 @@ export interface RunPinCheckOptions {
   graphqlUrl: string;
   cacheFile?: string;
   cacheTtlMs: number;
+  /**
+   * Who the cache answers for (see RefCache): the workflow in Actions; by default the checked
+   * folder. Reachability verdicts cached in another scope are checked again.
+   */
+  cacheScope?: string;
   /** Time one GitHub request may take (default 30 s). */
   requestTimeoutMs?: number;
   /** Retry policy for 5xx and network failures (default: @slipway/core DEFAULT_RETRY). */
@@ -88,7 +93,12 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
         ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
       }))
     : undefined;
-  const cache = api ? new RefCache(options.cacheFile, { ttlMs: options.cacheTtlMs }) : undefined;
+  const cache = api
+    ? new RefCache(options.cacheFile, {
+        ttlMs: options.cacheTtlMs,
+        scope: options.cacheScope ?? `local:${resolve(options.root)}`,
+      })
+    : undefined;
   const resolver = api ? new RefResolver(api, cache) : undefined;
   const repoRefs = api ? new RepoRefsFetcher(api, cache) : undefined;
   const online =
