@@ -11,7 +11,7 @@ import {
   toSarif,
   type Finding,
 } from '@slipway/pinning';
-import { restoreRefCache, saveRefCache } from './actions-cache.ts';
+import { refCacheKey, refCacheScope, restoreRefCache, saveRefCache } from './actions-cache.ts';
 import { getInputs } from './inputs.ts';
 import { rebase, repositoryRoot } from './repository-root.ts';
 
@@ -28,7 +28,12 @@ async function check(): Promise<void> {
   const root = resolve(workspace, inputs.path);
   const needsApi = inputs.online || inputs.fix || inputs.update;
   const cacheFile = needsApi ? join(temp, 'slipway-pin-check', 'refs.json') : undefined;
-  if (cacheFile && inputs.cache) await restoreRefCache(cacheFile);
+  const endpoints = endpointsFromEnv();
+  const cacheScope = refCacheScope(process.env);
+  const cacheKey = inputs.cache
+    ? refCacheKey(cacheScope, endpoints.apiUrl, inputs['cache-ttl'], Date.now())
+    : undefined;
+  const restored = cacheFile && cacheKey ? await restoreRefCache(cacheFile, cacheKey, process.env) : false;
 
   const result = await runPinCheck({
     root,
@@ -40,12 +45,14 @@ async function check(): Promise<void> {
     update: inputs.update,
     major: inputs.major,
     ...(inputs.token ? { token: inputs.token } : {}),
-    ...endpointsFromEnv(),
+    ...endpoints,
     ...(cacheFile ? { cacheFile } : {}),
     cacheTtlMs: inputs['cache-ttl'],
+    cacheScope,
     log: (message) => core.info(message),
   });
-  if (cacheFile && inputs.cache) await saveRefCache(cacheFile);
+  // An entry is never overwritten: after a restore, the key is taken until the next TTL period.
+  if (cacheFile && cacheKey && !restored) await saveRefCache(cacheFile, cacheKey);
 
   // Annotations and SARIF name files relative to the repository that holds them.
   const repoRoot = repositoryRoot(root, workspace);
