@@ -5,7 +5,7 @@
  * lookups, version-comment drift, impostor commits from a fork, missing
  * repositories and refs, stale pins, and retries on rate limits and 5xx.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -135,6 +135,40 @@ describe('fix mode', () => {
     expect(read('u.yml')).toBe(
       `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c2} # v2.0.0\n      - uses: actions/checkout@${c2} # v2.0.0\n`,
     );
+  });
+});
+
+describe('fix mode and links', () => {
+  it('refuses to write through a symbolic link or outside the checked folder, and says why', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pin-check-outside-'));
+    const text = 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n';
+    writeFileSync(join(outside, 'target.yml'), text);
+    write('ci.yml', text);
+    symlinkSync(join(outside, 'target.yml'), join(root, '.github', 'workflows', 'linked.yml'));
+    symlinkSync(outside, join(root, 'linked-dir'));
+    const result = await runPinCheck(
+      options({ fix: true, paths: ['.github/workflows', 'linked-dir/target.yml'] }),
+    );
+    expect(read('ci.yml')).toBe(text.replace('@v2', `@${c2} # v2`));
+    expect(readFileSync(join(outside, 'target.yml'), 'utf8')).toBe(text);
+    expect(result.plan?.fixes.map((f) => f.file)).toEqual(['.github/workflows/ci.yml']);
+    expect(result.plan?.skipped).toEqual([
+      {
+        file: '.github/workflows/linked.yml',
+        line: 4,
+        column: 15,
+        reference: 'actions/checkout@v2',
+        reason:
+          'not written: .github/workflows/linked.yml is a symbolic link; pin-check does not write through links (fix the file it points to, or replace the link by the file)',
+      },
+      {
+        file: 'linked-dir/target.yml',
+        line: 4,
+        column: 15,
+        reference: 'actions/checkout@v2',
+        reason: `not written: linked-dir/target.yml resolves to ${realpathSync(join(outside, 'target.yml'))}, outside the checked folder ${root}; pin-check only writes files inside it`,
+      },
+    ]);
   });
 });
 

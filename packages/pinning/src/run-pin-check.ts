@@ -3,7 +3,7 @@
  * scan, optionally go online (GitHub API) for extra findings, optionally fix
  * files in place and scan again.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, type RetryOptions } from '@slipway/core';
 import { pinCheck, type PinCheckResult, type TreeScanner } from './check.ts';
@@ -14,6 +14,7 @@ import { DEFAULT_POLICY_PATH, emptyPolicy, mergePolicies, parsePolicy, type Poli
 import { RefCache } from './ref-cache.ts';
 import { RepoRefsFetcher } from './repo-refs.ts';
 import { RefResolver } from './resolve-refs.ts';
+import { writeFixes } from './write-fixes.ts';
 
 export interface RunPinCheckOptions {
   root: string;
@@ -119,13 +120,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
       update: options.update,
       major: options.major,
     });
-    for (const fix of plan.fixes) {
-      try {
-        writeFileSync(resolve(options.root, fix.file), fix.bytes);
-      } catch (error) {
-        throw new UserError(`${fix.file}: cannot write the fixed file`, { cause: error });
-      }
-    }
+    writeFixes(options.root, plan);
   }
   try {
     const result = await pinCheck(online ? { ...base, online } : base);
