@@ -157,17 +157,37 @@ describe('pin-check action (offline)', () => {
     expect(result.summary).toContain('Every action and image reference is pinned.');
   });
 
-  it('rejects invalid inputs before doing anything', async () => {
-    const result = await runAction({
-      actionDir,
-      workspace: workspaceFrom('clean'),
-      inputs: { severity: 'stale-pin=loud' },
-    });
+  it.each([
+    [
+      'a severity item',
+      { severity: 'stale-pin=loud' },
+      "Input 'severity' has the item 'stale-pin=loud': unknown severity 'loud'. Expected one of: error, warning, note, off. Expected `rule=level` lines.",
+    ],
+    [
+      'a path that is not a folder',
+      { path: 'missing' },
+      "Input 'path' is 'missing', which is not a folder in the workspace. Expected a folder relative to the workspace (default: .).",
+    ],
+    [
+      'a policy file that does not exist',
+      { policy: 'nope.yml' },
+      "Input 'policy' is 'nope.yml', which does not exist in '.'. Expected a policy file relative to `path`, or no value for the default .github/slipway-pin.yml.",
+    ],
+  ])('rejects %s before doing anything, naming the input', async (_name, inputs, message) => {
+    const result = await runAction({ actionDir, workspace: workspaceFrom('clean'), inputs });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations[0]?.message).toBe(
-      "Input 'severity' has the item 'stale-pin=loud': --severity: unknown severity 'loud'. Expected one of: error, warning, note, off. Expected `rule=level` lines.",
-    );
+    expect(result.annotations.map((a) => a.message)).toEqual([message]);
     expect(existsSync(join(result.runnerTemp, 'pin-check.sarif'))).toBe(false);
+  });
+
+  it('names the policy file and line of a bad policy entry', async () => {
+    const workspace = workspaceFrom('clean');
+    writeFileSync(join(workspace, '.github', 'slipway-pin.yml'), 'allow:\n  - actions/*\n  - 5\n');
+    const result = await runAction({ actionDir, workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.map((a) => a.message)).toEqual([
+      ".github/slipway-pin.yml:3:5: each item of 'allow' must be a non-empty string",
+    ]);
   });
 });
 

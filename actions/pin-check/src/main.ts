@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
+import { actionsSummaryWriter, InputError, markdownTable, run, UserError } from '@slipway/core';
 import {
   endpointsFromEnv,
   errorCount,
@@ -26,6 +26,18 @@ async function check(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const temp = process.env.RUNNER_TEMP ?? workspace;
   const root = resolve(workspace, inputs.path);
+  if (!isDirectory(root))
+    throw new InputError(
+      'path',
+      `is '${inputs.path}', which is not a folder in the workspace`,
+      'a folder relative to the workspace (default: .)',
+    );
+  if (inputs.policy !== undefined && !existsSync(resolve(root, inputs.policy)))
+    throw new InputError(
+      'policy',
+      `is '${inputs.policy}', which does not exist in '${inputs.path}'`,
+      'a policy file relative to `path`, or no value for the default .github/slipway-pin.yml',
+    );
   const needsApi = inputs.online || inputs.fix || inputs.update;
   const cacheFile = needsApi ? join(temp, 'slipway-pin-check', 'refs.json') : undefined;
   const endpoints = endpointsFromEnv();
@@ -96,6 +108,14 @@ async function check(): Promise<void> {
     throw new UserError(`pin-check found ${errors} reference(s) at error severity (see the annotations)`, {
       hint: 'Pin them to a full commit SHA or digest: run `npx slipway pin-check --fix` locally, or set `fix: true`.',
     });
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
