@@ -352,6 +352,28 @@ describe('a poisoned lookup cache', () => {
     expect(read('p.yml')).toBe(workflow().replace('actions/checkout@v2', `actions/checkout@${c2} # v2`));
   });
 
+  it('asks GitHub again instead of trusting cached values of the wrong shape', async () => {
+    const cacheFile = join(root, 'cache', 'refs.json');
+    mkdirSync(join(root, 'cache'), { recursive: true });
+    const at = Date.now();
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({
+        version: 1,
+        entries: {
+          'ref:actions/checkout@v2': { at, value: { status: 'ok', sha: 'not-a-sha', kind: 'tag' } },
+          'repo:actions/checkout': { at, value: { tags: 'v2', branches: null } },
+        },
+      }),
+    );
+    write('p.yml', workflow());
+    const result = await runPinCheck(options({ online: true, cacheFile }));
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      '4 unpinned-action',
+      '5 impostor-commit',
+    ]);
+  });
+
   it('checks a "reachable" verdict written in another scope again', async () => {
     const cacheFile = join(root, 'cache', 'refs.json');
     poison(cacheFile, (value) =>
