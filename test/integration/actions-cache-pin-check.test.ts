@@ -3,16 +3,21 @@
  * cache: @actions/cache 6 talks to the cache double (v2 Twirp + blob), the
  * lookups go to the GitHub API double. Run 2 is a new job (new run id, empty
  * RUNNER_TEMP at the same path as on hosted runners, new workspace): it
- * restores run 1's entry through the restore-key prefix and asks GitHub nothing.
+ * restores run 1's entry by its exact key and asks GitHub nothing. Poisoned
+ * entries (a key the service matches as a prefix, forged answers stamped in
+ * the future) neither hide an impostor commit nor make `fix` pin it, and a job
+ * that can request OIDC tokens restores nothing.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as cache from '@actions/cache';
 import { node24Path } from '../harness/node-versions.ts';
 import { findLeaks, runAction } from '../harness/run-action.ts';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 import { startActionsCacheDouble, type ActionsCacheDouble } from '../doubles/actions-cache/cache-server.ts';
+import { refCacheKey } from '../../actions/pin-check/src/actions-cache.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/pin-check');
 const token = 'ghs_cache_test_token_0123456789';
@@ -20,6 +25,7 @@ let gh: GitHubDouble;
 let cacheService: ActionsCacheDouble;
 let v4: string;
 let v2: string;
+let impostor: string;
 let runnerTemp: string;
 
 beforeAll(async () => {
@@ -28,6 +34,8 @@ beforeAll(async () => {
   const checkout = await gh.repos.create('actions/checkout');
   v4 = await checkout.commit({ files: { 'action.yml': 'name: c\n' }, date: '2024-01-01T00:00:00Z' });
   await checkout.annotatedTag('v4', v4, { message: 'v4' });
+  const fork = await checkout.fork('evil/checkout');
+  impostor = await fork.commit({ files: { 'action.yml': 'name: evil\n' }, date: '2024-02-01T00:00:00Z' });
   const setupNode = await gh.repos.create('actions/setup-node');
   v2 = await setupNode.commit({ files: { 'action.yml': 'name: n\n' }, date: '2024-01-01T00:00:00Z' });
   await setupNode.tag('v2', v2);
@@ -63,7 +71,11 @@ function workspace(): string {
 }
 
 /** One job: the runner's temp dir starts empty, as on a fresh hosted runner. */
-async function job(runId: string, ws: string, extraEnv: Record<string, string> = {}) {
+async function job(
+  runId: string,
+  ws: string,
+  extra: { inputs?: Record<string, string>; env?: Record<string, string> } = {},
+) {
   rmSync(runnerTemp, { recursive: true, force: true });
   mkdirSync(runnerTemp);
   gh.requests.reset();
@@ -71,7 +83,7 @@ async function job(runId: string, ws: string, extraEnv: Record<string, string> =
     actionDir,
     workspace: ws,
     node: node24Path(), // the runtime action.yml names (node24)
-    inputs: { fix: 'true', token, 'fail-on-findings': 'false' },
+    inputs: { fix: 'true', token, 'fail-on-findings': 'false', ...extra.inputs },
     env: {
       // Not gh.env: a GITHUB_SERVER_URL other than github.com makes @actions/cache pick the v1 (GHES) service.
       GITHUB_API_URL: gh.url,
@@ -79,10 +91,15 @@ async function job(runId: string, ws: string, extraEnv: Record<string, string> =
       ...(await cacheService.env()),
       RUNNER_TEMP: runnerTemp,
       GITHUB_RUN_ID: runId,
-      ...extraEnv,
+      ...extra.env,
     },
   });
 }
+
+/** The harness runs every job as workflow `ci` of octo-org/octo-repo. */
+const SCOPE = 'workflow:octo-org/octo-repo/ci';
+const DAY = 86_400_000;
+const exactKey = () => refCacheKey(SCOPE, gh.url, DAY, Date.now()) as string;
 
 const FIXED = () =>
   WORKFLOW.replace('actions/checkout@v4', `actions/checkout@${v4} # v4`).replace(
@@ -91,7 +108,8 @@ const FIXED = () =>
   );
 
 describe('pin-check lookup cache through the Actions cache service', () => {
-  it('run 1 saves the lookups, run 2 restores them by prefix and makes zero GitHub API requests', async () => {
+  it('run 1 saves the lookups under the exact key, run 2 restores that key and makes zero GitHub API requests', async () => {
+    const key = exactKey();
     const ws1 = workspace();
     const first = await job('2001', ws1);
     expect(first.exitCode, first.log).toBe(0);
@@ -104,11 +122,11 @@ describe('pin-check lookup cache through the Actions cache service', () => {
       'PutBlob 201',
       'FinalizeCacheEntryUpload 200',
     ]);
-    expect(cacheService.requests[0]!.body).toMatchObject({
-      key: 'slipway-pin-check-refs-v1-2001-1',
-      restore_keys: ['slipway-pin-check-refs-v1-'],
-    });
-    expect(cacheService.entries().map((e) => e.key)).toEqual(['slipway-pin-check-refs-v1-2001-1']);
+    // one key per workflow, API server and TTL period; no restore keys (no prefix matching)
+    expect(key).toMatch(/^slipway-pin-check-refs-v2-[0-9a-f]{32}-\d+$/);
+    expect(cacheService.requests[0]!.body).toMatchObject({ key });
+    expect(cacheService.requests[0]!.body!.restore_keys ?? []).toEqual([]);
+    expect(cacheService.entries().map((e) => e.key)).toEqual([key]);
     const archive = cacheService.entries()[0]!.archive;
     expect(cacheService.bytes).toEqual({ uploaded: archive.length, downloaded: 0 });
 
@@ -116,40 +134,20 @@ describe('pin-check lookup cache through the Actions cache service', () => {
     const ws2 = workspace();
     const second = await job('2002', ws2);
     expect(second.exitCode, second.log).toBe(0);
-    expect(second.log).toContain('Restored GitHub lookups from cache slipway-pin-check-refs-v1-2001-1');
+    expect(second.log).toContain(`Restored GitHub lookups from cache ${key}`);
     expect(gh.requests.total).toBe(0);
     expect(readFileSync(join(ws2, '.github', 'workflows', 'ci.yml'), 'utf8')).toBe(FIXED());
     expect(second.outputs).toMatchObject({ fixed: '2' });
-    expect(cacheService.bytes.downloaded).toBe(archive.length);
-    // Run 2 saves its own entry (keys are per run); both stay, as in the service.
-    expect(cacheService.entries().map((e) => e.key)).toEqual([
-      'slipway-pin-check-refs-v1-2001-1',
-      'slipway-pin-check-refs-v1-2002-1',
+    // a lookup without download, then the download; no save (the key is taken)
+    expect(cacheService.requests.map((r) => `${r.operation} ${r.status}`)).toEqual([
+      'GetCacheEntryDownloadURL 200',
+      'GetCacheEntryDownloadURL 200',
+      'GetBlob 200',
     ]);
+    expect(cacheService.bytes.downloaded).toBe(archive.length);
+    expect(cacheService.entries().map((e) => e.key)).toEqual([key]);
     expect(findLeaks(first, [token])).toEqual([]);
     expect(findLeaks(second, [token])).toEqual([]);
-  });
-
-  it('a job that can mint an OIDC token never restores the lookups (it still saves them)', async () => {
-    expect((await job('3001', workspace())).exitCode).toBe(0);
-    cacheService.resetCounters();
-    const idTokenJob = await job('3002', workspace(), {
-      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/_apis/distributedtask/token',
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'id-token-request-token',
-    });
-    expect(idTokenJob.exitCode, idTokenJob.log).toBe(0);
-    expect(cacheService.count('GetCacheEntryDownloadURL')).toBe(0);
-    expect(cacheService.bytes.downloaded).toBe(0);
-    expect(gh.requests.total).toBeGreaterThan(0);
-    expect(idTokenJob.annotations.filter((a) => a.level === 'notice').map((a) => a.message)).toEqual([
-      expect.stringMatching(
-        /^The lookup cache is not restored in this job because it can request an OIDC token/,
-      ),
-    ]);
-    expect(cacheService.entries().map((e) => e.key)).toEqual([
-      'slipway-pin-check-refs-v1-3001-1',
-      'slipway-pin-check-refs-v1-3002-1',
-    ]);
   });
 
   it('cache: false neither restores nor saves', async () => {
@@ -171,6 +169,7 @@ describe('pin-check lookup cache through the Actions cache service', () => {
   });
 
   it('a rate-limited cache service only costs the lookups: the run still fixes and succeeds', async () => {
+    const key = exactKey();
     await job('2001', workspace());
     cacheService.resetCounters();
     cacheService.fault('GetCacheEntryDownloadURL', { status: 429 });
@@ -189,8 +188,101 @@ describe('pin-check lookup cache through the Actions cache service', () => {
     ]);
     // @actions/cache reports a refused reservation as a plain log line, not a warning.
     expect(result.log).toContain(
-      'Failed to save: Unable to reserve cache with key slipway-pin-check-refs-v1-2002-1, another job may be creating this cache.',
+      `Failed to save: Unable to reserve cache with key ${key}, another job may be creating this cache.`,
     );
-    expect(cacheService.entries().map((e) => e.key)).toEqual(['slipway-pin-check-refs-v1-2001-1']);
+    expect(cacheService.entries().map((e) => e.key)).toEqual([key]);
+  });
+});
+
+describe('a poisoned lookup cache', () => {
+  /** Answers an attacker would plant: v4 is the fork's commit, and that commit is "reachable". */
+  const forged = (at: number) => ({
+    version: 1,
+    entries: {
+      'ref:actions/checkout@v4': { at, scope: SCOPE, value: { status: 'ok', sha: impostor, kind: 'tag' } },
+      'repo:actions/checkout': {
+        at,
+        scope: SCOPE,
+        value: { defaultBranch: 'main', tags: [{ name: 'v4', sha: impostor }], branches: [] },
+      },
+      [`reach:actions/checkout@${impostor}`]: { at, scope: SCOPE, value: true },
+    },
+  });
+  const FAR_FUTURE = () => Date.now() + 3650 * DAY;
+
+  /** Saves `refs` as the lookup cache under `key`, as another job writing to the cache could. */
+  async function plant(key: string, refs: unknown): Promise<void> {
+    const dir = join(runnerTemp, 'slipway-pin-check');
+    rmSync(runnerTemp, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'refs.json'), JSON.stringify(refs));
+    const saved = { ...process.env };
+    // the same relative path from the workspace as in the jobs (all are folders of tmpdir())
+    Object.assign(process.env, await cacheService.env(), {
+      GITHUB_WORKSPACE: workspace(),
+      RUNNER_TEMP: runnerTemp,
+    });
+    try {
+      await cache.saveCache([dir], key);
+    } finally {
+      process.env = saved;
+    }
+    cacheService.resetCounters();
+  }
+
+  function poisonedWorkspace(): string {
+    const ws = workspace();
+    writeFileSync(
+      join(ws, '.github', 'workflows', 'ci.yml'),
+      `${WORKFLOW}      - uses: actions/checkout@${impostor}\n`,
+    );
+    return ws;
+  }
+
+  /** The run fixed with the real commits, left the impostor in place and reported it. */
+  function expectNotFooled(ws: string, result: Awaited<ReturnType<typeof job>>): void {
+    expect(result.exitCode, result.log).toBe(0);
+    expect(readFileSync(join(ws, '.github', 'workflows', 'ci.yml'), 'utf8')).toBe(
+      `${FIXED()}      - uses: actions/checkout@${impostor}\n`,
+    );
+    expect(
+      result.annotations
+        .filter((a) => a.title === 'pin-check: impostor-commit')
+        .map((a) => `${a.file}:${a.line}`),
+    ).toEqual(['.github/workflows/ci.yml:8']);
+    expect(gh.requests.total).toBeGreaterThan(0);
+  }
+
+  it('restores nothing from keys that only share a prefix with the exact key', async () => {
+    const key = exactKey();
+    await plant('slipway-pin-check-refs-v1-9999-1', forged(FAR_FUTURE()));
+    await plant(`${key}-poisoned`, forged(FAR_FUTURE()));
+    const ws = poisonedWorkspace();
+    const result = await job('3001', ws, { inputs: { online: 'true' } });
+    expectNotFooled(ws, result);
+    expect(result.log).toContain(`Ignoring cache ${key}-poisoned: it is not ${key}`);
+    expect(cacheService.count('GetBlob')).toBe(0);
+  });
+
+  it('drops entries stamped in the future from an entry under the exact key', async () => {
+    const key = exactKey();
+    await plant(key, forged(FAR_FUTURE()));
+    const ws = poisonedWorkspace();
+    const result = await job('3002', ws, { inputs: { online: 'true' } });
+    expect(result.log).toContain(`Restored GitHub lookups from cache ${key}`);
+    expectNotFooled(ws, result);
+  });
+
+  it('restores nothing in a job that can request OIDC tokens', async () => {
+    await plant('slipway-pin-check-refs-v1-9999-1', forged(Date.now()));
+    await plant(exactKey(), forged(Date.now()));
+    const ws = poisonedWorkspace();
+    const result = await job('3003', ws, {
+      inputs: { online: 'true' },
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' },
+    });
+    expect(result.log).toContain('Not restoring cached GitHub lookups: this job can request OIDC tokens');
+    expect(cacheService.count('GetCacheEntryDownloadURL')).toBe(0);
+    expectNotFooled(ws, result);
   });
 });

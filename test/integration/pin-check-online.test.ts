@@ -5,7 +5,7 @@
  * lookups, version-comment drift, impostor commits from a fork, missing
  * repositories and refs, stale pins, and retries on rate limits and 5xx.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -135,6 +135,40 @@ describe('fix mode', () => {
     expect(read('u.yml')).toBe(
       `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c2} # v2.0.0\n      - uses: actions/checkout@${c2} # v2.0.0\n`,
     );
+  });
+});
+
+describe('fix mode and links', () => {
+  it('refuses to write through a symbolic link or outside the checked folder, and says why', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pin-check-outside-'));
+    const text = 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n';
+    writeFileSync(join(outside, 'target.yml'), text);
+    write('ci.yml', text);
+    symlinkSync(join(outside, 'target.yml'), join(root, '.github', 'workflows', 'linked.yml'));
+    symlinkSync(outside, join(root, 'linked-dir'));
+    const result = await runPinCheck(
+      options({ fix: true, paths: ['.github/workflows', 'linked-dir/target.yml'] }),
+    );
+    expect(read('ci.yml')).toBe(text.replace('@v2', `@${c2} # v2`));
+    expect(readFileSync(join(outside, 'target.yml'), 'utf8')).toBe(text);
+    expect(result.plan?.fixes.map((f) => f.file)).toEqual(['.github/workflows/ci.yml']);
+    expect(result.plan?.skipped).toEqual([
+      {
+        file: '.github/workflows/linked.yml',
+        line: 4,
+        column: 15,
+        reference: 'actions/checkout@v2',
+        reason:
+          'not written: .github/workflows/linked.yml is a symbolic link; pin-check does not write through links (fix the file it points to, or replace the link by the file)',
+      },
+      {
+        file: 'linked-dir/target.yml',
+        line: 4,
+        column: 15,
+        reference: 'actions/checkout@v2',
+        reason: `not written: linked-dir/target.yml resolves to ${realpathSync(join(outside, 'target.yml'))}, outside the checked folder ${root}; pin-check only writes files inside it`,
+      },
+    ]);
   });
 });
 
@@ -279,5 +313,76 @@ describe('online checks', () => {
     ).rejects.toThrow('GitHub GraphQL request failed with HTTP 503');
     expect(fault.hits).toBe(3);
     expect(read('r.yml')).toBe('jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n');
+  });
+});
+
+describe('a poisoned lookup cache', () => {
+  const DAY = 86_400_000;
+  /** A cache file as an attacker would write it: every answer points at the fork's commit. */
+  function poison(cacheFile: string, entry: (value: unknown) => Record<string, unknown>) {
+    const tags = [{ name: 'v2', sha: impostor }];
+    mkdirSync(join(root, 'cache'), { recursive: true });
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({
+        version: 1,
+        entries: {
+          'ref:actions/checkout@v2': entry({ status: 'ok', sha: impostor, kind: 'tag' }),
+          'repo:actions/checkout': entry({ defaultBranch: 'main', tags, branches: [] }),
+          [`reach:actions/checkout@${impostor}`]: entry(true),
+        },
+      }),
+    );
+  }
+  const workflow = () =>
+    `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v2\n      - uses: actions/checkout@${impostor}\n`;
+
+  it('ignores entries stamped in the future: the impostor is reported and fix pins the real tag', async () => {
+    const cacheFile = join(root, 'cache', 'refs.json');
+    const scope = `local:${root}`;
+    poison(cacheFile, (value) => ({ at: Date.now() + 3650 * DAY, value, scope }));
+    write('p.yml', workflow());
+    const checked = await runPinCheck(options({ online: true, cacheFile }));
+    expect(checked.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      '4 unpinned-action',
+      '5 impostor-commit',
+    ]);
+    poison(cacheFile, (value) => ({ at: Date.now() + 3650 * DAY, value, scope }));
+    await runPinCheck(options({ fix: true, cacheFile }));
+    expect(read('p.yml')).toBe(workflow().replace('actions/checkout@v2', `actions/checkout@${c2} # v2`));
+  });
+
+  it('asks GitHub again instead of trusting cached values of the wrong shape', async () => {
+    const cacheFile = join(root, 'cache', 'refs.json');
+    mkdirSync(join(root, 'cache'), { recursive: true });
+    const at = Date.now();
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({
+        version: 1,
+        entries: {
+          'ref:actions/checkout@v2': { at, value: { status: 'ok', sha: 'not-a-sha', kind: 'tag' } },
+          'repo:actions/checkout': { at, value: { tags: 'v2', branches: null } },
+        },
+      }),
+    );
+    write('p.yml', workflow());
+    const result = await runPinCheck(options({ online: true, cacheFile }));
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      '4 unpinned-action',
+      '5 impostor-commit',
+    ]);
+  });
+
+  it('checks a "reachable" verdict written in another scope again', async () => {
+    const cacheFile = join(root, 'cache', 'refs.json');
+    poison(cacheFile, (value) =>
+      value === true
+        ? { at: Date.now(), value, scope: 'workflow:octo-org/other/.github/workflows/x.yml' }
+        : {},
+    );
+    write('p.yml', `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${impostor}\n`);
+    const result = await runPinCheck(options({ online: true, cacheFile }));
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['4 impostor-commit']);
   });
 });

@@ -3,7 +3,16 @@
  * annotations on exact file/line/column, job summary, outputs, the SARIF file,
  * fix mode editing the workspace, and online mode against the GitHub API double.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,17 +157,37 @@ describe('pin-check action (offline)', () => {
     expect(result.summary).toContain('Every action and image reference is pinned.');
   });
 
-  it('rejects invalid inputs before doing anything', async () => {
-    const result = await runAction({
-      actionDir,
-      workspace: workspaceFrom('clean'),
-      inputs: { severity: 'stale-pin=loud' },
-    });
+  it.each([
+    [
+      'a severity item',
+      { severity: 'stale-pin=loud' },
+      "Input 'severity' has the item 'stale-pin=loud': unknown severity 'loud'. Expected one of: error, warning, note, off. Expected `rule=level` lines.",
+    ],
+    [
+      'a path that is not a folder',
+      { path: 'missing' },
+      "Input 'path' is 'missing', which is not a folder in the workspace. Expected a folder relative to the workspace (default: .).",
+    ],
+    [
+      'a policy file that does not exist',
+      { policy: 'nope.yml' },
+      "Input 'policy' is 'nope.yml', which does not exist in '.'. Expected a policy file relative to `path`, or no value for the default .github/slipway-pin.yml.",
+    ],
+  ])('rejects %s before doing anything, naming the input', async (_name, inputs, message) => {
+    const result = await runAction({ actionDir, workspace: workspaceFrom('clean'), inputs });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations[0]?.message).toBe(
-      "Input 'severity' has the item 'stale-pin=loud': --severity: unknown severity 'loud'. Expected one of: error, warning, note, off. Expected `rule=level` lines.",
-    );
+    expect(result.annotations.map((a) => a.message)).toEqual([message]);
     expect(existsSync(join(result.runnerTemp, 'pin-check.sarif'))).toBe(false);
+  });
+
+  it('names the policy file and line of a bad policy entry', async () => {
+    const workspace = workspaceFrom('clean');
+    writeFileSync(join(workspace, '.github', 'slipway-pin.yml'), 'allow:\n  - actions/*\n  - 5\n');
+    const result = await runAction({ actionDir, workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.map((a) => a.message)).toEqual([
+      ".github/slipway-pin.yml:3:5: each item of 'allow' must be a non-empty string",
+    ]);
   });
 });
 
@@ -255,4 +284,41 @@ describe('pin-check action (GitHub API double)', () => {
     expect(result.outputs).toMatchObject({ findings: '3', errors: '2' });
     expect(findLeaks(result, [token])).toEqual([]);
   });
+});
+
+describe('pin-check action on hostile repository content', () => {
+  it('reports files it does not read and scans nested merge keys and huge maps within the step timeout', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pin-check-ws-'));
+    const outside = mkdtempSync(join(tmpdir(), 'pin-check-outside-'));
+    const workflows = join(workspace, '.github', 'workflows');
+    mkdirSync(workflows, { recursive: true });
+    // 9 levels of `<<: [*a, *a, *a, *a, *a, *a]`: the old walk took 443 s on 424 bytes
+    const fan = (alias: string) => `[${Array(6).fill(alias).join(',')}]`;
+    const merges = ['x:', '  a0: &a0 {steps: [{uses: a/b@v1}]}'];
+    for (let i = 1; i <= 8; i++) merges.push(`  a${i}: &a${i} {<<: ${fan(`*a${i - 1}`)}}`);
+    writeFileSync(
+      join(workflows, 'merge.yml'),
+      [...merges, 'jobs:', `  j: {<<: ${fan('*a8')}}`, ''].join('\n'),
+    );
+    // 40,000 keys and one repeated: the parser's own check is quadratic
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  k${i}: 1`);
+    writeFileSync(join(workflows, 'dup.yml'), ['jobs:', ...keys, '  k7: 2', ''].join('\n'));
+    execFileSync('mkfifo', [join(outside, 'fifo')]);
+    mkdirSync(join(workspace, 'pipe'));
+    symlinkSync(join(outside, 'fifo'), join(workspace, 'pipe', 'action.yml'));
+    mkdirSync(join(workspace, 'zero'));
+    symlinkSync('/dev/zero', join(workspace, 'zero', 'action.yml'));
+
+    const result = await runAction({ actionDir, workspace, timeoutMs: 60_000 });
+    expect(result.exitCode, result.log).toBe(1);
+    expect(
+      result.annotations.slice(0, -1).map((a) => `${a.file}:${a.line}:${a.col} ${a.title}: ${a.message}`),
+    ).toEqual([
+      '.github/workflows/dup.yml:40002:3 pin-check: parse-error: .github/workflows/dup.yml is not valid YAML: Map keys must be unique',
+      ".github/workflows/merge.yml:2:27 pin-check: unpinned-action: uses 'a/b@v1' is not pinned to a commit SHA: 'v1' is a tag or branch, which can be moved",
+      'pipe/action.yml:1:1 pin-check: unchecked-file: pipe/action.yml was not checked: it is not a regular file but a named pipe',
+      'zero/action.yml:1:1 pin-check: unchecked-file: zero/action.yml was not checked: it is not a regular file but a character device',
+    ]);
+    expect(result.outputs).toMatchObject({ findings: '4', errors: '4' });
+  }, 90_000);
 });

@@ -2,42 +2,69 @@
  * Keeps pin-check's lookup cache file in the Actions cache between runs. The
  * cache only saves requests: when the service is unavailable or fails, the run
  * goes on with a warning.
+ *
+ * Restoring extracts a tar archive (absolute paths allowed) before anything in
+ * it can be checked, and the service matches a key as a prefix too. So: one
+ * exact key per workflow, API server and TTL period, no restore keys; a lookup
+ * without download first, and the download only when that lookup matched the
+ * key exactly; and no restore at all in a job that can request OIDC tokens.
+ * What is restored is checked again by RefCache (timestamps, scope).
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 
-const KEY_PREFIX = 'slipway-pin-check-refs-v1-';
+const KEY_PREFIX = 'slipway-pin-check-refs-v2-';
 
-function key(): string {
-  return `${KEY_PREFIX}${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+/** The workflow this run belongs to (a reusable workflow's caller), or the repository. */
+export function refCacheScope(env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_WORKFLOW_REF) return `workflow:${env.GITHUB_WORKFLOW_REF}`;
+  return `workflow:${env.GITHUB_REPOSITORY ?? 'local'}/${env.GITHUB_WORKFLOW ?? ''}`;
 }
 
-export async function restoreRefCache(file: string): Promise<void> {
-  if (!cache.isFeatureAvailable()) return;
-  if (process.env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim()) {
-    // @actions/cache extracts an entry (tar -P) before anything can check it, and any job of the
-    // repository can write one under this key prefix: never in a job that can mint an OIDC token.
-    core.notice(
-      'The lookup cache is not restored in this job because it can request an OIDC token (id-token: write): ' +
-        'an entry any job of this repository can write would be extracted here before it could be checked. ' +
-        'GitHub is asked instead; run pin-check in a job without id-token: write to use the cache.',
+/** The exact key for the scope and API server in the current TTL period; undefined without a TTL. */
+export function refCacheKey(scope: string, apiUrl: string, ttlMs: number, now: number): string | undefined {
+  if (ttlMs <= 0) return undefined;
+  const who = createHash('sha256').update(`${apiUrl}\n${scope}`).digest('hex').slice(0, 32);
+  return `${KEY_PREFIX}${who}-${Math.floor(now / ttlMs)}`;
+}
+
+/** True when the entry for `key` was restored. */
+export async function restoreRefCache(file: string, key: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (!cache.isFeatureAvailable()) return false;
+  if (env.ACTIONS_ID_TOKEN_REQUEST_URL) {
+    core.info(
+      'Not restoring cached GitHub lookups: this job can request OIDC tokens (id-token: write), and a restore unpacks the archive before it can be checked. Run pin-check in a job without id-token: write to use the cache.',
     );
-    return;
+    return false;
   }
   try {
-    const hit = await cache.restoreCache([dirname(file)], key(), [KEY_PREFIX]);
-    core.info(hit ? `Restored GitHub lookups from cache ${hit}` : 'No cached GitHub lookups yet');
+    const matched = await cache.restoreCache([dirname(file)], key, [], { lookupOnly: true });
+    if (matched !== key) {
+      core.info(matched ? `Ignoring cache ${matched}: it is not ${key}` : 'No cached GitHub lookups yet');
+      return false;
+    }
+    const hit = await cache.restoreCache([dirname(file)], key, []);
+    if (hit !== key) {
+      // another entry won between the lookup and the download: do not read what it unpacked
+      rmSync(file, { force: true });
+      if (hit) core.warning(`Ignoring cache ${hit}: it is not ${key}`);
+      return false;
+    }
+    core.info(`Restored GitHub lookups from cache ${hit}`);
+    return true;
   } catch (error) {
     core.warning(`Could not restore the lookup cache: ${(error as Error).message}`);
+    return false;
   }
 }
 
-export async function saveRefCache(file: string): Promise<void> {
+export async function saveRefCache(file: string, key: string): Promise<void> {
   if (!cache.isFeatureAvailable() || !existsSync(file)) return;
   try {
-    await cache.saveCache([dirname(file)], key());
+    await cache.saveCache([dirname(file)], key);
   } catch (error) {
     core.warning(`Could not save the lookup cache: ${(error as Error).message}`);
   }

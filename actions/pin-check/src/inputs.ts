@@ -24,14 +24,10 @@ export function getInputs(reader = new InputReader()): Inputs {
   const severity: Policy['severity'] = {};
   for (const item of reader.list('severity')) {
     try {
-      const [rule, level] = parseSeverityFlag(item);
+      const [rule, level] = parseSeverityFlag(item, `has the item '${item}'`);
       severity[rule] = level;
     } catch (error) {
-      throw new InputError(
-        'severity',
-        `has the item '${item}': ${(error as Error).message}`,
-        '`rule=level` lines',
-      );
+      throw new InputError('severity', (error as Error).message, '`rule=level` lines');
     }
   }
   const inputs: Inputs = {

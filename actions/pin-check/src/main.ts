@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
+import { actionsSummaryWriter, InputError, markdownTable, run, UserError } from '@slipway/core';
 import {
   endpointsFromEnv,
   errorCount,
@@ -11,7 +11,7 @@ import {
   toSarif,
   type Finding,
 } from '@slipway/pinning';
-import { restoreRefCache, saveRefCache } from './actions-cache.ts';
+import { refCacheKey, refCacheScope, restoreRefCache, saveRefCache } from './actions-cache.ts';
 import { getInputs } from './inputs.ts';
 import { rebase, repositoryRoot } from './repository-root.ts';
 
@@ -26,9 +26,26 @@ async function check(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const temp = process.env.RUNNER_TEMP ?? workspace;
   const root = resolve(workspace, inputs.path);
+  if (!isDirectory(root))
+    throw new InputError(
+      'path',
+      `is '${inputs.path}', which is not a folder in the workspace`,
+      'a folder relative to the workspace (default: .)',
+    );
+  if (inputs.policy !== undefined && !existsSync(resolve(root, inputs.policy)))
+    throw new InputError(
+      'policy',
+      `is '${inputs.policy}', which does not exist in '${inputs.path}'`,
+      'a policy file relative to `path`, or no value for the default .github/slipway-pin.yml',
+    );
   const needsApi = inputs.online || inputs.fix || inputs.update;
   const cacheFile = needsApi ? join(temp, 'slipway-pin-check', 'refs.json') : undefined;
-  if (cacheFile && inputs.cache) await restoreRefCache(cacheFile);
+  const endpoints = endpointsFromEnv();
+  const cacheScope = refCacheScope(process.env);
+  const cacheKey = inputs.cache
+    ? refCacheKey(cacheScope, endpoints.apiUrl, inputs['cache-ttl'], Date.now())
+    : undefined;
+  const restored = cacheFile && cacheKey ? await restoreRefCache(cacheFile, cacheKey, process.env) : false;
 
   const result = await runPinCheck({
     root,
@@ -40,12 +57,14 @@ async function check(): Promise<void> {
     update: inputs.update,
     major: inputs.major,
     ...(inputs.token ? { token: inputs.token } : {}),
-    ...endpointsFromEnv(),
+    ...endpoints,
     ...(cacheFile ? { cacheFile } : {}),
     cacheTtlMs: inputs['cache-ttl'],
+    cacheScope,
     log: (message) => core.info(message),
   });
-  if (cacheFile && inputs.cache) await saveRefCache(cacheFile);
+  // An entry is never overwritten: after a restore, the key is taken until the next TTL period.
+  if (cacheFile && cacheKey && !restored) await saveRefCache(cacheFile, cacheKey);
 
   // Annotations and SARIF name files relative to the repository that holds them.
   const repoRoot = repositoryRoot(root, workspace);
@@ -89,6 +108,14 @@ async function check(): Promise<void> {
     throw new UserError(`pin-check found ${errors} reference(s) at error severity (see the annotations)`, {
       hint: 'Pin them to a full commit SHA or digest: run `npx slipway pin-check --fix` locally, or set `fix: true`.',
     });
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

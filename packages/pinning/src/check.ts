@@ -3,12 +3,10 @@
  * apply the policy, and (when an online checker is given) add the findings
  * that need the GitHub API.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { UserError } from '@slipway/core';
 import { discoverFiles } from './discover.ts';
 import { compilePolicy, type Policy } from './policy.ts';
-import { evaluateSite, parseProblemFinding, referenceOf, type Finding } from './rules.ts';
+import { readCheckedFile } from './read-checked-file.ts';
+import { evaluateSite, finding, parseProblemFinding, referenceOf, type Finding } from './rules.ts';
 import { scanFile, type ReferenceSite, type ScanResult } from './scan.ts';
 import { repoKey } from './reference.ts';
 
@@ -35,9 +33,12 @@ export interface FileScan {
 /** Reads and scans files (relative to root), in order; the default does it on this thread. */
 export type TreeScanner = (root: string, files: readonly string[]) => Promise<FileScan[]>;
 
+/** A file that is not a regular file, too large or unreadable comes back `unchecked`, with no bytes. */
 export function readAndScan(root: string, file: string): FileScan {
-  const { bytes, text } = readScannedFile(root, file);
-  return { file, bytes, result: scanFile(file, text) };
+  const read = readCheckedFile(root, file);
+  if ('unchecked' in read)
+    return { file, bytes: new Uint8Array(), result: { sites: [], problems: [], unchecked: read.unchecked } };
+  return { file, bytes: read.bytes, result: scanFile(file, read.bytes.toString('utf8')) };
 }
 
 export const scanOnThisThread: TreeScanner = async (root, files) =>
@@ -66,19 +67,6 @@ export function subjectOf(site: ReferenceSite): string | undefined {
   return undefined;
 }
 
-export function readScannedFile(root: string, file: string): ScannedFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(resolve(root, file));
-  } catch (error) {
-    throw new UserError(`${file}: cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-    });
-  }
-  const text = bytes.toString('utf8');
-  return { file, bytes, text, sites: [], parsed: true };
-}
-
 export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult> {
   const policy = compilePolicy(options.policy);
   const files = discoverFiles(options.root, options.paths).filter((file) => !policy.ignores(file));
@@ -97,7 +85,16 @@ export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult
       sites: [],
       parsed: true,
     };
-    entry.parsed = result.problems.length === 0;
+    entry.parsed = result.problems.length === 0 && result.unchecked === undefined;
+    if (result.unchecked !== undefined)
+      raw.push(
+        finding(
+          'unchecked-file',
+          { file, line: 1, column: 1 },
+          '',
+          `${file} was not checked: ${result.unchecked}`,
+        ),
+      );
     raw.push(...result.problems.map(parseProblemFinding));
     for (const site of result.sites) {
       const subject = subjectOf(site);

@@ -14,9 +14,11 @@ const WORKFLOW_FILE = /\.ya?ml$/;
 export const toPosix = (path: string): string => path.split(sep).join('/');
 
 /**
- * Returns the files to check under `paths` (files are taken as given,
- * directories are walked), relative to `root`, sorted and without duplicates.
- * A path that does not exist is a UserError.
+ * Returns the files to check under `paths` (anything but a directory is taken
+ * as given, directories are walked), relative to `root`, sorted and without
+ * duplicates. A path that does not exist is a UserError. Entries are listed by
+ * name only: whether one is a regular file is decided when it is read, so a
+ * link to a device or a pipe is reported rather than silently passed over.
  */
 export function discoverFiles(root: string, paths: readonly string[]): string[] {
   const found = new Set<string>();
@@ -28,8 +30,8 @@ export function discoverFiles(root: string, paths: readonly string[]): string[] 
     } catch {
       throw new UserError(`${path}: no such file or directory`);
     }
-    if (stat.isFile()) found.add(toPosix(relative(root, absolute)) || basename(absolute));
-    else if (stat.isDirectory()) walk(absolute, root, found);
+    if (stat.isDirectory()) walk(absolute, root, found);
+    else found.add(toPosix(relative(root, absolute)) || basename(absolute));
   }
   return [...found].sort();
 }
@@ -48,10 +50,9 @@ function walk(dir: string, root: string, found: Set<string>): void {
       if (SKIPPED_DIRS.has(entry.name)) continue;
       if (entry.name.startsWith('.') && entry.name !== '.github') continue;
       walk(path, root, found);
-    } else if (entry.isFile() || entry.isSymbolicLink()) {
-      if (ACTION_FILE.test(entry.name) || (inWorkflows && WORKFLOW_FILE.test(entry.name))) {
-        found.add(toPosix(relative(root, path)));
-      }
+    } else if (ACTION_FILE.test(entry.name) || (inWorkflows && WORKFLOW_FILE.test(entry.name))) {
+      // files, links (to directories too: they are not walked) and anything else with the name
+      found.add(toPosix(relative(root, path)));
     }
   }
 }

@@ -17,3 +17,5 @@ export * from './fix-plan.ts';
 export * from './run-pin-check.ts';
 export * from './scan-workers.ts';
 export * from './scan-cache.ts';
+export * from './write-fixes.ts';
+export * from './read-checked-file.ts';

@@ -43,7 +43,10 @@ export interface OnlineCheckDeps {
   repoRefs: RepoRefsFetcher;
   /** Most branches and tags compared per pinned commit before giving up (impostor check). */
   maxCompares?: number;
-  /** Reachability answers across runs (key `reach:<owner/repo>@<sha>`). */
+  /**
+   * Reachability answers across runs (key `reach:<owner/repo>@<sha>`), taken only from entries
+   * written in the cache's own scope.
+   */
   cache?: RefCache;
 }
 
@@ -126,14 +129,17 @@ export async function checkOnline(
   return findings;
 }
 
-/** Each pinned commit is checked once per run; a reachable one is remembered across runs. */
+/**
+ * Each pinned commit is checked once per run; a reachable one is remembered across runs of the
+ * same scope (a verdict written elsewhere, e.g. by another workflow, is checked again).
+ */
 async function cachedReachability(
   key: string,
   a: ActionSite,
   refs: RepoRefs,
   deps: OnlineCheckDeps,
 ): Promise<boolean> {
-  if (deps.cache?.get<boolean>(key) === true) return true;
+  if (deps.cache?.getInScope<unknown>(key) === true) return true;
   const answer = await isReachable(a, refs, deps);
   if (answer) deps.cache?.set(key, true);
   return answer;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointsFromEnv, graphqlUrlFor } from './github-api.ts';
 import { commentVersion } from './online-check.ts';
-import { RefCache } from './ref-cache.ts';
+import { MAX_CLOCK_SKEW_MS, RefCache } from './ref-cache.ts';
 import { newestTag } from './repo-refs.ts';
 import { buildResolveQuery, peel, readResolution } from './resolve-refs.ts';
 
@@ -127,7 +127,38 @@ describe('RefCache', () => {
     corrupt.save();
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       version: 1,
-      entries: { k: { at: 1_101, value: 1 } },
+      entries: { k: { at: 1_101, value: 1, scope: 'local' } },
     });
+  });
+
+  it('drops entries stamped in the future beyond clock skew, and keeps verdicts to their scope', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ref-cache-')), 'refs.json');
+    const now = 10 * MAX_CLOCK_SKEW_MS;
+    const entry = (at: number, scope?: string) => ({ at, value: at, ...(scope ? { scope } : {}) });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        entries: {
+          skewed: entry(now + MAX_CLOCK_SKEW_MS, 'ci'),
+          future: entry(now + MAX_CLOCK_SKEW_MS + 1, 'ci'),
+          farFuture: entry(8.64e15, 'ci'),
+          notANumber: { at: 'soon', value: 1 },
+          other: entry(now, 'other'),
+          unscoped: entry(now),
+        },
+      }),
+    );
+    const cache = new RefCache(file, { ttlMs: 3_600_000, now: () => now, scope: 'ci' });
+    const keys = ['skewed', 'future', 'farFuture', 'notANumber', 'other', 'unscoped'];
+    expect(keys.map((key) => cache.get(key) !== undefined)).toEqual([true, false, false, false, true, true]);
+    expect(keys.map((key) => cache.getInScope(key) !== undefined)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

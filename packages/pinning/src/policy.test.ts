@@ -38,6 +38,21 @@ describe('parsePolicy', () => {
     expect(() => parsePolicy('allow: [\n', 'p.yml')).toThrow(/^p\.yml:2:1: not valid YAML/);
     expect(() => parseSeverityFlag('stale-pin')).toThrow("--severity: unknown severity ''");
   });
+
+  it('points at the line of the offending item, and names an empty severity as empty', () => {
+    expect(() => parsePolicy('allow:\n  - actions/*\n  - 5\n', 'p.yml')).toThrow(
+      "p.yml:3:5: each item of 'allow' must be a non-empty string",
+    );
+    expect(() => parsePolicy('ignore: [a, {b: c}]\n', 'p.yml')).toThrow(
+      "p.yml:1:13: each item of 'ignore' must be a non-empty string",
+    );
+    expect(() => parsePolicy('# rules\nseverity:\n  stale-pin:\n', 'p.yml')).toThrow(
+      "p.yml:3:13: unknown severity ''. Expected one of: error, warning, note, off",
+    );
+    expect(() => parseSeverityFlag('stale-pin=loud', "has the item 'stale-pin=loud'")).toThrow(
+      "has the item 'stale-pin=loud': unknown severity 'loud'",
+    );
+  });
 });
 
 describe('compilePolicy', () => {

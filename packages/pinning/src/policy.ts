@@ -44,14 +44,14 @@ export function parsePolicy(text: string, file: string): Policy {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value as Node | null;
     if (key === 'allow' || key === 'ignore') {
-      policy[key] = stringList(value, `${at(value)}: '${key}'`);
+      policy[key] = stringList(value, key, at);
     } else if (key === 'severity') {
       if (value === null) continue;
       if (!isMap(value))
         throw new UserError(`${at(value)}: 'severity' must map rule ids to error, warning, note or off`);
       for (const entry of value.items) {
         const ruleId = isScalar(entry.key) ? String(entry.key.value) : '';
-        const level = isScalar(entry.value) ? String(entry.value.value) : '';
+        const level = isScalar(entry.value) ? String(entry.value.value ?? '') : '';
         policy.severity[checkRule(ruleId, at(entry.key as Node))] = checkSeverity(
           level,
           at(entry.value as Node),
@@ -66,12 +66,12 @@ export function parsePolicy(text: string, file: string): Policy {
   return policy;
 }
 
-function stringList(node: Node | null, where: string): string[] {
+function stringList(node: Node | null, key: string, at: (node: Node | null | undefined) => string): string[] {
   if (node === null) return [];
-  if (!isSeq(node)) throw new UserError(`${where} must be a list of strings`);
+  if (!isSeq(node)) throw new UserError(`${at(node)}: '${key}' must be a list of strings`);
   return node.items.map((item) => {
     if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '')
-      throw new UserError(`${where} must be a list of non-empty strings`);
+      throw new UserError(`${at(item as Node)}: each item of '${key}' must be a non-empty string`);
     return item.value.trim();
   });
 }
@@ -88,10 +88,10 @@ export function checkSeverity(level: string, where: string): Severity {
   return level as Severity;
 }
 
-/** Parses `rule=level` as given to `--severity`. */
-export function parseSeverityFlag(text: string): [RuleId, Severity] {
+/** Parses `rule=level` as given to `--severity`; `where` starts an error message. */
+export function parseSeverityFlag(text: string, where = '--severity'): [RuleId, Severity] {
   const [ruleId = '', level = ''] = text.split('=', 2);
-  return [checkRule(ruleId.trim(), '--severity'), checkSeverity(level.trim(), '--severity')];
+  return [checkRule(ruleId.trim(), where), checkSeverity(level.trim(), where)];
 }
 
 /** Later policies add to allow/ignore and override severities. */

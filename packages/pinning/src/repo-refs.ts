@@ -7,13 +7,35 @@ import semver from 'semver';
 import type { GitHubApi } from './github-api.ts';
 import type { RefCache } from './ref-cache.ts';
 import { checkGraphqlErrors, peel, PEEL_FRAGMENT } from './resolve-refs.ts';
-import { repoKey } from './reference.ts';
+import { FULL_SHA, repoKey } from './reference.ts';
 
 export interface RepoRefs {
   defaultBranch: string | undefined;
   /** Tag name -> commit SHA, newest first (by commit date, as GitHub orders them). */
   tags: { name: string; sha: string }[];
   branches: { name: string; sha: string }[];
+}
+
+/** A cached value of the right shape: null (no such repository) or refs naming full SHAs. */
+export function isCachedRepoRefs(value: unknown): value is RepoRefs | null {
+  if (value === null) return true;
+  if (typeof value !== 'object') return false;
+  const r = value as Record<string, unknown>;
+  const refList = (list: unknown) =>
+    Array.isArray(list) &&
+    list.every(
+      (ref: unknown) =>
+        typeof ref === 'object' &&
+        ref !== null &&
+        typeof (ref as { name?: unknown }).name === 'string' &&
+        typeof (ref as { sha?: unknown }).sha === 'string' &&
+        FULL_SHA.test((ref as { sha: string }).sha),
+    );
+  return (
+    (r.defaultBranch === undefined || typeof r.defaultBranch === 'string') &&
+    refList(r.tags) &&
+    refList(r.branches)
+  );
 }
 
 export interface RepoName {
@@ -75,8 +97,8 @@ export class RepoRefsFetcher {
     for (const r of repos) {
       const key = repoKey(r.owner, r.repo);
       if (this.known.has(key) || todo.has(key)) continue;
-      const cached = this.cache?.get<RepoRefs | null>(`repo:${key}`);
-      if (cached !== undefined) this.known.set(key, cached);
+      const cached = this.cache?.get<unknown>(`repo:${key}`);
+      if (cached !== undefined && isCachedRepoRefs(cached)) this.known.set(key, cached);
       else todo.set(key, r);
     }
     const list = [...todo.values()];

@@ -21,6 +21,19 @@ export type Resolution =
 
 export const pairKey = (pair: RefPair): string => `${repoKey(pair.owner, pair.repo)}@${pair.ref}`;
 
+/** A cached value of the right shape (the cache file is not trusted to hold one). */
+export function isResolution(value: unknown): value is Resolution {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  if (r.status === 'repo-not-found' || r.status === 'ref-not-found') return true;
+  return (
+    r.status === 'ok' &&
+    typeof r.sha === 'string' &&
+    FULL_SHA.test(r.sha) &&
+    (r.kind === 'tag' || r.kind === 'branch' || r.kind === 'commit')
+  );
+}
+
 export const BATCH_SIZE = 100;
 
 /** Peels up to three levels of annotated tags. */
@@ -123,8 +136,8 @@ export class RefResolver {
     for (const pair of pairs) {
       const key = pairKey(pair);
       if (this.known.has(key) || wanted.has(key)) continue;
-      const cached = this.cache?.get<Resolution>(`ref:${key}`);
-      if (cached) this.known.set(key, cached);
+      const cached = this.cache?.get<unknown>(`ref:${key}`);
+      if (isResolution(cached)) this.known.set(key, cached);
       else wanted.set(key, pair);
     }
     const todo = [...wanted.values()];

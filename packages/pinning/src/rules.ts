@@ -68,6 +68,13 @@ export const RULES = {
     'Fix the YAML syntax at the reported position.',
     'error',
   ),
+  'unchecked-file': rule(
+    'unchecked-file',
+    'UncheckedFile',
+    'File was not checked',
+    'pin-check reads regular files of at most 1 MiB whose anchors and merge keys resolve within a fixed number of lookups. Replace a symbolic link to a device, pipe or directory by the file itself, and split or simplify a file that is too large or too deeply merged.',
+    'error',
+  ),
   'version-comment-drift': rule(
     'version-comment-drift',
     'VersionCommentDrift',

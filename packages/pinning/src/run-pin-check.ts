@@ -3,7 +3,7 @@
  * scan, optionally go online (GitHub API) for extra findings, optionally fix
  * files in place and scan again.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, type RetryOptions } from '@slipway/core';
 import { pinCheck, type PinCheckResult, type TreeScanner } from './check.ts';
@@ -14,6 +14,7 @@ import { DEFAULT_POLICY_PATH, emptyPolicy, mergePolicies, parsePolicy, type Poli
 import { RefCache } from './ref-cache.ts';
 import { RepoRefsFetcher } from './repo-refs.ts';
 import { RefResolver } from './resolve-refs.ts';
+import { writeFixes } from './write-fixes.ts';
 
 export interface RunPinCheckOptions {
   root: string;
@@ -31,6 +32,11 @@ export interface RunPinCheckOptions {
   graphqlUrl: string;
   cacheFile?: string;
   cacheTtlMs: number;
+  /**
+   * Who the cache answers for (see RefCache): the workflow in Actions; by default the checked
+   * folder. Reachability verdicts cached in another scope are checked again.
+   */
+  cacheScope?: string;
   /** Time one GitHub request may take (default 30 s). */
   requestTimeoutMs?: number;
   /** Retry policy for 5xx and network failures (default: @slipway/core DEFAULT_RETRY). */
@@ -88,7 +94,12 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
         ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
       }))
     : undefined;
-  const cache = api ? new RefCache(options.cacheFile, { ttlMs: options.cacheTtlMs }) : undefined;
+  const cache = api
+    ? new RefCache(options.cacheFile, {
+        ttlMs: options.cacheTtlMs,
+        scope: options.cacheScope ?? `local:${resolve(options.root)}`,
+      })
+    : undefined;
   const resolver = api ? new RefResolver(api, cache) : undefined;
   const repoRefs = api ? new RepoRefsFetcher(api, cache) : undefined;
   const online =
@@ -109,13 +120,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
       update: options.update,
       major: options.major,
     });
-    for (const fix of plan.fixes) {
-      try {
-        writeFileSync(resolve(options.root, fix.file), fix.bytes);
-      } catch (error) {
-        throw new UserError(`${fix.file}: cannot write the fixed file`, { cause: error });
-      }
-    }
+    writeFixes(options.root, plan);
   }
   try {
     const result = await pinCheck(online ? { ...base, online } : base);

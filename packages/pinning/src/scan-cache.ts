@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readScannedFile, type FileScan, type TreeScanner } from './check.ts';
+import type { FileScan, TreeScanner } from './check.ts';
+import { readCheckedFile } from './read-checked-file.ts';
 import type { ScanResult } from './scan.ts';
 
 /** Bump whenever scanFile's output for the same input can change. */
-export const SCANNER_VERSION = 1;
+export const SCANNER_VERSION = 2;
 
 interface CacheFile {
   scanner: number;
@@ -45,15 +46,28 @@ export function cachedScanner(
     const out: (FileScan | undefined)[] = new Array(files.length);
     const missing: { index: number; file: string }[] = [];
     const hashes = new Map<string, string>();
+    let hits = 0;
     files.forEach((file, index) => {
-      const { bytes } = readScannedFile(root, file);
+      const read = readCheckedFile(root, file);
+      if ('unchecked' in read) {
+        // never cached: the reason is about the file system, not the content
+        out[index] = {
+          file,
+          bytes: new Uint8Array(),
+          result: { sites: [], problems: [], unchecked: read.unchecked },
+        };
+        return;
+      }
+      const { bytes } = read;
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       hashes.set(file, sha256);
       const entry = known[file];
-      if (entry && entry.sha256 === sha256) out[index] = { file, bytes, result: entry.result };
-      else missing.push({ index, file });
+      if (entry && entry.sha256 === sha256) {
+        out[index] = { file, bytes, result: entry.result };
+        hits++;
+      } else missing.push({ index, file });
     });
-    stats.hits = files.length - missing.length;
+    stats.hits = hits;
     stats.misses = missing.length;
     if (missing.length > 0) {
       const scanned = await inner(
@@ -68,8 +82,10 @@ export function cachedScanner(
     if (missing.length > 0) {
       // entries of files outside this run (other paths given last time) are kept
       const next: CacheFile = { scanner: SCANNER_VERSION, files: known };
-      for (const scan of result)
-        next.files[scan.file] = { sha256: hashes.get(scan.file) as string, result: scan.result };
+      for (const scan of result) {
+        const sha256 = hashes.get(scan.file);
+        if (sha256 !== undefined) next.files[scan.file] = { sha256, result: scan.result };
+      }
       try {
         mkdirSync(dirname(path), { recursive: true });
         const temp = `${path}.${process.pid}.tmp`;

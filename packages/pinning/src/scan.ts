@@ -6,8 +6,9 @@
  * scalars, flow style, anchors, CRLF and a BOM keep correct lines and columns.
  */
 import { Document, isMap, isScalar, LineCounter, parseAllDocuments, Scalar, type Node } from 'yaml';
+import { duplicateKeyErrors } from './duplicate-keys.ts';
 import { composeSimpleYaml } from './simple-yaml.ts';
-import { getEntry, getMap, mapValues, seqItems } from './yaml-walk.ts';
+import { walkBudget, WalkBudgetExceeded, YamlWalker } from './yaml-walk.ts';
 
 export type SiteKind = 'step-uses' | 'job-uses' | 'container' | 'service' | 'runs-image';
 export type FileKind = 'workflow' | 'action';
@@ -43,6 +44,8 @@ export interface ParseProblem {
 export interface ScanResult {
   sites: ReferenceSite[];
   problems: ParseProblem[];
+  /** Why the file was not checked (not a regular file, too large, too many lookups); no sites then. */
+  unchecked?: string;
 }
 
 export function fileKindOf(path: string): FileKind {
@@ -59,18 +62,20 @@ export function scanFileFully(file: string, raw: string, kind: FileKind = fileKi
   const bom = raw.startsWith('\uFEFF') ? 1 : 0;
   const text = bom ? raw.slice(1) : raw;
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The parser's own duplicate-key check compares each key with every earlier one (quadratic).
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: ParseProblem[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
-    for (const error of doc.errors) {
+    const errors = [...doc.errors, ...duplicateKeyErrors(doc)].sort((a, b) => a.pos[0] - b.pos[0]);
+    for (const error of errors) {
       const { line, col } = lineCounter.linePos(error.pos[0]);
       problems.push({ file, line, column: col, message: firstLine(error.message) });
     }
   }
   if (problems.length > 0) return { sites: [], problems };
   const roots = list.map((doc) => ({ doc, root: doc.contents }));
-  return { sites: collectSites(file, text, bom, kind, roots, lineCounter) ?? [], problems };
+  return collectSites(file, text, bom, kind, roots, lineCounter) ?? { sites: [], problems };
 }
 
 /**
@@ -87,14 +92,16 @@ export function scanFileFast(
   const simple = composeSimpleYaml(text);
   if (!simple) return undefined;
   const roots = simple.root ? [{ doc: NO_ALIASES, root: simple.root }] : [];
-  const sites = collectSites(file, text, bom, kind, roots, simple.lineCounter, simple.approximate);
-  return sites && { sites, problems: [] };
+  return collectSites(file, text, bom, kind, roots, simple.lineCounter, simple.approximate);
 }
 
 // Documents from the simple composer hold no aliases, so lookups never consult this one.
 const NO_ALIASES = new Document();
 
-/** Sites of the parsed documents in file order; undefined when one lands on an `approximate` node. */
+/**
+ * Sites of the parsed documents in file order (or why the file was not checked);
+ * undefined when one lands on an `approximate` node.
+ */
 function collectSites(
   file: string,
   text: string,
@@ -103,7 +110,7 @@ function collectSites(
   roots: { doc: Document; root: unknown }[],
   lineCounter: LineCounter,
   approximate?: WeakSet<Node>,
-): ReferenceSite[] | undefined {
+): ScanResult | undefined {
   const sites: ReferenceSite[] = [];
   const seen = new Set<Node>();
   const position = (offset: number) => lineCounter.linePos(offset);
@@ -117,43 +124,49 @@ function collectSites(
     if (approximate?.has(node)) exact = false;
     else sites.push(siteFor(file, siteKind, node, text, bom, position));
   };
-  for (const { doc, root } of roots) {
-    if (!isMap(root)) continue;
-    if (kind === 'workflow') scanWorkflow(doc, root, add);
-    else scanAction(doc, root, add);
+  const budget = walkBudget();
+  try {
+    for (const { doc, root } of roots) {
+      if (!isMap(root)) continue;
+      if (kind === 'workflow') scanWorkflow(new YamlWalker(doc, budget), root, add);
+      else scanAction(new YamlWalker(doc, budget), root, add);
+    }
+  } catch (error) {
+    if (error instanceof WalkBudgetExceeded) return { sites: [], problems: [], unchecked: error.message };
+    throw error;
   }
   if (!exact) return undefined;
   sites.sort((a, b) => a.valueStart - b.valueStart);
-  return sites;
+  return { sites, problems: [] };
 }
 
 type Add = (kind: SiteKind, node: Node | undefined) => void;
 
-function scanWorkflow(doc: Document, root: import('yaml').YAMLMap, add: Add): void {
-  const jobs = getMap(doc, root, 'jobs');
+function scanWorkflow(walk: YamlWalker, root: import('yaml').YAMLMap, add: Add): void {
+  const jobs = walk.map(root, 'jobs');
   if (!jobs) return;
-  for (const job of mapValues(doc, jobs)) {
+  for (const job of walk.values(jobs)) {
     if (!isMap(job)) continue;
-    add('job-uses', getEntry(doc, job, 'uses'));
-    const container = getEntry(doc, job, 'container');
-    add('container', isMap(container) ? getEntry(doc, container, 'image') : container);
-    const services = getMap(doc, job, 'services');
-    for (const service of services ? mapValues(doc, services) : []) {
-      add('service', isMap(service) ? getEntry(doc, service, 'image') : service);
+    add('job-uses', walk.entry(job, 'uses'));
+    const container = walk.entry(job, 'container');
+    add('container', isMap(container) ? walk.entry(container, 'image') : container);
+    const services = walk.map(job, 'services');
+    for (const service of services ? walk.values(services) : []) {
+      add('service', isMap(service) ? walk.entry(service, 'image') : service);
     }
-    for (const step of seqItems(doc, getEntry(doc, job, 'steps'))) {
-      if (isMap(step)) add('step-uses', getEntry(doc, step, 'uses'));
+    for (const step of walk.seqItems(walk.entry(job, 'steps'))) {
+      if (isMap(step)) add('step-uses', walk.entry(step, 'uses'));
     }
   }
 }
 
-function scanAction(doc: Document, root: import('yaml').YAMLMap, add: Add): void {
-  const runs = getMap(doc, root, 'runs');
+function scanAction(walk: YamlWalker, root: import('yaml').YAMLMap, add: Add): void {
+  const runs = walk.map(root, 'runs');
   if (!runs) return;
-  for (const step of seqItems(doc, getEntry(doc, runs, 'steps'))) {
-    if (isMap(step)) add('step-uses', getEntry(doc, step, 'uses'));
+  for (const step of walk.seqItems(walk.entry(runs, 'steps'))) {
+    if (isMap(step)) add('step-uses', walk.entry(step, 'uses'));
   }
-  const image = getEntry(doc, runs, 'image');
+  const image = walk.entry(runs, 'image');
   if (isScalar(image) && typeof image.value === 'string' && image.value.startsWith('docker://')) {
     add('runs-image', image);
   }

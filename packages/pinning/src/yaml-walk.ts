@@ -1,73 +1,137 @@
 /**
- * Small helpers over `yaml` Document nodes: key lookup that follows aliases and
- * `<<` merge keys, without turning the document into plain JS (we need the nodes
- * for their source ranges).
+ * Key lookup over `yaml` Document nodes that follows aliases and `<<` merge
+ * keys, without turning the document into plain JS (we need the nodes for
+ * their source ranges). Bounded for hostile files: every alias is resolved
+ * once per document (the `yaml` library walks the whole document for each
+ * `Alias.resolve`), each lookup visits a merged map at most once (nested
+ * `<<: [*a, *a]` would otherwise be exponential), and all lookups of one file
+ * share a budget of map entries; past it, `WalkBudgetExceeded` is thrown.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isSeq,
+  isScalar,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
 
-const MAX_MERGE_DEPTH = 8;
+/** Map entries one file's lookups may visit: real workflows need a few thousand. */
+export const DEFAULT_WALK_BUDGET = 1_000_000;
 
-/** The node an alias points at (or the node itself). */
-export function deref(doc: Document, node: unknown): Node | undefined {
-  let current = node;
-  for (let hops = 0; isAlias(current) && hops < MAX_MERGE_DEPTH; hops++) {
-    current = current.resolve(doc);
+/** Map entries left to visit, shared by the walkers of one file's documents. */
+export interface WalkBudget {
+  readonly limit: number;
+  used: number;
+}
+
+export const walkBudget = (limit = DEFAULT_WALK_BUDGET): WalkBudget => ({ limit, used: 0 });
+
+export class WalkBudgetExceeded extends Error {
+  constructor(readonly limit: number) {
+    super(`its anchors and merge keys need more than ${limit} lookups`);
   }
-  if (current === null || current === undefined || isAlias(current)) return undefined;
-  return current as Node;
 }
 
 function keyName(key: unknown): unknown {
   return isScalar(key) ? key.value : key;
 }
 
-/** Looks up `key` in a map, then in the maps merged into it with `<<: *anchor`. */
-export function getEntry(doc: Document, map: YAMLMap, key: string, depth = 0): Node | undefined {
-  for (const pair of map.items) {
-    if (keyName(pair.key) === key) return deref(doc, pair.value);
+/** The node each alias of `doc` stands for: the last node with its anchor before it, in document order. */
+function resolveAliases(doc: Document): Map<Alias, Node> {
+  const targets = new Map<Alias, Node>();
+  const anchored = new Map<string, Node>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        const target = anchored.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchored.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+export class YamlWalker {
+  private aliases: Map<Alias, Node> | undefined;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly budget: WalkBudget = walkBudget(),
+  ) {}
+
+  /** The node an alias points at (or the node itself). */
+  deref(node: unknown): Node | undefined {
+    if (isAlias(node)) {
+      this.aliases ??= resolveAliases(this.doc);
+      // An anchor on an alias is not YAML, so one hop reaches a non-alias node.
+      const target = this.aliases.get(node);
+      return isAlias(target) ? undefined : target;
+    }
+    return node === null || node === undefined ? undefined : (node as Node);
   }
-  if (depth >= MAX_MERGE_DEPTH) return undefined;
-  for (const pair of map.items) {
-    if (keyName(pair.key) !== '<<') continue;
-    const merged = deref(doc, pair.value);
-    const sources = isSeq(merged) ? merged.items.map((item) => deref(doc, item)) : [merged];
-    for (const source of sources) {
-      if (!isMap(source)) continue;
-      const found = getEntry(doc, source, key, depth + 1);
+
+  private spend(entries: number): void {
+    this.budget.used += entries;
+    if (this.budget.used > this.budget.limit) throw new WalkBudgetExceeded(this.budget.limit);
+  }
+
+  /** The maps merged into `map` with `<<: *anchor` or `<<: [*a, *b]`, in precedence order. */
+  private mergedInto(map: YAMLMap): YAMLMap[] {
+    const sources: YAMLMap[] = [];
+    for (const pair of map.items) {
+      if (keyName(pair.key) !== '<<') continue;
+      const merged = this.deref(pair.value);
+      for (const source of isSeq(merged) ? merged.items.map((item) => this.deref(item)) : [merged])
+        if (isMap(source)) sources.push(source);
+    }
+    return sources;
+  }
+
+  /** Looks up `key` in a map, then in the maps merged into it (each map visited once). */
+  entry(map: YAMLMap, key: string, visited = new Set<YAMLMap>()): Node | undefined {
+    if (visited.has(map)) return undefined;
+    visited.add(map);
+    this.spend(map.items.length + 1);
+    for (const pair of map.items) {
+      if (keyName(pair.key) === key) return this.deref(pair.value);
+    }
+    for (const source of this.mergedInto(map)) {
+      const found = this.entry(source, key, visited);
       if (found !== undefined) return found;
     }
+    return undefined;
   }
-  return undefined;
-}
 
-/** Every value of a map (for `jobs:` and `services:`), merged maps included, keys not repeated. */
-export function mapValues(doc: Document, map: YAMLMap, depth = 0, seen = new Set<unknown>()): Node[] {
-  const values: Node[] = [];
-  for (const pair of map.items) {
-    const key = keyName(pair.key);
-    if (key === '<<') continue;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const value = deref(doc, pair.value);
-    if (value !== undefined) values.push(value);
+  /** Every value of a map (for `jobs:` and `services:`), merged maps included, keys not repeated. */
+  values(map: YAMLMap, visited = new Set<YAMLMap>(), seenKeys = new Set<unknown>()): Node[] {
+    if (visited.has(map)) return [];
+    visited.add(map);
+    this.spend(map.items.length + 1);
+    const values: Node[] = [];
+    for (const pair of map.items) {
+      const key = keyName(pair.key);
+      if (key === '<<' || seenKeys.has(key)) continue;
+      seenKeys.add(key);
+      const value = this.deref(pair.value);
+      if (value !== undefined) values.push(value);
+    }
+    for (const source of this.mergedInto(map)) values.push(...this.values(source, visited, seenKeys));
+    return values;
   }
-  if (depth >= MAX_MERGE_DEPTH) return values;
-  for (const pair of map.items) {
-    if (keyName(pair.key) !== '<<') continue;
-    const merged = deref(doc, pair.value);
-    const sources = isSeq(merged) ? merged.items.map((item) => deref(doc, item)) : [merged];
-    for (const source of sources) if (isMap(source)) values.push(...mapValues(doc, source, depth + 1, seen));
+
+  map(map: YAMLMap, key: string): YAMLMap | undefined {
+    const node = this.entry(map, key);
+    return isMap(node) ? node : undefined;
   }
-  return values;
-}
 
-export function getMap(doc: Document, map: YAMLMap, key: string): YAMLMap | undefined {
-  const node = getEntry(doc, map, key);
-  return isMap(node) ? node : undefined;
-}
-
-/** Items of a sequence, aliases followed. */
-export function seqItems(doc: Document, node: Node | undefined): Node[] {
-  if (!isSeq(node)) return [];
-  return node.items.map((item) => deref(doc, item)).filter((item): item is Node => item !== undefined);
+  /** Items of a sequence, aliases followed. */
+  seqItems(node: Node | undefined): Node[] {
+    if (!isSeq(node)) return [];
+    this.spend(node.items.length + 1);
+    return node.items.map((item) => this.deref(item)).filter((item): item is Node => item !== undefined);
+  }
 }

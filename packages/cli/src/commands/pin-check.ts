@@ -167,7 +167,7 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   const extraPolicy: Policy = {
     allow: values.allow ?? [],
     ignore: values.ignore ?? [],
-    severity: Object.fromEntries((values.severity ?? []).map(parseSeverityFlag)),
+    severity: Object.fromEntries((values.severity ?? []).map((item) => parseSeverityFlag(item))),
   };
   const token = io.env.GITHUB_TOKEN?.trim() || io.env.GH_TOKEN?.trim() || undefined;
   const { apiUrl, graphqlUrl } = apiEndpoints(values, io.env);
