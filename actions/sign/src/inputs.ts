@@ -15,6 +15,8 @@ export interface Inputs {
   'fulcio-url': string;
   'rekor-url': string;
   'tlog-upload': boolean;
+  /** Path relative to the workspace (cosign engine). */
+  'trusted-root'?: string;
   registry?: { username: string; password: string };
   'cosign-version'?: string;
   /** Milliseconds. */
@@ -79,6 +81,14 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
       'engine cosign for key-based signing',
     );
 
+  const trustedRoot = reader.string('trusted-root');
+  if (trustedRoot && engine === 'native')
+    throw new InputError(
+      'trusted-root',
+      'is set with engine native, which does not use one to sign',
+      'trusted-root only with engine cosign',
+    );
+
   const registry = readRegistryLogin(reader, mask);
   const version = readCosignVersion(reader);
 
@@ -91,6 +101,7 @@ export function getInputs(reader = new InputReader(), mask?: MaskSink): Inputs {
     'fulcio-url': reader.string('fulcio-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
     'rekor-url': reader.string('rekor-url', { required: true, pattern: HTTP_URL, form: URL_FORM }),
     'tlog-upload': reader.boolean('tlog-upload', true),
+    ...(trustedRoot ? { 'trusted-root': trustedRoot } : {}),
     ...(registry ? { registry } : {}),
     ...(version ? { 'cosign-version': version } : {}),
     timeout: reader.duration('timeout', { default: 120_000, minMs: 1000, maxMs: 3_600_000 }) as number,
