@@ -1,6 +1,7 @@
 /**
  * Sigstore public-good stand-ins on one loopback HTTP server, from @sigstore/mock:
- * Fulcio (`POST /api/v2/signingCert`) and Rekor (`POST /api/v1/log/entries`),
+ * Fulcio (`POST /api/v2/signingCert`) and Rekor (`POST /api/v1/log/entries`, with
+ * `dsse` entries canonicalised as real Rekor does: rekor-canonical.ts),
  * plus a minimal GitHub Actions OIDC token endpoint (`GET /oidc/token?audience=…`
  * with `Authorization: Bearer <request token>`, answering `{"value": "<jwt>"}`)
  * as the runner exposes it through ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN.
@@ -17,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { fulcioHandler, initializeTLog, rekorHandler } from '@sigstore/mock';
 import { SignJWT } from 'jose';
 import { createFulcioCA } from './fulcio-ca.ts';
+import { canonicalRekorEntry } from './rekor-canonical.ts';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -110,7 +112,16 @@ export async function startSigstoreServices(
               ? (counts.rekor++, rekor)
               : undefined;
         if (handler) {
-          const result = await handler.fn(body);
+          let entry = body;
+          if (handler === rekor) {
+            try {
+              entry = canonicalRekorEntry(body);
+            } catch (error) {
+              res.writeHead(400, { 'content-type': 'text/plain' }).end((error as Error).message);
+              return;
+            }
+          }
+          const result = await handler.fn(entry);
           res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' });
           res.end(result.response);
           return;
