@@ -113,6 +113,7 @@ export async function startSigstoreServices(
               : undefined;
         if (handler) {
           let entry = body;
+          if (handler === fulcio) entry = withBearerCredentials(body, req.headers.authorization);
           if (handler === rekor) {
             try {
               entry = canonicalRekorEntry(body);
@@ -122,13 +123,21 @@ export async function startSigstoreServices(
             }
           }
           const result = await handler.fn(entry);
-          res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' });
+          // Fulcio's v2 REST API answers 200 (sigstore-go, so cosign v3, refuses anything else);
+          // the mock answers 201, as Fulcio's v1 API did
+          if (handler === fulcio && result.statusCode === 201) result.statusCode = 200;
+          res.writeHead(result.statusCode, {
+            'content-type': result.contentType ?? 'text/plain',
+            ...(handler === rekor && result.statusCode === 201 ? entryHeaders(result.response) : {}),
+          });
           res.end(result.response);
           return;
         }
         if (req.method === 'GET' && path.pathname === '/oidc/token') {
           counts.oidc++;
-          if (req.headers.authorization !== `Bearer ${requestToken}`) {
+          // the auth scheme is case-insensitive (RFC 9110 11.1): cosign sends `bearer <token>`
+          const presented = /^bearer +(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+          if (presented !== requestToken) {
             res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad credentials"}');
             return;
           }
@@ -220,4 +229,30 @@ export async function startSigstoreServices(
     }),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Fulcio's v2 REST API takes the OIDC token in the body (`credentials.oidcIdentityToken`, as
+ * sigstore-js sends it) or as `Authorization: Bearer <token>` (as sigstore-go, so cosign v3,
+ * sends it); the mock's handler reads only the body, so a header token is moved into it.
+ */
+function withBearerCredentials(body: string, authorization: string | undefined): string {
+  const token = /^bearer +(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) return body;
+  try {
+    const request = JSON.parse(body) as { credentials?: { oidcIdentityToken?: string } };
+    if (request.credentials?.oidcIdentityToken) return body;
+    return JSON.stringify({ ...request, credentials: { oidcIdentityToken: token } });
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * Real Rekor names the new entry in `ETag` and `Location` too; go-swagger clients (sigstore-go,
+ * so cosign v3) read the entry out of the response body by the ETag (without it cosign panics).
+ */
+function entryHeaders(response: string): Record<string, string> {
+  const uuid = Object.keys(JSON.parse(response) as Record<string, unknown>)[0];
+  return uuid ? { etag: uuid, location: `/api/v1/log/entries/${uuid}` } : {};
 }
