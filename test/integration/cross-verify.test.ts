@@ -45,20 +45,34 @@ const errors = (result: ActionRunResult) =>
 const run = (actionDir: string, inputs: Record<string, string>, env: Record<string, string> = {}) =>
   runAction({ actionDir, workspace, inputs, env: realCosignJobEnv(cosign, tools, runnerRoot, env) });
 
-const signWith = (engine: 'native' | 'cosign', image: string) =>
-  run(
-    signAction,
-    {
-      engine,
-      image,
-      'fulcio-url': sigstore.fulcioUrl,
-      'rekor-url': sigstore.rekorUrl,
-      ...(engine === 'cosign' ? { 'trusted-root': 'trusted_root.json' } : {}),
-      predicate: 'sbom.spdx.json',
-      'predicate-type': 'spdxjson',
-    },
-    sigstore.oidcEnv,
-  );
+/**
+ * Pushes two images and has `engine` sign one (signature only) and attest an SPDX SBOM to the
+ * other (attestation only), so that each verification below sees exactly one kind of bundle:
+ * `cosign verify` also passes on an attestation alone, which would hide a signature it rejects.
+ */
+async function signAndAttest(engine: 'native' | 'cosign', repository: string) {
+  const images = { signed: '', attested: '' };
+  for (const kind of ['signed', 'attested'] as const) {
+    const digest = await registry.pushImage(repository, kind);
+    images[kind] = `${registry.host}/${repository}@${digest}`;
+    const result = await run(
+      signAction,
+      {
+        engine,
+        image: images[kind],
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+        ...(engine === 'cosign' ? { 'trusted-root': 'trusted_root.json' } : {}),
+        ...(kind === 'attested'
+          ? { sign: 'false', predicate: 'sbom.spdx.json', 'predicate-type': 'spdxjson' }
+          : {}),
+      },
+      sigstore.oidcEnv,
+    );
+    if (result.exitCode !== 0) throw new Error(`${engine} signing failed:\n${result.log}`);
+  }
+  return images;
+}
 
 const verifyWith = (engine: 'native' | 'cosign', image: string, type?: string) =>
   run(verifyAction, {
@@ -71,18 +85,15 @@ const verifyWith = (engine: 'native' | 'cosign', image: string, type?: string) =
   });
 
 describe('engine native signs, the real cosign verifies', () => {
-  let image: string;
+  let images: Awaited<ReturnType<typeof signAndAttest>>;
   beforeAll(async () => {
-    const digest = await registry.pushImage('octo-org/native-signed', 'v1');
-    image = `${registry.host}/octo-org/native-signed@${digest}`;
-    const signed = await signWith('native', image);
-    if (signed.exitCode !== 0) throw new Error(`native signing failed:\n${signed.log}`);
+    images = await signAndAttest('native', 'octo-org/native-signed');
   }, TIMEOUT);
 
   it(
     'cosign verify accepts the native signature',
     async () => {
-      const result = await verifyWith('cosign', image);
+      const result = await verifyWith('cosign', images.signed);
       expect(errors(result)).toEqual([]);
       expect(result.outputs.verified).toBe('1');
     },
@@ -92,7 +103,7 @@ describe('engine native signs, the real cosign verifies', () => {
   it(
     'cosign verify-attestation --type spdxjson accepts the native attestation',
     async () => {
-      const result = await verifyWith('cosign', image, 'spdxjson');
+      const result = await verifyWith('cosign', images.attested, 'spdxjson');
       expect(errors(result)).toEqual([]);
       expect(result.outputs.verified).toBe('1');
     },
@@ -101,18 +112,15 @@ describe('engine native signs, the real cosign verifies', () => {
 });
 
 describe('the real cosign signs, engine native verifies', () => {
-  let image: string;
+  let images: Awaited<ReturnType<typeof signAndAttest>>;
   beforeAll(async () => {
-    const digest = await registry.pushImage('octo-org/cosign-signed', 'v1');
-    image = `${registry.host}/octo-org/cosign-signed@${digest}`;
-    const signed = await signWith('cosign', image);
-    if (signed.exitCode !== 0) throw new Error(`cosign signing failed:\n${signed.log}`);
+    images = await signAndAttest('cosign', 'octo-org/cosign-signed');
   }, TIMEOUT);
 
   it(
     'engine native accepts the cosign signature',
     async () => {
-      const result = await verifyWith('native', image);
+      const result = await verifyWith('native', images.signed);
       expect(errors(result)).toEqual([]);
       expect(result.outputs.verified).toBe('1');
       expect(result.outputs.identities).toBe(sigstore.identity);
@@ -124,7 +132,7 @@ describe('the real cosign signs, engine native verifies', () => {
   it(
     'engine native accepts the cosign attestation of type spdxjson',
     async () => {
-      const result = await verifyWith('native', image, 'spdxjson');
+      const result = await verifyWith('native', images.attested, 'spdxjson');
       expect(errors(result)).toEqual([]);
       expect(result.outputs.verified).toBe('1');
     },
