@@ -234,7 +234,8 @@ describe('keyless sign and verify against the Sigstore double (real cosign 3.1.3
     async () => {
       const wrongIdentity = await verify({
         image: `${image}@${digest}`,
-        'certificate-identity': 'https://github.com/octo-org/octo-repo/.github/workflows/other.yml@refs/heads/main',
+        'certificate-identity':
+          'https://github.com/octo-org/octo-repo/.github/workflows/other.yml@refs/heads/main',
         'trusted-root': 'trusted_root.json',
       });
       expect(wrongIdentity.exitCode).toBe(1);

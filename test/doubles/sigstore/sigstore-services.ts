@@ -252,7 +252,7 @@ function withBearerCredentials(body: string, authorization: string | undefined):
  * Real Rekor names the new entry in `ETag` and `Location` too; go-swagger clients (sigstore-go,
  * so cosign v3) read the entry out of the response body by the ETag (without it cosign panics).
  */
-function entryHeaders(response: string): Record<string, string> {
-  const uuid = Object.keys(JSON.parse(response) as Record<string, unknown>)[0];
+function entryHeaders(response: string | Buffer): Record<string, string> {
+  const uuid = Object.keys(JSON.parse(response.toString()) as Record<string, unknown>)[0];
   return uuid ? { etag: uuid, location: `/api/v1/log/entries/${uuid}` } : {};
 }

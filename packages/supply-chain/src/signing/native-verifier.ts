@@ -145,7 +145,10 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
  * referrer without them is checked). Signatures: message signatures, and DSSE bundles of cosign's
  * signature predicate type; attestations: DSSE bundles of any other predicate type.
  */
-function mayHold(kind: NativeVerifyRequest['kind'], annotations: Record<string, string> | undefined): boolean {
+function mayHold(
+  kind: NativeVerifyRequest['kind'],
+  annotations: Record<string, string> | undefined,
+): boolean {
   const content = annotations?.['dev.sigstore.bundle.content'];
   const predicateType = annotations?.['dev.sigstore.bundle.predicateType'];
   if (content === undefined) return true;
