@@ -257,6 +257,24 @@ describe('keyless sign and verify against the Sigstore double (real cosign 3.1.3
   );
 
   it(
+    'cosign checks what it signed against trusted-root: a root that did not issue the certificate fails the step',
+    async () => {
+      const { startSigstoreServices } = await import('../doubles/sigstore/sigstore-services.ts');
+      const other = await startSigstoreServices();
+      writeFileSync(join(workspace, 'unrelated_root.json'), JSON.stringify(other.trustedRoot()));
+      await other.stop();
+      const fresh = await registry.pushImage('octo-org/keyless', 'wrong-root');
+      const result = await sign(
+        { image: `${image}@${fresh}`, ...keyless(), 'trusted-root': 'unrelated_root.json' },
+        sigstore.oidcEnv,
+      );
+      expect(result.exitCode).toBe(1);
+      expect(errors(result)[0]).toMatch(/^cosign sign failed \(exit 1\):\n/);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'fails `verify` for an image that carries only an attestation (cosign v3 itself exits 0 there)',
     async () => {
       const attestedOnly = await registry.pushImage('octo-org/keyless', 'attested-only');
