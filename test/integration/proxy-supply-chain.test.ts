@@ -118,7 +118,7 @@ describe('sign and verify (engine native) behind a proxy', () => {
     expect(signing.slice(0, 4)).toEqual([
       `HEAD ${registry}/manifests/v1 200`,
       'GET https://sigstore-token.proxied.test/oidc/token?api-version=2.0&audience=sigstore 200',
-      'POST https://fulcio.proxied.test/api/v2/signingCert 201',
+      'POST https://fulcio.proxied.test/api/v2/signingCert 200',
       'POST https://rekor.proxied.test/api/v1/log/entries 201',
     ]);
     // @sigstore/oci's push: blobs, the bundle manifest, then the sha256-<hex> referrers index
@@ -164,7 +164,7 @@ describe('sign and verify (engine native) behind a proxy', () => {
     expect(seen(proxies.plain, from)).toEqual([
       `HEAD https://registry.proxied.test/v2/octo-org/app/manifests/v1 200`,
       'GET https://sigstore-token.proxied.test/oidc/token?api-version=2.0&audience=sigstore 200',
-      'POST https://fulcio.proxied.test/api/v2/signingCert 201',
+      'POST https://fulcio.proxied.test/api/v2/signingCert 200',
     ]);
     // @sigstore/sign keeps the network error in `cause`; the message carries it on
     expect(errorOf(result)).toMatch(

@@ -62,7 +62,16 @@ describe('native sign, attest and verify', () => {
     const signed = await signImageNative(image, { ...options(), identityToken: await token(sigstore) });
     expect(signed.reference).toBe(`${registry.host}/octo-org/app@${signed.manifestDigest}`);
     expect(signed.logIndex).toMatch(/^\d+$/);
-    expect(signed.bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle+json;version=0.2');
+    expect(signed.bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
+    // what cosign v3 signs: a DSSE envelope over a statement of its signature predicate type
+    const envelope = signed.bundle.dsseEnvelope;
+    expect(envelope?.payloadType).toBe('application/vnd.in-toto+json');
+    expect(JSON.parse(Buffer.from(envelope?.payload ?? '', 'base64').toString())).toEqual({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: `${registry.host}/octo-org/app`, digest: { sha256: image.digest.slice(7) } }],
+      predicateType: 'https://sigstore.dev/cosign/sign/v1',
+      predicate: {},
+    });
 
     const predicate = readPredicate(sharedFixture('syft/image.spdx.json'), 'spdxjson');
     const attested = await attestImageNative(image, predicate, {
@@ -104,6 +113,7 @@ describe('native sign, attest and verify', () => {
           sourceRepositoryOwnerId: '900001',
         },
         logIndex: signed.logIndex,
+        statement: JSON.parse(Buffer.from(envelope?.payload ?? '', 'base64').toString()),
       },
     ]);
     const attestation = await verifyImageNative({

@@ -132,6 +132,10 @@ describe('sign (engine native)', () => {
         { image: `${registry.host}/octo-org/app:v1`, sign: 'false' },
         "Input 'sign' is false and no predicate is set",
       ],
+      [
+        { image: `${registry.host}/octo-org/app:v1`, 'trusted-root': 'trusted_root.json' },
+        "Input 'trusted-root' is set with engine native, which does not use one to sign",
+      ],
     ];
     for (const [inputs, message] of cases) {
       const result = await runAction({

@@ -266,6 +266,10 @@ describe('verify (engine native)', () => {
     ],
     [{ 'certificate-identity': 'x', type: 'spdx' }, "Input 'type' has the value 'spdx'"],
     [{ 'certificate-identity': 'x', 'trusted-root': 'nope.json' }, 'The trusted root file'],
+    [
+      { 'certificate-identity': 'x', 'insecure-ignore-tlog': 'true' },
+      "Input 'insecure-ignore-tlog' is true without key; a keyless signature is only trusted through its transparency-log entry",
+    ],
   ])('rejects %j', async (inputs, message) => {
     const result = await verify({ image: `${registry.host}/octo-org/app:v1`, ...inputs });
     expect(result.exitCode).toBe(1);

@@ -25,6 +25,8 @@ export interface Inputs {
   'fulcio-url': string;
   'rekor-url': string;
   'tlog-upload': boolean;
+  /** Path relative to the workspace (cosign engine). */
+  'trusted-root'?: string;
   registry?: { username: string; password: string };
   'cosign-version'?: string;
   /** Milliseconds. */
@@ -112,6 +114,14 @@ export function getInputs(source: InputSource = envInputSource(), mask?: MaskSin
       'engine cosign for key-based signing',
     );
 
+  const trustedRoot = reader.string('trusted-root');
+  if (trustedRoot && engine === 'native')
+    throw new InputError(
+      'trusted-root',
+      'is set with engine native, which does not use one to sign',
+      'trusted-root only with engine cosign',
+    );
+
   const registry = readRegistryLogin(reader, mask);
   const version = readCosignVersion(reader);
 
@@ -124,6 +134,7 @@ export function getInputs(source: InputSource = envInputSource(), mask?: MaskSin
     'fulcio-url': readServiceUrl(reader, 'fulcio-url'),
     'rekor-url': readServiceUrl(reader, 'rekor-url'),
     'tlog-upload': reader.boolean('tlog-upload', true),
+    ...(trustedRoot ? { 'trusted-root': trustedRoot } : {}),
     ...(registry ? { registry } : {}),
     ...(version ? { 'cosign-version': version } : {}),
     timeout: reader.duration('timeout', { default: 120_000, minMs: 1000, maxMs: 3_600_000 }) as number,

@@ -15,6 +15,7 @@ import { cosignSign, type CosignRuntime } from '@slipway/supply-chain/signing/co
 import { attestImageNative, signImageNative } from '@slipway/supply-chain/signing/native-signer';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE } from '@slipway/supply-chain/signing/sigstore-endpoints';
 import { readPredicate } from '@slipway/supply-chain/signing/predicate-types';
+import { readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
 import { getInputs } from './inputs.ts';
 
@@ -28,6 +29,8 @@ async function signImage(): Promise<void> {
   const predicate = inputs.predicate
     ? readPredicate(resolve(workspace, inputs.predicate.path), inputs.predicate.kind)
     : undefined;
+  const trustedRootPath = inputs['trusted-root'] ? resolve(workspace, inputs['trusted-root']) : undefined;
+  if (trustedRootPath) readTrustedRoot(trustedRootPath); // a bad file fails before any network call
 
   const { client, resolved, credentials } = await openImage(inputs.image, {
     credentials: inputs.registry,
@@ -103,7 +106,7 @@ async function signImage(): Promise<void> {
         : undefined;
     };
     if (inputs.sign) {
-      const signed = await cosignSign(runtime, resolved, { key: inputs.key, services });
+      const signed = await cosignSign(runtime, resolved, { key: inputs.key, services, trustedRootPath });
       const reference = await pushed(snapshot);
       if (reference) core.setOutput('signature', reference);
       if (signed.logIndex) core.setOutput('rekor-log-index', signed.logIndex);
@@ -113,7 +116,12 @@ async function signImage(): Promise<void> {
       );
     }
     if (predicate) {
-      const attested = await cosignSign(runtime, resolved, { key: inputs.key, services, predicate });
+      const attested = await cosignSign(runtime, resolved, {
+        key: inputs.key,
+        services,
+        predicate,
+        trustedRootPath,
+      });
       const reference = await pushed(snapshot);
       if (reference) core.setOutput('attestation', reference);
       if (attested.logIndex) core.setOutput('attestation-rekor-log-index', attested.logIndex);

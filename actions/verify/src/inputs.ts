@@ -25,6 +25,7 @@ export interface Inputs {
   gatePolicy?: GatePolicyRequirement;
   'trusted-root'?: string;
   'insecure-ignore-sct': boolean;
+  'insecure-ignore-tlog': boolean;
   registry?: { username: string; password: string };
   'cosign-version'?: string;
   /** Milliseconds. */
@@ -124,6 +125,14 @@ export function getInputs(source: InputSource = envInputSource(), mask?: MaskSin
     validateIdentityPolicy(policy);
   }
 
+  const ignoreTlog = reader.boolean('insecure-ignore-tlog', false);
+  if (ignoreTlog && !key)
+    throw new InputError(
+      'insecure-ignore-tlog',
+      'is true without key; a keyless signature is only trusted through its transparency-log entry',
+      'insecure-ignore-tlog only with engine cosign and a key',
+    );
+
   const registry = readRegistryLogin(reader, mask);
   const version = readCosignVersion(reader);
   const type = reader.enumeration('type', PREDICATE_KINDS);
@@ -152,6 +161,7 @@ export function getInputs(source: InputSource = envInputSource(), mask?: MaskSin
     ...(type === 'gate-policy' ? { gatePolicy: { maxFailOn: maxFailOn ?? 'HIGH', allowIgnoreUnfixed } } : {}),
     ...(trustedRoot ? { 'trusted-root': trustedRoot } : {}),
     'insecure-ignore-sct': reader.boolean('insecure-ignore-sct', false),
+    'insecure-ignore-tlog': ignoreTlog,
     ...(registry ? { registry } : {}),
     ...(version ? { 'cosign-version': version } : {}),
     timeout: reader.duration('timeout', { default: 120_000, minMs: 1000, maxMs: 3_600_000 }) as number,

@@ -98,6 +98,7 @@ async function verifyImage(): Promise<void> {
         key: inputs.key,
         trustedRootPath,
         ignoreSct: inputs['insecure-ignore-sct'],
+        ignoreTlog: inputs['insecure-ignore-tlog'],
         predicate: inputs.type,
         rejectStatement,
       },

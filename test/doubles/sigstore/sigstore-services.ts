@@ -1,6 +1,7 @@
 /**
  * Sigstore public-good stand-ins on one loopback HTTP server, from @sigstore/mock:
- * Fulcio (`POST /api/v2/signingCert`) and Rekor (`POST /api/v1/log/entries`),
+ * Fulcio (`POST /api/v2/signingCert`) and Rekor (`POST /api/v1/log/entries`, with
+ * `dsse` entries canonicalised as real Rekor does: rekor-canonical.ts),
  * plus a minimal GitHub Actions OIDC token endpoint (`GET /oidc/token?audience=…`
  * with `Authorization: Bearer <request token>`, answering `{"value": "<jwt>"}`)
  * as the runner exposes it through ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN.
@@ -17,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { fulcioHandler, initializeTLog, rekorHandler } from '@sigstore/mock';
 import { SignJWT } from 'jose';
 import { createFulcioCA } from './fulcio-ca.ts';
+import { canonicalRekorEntry } from './rekor-canonical.ts';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -123,14 +125,32 @@ export async function startSigstoreServices(
               ? (counts.rekor++, rekor)
               : undefined;
         if (handler) {
-          const result = await handler.fn(body);
-          res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'text/plain' });
+          let entry = body;
+          if (handler === fulcio) entry = withBearerCredentials(body, req.headers.authorization);
+          if (handler === rekor) {
+            try {
+              entry = canonicalRekorEntry(body);
+            } catch (error) {
+              res.writeHead(400, { 'content-type': 'text/plain' }).end((error as Error).message);
+              return;
+            }
+          }
+          const result = await handler.fn(entry);
+          // Fulcio's v2 REST API answers 200 (sigstore-go, so cosign v3, refuses anything else);
+          // the mock answers 201, as Fulcio's v1 API did
+          if (handler === fulcio && result.statusCode === 201) result.statusCode = 200;
+          res.writeHead(result.statusCode, {
+            'content-type': result.contentType ?? 'text/plain',
+            ...(handler === rekor && result.statusCode === 201 ? entryHeaders(result.response) : {}),
+          });
           res.end(result.response);
           return;
         }
         if (req.method === 'GET' && path.pathname === '/oidc/token') {
           counts.oidc++;
-          if (req.headers.authorization !== `Bearer ${requestToken}`) {
+          // the auth scheme is case-insensitive (RFC 9110 11.1): cosign sends `bearer <token>`
+          const presented = /^bearer +(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+          if (presented !== requestToken) {
             res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad credentials"}');
             return;
           }
@@ -226,4 +246,30 @@ export async function startSigstoreServices(
     }),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Fulcio's v2 REST API takes the OIDC token in the body (`credentials.oidcIdentityToken`, as
+ * sigstore-js sends it) or as `Authorization: Bearer <token>` (as sigstore-go, so cosign v3,
+ * sends it); the mock's handler reads only the body, so a header token is moved into it.
+ */
+function withBearerCredentials(body: string, authorization: string | undefined): string {
+  const token = /^bearer +(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) return body;
+  try {
+    const request = JSON.parse(body) as { credentials?: { oidcIdentityToken?: string } };
+    if (request.credentials?.oidcIdentityToken) return body;
+    return JSON.stringify({ ...request, credentials: { oidcIdentityToken: token } });
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * Real Rekor names the new entry in `ETag` and `Location` too; go-swagger clients (sigstore-go,
+ * so cosign v3) read the entry out of the response body by the ETag (without it cosign panics).
+ */
+function entryHeaders(response: string | Buffer): Record<string, string> {
+  const uuid = Object.keys(JSON.parse(response.toString()) as Record<string, unknown>)[0];
+  return uuid ? { etag: uuid, location: `/api/v1/log/entries/${uuid}` } : {};
 }

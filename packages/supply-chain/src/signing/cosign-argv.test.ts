@@ -54,6 +54,30 @@ describe('signArgv', () => {
       ],
     ],
     [
+      'keyless, private Sigstore with its trusted root (checked by cosign after signing)',
+      {
+        fulcioUrl: 'http://127.0.0.1:1',
+        rekorUrl: 'http://127.0.0.1:1',
+        tlogUpload: true,
+        trustedRootPath: '/ws/trusted_root.json',
+      },
+      [
+        'sign',
+        '--yes',
+        '--use-signing-config=false',
+        '--fulcio-url',
+        'http://127.0.0.1:1',
+        '--rekor-url',
+        'http://127.0.0.1:1',
+        '--trusted-root',
+        '/ws/trusted_root.json',
+        '--bundle',
+        B,
+        '--',
+        IMG,
+      ],
+    ],
+    [
       'KMS key',
       { ...PUBLIC, key: { kind: 'kms', uri: 'awskms:///arn:aws:kms:eu-west-1:1:key/k' } },
       ['sign', '--yes', '--key', 'awskms:///arn:aws:kms:eu-west-1:1:key/k', '--bundle', B, '--', IMG],
@@ -266,6 +290,11 @@ describe('verifyArgv and verifyAttestationArgv', () => {
       'public key file',
       { key: { kind: 'file', path: '/rt/k/cosign.key' }, ignoreSct: false },
       ['verify', '--key', '/rt/k/cosign.key', '--output', 'json', '--', IMG],
+    ],
+    [
+      'public key, signature without a Rekor entry',
+      { key: { kind: 'file', path: '/rt/k/cosign.pub' }, ignoreSct: false, ignoreTlog: true },
+      ['verify', '--key', '/rt/k/cosign.pub', '--insecure-ignore-tlog=true', '--output', 'json', '--', IMG],
     ],
   ] as const)('verify: %s', (_name, extra, expected) => {
     expect(verifyArgv({ image: IMG, ...extra })).toEqual(expected);

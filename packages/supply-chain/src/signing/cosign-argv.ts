@@ -27,6 +27,8 @@ export interface CosignSigningArgs {
   tlogUpload: boolean;
   /** Where cosign writes the Sigstore bundle (log index comes from it). */
   bundlePath: string;
+  /** A private deployment's TrustedRoot JSON: cosign checks the SCT and the new bundle against it. */
+  trustedRootPath?: string | undefined;
 }
 
 export interface CosignVerifyArgs {
@@ -35,6 +37,8 @@ export interface CosignVerifyArgs {
   key?: CosignKeyRef | undefined;
   trustedRootPath?: string | undefined;
   ignoreSct: boolean;
+  /** Accept a signature without a Rekor entry (key-based signing with tlog upload off). */
+  ignoreTlog?: boolean | undefined;
 }
 
 export function signArgv(args: CosignSigningArgs): string[] {
@@ -94,7 +98,13 @@ function keyArgs(key: CosignKeyRef | undefined): string[] {
 
 /** The key (if any), the Sigstore services and the bundle path: what `sign` and `attest` share. */
 function signingCommon(args: CosignSigningArgs): string[] {
-  return [...keyArgs(args.key), ...serviceArgs(args), '--bundle', args.bundlePath];
+  return [
+    ...keyArgs(args.key),
+    ...serviceArgs(args),
+    ...(args.trustedRootPath ? ['--trusted-root', args.trustedRootPath] : []),
+    '--bundle',
+    args.bundlePath,
+  ];
 }
 
 function serviceArgs(args: CosignSigningArgs): string[] {
@@ -131,6 +141,7 @@ function verifyCommon(args: CosignVerifyArgs): string[] {
   }
   if (args.trustedRootPath) out.push('--trusted-root', args.trustedRootPath);
   if (args.ignoreSct) out.push('--insecure-ignore-sct');
+  if (args.ignoreTlog) out.push('--insecure-ignore-tlog=true');
   out.push('--output', 'json');
   return out;
 }

@@ -64,7 +64,12 @@ export interface CosignSignResult {
 export async function cosignSign(
   runtime: CosignRuntime,
   image: ResolvedImage,
-  options: { key?: SigningKey | undefined; services: SigstoreEndpoints; predicate?: Predicate | undefined },
+  options: {
+    key?: SigningKey | undefined;
+    services: SigstoreEndpoints;
+    predicate?: Predicate | undefined;
+    trustedRootPath?: string | undefined;
+  },
 ): Promise<CosignSignResult> {
   return withSigningKey(runtime, options.key, 'private-key', async (keyRef, env) => {
     const dir = mkdtempSync(join(runtime.tempDir, 'slipway-cosign-'));
@@ -77,6 +82,7 @@ export async function cosignSign(
         rekorUrl: options.services.rekorUrl,
         tlogUpload: options.services.tlogUpload,
         bundlePath,
+        trustedRootPath: options.trustedRootPath,
       };
       const argv = options.predicate
         ? attestArgv({ ...common, predicatePath: options.predicate.path, type: options.predicate.kind })
@@ -103,6 +109,7 @@ export interface CosignVerifyOptions {
   key?: { kind: 'kms'; uri: string } | { kind: 'pem'; pem: string } | undefined;
   trustedRootPath?: string | undefined;
   ignoreSct: boolean;
+  ignoreTlog?: boolean | undefined;
   predicate?: Predicate['kind'] | undefined;
   /** For attestations: why a statement cosign verified is not acceptable, or undefined. */
   rejectStatement?: ((statement: InTotoStatement) => string | undefined) | undefined;
@@ -123,6 +130,7 @@ export async function cosignVerify(
       key: keyRef,
       trustedRootPath: options.trustedRootPath,
       ignoreSct: options.ignoreSct,
+      ignoreTlog: options.ignoreTlog,
     };
     if (options.predicate) {
       const result = await runCosign(

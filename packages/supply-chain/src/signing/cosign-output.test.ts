@@ -54,6 +54,35 @@ describe('parseVerifyOutput', () => {
     );
   });
 
+  // stdout of the real `cosign verify --key … --output json` (v3.1.3, new bundle format) for an
+  // image with one signature and one SPDX attestation, both by that key
+  const v3 = (types: string[]) =>
+    JSON.stringify(
+      types.map((type) => ({
+        critical: {
+          identity: { 'docker-reference': `127.0.0.1:40863/octo-org/app@${digest}` },
+          image: { 'docker-manifest-digest': digest },
+          type,
+        },
+        optional: {},
+      })),
+    );
+
+  it('counts only signatures in cosign v3 output, which lists every attestation about the digest too', () => {
+    const out = v3(['https://sigstore.dev/cosign/sign/v1', 'https://spdx.dev/Document']);
+    expect(parseVerifyOutput(out, digest)).toEqual([
+      { dockerReference: `127.0.0.1:40863/octo-org/app@${digest}`, digest, optional: {} },
+    ]);
+  });
+
+  it('fails when cosign v3 vouched only for attestations, naming their types', () => {
+    expect(() =>
+      parseVerifyOutput(v3(['https://spdx.dev/Document', 'https://cyclonedx.org/bom']), digest),
+    ).toThrow(
+      `cosign verify printed no signature payload for ${digest} (only attestations of type https://cyclonedx.org/bom, https://spdx.dev/Document)`,
+    );
+  });
+
   it('skips log lines mixed into stdout', () => {
     const out = `Verification for x --\nThe following checks were performed\n${fixture('verify-output.json')}`;
     expect(parseVerifyOutput(out, digest)).toHaveLength(1);

@@ -5,7 +5,13 @@
  * stdout (simple-signing payloads, or DSSE envelopes one per line), checked to
  * be about the digest that was asked for.
  */
-import { parseStatement, statementCoversDigest, type InTotoStatement } from './signed-payloads.ts';
+import {
+  COSIGN_SIGN_PREDICATE_TYPE,
+  SIMPLE_SIGNING_TYPE,
+  parseStatement,
+  statementCoversDigest,
+  type InTotoStatement,
+} from './signed-payloads.ts';
 
 /** The first tlog entry's logIndex of a Sigstore bundle (v0.1–v0.3), or undefined. */
 export function logIndexFromBundle(text: string): string | undefined {
@@ -34,27 +40,42 @@ export interface CosignVerifiedSignature {
 
 /**
  * `cosign verify -o json` stdout: a JSON array of simple-signing payloads.
- * Returns those about `digest`; throws when the output is not that shape or
- * nothing is about the digest (cosign said yes about something else).
+ * Returns the signatures about `digest`; throws when the output is not that
+ * shape or nothing is about the digest (cosign said yes about something else).
+ *
+ * cosign v3 verifies every Sigstore bundle attached to the digest, attestations
+ * included, and prints each as a payload whose `critical.type` is the
+ * statement's predicate type: an image with only an SBOM attestation passes
+ * `cosign verify`. Only signatures count here (`critical.type` of a signature,
+ * or none).
  */
 export function parseVerifyOutput(stdout: string, digest: string): CosignVerifiedSignature[] {
   const documents = jsonDocuments(stdout).flatMap((d) => (Array.isArray(d) ? d : [d]));
   const signatures: CosignVerifiedSignature[] = [];
+  const otherTypes = new Set<string>();
   for (const doc of documents) {
-    const critical = (doc as { critical?: Record<string, Record<string, string>> }).critical;
-    const image = critical?.image?.['docker-manifest-digest'];
+    const critical = (doc as { critical?: Record<string, Record<string, string> | string> }).critical;
+    const image = (critical?.image as Record<string, string> | undefined)?.['docker-manifest-digest'];
     if (image === undefined) continue;
+    const type = critical?.type;
+    if (typeof type === 'string' && type !== SIMPLE_SIGNING_TYPE && type !== COSIGN_SIGN_PREDICATE_TYPE) {
+      otherTypes.add(type);
+      continue;
+    }
     signatures.push({
-      dockerReference: critical?.identity?.['docker-reference'] ?? '',
+      dockerReference: (critical?.identity as Record<string, string> | undefined)?.['docker-reference'] ?? '',
       digest: image,
       optional: (doc as { optional?: Record<string, unknown> | null }).optional ?? null,
     });
   }
   const matching = signatures.filter((s) => s.digest === digest);
-  if (matching.length === 0)
+  if (matching.length === 0) {
+    const attested =
+      otherTypes.size > 0 ? ` (only attestations of type ${[...otherTypes].sort().join(', ')})` : '';
     throw new Error(
-      `cosign verify printed no signature payload for ${digest} (stdout: ${stdout.slice(0, 200)})`,
+      `cosign verify printed no signature payload for ${digest}${attested} (stdout: ${stdout.slice(0, 200)})`,
     );
+  }
   return matching;
 }
 

@@ -6,25 +6,27 @@
  * the layout GitHub's attest actions use; registries without the referrers API
  * get the `sha256-<hex>` tag index).
  *
- * `sign` makes a message-signature bundle over the cosign simple-signing payload
- * of the digest; `attest` makes a DSSE bundle over an in-toto statement whose
- * subject is the digest.
+ * Both make a DSSE bundle over an in-toto statement whose subject is the digest,
+ * as cosign v3 does with its default bundle format: `sign` with cosign's
+ * signature predicate type (`https://sigstore.dev/cosign/sign/v1`, empty
+ * predicate), `attest` with the predicate's type. `cosign verify` (v3) accepts
+ * only DSSE bundles; a message-signature bundle fails it with "bundle does not
+ * contain a DSSE envelope".
  */
 import { bundleToJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
 import { attachArtifactToImage, type Credentials } from '@sigstore/oci';
-import {
-  DSSEBundleBuilder,
-  FulcioSigner,
-  MessageSignatureBundleBuilder,
-  RekorWitness,
-  type Witness,
-} from '@sigstore/sign';
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness, type Witness } from '@sigstore/sign';
 import { UserError } from '@slipway/core';
 import type { RegistryCredentials } from '../registry/registry-credentials.ts';
 import type { ResolvedImage } from '../registry/resolve-digest.ts';
 import { repositoryName } from '../registry/image-reference.ts';
 import type { Predicate } from './predicate-types.ts';
-import { IN_TOTO_PAYLOAD_TYPE, inTotoStatement, simpleSigningPayload } from './signed-payloads.ts';
+import {
+  COSIGN_SIGN_PREDICATE_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  inTotoStatement,
+  signatureStatement,
+} from './signed-payloads.ts';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE, type SigstoreEndpoints } from './sigstore-endpoints.ts';
 
 export interface NativeSigningOptions extends SigstoreEndpoints {
@@ -46,14 +48,20 @@ export async function signImageNative(
   image: ResolvedImage,
   options: NativeSigningOptions,
 ): Promise<PushedBundle> {
-  const builder = new MessageSignatureBundleBuilder({
-    signer: signer(options),
-    witnesses: witnesses(options),
-  });
+  const builder = new DSSEBundleBuilder({ signer: signer(options), witnesses: witnesses(options) });
+  const statement = signatureStatement(repositoryName(image.reference), image.digest);
   const bundle = await sigstoreCall('sign', () =>
-    builder.create({ data: simpleSigningPayload(repositoryName(image.reference), image.digest) }),
+    builder.create({ data: Buffer.from(JSON.stringify(statement), 'utf8'), type: IN_TOTO_PAYLOAD_TYPE }),
   );
-  return push(image, bundle, { 'dev.sigstore.bundle.content': 'message-signature' }, options);
+  return push(
+    image,
+    bundle,
+    {
+      'dev.sigstore.bundle.content': 'dsse-envelope',
+      'dev.sigstore.bundle.predicateType': COSIGN_SIGN_PREDICATE_TYPE,
+    },
+    options,
+  );
 }
 
 export async function attestImageNative(
@@ -88,8 +96,7 @@ function signer(options: NativeSigningOptions): FulcioSigner {
 
 /**
  * DSSE envelopes are logged as Rekor `intoto` entries, as `cosign attest` does (the body keeps the
- * envelope's signatures, so any Rekor, including @sigstore/mock's, can be checked offline);
- * message signatures are `hashedrekord` whatever the entry type says.
+ * envelope's signatures, so any Rekor, including @sigstore/mock's, can be checked offline).
  */
 function witnesses(options: NativeSigningOptions): Witness[] {
   if (!options.tlogUpload) return [];

@@ -3,9 +3,11 @@
  * to an image digest as OCI referrers, verifies each with @sigstore/verify
  * against the trust root (certificate chain, SCT, Rekor entry, signature), and
  * accepts it only when the certificate identity and issuer satisfy the policy
- * and the signed content is about this digest: the simple-signing payload for
- * signatures, an in-toto statement with this subject (and predicate type, when
- * asked) for attestations. Passes when at least one bundle verifies.
+ * and the signed content is about this digest: for signatures an in-toto
+ * statement of cosign's signature predicate type (what cosign v3 and Slipway
+ * sign) or a message signature over the simple-signing payload (what Slipway
+ * signed before); for attestations an in-toto statement with this subject (and
+ * predicate type, when asked). Passes when at least one bundle verifies.
  */
 import { bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -18,6 +20,7 @@ import { certificateWorkflowClaims, type WorkflowClaims } from './certificate-cl
 import { identityMismatch, type IdentityPolicy } from './identity-policy.ts';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE } from './sigstore-endpoints.ts';
 import {
+  COSIGN_SIGN_PREDICATE_TYPE,
   parseStatement,
   simpleSigningPayload,
   statementCoversDigest,
@@ -65,11 +68,9 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
     tlogThreshold: 1,
     ctlogThreshold: request.ignoreSct ? 0 : 1,
   });
-  const wantedContent = kind === 'signature' ? 'message-signature' : 'dsse-envelope';
-  const referrers = (await client.referrers(image.digest, SIGSTORE_BUNDLE_MEDIA_TYPE)).filter((d) => {
-    const content = d.annotations?.['dev.sigstore.bundle.content'];
-    return content === undefined || content === wantedContent;
-  });
+  const referrers = (await client.referrers(image.digest, SIGSTORE_BUNDLE_MEDIA_TYPE)).filter((d) =>
+    mayHold(kind, d.annotations),
+  );
   if (referrers.length > MAX_BUNDLES_CHECKED) {
     throw new UserError(
       `${referrers.length} Sigstore bundles are attached to ${image.pinned}, more than the ${MAX_BUNDLES_CHECKED} verify checks; refusing to download and verify them all.`,
@@ -111,10 +112,12 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
     if (!layer) throw new Error('the referrer manifest has no layer');
     const serialized = JSON.parse((await client.getBlob(layer.digest)).toString('utf8')) as SerializedBundle;
     const bundle = bundleFromJSON(serialized);
+    // a message signature is over the simple-signing payload (what Slipway signed before it
+    // followed cosign v3); a DSSE signature carries its statement
     const payload =
-      kind === 'signature' ? simpleSigningPayload(repositoryName(image.reference), image.digest) : undefined;
-    if (kind === 'signature' && bundle.content.$case !== 'messageSignature')
-      throw new Error('not a message signature');
+      bundle.content.$case === 'messageSignature'
+        ? simpleSigningPayload(repositoryName(image.reference), image.digest)
+        : undefined;
     if (kind === 'attestation' && bundle.content.$case !== 'dsseEnvelope')
       throw new Error('not a DSSE attestation');
     const signer = verifier.verify(toSignedEntity(bundle, payload));
@@ -135,12 +138,32 @@ export async function verifyImageNative(request: NativeVerifyRequest): Promise<N
       if (!statement) throw new Error('the DSSE payload is not an in-toto statement');
       if (!statementCoversDigest(statement, image.digest))
         throw new Error(`the statement is not about ${image.digest}`);
-      if (request.predicateType && statement.predicateType !== request.predicateType)
-        throw new Error(`predicate type ${statement.predicateType}, not ${request.predicateType}`);
+      const wanted = kind === 'signature' ? COSIGN_SIGN_PREDICATE_TYPE : request.predicateType;
+      if (wanted && statement.predicateType !== wanted)
+        throw new Error(`predicate type ${statement.predicateType}, not ${wanted}`);
       const rejection = request.rejectStatement?.(statement);
       if (rejection) throw new Error(rejection);
       verified.statement = statement;
     }
     return verified;
   }
+}
+
+/**
+ * Whether a referrer can hold a bundle of this kind, from its annotations (cosign v3 and Slipway
+ * set `dev.sigstore.bundle.content` and, for DSSE, `dev.sigstore.bundle.predicateType`; a
+ * referrer without them is checked). Signatures: message signatures, and DSSE bundles of cosign's
+ * signature predicate type; attestations: DSSE bundles of any other predicate type.
+ */
+function mayHold(
+  kind: NativeVerifyRequest['kind'],
+  annotations: Record<string, string> | undefined,
+): boolean {
+  const content = annotations?.['dev.sigstore.bundle.content'];
+  const predicateType = annotations?.['dev.sigstore.bundle.predicateType'];
+  if (content === undefined) return true;
+  if (content === 'message-signature') return kind === 'signature';
+  if (content !== 'dsse-envelope') return false;
+  if (predicateType === undefined) return true;
+  return (predicateType === COSIGN_SIGN_PREDICATE_TYPE) === (kind === 'signature');
 }

@@ -11,6 +11,11 @@ import type { Predicate } from './predicate-types.ts';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const SIMPLE_SIGNING_TYPE = 'cosign container image signature';
+/**
+ * Predicate type of the statement cosign v3 `sign` signs: with its default (new) bundle format a
+ * signature is a DSSE envelope over an in-toto statement about the digest with an empty predicate.
+ */
+export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
 
 export interface SimpleSigningPayload {
   critical: {
@@ -41,7 +46,11 @@ export function simpleSigningPayload(repository: string, digest: string): Buffer
   return Buffer.from(JSON.stringify(payload), 'utf8');
 }
 
-export function inTotoStatement(repository: string, digest: string, predicate: Predicate): InTotoStatement {
+export function inTotoStatement(
+  repository: string,
+  digest: string,
+  predicate: Pick<Predicate, 'predicateType' | 'content'>,
+): InTotoStatement {
   const [algorithm, hex] = digest.split(':') as [string, string];
   return {
     _type: IN_TOTO_STATEMENT_V1,
@@ -49,6 +58,11 @@ export function inTotoStatement(repository: string, digest: string, predicate: P
     predicateType: predicate.predicateType,
     predicate: predicate.content,
   };
+}
+
+/** The statement cosign v3 `sign` signs about a digest: its signature predicate type, an empty predicate. */
+export function signatureStatement(repository: string, digest: string): InTotoStatement {
+  return inTotoStatement(repository, digest, { predicateType: COSIGN_SIGN_PREDICATE_TYPE, content: {} });
 }
 
 /** Parses a statement out of a DSSE payload; undefined when it is not an in-toto statement. */
