@@ -186,7 +186,7 @@ describe('sbom with the real syft (committed bundle)', () => {
   it(
     'catalogues a directory (package-lock.json v3, go.mod): exact packages and counts, both schema-valid',
     async () => {
-      const src = join(workspace, 'src');
+      const src = join(workspace, 'my src');
       mkdirSync(join(src, 'web'), { recursive: true });
       mkdirSync(join(src, 'svc'), { recursive: true });
       writeFileSync(join(src, 'web', 'package-lock.json'), packageLock('web', '0.1.0', NPM_PACKAGES));
@@ -208,7 +208,7 @@ describe('sbom with the real syft (committed bundle)', () => {
       const result = await runAction({
         actionDir,
         workspace,
-        inputs: { path: 'src', formats: 'cyclonedx-json\nspdx-json' },
+        inputs: { path: 'my src', formats: 'cyclonedx-json\nspdx-json' },
         // no module downloads: syft's Go cataloguer runs the go tool when it is on PATH
         env: runner.env({ GOPROXY: 'off' }),
       });
@@ -227,7 +227,10 @@ describe('sbom with the real syft (committed bundle)', () => {
       const cdxText = readFileSync(join(workspace, 'sbom.cyclonedx.json'), 'utf8');
       const spdx = JSON.parse(spdxText) as SpdxDoc;
       expect(spdxPackages(spdx)).toEqual(expected);
-      expect(cdxPackages(JSON.parse(cdxText) as CdxDoc)).toEqual(expected);
+      const cdx = JSON.parse(cdxText) as CdxDoc;
+      expect(cdxPackages(cdx)).toEqual(expected);
+      // the folder name with a space reached syft as one argument
+      expect(cdx.metadata.component?.name).toBe(src);
       expect(spdx23SchemaErrors(spdx)).toBeNull();
       expect(await cycloneDxSchemaErrors(cdxText)).toBeNull();
       expect(result.outputs.packages).toBe(String(expected.length));
@@ -281,7 +284,13 @@ describe('sbom with the real syft (committed bundle)', () => {
       const firstSbom = readFileSync(join(workspace, 'sbom.spdx.json'), 'utf8');
 
       releases.server.resetCounters();
-      const second = await runAction({ actionDir, workspace, inputs: { path: 'app' }, env: runner.env() });
+      // the next job catalogues the lock file itself: a `file:` source
+      const second = await runAction({
+        actionDir,
+        workspace,
+        inputs: { path: 'app/package-lock.json' },
+        env: runner.env(),
+      });
       expect(second.exitCode, second.log).toBe(0);
       expect(second.log).toContain(`syft ${releases.version}: actions-cache, 0 bytes downloaded.`);
       expect(releases.server.requests).toEqual([]);
