@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runnerPlatform } from '@slipway/supply-chain/tools/tool-assets';
 import { runAction } from '../harness/run-action.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {
@@ -124,6 +125,19 @@ describe('sbom with the real syft (committed bundle)', () => {
       expect(result.exitCode, result.log).toBe(0);
       const spdxPath = join(workspace, 'sbom', 'sbom.spdx.json');
       const cdxPath = join(workspace, 'sbom', 'sbom.cyclonedx.json');
+      // one syft run wrote both documents
+      const { platform, arch } = runnerPlatform();
+      const installed = join(
+        runner.root,
+        'tool-cache-1',
+        'syft',
+        releases.version,
+        `${platform}-${arch}`,
+        'syft',
+      );
+      expect(result.log.split('\n').filter((l) => l.startsWith(`[command]${installed}`))).toEqual([
+        `[command]${installed} scan --output spdx-json=${spdxPath} --output cyclonedx-json=${cdxPath} -- ${image}`,
+      ]);
       const spdxText = readFileSync(spdxPath, 'utf8');
       const cdxText = readFileSync(cdxPath, 'utf8');
       const spdx = JSON.parse(spdxText) as SpdxDoc;
