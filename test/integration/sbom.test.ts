@@ -45,11 +45,13 @@ describe('sbom (committed bundle, stand-in syft from the release double)', () =>
       files: `${cdx}\n${spdx}`,
       'cyclonedx-json-file': cdx,
       'spdx-json-file': spdx,
-      packages: '3',
+      packages: '2',
       'syft-version': '1.51.0',
     });
-    expect(result.summary).toContain('| cyclonedx-json | out/sbom.cyclonedx.json | 3 |');
-    expect(result.summary).toContain('| operating-system | 1 |');
+    // the document's operating-system component (the distro) is not counted as a package
+    expect(result.summary).toContain('| cyclonedx-json | out/sbom.cyclonedx.json | 2 |');
+    expect(result.summary).toContain('| deb | 1 |\n| python | 1 |');
+    expect(result.summary).not.toContain('operating-system');
   });
 
   it('catalogues a directory as dir:<absolute path> with the default format', async () => {

@@ -1,11 +1,17 @@
 /**
  * Typed readers for SPDX 2.3 JSON and CycloneDX JSON documents (as syft and
  * trivy write them), counting packages by type for the job summary. The type of
- * a package is syft's `syft:package:type` property when present, else the
- * package URL's type (`pkg:<type>/...`), else `unknown` (CycloneDX falls back
- * to the component type, e.g. `operating-system`). The documents' own subject
- * (SPDX packages the document DESCRIBES, CycloneDX metadata.component) is not
- * counted.
+ * a package is its package URL's type (`pkg:<type>/...`), else syft's
+ * `syft:package:type` property (CycloneDX only), else `unknown`: the purl type
+ * first, so both formats of one scan give the same table (syft's own type names
+ * differ, e.g. `go-module` where the purl says `golang`). The documents' own
+ * subject (SPDX packages the document DESCRIBES, CycloneDX metadata.component)
+ * is not counted. A CycloneDX component counts as a package only when it has a
+ * package URL or syft's package type: the real syft also lists the distro (an
+ * `operating-system` component) and every file it read its packages from
+ * (`file` components: /lib/apk/db/installed, each package.json, go.mod), and
+ * trivy a lock file as an `application` component; none of them is a package,
+ * and counting them made the CycloneDX count disagree with the SPDX one.
  */
 import { UserError } from '@slipway/core';
 
@@ -71,9 +77,13 @@ export function summariseSpdx(doc: SpdxDocument): SbomSummary {
 }
 
 export function summariseCycloneDx(doc: CycloneDxDocument): SbomSummary {
-  const types = (doc.components ?? []).map(
-    (c) => c.properties?.find((p) => p.name === 'syft:package:type')?.value ?? purlType(c.purl) ?? c.type,
-  );
+  const types = (doc.components ?? []).flatMap((c) => {
+    const type =
+      purlType(c.purl) ??
+      c.properties?.find((p) => p.name === 'syft:package:type')?.value ??
+      (c.purl ? 'unknown' : undefined);
+    return type === undefined ? [] : [type];
+  });
   return { format: 'cyclonedx-json', packages: types.length, byType: count(types) };
 }
 

@@ -27,5 +27,9 @@ export function defaultFileName(format: SbomFormat): string {
   return format === 'spdx-json' ? 'sbom.spdx.json' : 'sbom.cyclonedx.json';
 }
 
-/** Environment for every syft run: no update check against the network. */
-export const SYFT_ENV: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false' };
+/**
+ * Environment for every syft run: no update check against the network, and no colour codes in
+ * its log (syft colours its errors whenever TERM is set, even to `dumb` and into a pipe, and that
+ * log ends up in the step's error annotation).
+ */
+export const SYFT_ENV: Record<string, string> = { SYFT_CHECK_FOR_APP_UPDATE: 'false', NO_COLOR: '1' };

@@ -53,12 +53,41 @@ describe('summariseSbom on real syft and trivy documents', () => {
   it.each([
     ['syft/image.spdx.json', 'spdx-json', 2, { deb: 1, unknown: 1 }],
     ['syft/directory.spdx.json', 'spdx-json', 2, { deb: 1, unknown: 1 }],
-    ['syft/image.cyclonedx.json', 'cyclonedx-json', 3, { deb: 1, 'operating-system': 1, python: 1 }],
-    ['syft/directory.cyclonedx.json', 'cyclonedx-json', 3, { deb: 1, 'operating-system': 1, python: 1 }],
+    // the distro's operating-system component is not a package: the same 2 as in SPDX
+    ['syft/image.cyclonedx.json', 'cyclonedx-json', 2, { deb: 1, python: 1 }],
+    ['syft/directory.cyclonedx.json', 'cyclonedx-json', 2, { deb: 1, python: 1 }],
     ['trivy/conda-spdx.json', 'spdx-json', 2, { conda: 2 }],
     ['trivy/conda-cyclonedx.json', 'cyclonedx-json', 2, { conda: 2 }],
+    // the package-lock.json `application` component is not a package
+    ['trivy/npm-cyclonedx.json', 'cyclonedx-json', 12, { npm: 12 }],
   ])('%s', (file, format, packages, byType) => {
     expect(summariseSbom(shared(file), file)).toEqual({ format, packages, byType });
+  });
+
+  it('counts CycloneDX components with a package URL or a syft package type (purl type first), not the files and distro syft lists', () => {
+    const doc = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.7',
+      components: [
+        { type: 'library', name: 'musl', purl: 'pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64' },
+        { type: 'library', name: 'x', properties: [{ name: 'syft:package:type', value: 'binary' }] },
+        {
+          type: 'library',
+          name: 'golang.org/x/text',
+          purl: 'pkg:golang/golang.org/x/text@v0.14.0',
+          properties: [{ name: 'syft:package:type', value: 'go-module' }],
+        },
+        { type: 'library', name: 'y', purl: 'not-a-purl' },
+        { type: 'operating-system', name: 'alpine', version: '3.20.3' },
+        { type: 'file', name: '/lib/apk/db/installed' },
+        { type: 'file', name: '/app/package.json' },
+      ],
+    };
+    expect(summariseSbom(JSON.stringify(doc), 'c.json')).toEqual({
+      format: 'cyclonedx-json',
+      packages: 4,
+      byType: { apk: 1, binary: 1, golang: 1, unknown: 1 },
+    });
   });
 
   it('refuses a Trivy JSON report', () => {
@@ -95,7 +124,7 @@ describe('sbomSummaryMarkdown', () => {
         '',
         '| Format | File | Packages |',
         '| --- | --- | --- |',
-        '| cyclonedx-json | sbom.cyclonedx.json | 3 |',
+        '| cyclonedx-json | sbom.cyclonedx.json | 2 |',
         '| spdx-json | sbom.spdx.json | 2 |',
         '',
         '#### Packages by type (cyclonedx-json)',
@@ -103,7 +132,6 @@ describe('sbomSummaryMarkdown', () => {
         '| Type | Packages |',
         '| --- | --- |',
         '| deb | 1 |',
-        '| operating-system | 1 |',
         '| python | 1 |',
         '',
       ].join('\n'),
