@@ -98,6 +98,28 @@ describe('actionlint wrapper', () => {
       'x.yml',
     );
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]).toMatchObject({ line: 6, kind: 'expression' });
+    expect(errors).toContainEqual(
+      expect.objectContaining({ filepath: 'x.yml', line: 6, kind: 'expression' }),
+    );
+  });
+
+  it('runs shellcheck on run: scripts and reports file:line:column', async () => {
+    const errors = await actionlint(
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo $FOO\n',
+      'w.yml',
+    );
+    expect(errors).toEqual([
+      expect.objectContaining({ filepath: 'w.yml', line: 6, column: 9, kind: 'shellcheck' }),
+    ]);
+    expect(errors[0]!.message).toContain('SC2086');
+  });
+
+  it('knows the contexts of the pinned version (job.check_run_id is newer than 1.7.7)', async () => {
+    const workflow = (expr: string) =>
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - env:\n          X: \${{ ${expr} }}\n        run: echo "$X"\n`;
+    expect(await actionlint(workflow('job.check_run_id'), 'c.yml')).toEqual([]);
+    expect(await actionlint(workflow('job.no_such_field'), 'c.yml')).toEqual([
+      expect.objectContaining({ line: 8, column: 18, kind: 'expression' }),
+    ]);
   });
 });

@@ -20,7 +20,7 @@ export interface Violation {
   message: string;
 }
 
-/** `${{ job.workflow_sha }}`, or the same read through toJSON (actionlint 1.7.7 predates job.workflow_*). */
+/** `${{ job.workflow_sha }}`, or the same read through toJSON (actionlint 1.7.12 still rejects job.workflow_*). */
 const OWN_EXPR = (field: string) =>
   new RegExp(`^\\$\\{\\{\\s*(?:job|fromJSON\\(toJSON\\(job\\)\\))\\.${field}\\s*\\}\\}$`);
 export const OWN_REPOSITORY_EXPR = OWN_EXPR('workflow_repository');
