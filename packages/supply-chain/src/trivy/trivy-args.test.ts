@@ -75,7 +75,7 @@ describe('scanArgv: inputs -> exact trivy argv', () => {
       ],
     ],
     [
-      'config needs no DB and takes no ignore-unfixed',
+      'config needs no DB, takes no ignore-unfixed and no --no-progress, uses the embedded checks',
       { scanType: 'config', target: 'deploy/', ignoreUnfixed: true, severity: 'MEDIUM' },
       [
         'config',
@@ -84,7 +84,7 @@ describe('scanArgv: inputs -> exact trivy argv', () => {
         'MEDIUM,HIGH,CRITICAL',
         '--exit-code',
         '0',
-        '--no-progress',
+        '--skip-check-update',
         '--',
         'deploy/',
       ],

@@ -30,9 +30,18 @@ export function needsJavaDb(scanType: ScanType): boolean {
   return scanType === 'image' || scanType === 'fs';
 }
 
+/**
+ * Checked against trivy v0.74.0 itself (test/integration/real-trivy.test.ts): `trivy config` has
+ * no `--no-progress` flag and fails with "unknown flag" when given one; it takes
+ * `--skip-check-update`, so a config scan uses the checks embedded in the locked trivy binary
+ * instead of fetching the floating, unverified `trivy-checks` bundle from a registry (which an
+ * offline runner cannot reach anyway).
+ */
 export function scanArgv(s: TrivyScanSettings): string[] {
   const argv = [s.scanType, '--format', 'json', '--output', s.jsonFile, '--cache-dir', s.cacheDir];
-  argv.push('--severity', severitiesFrom(s.severity).join(','), '--exit-code', '0', '--no-progress');
+  argv.push('--severity', severitiesFrom(s.severity).join(','), '--exit-code', '0');
+  if (s.scanType === 'config') argv.push('--skip-check-update');
+  else argv.push('--no-progress');
   if (needsVulnerabilityDb(s.scanType)) {
     argv.push('--skip-db-update');
     if (s.ignoreUnfixed) argv.push('--ignore-unfixed');
