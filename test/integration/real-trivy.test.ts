@@ -1,0 +1,244 @@
+/**
+ * trivy-scan on its committed bundle with the REAL trivy v0.74.0, offline: trivy is installed from
+ * the release double (its archive holds the real program, pinned by a lock file), the
+ * vulnerability DB and Java DB are the small ones test/tools/trivy-test-db writes from
+ * test/fixtures/trivy-real/advisories.yaml, restored from the runner's cross-run cache; config
+ * scans use trivy's embedded checks.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runAction, type ActionRunResult } from '../harness/run-action.ts';
+import {
+  simulatedRunner,
+  type SimulatedRunner,
+  type ToolReleases,
+} from '../doubles/release-assets/action-env.ts';
+import { startRealTrivyRelease } from './support/real-trivy-release.ts';
+import { seedTrivyDbCache, trivyTestDbProgram } from './support/trivy-test-db.ts';
+import { writeTrivyTarget } from './support/trivy-target.ts';
+import { pushTrivyTargetImage } from './support/trivy-image.ts';
+import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+
+const actionDir = resolve(import.meta.dirname, '../../actions/trivy-scan');
+const TIMEOUT = 180_000;
+
+let tools: ToolReleases;
+let runner: SimulatedRunner;
+let workspace: string;
+
+beforeAll(async () => {
+  trivyTestDbProgram(); // builds it on a fresh machine (minutes), cached afterwards
+  tools = await startRealTrivyRelease();
+}, 900_000);
+afterAll(() => tools?.server.close());
+beforeEach(async () => {
+  runner = simulatedRunner(tools);
+  workspace = mkdtempSync(join(tmpdir(), 'real-trivy-ws-'));
+  writeTrivyTarget(join(workspace, 'rootfs'));
+  await seedTrivyDbCache(join(runner.root, 'actions-cache'), join(runner.root, 'temp'));
+}, TIMEOUT);
+
+const scan = (inputs: Record<string, string>) =>
+  runAction({ actionDir, workspace, inputs, env: runner.env(), timeoutMs: TIMEOUT - 10_000 });
+
+interface JsonFinding {
+  id: string;
+  pkg?: string;
+  installed?: string;
+  fixed?: string;
+  severity: string;
+}
+
+/** Every vulnerability, secret and failed misconfiguration in trivy's JSON report, sorted. */
+function reportedFindings(result: ActionRunResult): JsonFinding[] {
+  const report = JSON.parse(readFileSync(result.outputs['json-file']!, 'utf8')) as {
+    Results?: {
+      Vulnerabilities?: {
+        VulnerabilityID: string;
+        PkgName: string;
+        InstalledVersion: string;
+        FixedVersion?: string;
+        Severity: string;
+      }[];
+      Secrets?: { RuleID: string; Severity: string }[];
+      Misconfigurations?: { ID: string; Severity: string; Status: string }[];
+    }[];
+  };
+  const found: JsonFinding[] = [];
+  for (const r of report.Results ?? []) {
+    for (const v of r.Vulnerabilities ?? [])
+      found.push({
+        id: v.VulnerabilityID,
+        pkg: v.PkgName,
+        installed: v.InstalledVersion,
+        ...(v.FixedVersion ? { fixed: v.FixedVersion } : {}),
+        severity: v.Severity,
+      });
+    for (const s of r.Secrets ?? []) found.push({ id: s.RuleID, severity: s.Severity });
+    for (const m of r.Misconfigurations ?? [])
+      if (m.Status === 'FAIL') found.push({ id: m.ID, severity: m.Severity });
+  }
+  return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** ruleId of every SARIF result, sorted. */
+function sarifRuleIds(result: ActionRunResult): string[] {
+  const sarif = JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8')) as {
+    runs: { tool: { driver: { name: string } }; results: { ruleId: string }[] }[];
+  };
+  expect(sarif.runs[0]!.tool.driver.name).toBe('Trivy');
+  return sarif.runs.flatMap((r) => r.results.map((x) => x.ruleId)).sort();
+}
+
+/** The trivy commands the action ran (@actions/exec logs each as `[command]<program> <args>`). */
+function trivyCommands(result: ActionRunResult): string[] {
+  return result.log
+    .split('\n')
+    .filter((l) => /^\[command\]\S*\/trivy /.test(l))
+    .map((l) => l.replace(/^\[command\]\S*\/trivy /, ''));
+}
+
+const ALL_SEEDED_FINDINGS: JsonFinding[] = [
+  { id: 'CVE-2099-1001', pkg: 'busybox', installed: '1.36.1-r28', fixed: '1.36.1-r29', severity: 'HIGH' },
+  { id: 'CVE-2099-1003', pkg: 'zlib', installed: '1.3.1-r1', severity: 'CRITICAL' },
+  { id: 'CVE-2099-1004', pkg: 'musl', installed: '1.2.5-r0', fixed: '1.2.5-r1', severity: 'MEDIUM' },
+  { id: 'CVE-2099-2001', pkg: 'lodash', installed: '4.17.20', fixed: '4.17.21', severity: 'HIGH' },
+  { id: 'CVE-2099-2002', pkg: 'minimist', installed: '1.2.5', fixed: '1.2.6', severity: 'CRITICAL' },
+  { id: 'CVE-2099-2003', pkg: 'left-pad', installed: '1.3.0', severity: 'LOW' },
+  { id: 'aws-access-key-id', severity: 'CRITICAL' },
+];
+
+describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () => {
+  it(
+    'fs scan finds exactly the seeded CVEs and the AWS key; JSON and SARIF come from one scan',
+    async () => {
+      const result = await scan({ 'scan-type': 'fs', target: 'rootfs' });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(reportedFindings(result)).toEqual(ALL_SEEDED_FINDINGS);
+      expect(result.outputs).toMatchObject({
+        findings: '7',
+        critical: '3',
+        high: '2',
+        medium: '1',
+        low: '1',
+        unknown: '0',
+        gate: 'passed',
+        'trivy-version': '0.74.0',
+      });
+      expect(sarifRuleIds(result)).toEqual(ALL_SEEDED_FINDINGS.map((f) => f.id).sort());
+      const commands = trivyCommands(result);
+      expect(commands.map((c) => c.split(' ')[0])).toEqual(['fs', 'convert']);
+      expect(commands[1]).toContain(
+        `--output ${join(workspace, 'trivy-results.sarif')} -- ${join(workspace, 'trivy-results.json')}`,
+      );
+      expect(result.log).toContain('Trivy db restored from the cache (key slipway-trivy-db-');
+      expect(result.log).toContain('Trivy java-db restored from the cache (key slipway-trivy-java-db-');
+      expect(result.log).not.toMatch(/--download-(java-)?db-only/);
+      expect(result.summary).toContain('CVE-2099-2002');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'fail-on CRITICAL fails the step after writing its outputs, naming the critical findings',
+    async () => {
+      const failed = await scan({ 'scan-type': 'fs', target: 'rootfs', 'fail-on': 'CRITICAL' });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.outputs.gate).toBe('failed');
+      expect(failed.outputs.critical).toBe('3');
+      expect(reportedFindings(failed)).toEqual(ALL_SEEDED_FINDINGS);
+      expect(failed.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+        '3 findings at or above CRITICAL (fail-on): CVE-2099-1003, CVE-2099-2002, aws-access-key-id.\nFix or upgrade the affected packages, add accepted IDs to .trivyignore, or raise fail-on.',
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    '.trivyignore and ignore-unfixed: the ignored and unfixed findings are gone, and fail-on CRITICAL passes',
+    async () => {
+      writeFileSync(join(workspace, '.trivyignore'), '# accepted\nCVE-2099-2002\naws-access-key-id\n');
+      const result = await scan({
+        'scan-type': 'fs',
+        target: 'rootfs',
+        'ignore-unfixed': 'true',
+        'fail-on': 'CRITICAL',
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(result.outputs.gate).toBe('passed');
+      expect(reportedFindings(result).map((f) => f.id)).toEqual([
+        'CVE-2099-1001',
+        'CVE-2099-1004',
+        'CVE-2099-2001',
+      ]);
+      expect(sarifRuleIds(result)).toEqual(['CVE-2099-1001', 'CVE-2099-1004', 'CVE-2099-2001']);
+      expect(result.outputs).toMatchObject({
+        findings: '3',
+        critical: '0',
+        high: '2',
+        medium: '1',
+        low: '0',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'severity HIGH reports only HIGH and CRITICAL findings, in JSON, SARIF and outputs alike',
+    async () => {
+      const result = await scan({ 'scan-type': 'fs', target: 'rootfs', severity: 'HIGH' });
+      expect(result.exitCode, result.log).toBe(0);
+      const high = ALL_SEEDED_FINDINGS.filter((f) => f.severity === 'HIGH' || f.severity === 'CRITICAL');
+      expect(reportedFindings(result)).toEqual(high);
+      expect(sarifRuleIds(result)).toEqual(high.map((f) => f.id).sort());
+      expect(result.outputs).toMatchObject({ findings: '5', medium: '0', low: '0' });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'config scan of a Dockerfile and a Kubernetes manifest with the embedded checks, no checks download',
+    async () => {
+      const result = await scan({ 'scan-type': 'config', target: 'rootfs/deploy', 'fail-on': 'HIGH' });
+      expect(result.exitCode).toBe(1);
+      const found = reportedFindings(result);
+      expect(found).toContainEqual({ id: 'DS-0002', severity: 'HIGH' }); // image user should not be root
+      expect(found).toContainEqual({ id: 'KSV-0017', severity: 'HIGH' }); // privileged container
+      expect(result.outputs.gate).toBe('failed');
+      expect(Number(result.outputs.findings)).toBe(found.length);
+      expect(sarifRuleIds(result)).toEqual(expect.arrayContaining(['DS-0002', 'KSV-0017']));
+      const error = result.annotations.find((a) => a.level === 'error')!.message;
+      expect(error).toMatch(/findings at or above HIGH \(fail-on\): .*DS-0002/);
+      expect(error).toContain('KSV-0017');
+      expect(result.log).not.toContain('Downloading the checks bundle');
+      expect(result.log).toContain('--skip-check-update');
+      expect(result.log).not.toContain('restored from the cache'); // a config scan needs no DB
+    },
+    TIMEOUT,
+  );
+
+  describe('image scan from the loopback registry', () => {
+    let registry: RegistryServer;
+    let image: string;
+    beforeAll(async () => {
+      registry = await startRegistry();
+      image = await pushTrivyTargetImage(registry.host, 'octo-org/app', '1.0');
+    }, TIMEOUT);
+    afterAll(() => registry?.stop());
+
+    it(
+      'finds exactly the seeded CVEs of the installed packages and the AWS key in the image',
+      async () => {
+        const result = await scan({ target: image });
+        expect(result.exitCode, result.log).toBe(0);
+        expect(reportedFindings(result)).toEqual(ALL_SEEDED_FINDINGS);
+        expect(sarifRuleIds(result)).toEqual(ALL_SEEDED_FINDINGS.map((f) => f.id).sort());
+        expect(trivyCommands(result).map((c) => c.split(' ')[0])).toEqual(['image', 'convert']);
+        expect(result.outputs).toMatchObject({ findings: '7', critical: '3', gate: 'passed' });
+      },
+      TIMEOUT,
+    );
+  });
+});
