@@ -5,7 +5,7 @@
  * test/fixtures/trivy-real/advisories.yaml, restored from the runner's cross-run cache; config
  * scans use trivy's embedded checks.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import { startRealTrivyRelease } from './support/real-trivy-release.ts';
 import { seedTrivyDbCache, trivyTestDbProgram } from './support/trivy-test-db.ts';
 import { writeTrivyTarget } from './support/trivy-target.ts';
 import { pushTrivyTargetImage } from './support/trivy-image.ts';
-import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import { freePort, startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/trivy-scan');
 const TIMEOUT = 180_000;
@@ -203,6 +203,8 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
     async () => {
       const result = await scan({ 'scan-type': 'config', target: 'rootfs/deploy', 'fail-on': 'HIGH' });
       expect(result.exitCode).toBe(1);
+      expect(result.log).not.toContain('unknown flag');
+      expect(result.outputs['json-file'], result.log).toBeDefined();
       const found = reportedFindings(result);
       expect(found).toContainEqual({ id: 'DS-0002', severity: 'HIGH' }); // image user should not be root
       expect(found).toContainEqual({ id: 'KSV-0017', severity: 'HIGH' }); // privileged container
@@ -215,6 +217,39 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
       expect(result.log).not.toContain('Downloading the checks bundle');
       expect(result.log).toContain('--skip-check-update');
       expect(result.log).not.toContain('restored from the cache'); // a config scan needs no DB
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a DB cached on an earlier day that cannot be refreshed (registry unreachable) is used, with a warning',
+    async () => {
+      const cacheRoot = join(runner.root, 'actions-cache');
+      rmSync(cacheRoot, { recursive: true, force: true });
+      await seedTrivyDbCache(cacheRoot, join(runner.root, 'temp'), {
+        days: ['2026-01-01'],
+        nextUpdate: '2026-01-02T00:00:00Z',
+      });
+      const unreachable = `127.0.0.1:${await freePort()}`;
+      const result = await scan({
+        'scan-type': 'fs',
+        target: 'rootfs',
+        'db-repository': `${unreachable}/aquasecurity/trivy-db`,
+        'java-db-repository': `${unreachable}/aquasecurity/trivy-java-db`,
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(reportedFindings(result)).toEqual(ALL_SEEDED_FINDINGS);
+      // trivy really tried the refresh and failed, for both DBs
+      expect(trivyCommands(result).map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
+        'image --download-db-only',
+        'image --download-java-db-only',
+        'fs --format',
+        'convert --format',
+      ]);
+      expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+        `Could not refresh the Trivy db (${unreachable}/aquasecurity/trivy-db failed with exit 1); scanning with the one restored from cache entry slipway-trivy-db-2026-01-01.`,
+        `Could not refresh the Trivy java-db (${unreachable}/aquasecurity/trivy-java-db failed with exit 1); scanning with the one restored from cache entry slipway-trivy-java-db-2026-01-01.`,
+      ]);
     },
     TIMEOUT,
   );

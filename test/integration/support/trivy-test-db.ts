@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
 import { dbCacheKey, utcDay } from '@slipway/supply-chain/trivy/trivy-db';
@@ -76,20 +76,30 @@ export function writeTrivyTestDb(cacheDir: string, advisories = ADVISORIES_FILE)
 
 /**
  * Puts the test DB into a simulated runner's cross-run cache (SLIPWAY_CACHE_DIR) under the keys
- * trivy-scan restores on `now`'s UTC day and the next one (a run may cross midnight), at the path
+ * trivy-scan restores on `now`'s UTC day and the next one (a run may cross midnight), or on the
+ * given `days`, at the path
  * the action uses (RUNNER_TEMP/slipway-trivy/{db,java-db}); then removes that path, so a scan
  * finds the DB only by restoring it from the cache, as on a runner whose DB was cached earlier.
  */
 export async function seedTrivyDbCache(
   cacheRoot: string,
   runnerTemp: string,
-  now = new Date(),
+  options: { now?: Date; days?: string[]; nextUpdate?: string } = {},
 ): Promise<void> {
   const trivyCache = join(runnerTemp, 'slipway-trivy');
   writeTrivyTestDb(trivyCache);
+  if (options.nextUpdate) {
+    // A DB trivy considers due for an update (the program writes NextUpdate far in the future).
+    for (const database of ['db', 'java-db']) {
+      const file = join(trivyCache, database, 'metadata.json');
+      const metadata = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, JSON.stringify({ ...metadata, NextUpdate: options.nextUpdate }));
+    }
+  }
   const cache = new DirectoryCache(cacheRoot);
+  const now = options.now ?? new Date();
   const tomorrow = new Date(now.getTime() + 24 * 3600 * 1000);
-  for (const day of [utcDay(now), utcDay(tomorrow)]) {
+  for (const day of options.days ?? [utcDay(now), utcDay(tomorrow)]) {
     for (const database of ['db', 'java-db'] as const) {
       await cache.save([join(trivyCache, database)], dbCacheKey(database, day));
     }
