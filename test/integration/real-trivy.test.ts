@@ -19,6 +19,7 @@ import { startRealTrivyRelease } from './support/real-trivy-release.ts';
 import { seedTrivyDbCache, trivyTestDbProgram } from './support/trivy-test-db.ts';
 import { writeTrivyTarget } from './support/trivy-target.ts';
 import { pushTrivyTargetImage } from './support/trivy-image.ts';
+import { publishTrivyTestDb } from './support/trivy-db-registry.ts';
 import { freePort, startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/trivy-scan');
@@ -254,7 +255,7 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
     TIMEOUT,
   );
 
-  describe('image scan from the loopback registry', () => {
+  describe('with the loopback registry: DB download and image scan', () => {
     let registry: RegistryServer;
     let image: string;
     beforeAll(async () => {
@@ -262,6 +263,37 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
       image = await pushTrivyTargetImage(registry.host, 'octo-org/app', '1.0');
     }, TIMEOUT);
     afterAll(() => registry?.stop());
+
+    it(
+      'downloads both DBs with the real trivy from the registry, scans with them and caches them for the next run',
+      async () => {
+        rmSync(join(runner.root, 'actions-cache'), { recursive: true, force: true });
+        const repositories = await publishTrivyTestDb(registry.url);
+        const inputs = {
+          'scan-type': 'fs',
+          target: 'rootfs',
+          'db-repository': repositories.db,
+          'java-db-repository': repositories.javaDb,
+        };
+        const first = await scan(inputs);
+        expect(first.exitCode, first.log).toBe(0);
+        expect(trivyCommands(first).slice(0, 2)).toEqual([
+          `image --download-db-only --db-repository ${repositories.db} --cache-dir ${join(runner.root, 'temp', 'slipway-trivy')} --no-progress`,
+          `image --download-java-db-only --java-db-repository ${repositories.javaDb} --cache-dir ${join(runner.root, 'temp', 'slipway-trivy')} --no-progress`,
+        ]);
+        expect(first.log).toContain(`Trivy db downloaded from ${repositories.db}.`);
+        expect(first.log).toContain(`Trivy java-db downloaded from ${repositories.javaDb}.`);
+        expect(reportedFindings(first)).toEqual(ALL_SEEDED_FINDINGS);
+
+        rmSync(join(runner.root, 'temp', 'slipway-trivy'), { recursive: true, force: true });
+        const second = await scan(inputs);
+        expect(second.exitCode, second.log).toBe(0);
+        expect(trivyCommands(second).map((c) => c.split(' ')[0])).toEqual(['fs', 'convert']);
+        expect(second.log).toContain('Trivy db restored from the cache (key slipway-trivy-db-');
+        expect(reportedFindings(second)).toEqual(ALL_SEEDED_FINDINGS);
+      },
+      TIMEOUT,
+    );
 
     it(
       'finds exactly the seeded CVEs of the installed packages and the AWS key in the image',
