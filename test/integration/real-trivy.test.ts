@@ -113,8 +113,11 @@ const ALL_SEEDED_FINDINGS: JsonFinding[] = [
 
 describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () => {
   it(
-    'fs scan finds exactly the seeded CVEs and the AWS key; JSON and SARIF come from one scan',
+    'fs scan finds exactly the seeded CVEs and the AWS key; JSON and SARIF come from one scan; no Java DB needed',
     async () => {
+      const cacheRoot = join(runner.root, 'actions-cache');
+      rmSync(cacheRoot, { recursive: true, force: true });
+      await seedTrivyDbCache(cacheRoot, join(runner.root, 'temp'), { databases: ['db'] });
       const result = await scan({ 'scan-type': 'fs', target: 'rootfs' });
       expect(result.exitCode, result.log).toBe(0);
       expect(reportedFindings(result)).toEqual(ALL_SEEDED_FINDINGS);
@@ -135,7 +138,7 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
         `--output ${join(workspace, 'trivy-results.sarif')} -- ${join(workspace, 'trivy-results.json')}`,
       );
       expect(result.log).toContain('Trivy db restored from the cache (key slipway-trivy-db-');
-      expect(result.log).toContain('Trivy java-db restored from the cache (key slipway-trivy-java-db-');
+      expect(result.log).not.toContain('Trivy java-db');
       expect(result.log).not.toMatch(/--download-(java-)?db-only/);
       expect(result.summary).toContain('CVE-2099-2002');
     },
@@ -236,20 +239,17 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
         'scan-type': 'fs',
         target: 'rootfs',
         'db-repository': `${unreachable}/aquasecurity/trivy-db`,
-        'java-db-repository': `${unreachable}/aquasecurity/trivy-java-db`,
       });
       expect(result.exitCode, result.log).toBe(0);
       expect(reportedFindings(result)).toEqual(ALL_SEEDED_FINDINGS);
-      // trivy really tried the refresh and failed, for both DBs
+      // trivy really tried the refresh and failed
       expect(trivyCommands(result).map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
         'image --download-db-only',
-        'image --download-java-db-only',
         'fs --format',
         'convert --format',
       ]);
       expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
         `Could not refresh the Trivy db (${unreachable}/aquasecurity/trivy-db failed with exit 1); scanning with the one restored from cache entry slipway-trivy-db-2026-01-01.`,
-        `Could not refresh the Trivy java-db (${unreachable}/aquasecurity/trivy-java-db failed with exit 1); scanning with the one restored from cache entry slipway-trivy-java-db-2026-01-01.`,
       ]);
     },
     TIMEOUT,
@@ -265,13 +265,12 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
     afterAll(() => registry?.stop());
 
     it(
-      'downloads both DBs with the real trivy from the registry, scans with them and caches them for the next run',
+      'image scan: downloads both DBs with the real trivy from the registry, scans with them and caches them for the next run',
       async () => {
         rmSync(join(runner.root, 'actions-cache'), { recursive: true, force: true });
         const repositories = await publishTrivyTestDb(registry.url);
         const inputs = {
-          'scan-type': 'fs',
-          target: 'rootfs',
+          target: image,
           'db-repository': repositories.db,
           'java-db-repository': repositories.javaDb,
         };
@@ -288,8 +287,9 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
         rmSync(join(runner.root, 'temp', 'slipway-trivy'), { recursive: true, force: true });
         const second = await scan(inputs);
         expect(second.exitCode, second.log).toBe(0);
-        expect(trivyCommands(second).map((c) => c.split(' ')[0])).toEqual(['fs', 'convert']);
+        expect(trivyCommands(second).map((c) => c.split(' ')[0])).toEqual(['image', 'convert']);
         expect(second.log).toContain('Trivy db restored from the cache (key slipway-trivy-db-');
+        expect(second.log).toContain('Trivy java-db restored from the cache (key slipway-trivy-java-db-');
         expect(reportedFindings(second)).toEqual(ALL_SEEDED_FINDINGS);
       },
       TIMEOUT,

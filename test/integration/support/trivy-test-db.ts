@@ -84,7 +84,7 @@ export function writeTrivyTestDb(cacheDir: string, advisories = ADVISORIES_FILE)
 export async function seedTrivyDbCache(
   cacheRoot: string,
   runnerTemp: string,
-  options: { now?: Date; days?: string[]; nextUpdate?: string } = {},
+  options: { now?: Date; days?: string[]; nextUpdate?: string; databases?: ('db' | 'java-db')[] } = {},
 ): Promise<void> {
   const trivyCache = join(runnerTemp, 'slipway-trivy');
   writeTrivyTestDb(trivyCache);
@@ -100,7 +100,7 @@ export async function seedTrivyDbCache(
   const now = options.now ?? new Date();
   const tomorrow = new Date(now.getTime() + 24 * 3600 * 1000);
   for (const day of options.days ?? [utcDay(now), utcDay(tomorrow)]) {
-    for (const database of ['db', 'java-db'] as const) {
+    for (const database of options.databases ?? (['db', 'java-db'] as const)) {
       await cache.save([join(trivyCache, database)], dbCacheKey(database, day));
     }
   }

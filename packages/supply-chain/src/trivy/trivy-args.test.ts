@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { convertToSarifArgv, downloadDbArgv, scanArgv, type TrivyScanSettings } from './trivy-args.ts';
+import {
+  SCAN_TYPES,
+  convertToSarifArgv,
+  downloadDbArgv,
+  needsJavaDb,
+  needsVulnerabilityDb,
+  scanArgv,
+  type TrivyScanSettings,
+} from './trivy-args.ts';
 
 const base: TrivyScanSettings = {
   scanType: 'image',
@@ -11,6 +19,13 @@ const base: TrivyScanSettings = {
   jsonFile: '/w/r.json',
 };
 const common = ['--format', 'json', '--output', '/w/r.json', '--cache-dir', '/t/cache'];
+
+describe('which DBs a scan type needs', () => {
+  it('the vulnerability DB for all but config; the Java DB only for image (trivy fs analyses no JARs)', () => {
+    expect(SCAN_TYPES.filter(needsVulnerabilityDb)).toEqual(['image', 'fs', 'sbom']);
+    expect(SCAN_TYPES.filter(needsJavaDb)).toEqual(['image']);
+  });
+});
 
 describe('scanArgv: inputs -> exact trivy argv', () => {
   it.each<[string, Partial<TrivyScanSettings>, string[]]>([

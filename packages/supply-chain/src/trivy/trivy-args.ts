@@ -25,9 +25,15 @@ export function needsVulnerabilityDb(scanType: ScanType): boolean {
   return scanType !== 'config';
 }
 
-/** Scan types that analyse Java archives and so need the Java DB. */
+/**
+ * Scan types that analyse Java archives and so need the Java DB. Only `image`: trivy's JAR
+ * analyser is the one user of the Java DB, and `trivy fs` disables it (it skips installed
+ * packages and reads lock files); checked against trivy v0.74.0, which scans a folder with a JAR
+ * and no Java DB on disk without error. `fs` still gets `--skip-java-db-update`, so trivy never
+ * fetches a Java DB by itself.
+ */
 export function needsJavaDb(scanType: ScanType): boolean {
-  return scanType === 'image' || scanType === 'fs';
+  return scanType === 'image';
 }
 
 /**
@@ -46,7 +52,7 @@ export function scanArgv(s: TrivyScanSettings): string[] {
     argv.push('--skip-db-update');
     if (s.ignoreUnfixed) argv.push('--ignore-unfixed');
   }
-  if (needsJavaDb(s.scanType)) argv.push('--skip-java-db-update');
+  if (s.scanType === 'image' || s.scanType === 'fs') argv.push('--skip-java-db-update');
   if (s.ignoreFile !== undefined) argv.push('--ignorefile', s.ignoreFile);
   for (const dir of s.skipDirs) argv.push('--skip-dirs', dir);
   argv.push('--', s.target);
