@@ -5,6 +5,7 @@
  * test/fixtures/trivy-real/advisories.yaml, restored from the runner's cross-run cache; config
  * scans use trivy's embedded checks.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import { seedTrivyDbCache, trivyTestDbProgram } from './support/trivy-test-db.ts
 import { writeTrivyTarget } from './support/trivy-target.ts';
 import { pushTrivyTargetImage } from './support/trivy-image.ts';
 import { publishTrivyTestDb } from './support/trivy-db-registry.ts';
+import { realTool } from '../real-tools.ts';
 import { freePort, startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/trivy-scan');
@@ -251,6 +253,25 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
       expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
         `Could not refresh the Trivy db (${unreachable}/aquasecurity/trivy-db failed with exit 1); scanning with the one restored from cache entry slipway-trivy-db-2026-01-01.`,
       ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'sbom scan of the CycloneDX SBOM the real syft writes for the same files finds the seeded CVEs',
+    async () => {
+      const syft = realTool('syft');
+      execFileSync(syft.path, ['scan', 'dir:rootfs', '-q', '-o', 'cyclonedx-json=sbom.cdx.json'], {
+        cwd: workspace,
+        env: { ...process.env, SYFT_CHECK_FOR_APP_UPDATE: 'false' },
+      });
+      const result = await scan({ 'scan-type': 'sbom', target: 'sbom.cdx.json', 'fail-on': 'HIGH' });
+      expect(result.exitCode).toBe(1);
+      expect(reportedFindings(result)).toEqual(
+        ALL_SEEDED_FINDINGS.filter((f) => f.id !== 'aws-access-key-id'), // an SBOM holds no secrets
+      );
+      expect(result.outputs).toMatchObject({ findings: '6', critical: '2', high: '2', gate: 'failed' });
+      expect(result.log).not.toContain('Trivy java-db');
     },
     TIMEOUT,
   );
