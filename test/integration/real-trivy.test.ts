@@ -205,6 +205,20 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
   );
 
   it(
+    'skip-dirs given relative to the workspace leaves out the npm packages and the secret under it',
+    async () => {
+      const result = await scan({ 'scan-type': 'fs', target: 'rootfs', 'skip-dirs': 'rootfs/app' });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(reportedFindings(result).map((f) => f.id)).toEqual([
+        'CVE-2099-1001',
+        'CVE-2099-1003',
+        'CVE-2099-1004',
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'config scan of a Dockerfile and a Kubernetes manifest with the embedded checks, no checks download',
     async () => {
       const result = await scan({ 'scan-type': 'config', target: 'rootfs/deploy', 'fail-on': 'HIGH' });
