@@ -6,11 +6,11 @@
  * scans use trivy's embedded checks.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runAction, type ActionRunResult } from '../harness/run-action.ts';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runAction } from '../harness/run-action.ts';
 import {
   simulatedRunner,
   type SimulatedRunner,
@@ -19,6 +19,12 @@ import {
 import { startRealTrivyRelease } from './support/real-trivy-release.ts';
 import { seedTrivyDbCache, trivyTestDbProgram } from './support/trivy-test-db.ts';
 import { writeTrivyTarget } from './support/trivy-target.ts';
+import {
+  ALL_SEEDED_FINDINGS,
+  reportedFindings,
+  sarifRuleIds,
+  trivyCommands,
+} from './support/trivy-results.ts';
 import { pushTrivyTargetImage } from './support/trivy-image.ts';
 import { publishTrivyTestDb } from './support/trivy-db-registry.ts';
 import { realTool } from '../real-tools.ts';
@@ -35,83 +41,24 @@ beforeAll(async () => {
   trivyTestDbProgram(); // builds it on a fresh machine (minutes), cached afterwards
   tools = await startRealTrivyRelease();
 }, 900_000);
-afterAll(() => tools?.server.close());
+afterAll(async () => {
+  await tools?.server.close();
+  if (tools) rmSync(dirname(tools.lockPath), { recursive: true, force: true });
+});
 beforeEach(async () => {
   runner = simulatedRunner(tools);
   workspace = mkdtempSync(join(tmpdir(), 'real-trivy-ws-'));
   writeTrivyTarget(join(workspace, 'rootfs'));
   await seedTrivyDbCache(join(runner.root, 'actions-cache'), join(runner.root, 'temp'));
 }, TIMEOUT);
+// Every run installs the real trivy (about 170 MB) into the runner's tool cache and cross-run cache.
+afterEach(() => {
+  rmSync(runner.root, { recursive: true, force: true });
+  rmSync(workspace, { recursive: true, force: true });
+});
 
 const scan = (inputs: Record<string, string>) =>
   runAction({ actionDir, workspace, inputs, env: runner.env(), timeoutMs: TIMEOUT - 10_000 });
-
-interface JsonFinding {
-  id: string;
-  pkg?: string;
-  installed?: string;
-  fixed?: string;
-  severity: string;
-}
-
-/** Every vulnerability, secret and failed misconfiguration in trivy's JSON report, sorted. */
-function reportedFindings(result: ActionRunResult): JsonFinding[] {
-  const report = JSON.parse(readFileSync(result.outputs['json-file']!, 'utf8')) as {
-    Results?: {
-      Vulnerabilities?: {
-        VulnerabilityID: string;
-        PkgName: string;
-        InstalledVersion: string;
-        FixedVersion?: string;
-        Severity: string;
-      }[];
-      Secrets?: { RuleID: string; Severity: string }[];
-      Misconfigurations?: { ID: string; Severity: string; Status: string }[];
-    }[];
-  };
-  const found: JsonFinding[] = [];
-  for (const r of report.Results ?? []) {
-    for (const v of r.Vulnerabilities ?? [])
-      found.push({
-        id: v.VulnerabilityID,
-        pkg: v.PkgName,
-        installed: v.InstalledVersion,
-        ...(v.FixedVersion ? { fixed: v.FixedVersion } : {}),
-        severity: v.Severity,
-      });
-    for (const s of r.Secrets ?? []) found.push({ id: s.RuleID, severity: s.Severity });
-    for (const m of r.Misconfigurations ?? [])
-      if (m.Status === 'FAIL') found.push({ id: m.ID, severity: m.Severity });
-  }
-  return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** ruleId of every SARIF result, sorted. */
-function sarifRuleIds(result: ActionRunResult): string[] {
-  const sarif = JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8')) as {
-    runs: { tool: { driver: { name: string } }; results: { ruleId: string }[] }[];
-  };
-  expect(sarif.runs[0]!.tool.driver.name).toBe('Trivy');
-  return sarif.runs.flatMap((r) => r.results.map((x) => x.ruleId)).sort();
-}
-
-/** The trivy commands the action ran (@actions/exec logs each as `[command]<program> <args>`). */
-function trivyCommands(result: ActionRunResult): string[] {
-  return result.log
-    .split('\n')
-    .filter((l) => /^\[command\]\S*\/trivy /.test(l))
-    .map((l) => l.replace(/^\[command\]\S*\/trivy /, ''));
-}
-
-const ALL_SEEDED_FINDINGS: JsonFinding[] = [
-  { id: 'CVE-2099-1001', pkg: 'busybox', installed: '1.36.1-r28', fixed: '1.36.1-r29', severity: 'HIGH' },
-  { id: 'CVE-2099-1003', pkg: 'zlib', installed: '1.3.1-r1', severity: 'CRITICAL' },
-  { id: 'CVE-2099-1004', pkg: 'musl', installed: '1.2.5-r0', fixed: '1.2.5-r1', severity: 'MEDIUM' },
-  { id: 'CVE-2099-2001', pkg: 'lodash', installed: '4.17.20', fixed: '4.17.21', severity: 'HIGH' },
-  { id: 'CVE-2099-2002', pkg: 'minimist', installed: '1.2.5', fixed: '1.2.6', severity: 'CRITICAL' },
-  { id: 'CVE-2099-2003', pkg: 'left-pad', installed: '1.3.0', severity: 'LOW' },
-  { id: 'aws-access-key-id', severity: 'CRITICAL' },
-];
 
 describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () => {
   it(

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools/tool-assets';
@@ -41,6 +41,7 @@ function realTrivyRelease(): BuiltRelease {
     { cwd: content },
   );
   const body = readFileSync(archive);
+  rmSync(dir, { recursive: true, force: true }); // about 230 MB
   const file = release.files.find((f) => f.name === name);
   if (!file) throw new Error(`the stand-in trivy release has no asset ${name}`);
   file.body = body;

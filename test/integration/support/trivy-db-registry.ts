@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTrivyTestDb } from './trivy-test-db.ts';
@@ -82,6 +82,7 @@ export async function publishTrivyTestDb(registryUrl: string): Promise<{ db: str
     mediaType: 'application/vnd.aquasec.trivy.javadb.layer.v1.tar+gzip',
     fileName: 'javadb.tar.gz',
   });
+  rmSync(dir, { recursive: true, force: true });
   const host = new URL(registryUrl).host;
   return { db: `${host}/aquasecurity/trivy-db`, javaDb: `${host}/aquasecurity/trivy-java-db` };
 }

@@ -4,7 +4,7 @@
  * with skopeo, no Docker engine involved.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,5 +34,6 @@ export async function pushTrivyTargetImage(
     `oci:${layout}:${tag}`,
     `docker://${reference}`,
   ]);
+  rmSync(dir, { recursive: true, force: true });
   return reference;
 }
