@@ -150,7 +150,7 @@ describe('trivy-scan (committed bundle, stand-in trivy from the release double)'
       'HIGH,CRITICAL',
       '--exit-code',
       '0',
-      '--no-progress',
+      '--skip-check-update',
       '--ignorefile',
       join(setup.workspace, '.trivyignore'),
       '--skip-dirs',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { convertToSarifArgv, downloadDbArgv, scanArgv, type TrivyScanSettings } from './trivy-args.ts';
+import {
+  SCAN_TYPES,
+  convertToSarifArgv,
+  downloadDbArgv,
+  needsJavaDb,
+  needsVulnerabilityDb,
+  scanArgv,
+  type TrivyScanSettings,
+} from './trivy-args.ts';
 
 const base: TrivyScanSettings = {
   scanType: 'image',
@@ -21,6 +29,13 @@ const common = [
   '--config',
   '/t/empty-trivy.yaml',
 ];
+
+describe('which DBs a scan type needs', () => {
+  it('the vulnerability DB for all but config; the Java DB only for image (trivy fs analyses no JARs)', () => {
+    expect(SCAN_TYPES.filter(needsVulnerabilityDb)).toEqual(['image', 'fs', 'sbom']);
+    expect(SCAN_TYPES.filter(needsJavaDb)).toEqual(['image']);
+  });
+});
 
 describe('scanArgv: inputs -> exact trivy argv', () => {
   it.each<[string, Partial<TrivyScanSettings>, string[]]>([
@@ -85,7 +100,7 @@ describe('scanArgv: inputs -> exact trivy argv', () => {
       ],
     ],
     [
-      'config needs no DB and takes no ignore-unfixed',
+      'config needs no DB, takes no ignore-unfixed and no --no-progress, uses the embedded checks',
       { scanType: 'config', target: 'deploy/', ignoreUnfixed: true, severity: 'MEDIUM' },
       [
         'config',
@@ -94,7 +109,7 @@ describe('scanArgv: inputs -> exact trivy argv', () => {
         'MEDIUM,HIGH,CRITICAL',
         '--exit-code',
         '0',
-        '--no-progress',
+        '--skip-check-update',
         '--',
         'deploy/',
       ],

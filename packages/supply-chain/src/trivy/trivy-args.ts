@@ -30,20 +30,35 @@ export function needsVulnerabilityDb(scanType: ScanType): boolean {
   return scanType !== 'config';
 }
 
-/** Scan types that analyse Java archives and so need the Java DB. */
+/**
+ * Scan types that analyse Java archives and so need the Java DB. Only `image`: trivy's JAR
+ * analyser is the one user of the Java DB, and `trivy fs` disables it (it skips installed
+ * packages and reads lock files); checked against trivy v0.74.0, which scans a folder with a JAR
+ * and no Java DB on disk without error. `fs` still gets `--skip-java-db-update`, so trivy never
+ * fetches a Java DB by itself.
+ */
 export function needsJavaDb(scanType: ScanType): boolean {
-  return scanType === 'image' || scanType === 'fs';
+  return scanType === 'image';
 }
 
+/**
+ * Checked against trivy v0.74.0 itself (test/integration/real-trivy.test.ts): `trivy config` has
+ * no `--no-progress` flag and fails with "unknown flag" when given one; it takes
+ * `--skip-check-update`, so a config scan uses the checks embedded in the locked trivy binary
+ * instead of fetching the floating, unverified `trivy-checks` bundle from a registry (which an
+ * offline runner cannot reach anyway).
+ */
 export function scanArgv(s: TrivyScanSettings): string[] {
   const argv = [s.scanType, '--format', 'json', '--output', s.jsonFile, '--cache-dir', s.cacheDir];
   argv.push('--config', s.configFile);
-  argv.push('--severity', severitiesFrom(s.severity).join(','), '--exit-code', '0', '--no-progress');
+  argv.push('--severity', severitiesFrom(s.severity).join(','), '--exit-code', '0');
+  if (s.scanType === 'config') argv.push('--skip-check-update');
+  else argv.push('--no-progress');
   if (needsVulnerabilityDb(s.scanType)) {
     argv.push('--skip-db-update');
     if (s.ignoreUnfixed) argv.push('--ignore-unfixed');
   }
-  if (needsJavaDb(s.scanType)) argv.push('--skip-java-db-update');
+  if (s.scanType === 'image' || s.scanType === 'fs') argv.push('--skip-java-db-update');
   if (s.ignoreFile !== undefined) argv.push('--ignorefile', s.ignoreFile);
   for (const dir of s.skipDirs) argv.push('--skip-dirs', dir);
   argv.push('--', s.target);

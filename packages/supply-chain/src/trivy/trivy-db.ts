@@ -3,7 +3,10 @@
  * a daily key, otherwise downloaded from the configured repositories in order,
  * moving to the next one only on a registry rate limit (TOOMANYREQUESTS), and
  * saved right after download, so a scan that then fails the job still leaves a
- * warm cache (trivy-action loses it in that case).
+ * warm cache (trivy-action loses it in that case). When a DB from an earlier day
+ * was restored and no repository can refresh it (a runner without access to the
+ * registries, an outage), the scan goes on with the restored DB and a warning
+ * that names its cache key, rather than failing on a DB it already has.
  */
 import { join } from 'node:path';
 import { UserError } from '@slipway/core';
@@ -76,6 +79,12 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
   if (restored)
     o.log.info(`Trivy ${o.database} restored from an older cache entry (${restored}); refreshing it.`);
 
+  const keepRestored = (reason: string): PreparedDb => {
+    o.log.warning(
+      `Could not refresh the Trivy ${o.database} (${reason}); scanning with the one restored from cache entry ${restored}.`,
+    );
+    return { source: 'cache', cacheKey: restored! };
+  };
   const limited: string[] = [];
   for (const repository of o.repositories) {
     const result = await o.run(o.trivy, downloadDbArgv(o.database, repository, o.cacheDir, o.configFile));
@@ -86,6 +95,7 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
     }
     const output = `${result.stdout}\n${result.stderr}`;
     if (!isRateLimited(output)) {
+      if (restored) return keepRestored(`${repository} failed with exit ${result.exitCode}`);
       throw new UserError(
         `trivy could not download the ${o.database} from ${repository} (exit ${result.exitCode}):\n${tail(result.stderr)}`,
         {
@@ -98,6 +108,7 @@ export async function prepareTrivyDb(o: PrepareDbOptions): Promise<PreparedDb> {
       `${repository} is rate-limiting (TOOMANYREQUESTS); trying the next ${o.database} repository.`,
     );
   }
+  if (restored) return keepRestored('every repository rate-limited the download');
   throw new UserError(`Every ${o.database} repository rate-limited the download: ${limited.join(', ')}.`, {
     hint: `Add a mirror to the ${repositoryInput(o.database)} input, or retry later.`,
   });

@@ -1,0 +1,62 @@
+/**
+ * A trivy release on the release-asset double whose archive for this machine holds the REAL trivy
+ * (built by scripts/real-tools.js) in the layout of trivy's own release archives (trivy, LICENSE,
+ * README.md, contrib/); the other platforms keep the stand-in. Served with a tools.lock.json that
+ * pins its sha256, so trivy-scan installs it through its normal, verified install path.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools/tool-assets';
+import { buildRelease, lockFor, type BuiltRelease } from '../../doubles/release-assets/release-assets.ts';
+import { startReleaseServer } from '../../doubles/release-assets/release-server.ts';
+import type { ToolReleases } from '../../doubles/release-assets/action-env.ts';
+import { realTool } from '../../real-tools.ts';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+function realTrivyRelease(): BuiltRelease {
+  const trivy = realTool('trivy');
+  const version = trivy.version.replace(/^v/, '');
+  const release = buildRelease('trivy', version);
+  const { platform, arch } = runnerPlatform();
+  const name = assetName('trivy', version, platform, arch);
+  const dir = mkdtempSync(join(tmpdir(), 'real-trivy-release-'));
+  const content = join(dir, 'content');
+  mkdirSync(join(content, 'contrib'), { recursive: true });
+  copyFileSync(trivy.path, join(content, 'trivy'));
+  writeFileSync(join(content, 'LICENSE'), 'Apache License 2.0\n');
+  writeFileSync(join(content, 'README.md'), `# trivy ${version} (built from its Go module)\n`);
+  writeFileSync(
+    join(content, 'contrib', 'sarif.tpl'),
+    '{{/* not used: trivy-scan converts with trivy convert */}}\n',
+  );
+  const archive = join(dir, name);
+  // gzip -1: the binary is about 170 MB and the level makes no difference to the test.
+  execFileSync(
+    'tar',
+    ['-I', 'gzip -1', '-cf', archive, '--owner=0', '--group=0', 'trivy', 'LICENSE', 'README.md', 'contrib'],
+    { cwd: content },
+  );
+  const body = readFileSync(archive);
+  rmSync(dir, { recursive: true, force: true }); // about 230 MB
+  const file = release.files.find((f) => f.name === name);
+  if (!file) throw new Error(`the stand-in trivy release has no asset ${name}`);
+  file.body = body;
+  release.sha256.set(name, sha256(body));
+  const checksums = release.files.find((f) => f.name === toolRelease('trivy', version).checksumsAsset)!;
+  checksums.body = Buffer.from([...release.sha256].map(([n, d]) => `${d}  ${n}\n`).join(''));
+  return release;
+}
+
+/** The release double serving the real trivy, and a lock file for it (SLIPWAY_TOOLS_LOCK). */
+export async function startRealTrivyRelease(): Promise<ToolReleases> {
+  // The lock file must cover every tool; syft and cosign stay stand-ins (trivy-scan installs only trivy).
+  const releases = [realTrivyRelease(), buildRelease('syft', '1.51.0'), buildRelease('cosign', '3.1.3')];
+  const dir = mkdtempSync(join(tmpdir(), 'real-trivy-lock-'));
+  const lockPath = join(dir, 'tools.lock.json');
+  writeFileSync(lockPath, JSON.stringify(lockFor(releases), null, 2));
+  return { server: await startReleaseServer(releases), releases, lockPath };
+}
