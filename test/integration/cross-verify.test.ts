@@ -6,7 +6,7 @@
  * verify with dist/verify `engine: native`. Keyless, against the Sigstore double (Fulcio CA with a
  * CT log, Rekor) and its trusted root, on a real registry on loopback.
  */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,11 @@ beforeAll(async () => {
   copyFileSync(sharedFixture('syft/image.spdx.json'), join(workspace, 'sbom.spdx.json'));
   writeFileSync(join(workspace, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot()));
 }, TIMEOUT);
-afterAll(() => stopSigningServices({ registry, sigstore, tools }));
+afterAll(async () => {
+  await stopSigningServices({ registry, sigstore, tools });
+  // each job installs the real cosign (about 100 MB) into its tool and cache folders: leave nothing behind
+  for (const dir of [runnerRoot, workspace]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const errors = (result: ActionRunResult) =>
   result.annotations.filter((a) => a.level === 'error').map((a) => a.message);

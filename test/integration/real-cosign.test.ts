@@ -8,7 +8,7 @@
  * on a real registry (docker-registry on loopback, which has no referrers API: cosign and Slipway
  * use the `sha256-<hex>` tag index).
  */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,11 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot()));
   keys = await generateKeyPair(cosign, 'k3y-pa55word');
 }, TIMEOUT);
-afterAll(() => stopSigningServices({ registry, sigstore, tools }));
+afterAll(async () => {
+  await stopSigningServices({ registry, sigstore, tools });
+  // each job installs the real cosign (about 100 MB) into its tool and cache folders: leave nothing behind
+  for (const dir of [runnerRoot, workspace]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const job = (extra: Record<string, string> = {}) => realCosignJobEnv(cosign, tools, runnerRoot, extra);
 const errors = (result: ActionRunResult) =>

@@ -31,6 +31,7 @@ function options(cache: PersistentCache, answers: Record<string, ProgramResult>)
       return answers[repository] ?? { exitCode: 0, stdout: '', stderr: '' };
     },
     cacheDir: '/t/cache',
+    configFile: '/t/empty-trivy.yaml',
     repositories: ['ghcr.io/aquasecurity/trivy-db', 'mirror.gcr.io/aquasec/trivy-db'],
     cache,
     day: '2026-12-06',
