@@ -43,7 +43,10 @@ for (const name of names) {
     }
     built = true;
   }
-  const printed = readFileSync(toolMarker(name, spec), 'utf8').split('\n')[0].trim();
+  const lines = readFileSync(toolMarker(name, spec), 'utf8').split('\n');
+  const printed = (lines.find((l) => l.includes(bareVersion(spec.version))) ?? lines[0])
+    .trim()
+    .replace(/\s+/g, ' ');
   rows.push([name, spec.version, printed, built ? `built in ${seconds(started)}` : 'cached']);
 }
 printTable(['tool', 'version', 'prints', ''], rows);
