@@ -5,7 +5,7 @@
  * it, never a skip.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,32 @@ describe('real tools', () => {
           new RegExp(`^${name} +${spec.version} +${name} says ${spec.version} +cached$`, 'm'),
         );
       }
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('a failed build leaves no version folder and removes what an interrupted build left', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'slipway-tools-'));
+    try {
+      const file = join(cache, 'versions.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ goToolchain: 'go1.27.3', tools: { odd: { version: 'v1.0.0', versionArgs: [] } } }),
+      );
+      // what a build killed mid-way leaves: its temporary folder, named after a process that is gone
+      mkdirSync(join(cache, 'odd', 'v1.0.0.tmp-2147483646', 'bin'), { recursive: true });
+      const r = spawnSync(process.execPath, [join(root, 'scripts', 'real-tools.js')], {
+        encoding: 'utf8',
+        env: { ...process.env, SLIPWAY_TOOLS_DIR: cache, SLIPWAY_REAL_TOOLS_FILE: file },
+        timeout: 20_000,
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        'real-tools: odd v1.0.0: scripts/real-tools.json names neither a Go module nor a PyPI project',
+      );
+      expect(r.stderr).toContain(`(build log: ${join(cache, 'odd', 'build-v1.0.0.log')})`);
+      expect(readdirSync(join(cache, 'odd')).sort()).toEqual(['build-v1.0.0.log']);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
