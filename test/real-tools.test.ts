@@ -5,7 +5,7 @@
  * it, never a skip.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,17 +56,63 @@ describe('real tools', () => {
     });
   });
 
-  it('a second run of scripts/real-tools.js builds nothing and prints every tool with its version', () => {
-    const r = spawnSync(process.execPath, [join(root, 'scripts', 'real-tools.js')], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).not.toContain('building');
-    for (const name of names) {
-      expect(r.stdout).toMatch(
-        new RegExp(`^${name}\\s+v?${realToolSpecs()[name]!.version}\\s.*cached$`, 'm'),
-      );
+  it('scripts/real-tools.js builds nothing that its cache holds and prints every tool with its version', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'slipway-tools-'));
+    try {
+      const specs = realToolSpecs();
+      for (const [name, spec] of Object.entries(specs)) {
+        mkdirSync(join(cache, name, spec.version, 'bin'), { recursive: true });
+        writeFileSync(join(cache, name, spec.version, 'bin', name), '');
+        writeFileSync(join(cache, name, spec.version, 'version.txt'), `${name} says ${spec.version}\n`);
+      }
+      const r = spawnSync(process.execPath, [join(root, 'scripts', 'real-tools.js')], {
+        encoding: 'utf8',
+        env: { ...process.env, SLIPWAY_TOOLS_DIR: cache, PATH: '' },
+        timeout: 20_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain('building');
+      for (const [name, spec] of Object.entries(specs)) {
+        expect(r.stdout).toMatch(
+          new RegExp(`^${name} +${spec.version} +${name} says ${spec.version} +cached$`, 'm'),
+        );
+      }
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
+  });
+
+  it('a failed build leaves no version folder and removes what an interrupted build left', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'slipway-tools-'));
+    try {
+      const file = join(cache, 'versions.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ goToolchain: 'go1.27.3', tools: { odd: { version: 'v1.0.0', versionArgs: [] } } }),
+      );
+      // what a build killed mid-way leaves: its temporary folder, named after a process that is gone
+      mkdirSync(join(cache, 'odd', 'v1.0.0.tmp-2147483646', 'bin'), { recursive: true });
+      const r = spawnSync(process.execPath, [join(root, 'scripts', 'real-tools.js')], {
+        encoding: 'utf8',
+        env: { ...process.env, SLIPWAY_TOOLS_DIR: cache, SLIPWAY_REAL_TOOLS_FILE: file },
+        timeout: 20_000,
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        'real-tools: odd v1.0.0: scripts/real-tools.json names neither a Go module nor a PyPI project',
+      );
+      expect(r.stderr).toContain(`(build log: ${join(cache, 'odd', 'build-v1.0.0.log')})`);
+      expect(readdirSync(join(cache, 'odd')).sort()).toEqual(['build-v1.0.0.log']);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('scripts/real-tools.js refuses a tool it does not know, naming the ones it has', () => {
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'real-tools.js'), 'tivy'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("unknown tool 'tivy'; scripts/real-tools.json has: trivy, syft, cosign");
   });
 });
