@@ -64,3 +64,4 @@ export {
   type OctokitNoResponse,
 } from './octokit-no-response.ts';
 export { proxyRefusal, type ProxyRefusal } from './proxy-refusal.ts';
+export { readBoundedBody, checkDeclaredLength, type BodyStream } from './bounded-body.ts';

@@ -5,9 +5,8 @@
  * through HTTPS_PROXY/NO_PROXY, redirects followed, Authorization dropped on a
  * redirect to another host) and a per-request socket timeout.
  */
-import type { IncomingMessage } from 'node:http';
 import { HttpClient } from '@actions/http-client';
-import { UserError } from '@slipway/core';
+import { UserError, readBoundedBody } from '@slipway/core';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT';
@@ -47,26 +46,6 @@ export class ResponseTooLargeError extends UserError {
   }
 }
 
-/** Reads the body, refusing it as soon as it passes `limit` bytes (or says it will). */
-async function readBounded(message: IncomingMessage, url: string, limit: number): Promise<Buffer> {
-  const declared = Number(message.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    message.destroy();
-    throw new ResponseTooLargeError(url, limit);
-  }
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of message) {
-    bytes += (chunk as Buffer).length;
-    if (bytes > limit) {
-      message.destroy();
-      throw new ResponseTooLargeError(url, limit);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 export function httpClientTransport(options: { timeoutMs: number }): HttpTransport {
   const client = new HttpClient(USER_AGENT, [], {
     socketTimeout: options.timeoutMs,
@@ -80,8 +59,9 @@ export function httpClientTransport(options: { timeoutMs: number }): HttpTranspo
       request.body ?? null,
       request.headers ?? {},
     );
+    const limit = request.maxBodyBytes ?? MAX_RESPONSE_BYTES;
     const body = response.message.readable
-      ? await readBounded(response.message, request.url, request.maxBodyBytes ?? MAX_RESPONSE_BYTES)
+      ? await readBoundedBody(response.message, limit, () => new ResponseTooLargeError(request.url, limit))
       : Buffer.alloc(0);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.message.headers)) {

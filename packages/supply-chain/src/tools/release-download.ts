@@ -10,7 +10,14 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { HttpClient } from '@actions/http-client';
-import { RetryableError, UserError, retry, type RetryOptions } from '@slipway/core';
+import {
+  RetryableError,
+  UserError,
+  checkDeclaredLength,
+  readBoundedBody,
+  retry,
+  type RetryOptions,
+} from '@slipway/core';
 
 /** The part of HttpClient the installer uses; tests pass a real client pointed at the release double. */
 export type ReleaseHttp = Pick<HttpClient, 'get'>;
@@ -98,30 +105,8 @@ export class DownloadTooLargeError extends UserError {
   }
 }
 
-/** Fails before reading when Content-Length already says the body is too large. */
-function checkDeclaredLength(message: IncomingMessage, url: string, limit: number): number {
-  const declared = Number(message.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    message.destroy();
-    throw new DownloadTooLargeError(url, limit);
-  }
-  return declared;
-}
-
-/** Reads a body into memory, refusing it as soon as it passes `limit` bytes. */
-async function readCapped(message: IncomingMessage, url: string, limit: number): Promise<Buffer> {
-  checkDeclaredLength(message, url, limit);
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of message) {
-    bytes += (chunk as Buffer).length;
-    if (bytes > limit) {
-      message.destroy();
-      throw new DownloadTooLargeError(url, limit);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readDocument(message: IncomingMessage, url: string, limit: number): Promise<Buffer> {
+  return readBoundedBody(message, limit, () => new DownloadTooLargeError(url, limit));
 }
 
 export interface DownloadResult {
@@ -157,7 +142,11 @@ export async function downloadToFile(
     async () => {
       const response = await getOk(http, url);
       const limit = options.maxBytes ?? MAX_ASSET_BYTES;
-      const declared = checkDeclaredLength(response.message, url, limit);
+      const declared = checkDeclaredLength(
+        response.message,
+        limit,
+        () => new DownloadTooLargeError(url, limit),
+      );
       const hash = createHash('sha256');
       let bytes = 0;
       const meter = new Transform({
@@ -200,7 +189,7 @@ export async function fetchBytes(
     url,
     async () => {
       const response = await getOk(http, url);
-      return readCapped(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
+      return readDocument(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
     },
     { ...options.retry },
   );
@@ -216,7 +205,7 @@ export async function fetchText(
     url,
     async () => {
       const response = await getOk(http, url);
-      const body = await readCapped(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
+      const body = await readDocument(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
       return { text: body.toString('utf8'), bytes: body.length };
     },
     { ...options.retry },
