@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // the default output, then how many tests ran real programs and the plain `N passed, N failed` line
+    reporters: ['default', './test/reporters/summary-reporter.ts'],
   },
 });

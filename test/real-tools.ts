@@ -5,6 +5,8 @@
  * a skip.
  */
 import { existsSync } from 'node:fs';
+import { expect } from 'vitest';
+import { recordRealToolUse } from './reporters/real-tool-use.ts';
 import { readRealTools, toolBinary, toolMarker, type RealToolSpec } from '../scripts/real-tools-paths.js';
 
 export type RealToolName =
@@ -36,5 +38,6 @@ export function realTool(name: RealToolName, env: NodeJS.ProcessEnv = process.en
       `${name} ${spec.version} is not built at ${path}: run \`node scripts/real-tools.js ${name}\` (npm test does it first)`,
     );
   }
+  recordRealToolUse(expect.getState().testPath, name);
   return { name, version: spec.version, path, versionArgs: spec.versionArgs };
 }
