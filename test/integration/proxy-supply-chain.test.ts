@@ -216,7 +216,9 @@ describe('Actions cache and artifact clients behind a proxy', () => {
       });
       expect(result.exitCode, result.log).toBe(0);
       expect(result.outputs.fixed).toBe('1');
-      expect(cacheService.entries().map((e) => e.key)).toEqual(['slipway-pin-check-refs-v1-1000001-1']);
+      expect(cacheService.entries().map((e) => e.key)).toEqual([
+        expect.stringMatching(/^slipway-pin-check-refs-v2-[0-9a-f]{32}-\d+$/),
+      ]);
       const twirp = 'results.proxied.test:80/twirp/github.actions.results.api.v1.CacheService';
       expect(
         proxies.plain.log
