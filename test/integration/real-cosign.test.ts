@@ -224,7 +224,7 @@ describe('keyless sign and verify against the Sigstore double (real cosign 3.1.3
       expect(signature.outputs.verified).toBe('1');
       const attestation = await verify({
         image: `${image}@${digest}`,
-        'certificate-identity-regexp': '^https://github\\.com/octo-org/octo-repo/',
+        'certificate-identity-regexp': '^https://github\\.com/octo-org/octo-repo/.*',
         'trusted-root': 'trusted_root.json',
         type: 'cyclonedx',
       });

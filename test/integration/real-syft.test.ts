@@ -273,6 +273,7 @@ describe('sbom with the real syft (committed bundle)', () => {
           `[0000] ERROR could not determine source: errors occurred attempting to resolve '${registry.host}/octo-org/missing:v1':`,
           `  - oci-registry: failed to get image descriptor from registry: ${manifest}`,
           `  - oci-model: failed to fetch descriptor: ${manifest}`,
+          'Check the `image` input: an image reference the runner can pull (log in to a private registry first, e.g. with docker/login-action).',
         ].join('\n'),
       ]);
       expect(errors[0]).not.toContain('\u001b');

@@ -209,7 +209,7 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
       expect(trivyCommands(result).map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
         'image --download-db-only',
         'fs --format',
-        'convert --format',
+        'convert --config', // every call names our empty config, so no trivy.yaml of the workspace is read
       ]);
       expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
         `Could not refresh the Trivy db (${unreachable}/aquasecurity/trivy-db failed with exit 1); scanning with the one restored from cache entry slipway-trivy-db-2026-01-01.`,
@@ -258,9 +258,10 @@ describe('trivy-scan with the real trivy v0.74.0, offline, on a seeded DB', () =
         };
         const first = await scan(inputs);
         expect(first.exitCode, first.log).toBe(0);
+        const trivyDir = join(runner.root, 'temp', 'slipway-trivy');
         expect(trivyCommands(first).slice(0, 2)).toEqual([
-          `image --download-db-only --db-repository ${repositories.db} --cache-dir ${join(runner.root, 'temp', 'slipway-trivy')} --no-progress`,
-          `image --download-java-db-only --java-db-repository ${repositories.javaDb} --cache-dir ${join(runner.root, 'temp', 'slipway-trivy')} --no-progress`,
+          `image --download-db-only --db-repository ${repositories.db} --cache-dir ${trivyDir} --config ${join(trivyDir, 'slipway-empty-trivy.yaml')} --no-progress`,
+          `image --download-java-db-only --java-db-repository ${repositories.javaDb} --cache-dir ${trivyDir} --config ${join(trivyDir, 'slipway-empty-trivy.yaml')} --no-progress`,
         ]);
         expect(first.log).toContain(`Trivy db downloaded from ${repositories.db}.`);
         expect(first.log).toContain(`Trivy java-db downloaded from ${repositories.javaDb}.`);
