@@ -129,7 +129,8 @@ describe('build-sign-push.yml: the signing job restores nothing from the Actions
     const cosign = runner
       .calls()
       .filter((c) => c.tool === 'cosign' && ['sign', 'attest'].includes(c.argv[0]!));
-    expect(cosign.map((c) => c.argv[0])).toEqual(['sign', 'attest']);
+    // the SBOM attestation and the gate-policy attestation
+    expect(cosign.map((c) => c.argv[0])).toEqual(['sign', 'attest', 'attest']);
     // no lookup and no download: the cache service saw nothing from this job
     expect(cache.requests.map((r) => r.operation)).toEqual([]);
     expect(cache.bytes.downloaded).toBe(0);

@@ -213,7 +213,12 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     );
     // the gate policy the scan ran under, as the predicate deploy-gate checks
     expect(JSON.parse(readFileSync(join(run.legs[0]!.workspace, 'gate-policy-api.json'), 'utf8'))).toEqual({
-      scanner: { name: 'trivy', version: expect.stringMatching(/^\d+\.\d+\.\d+$/), dbVersion: null },
+      scanner: {
+        name: 'trivy',
+        version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+        // the UpdatedAt of the DB trivy-scan reported in its db-version output
+        dbVersion: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      },
       policy: { failOn: 'none', ignoreUnfixed: false, severity: 'UNKNOWN' },
       result: {
         gate: 'pass',
