@@ -53,7 +53,10 @@ describe('slipway main', () => {
     const asked = recorder();
     expect(await main(['--help'], asked, commands)).toBe(0);
     expect(asked.out).toBe(
-      'Usage: slipway <command> [options]\n\nCommands:\n  ok      succeeds\n  denied  user error\n  usage   usage error\n  bug     bug\n\nRun `slipway <command> --help` for the options of a command.\n',
+      'Usage: slipway <command> [options]\n\nCommands:\n  ok      succeeds\n  denied  user error\n  usage   usage error\n  bug     bug\n\nRun `slipway <command> --help` for the options of a command.\n\n' +
+        'Exit codes:\n  0  success: no findings at error severity\n  1  findings at error severity\n' +
+        '  2  usage or input error (unknown command or flag, missing path, bad file), or the\n' +
+        '     command could not finish (a service not reachable, a token rejected)\n',
     );
     const bare = recorder();
     expect(await main([], bare, commands)).toBe(2);

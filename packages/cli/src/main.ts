@@ -21,6 +21,12 @@ export function usage(commands: readonly Command[] = COMMANDS): string {
     '',
     'Run `slipway <command> --help` for the options of a command.',
     '',
+    'Exit codes:',
+    '  0  success: no findings at error severity',
+    '  1  findings at error severity',
+    '  2  usage or input error (unknown command or flag, missing path, bad file), or the',
+    '     command could not finish (a service not reachable, a token rejected)',
+    '',
   ].join('\n');
 }
 

@@ -41,6 +41,23 @@ describe('createGitHubApi failures', () => {
     );
   });
 
+  it('names --api-url in the hint when the URL came from that flag', async () => {
+    const error = await failure(
+      createGitHubApi({
+        token: 'ghs_test',
+        apiUrl: 'http://api.nowhere.invalid',
+        apiUrlSource: '--api-url',
+        retry: { maxAttempts: 1 },
+      }).graphql('{ viewer { login } }', {}),
+    );
+    expect(error.message).toMatch(
+      /^GitHub GraphQL request to http:\/\/api\.nowhere\.invalid\/graphql got no response: /,
+    );
+    expect(error.hint).toBe(
+      'Check --api-url and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.',
+    );
+  });
+
   it('still reports an answered 500 as HTTP 500, after retrying it', async () => {
     requests = 0;
     const error = await failure(api(url).compare('o', 'r', 'a', 'b'));

@@ -36,6 +36,11 @@ export interface GitHubApiOptions {
   apiUrl: string;
   /** `GITHUB_GRAPHQL_URL`; derived from apiUrl when absent. */
   graphqlUrl?: string;
+  /**
+   * Where apiUrl came from, named in the hints of network errors so the user checks the right
+   * setting: the CLI's `--api-url` flag, or by default the `GITHUB_API_URL` variable.
+   */
+  apiUrlSource?: string;
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** Replaces fetch (tests); by default @actions/github's proxy-aware fetch. */
@@ -89,7 +94,7 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
       onRetry: ({ attempt, delayMs, error }) =>
         log(`${what} failed (attempt ${attempt}, ${describe(error)}); retrying in ${delayMs} ms`),
     }).catch((error: unknown) => {
-      throw toUserError(what, error);
+      throw toUserError(what, error, options.apiUrlSource ?? 'GITHUB_API_URL');
     });
 
   return {
@@ -146,7 +151,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function toUserError(what: string, error: unknown): unknown {
+function toUserError(what: string, error: unknown, apiUrlSource: string): unknown {
   const status = statusOf(error);
   if (status === 401)
     return new UserError(`${what}: GitHub rejected the token (HTTP 401)`, {
@@ -160,9 +165,18 @@ function toUserError(what: string, error: unknown): unknown {
     });
   // octokit reports a fetch that never answered as status 500 with the abort reason as message
   if (error instanceof Error && /aborted due to timeout/.test(error.message))
-    return new UserError(`${what} timed out`, { hint: 'Check the network or GITHUB_API_URL.', cause: error });
+    return new UserError(`${what} timed out`, {
+      hint: `Check the network or ${apiUrlSource}.`,
+      cause: error,
+    });
   const noResponse = octokitNoResponseError(what, error);
-  if (noResponse) return noResponse;
+  if (noResponse)
+    return apiUrlSource === 'GITHUB_API_URL'
+      ? noResponse
+      : new UserError(noResponse.message, {
+          hint: `Check ${apiUrlSource} and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.`,
+          cause: error,
+        });
   if (status !== undefined) return new UserError(`${what} failed with HTTP ${status}`, { cause: error });
   return error;
 }

@@ -30,6 +30,8 @@ export interface RunPinCheckOptions {
   token?: string;
   apiUrl: string;
   graphqlUrl: string;
+  /** Where apiUrl came from, for error hints (default `GITHUB_API_URL`; the CLI passes `--api-url`). */
+  apiUrlSource?: string;
   cacheFile?: string;
   cacheTtlMs: number;
   /**
@@ -89,6 +91,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
         token: options.token as string,
         apiUrl: options.apiUrl,
         graphqlUrl: options.graphqlUrl,
+        ...(options.apiUrlSource ? { apiUrlSource: options.apiUrlSource } : {}),
         ...(options.log ? { log: options.log } : {}),
         ...(options.retry ? { retry: options.retry } : {}),
         ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),

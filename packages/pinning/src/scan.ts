@@ -66,12 +66,16 @@ export function scanFileFully(file: string, raw: string, kind: FileKind = fileKi
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: ParseProblem[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
-  for (const doc of list) {
-    const errors = [...doc.errors, ...duplicateKeyErrors(doc)].sort((a, b) => a.pos[0] - b.pos[0]);
-    for (const error of errors) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      problems.push({ file, line, column: col, message: firstLine(error.message) });
-    }
+  // One problem per file: the parser reports one syntax error several times over (each later error
+  // follows from the first), and every parse-error finding of a file has the same fingerprint
+  // (file, rule, empty reference), so code scanning would show them as one alert anyway.
+  const errors = list
+    .flatMap((doc) => [...doc.errors, ...duplicateKeyErrors(doc)])
+    .sort((a, b) => a.pos[0] - b.pos[0]);
+  const first = errors[0];
+  if (first) {
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    problems.push({ file, line, column: col, message: firstLine(first.message) });
   }
   if (problems.length > 0) return { sites: [], problems };
   const roots = list.map((doc) => ({ doc, root: doc.contents }));

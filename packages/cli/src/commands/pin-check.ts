@@ -55,10 +55,16 @@ Options:
                               https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3)
   --graphql-url <url>         GraphQL API (default: derived from --api-url when given, else
                               GITHUB_GRAPHQL_URL)
+  --allow-empty               exit 0 when the paths hold no workflow or action file (default: exit 2)
   -h, --help                  show this help
 
 Online and fix modes read the token from GITHUB_TOKEN or GH_TOKEN.
-Exit codes: 0 no error findings, 1 findings at error severity, 2 usage or I/O error.
+Exit codes:
+  0  no findings at error severity (with --fix or --update: the files were rewritten too)
+  1  findings at error severity
+  2  usage or input error (a bad flag, a path that does not exist, no workflow or action file
+     found without --allow-empty, a bad policy file), or the check could not finish (GitHub
+     not reachable, token rejected)
 `;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -86,6 +92,7 @@ function parse(argv: string[]) {
         jobs: { type: 'string' },
         'api-url': { type: 'string' },
         'graphql-url': { type: 'string' },
+        'allow-empty': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -187,12 +194,22 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     ...(token ? { token } : {}),
     apiUrl,
     graphqlUrl,
+    apiUrlSource: values['api-url'] !== undefined ? '--api-url' : 'GITHUB_API_URL',
     ...(cacheFile ? { cacheFile } : {}),
     cacheTtlMs: ttl,
     log: (message) => io.stderr(`${message}\n`),
     scanner: scannerFor(io, jobs, cacheFile),
   });
 
+  if (result.files.length === 0) {
+    const searched = positionals.length > 0 ? positionals.map((p) => `'${p}'`).join(', ') : "'.'";
+    const message = `no workflow (.github/workflows/*.yml) or action (action.yml) file found under ${searched}`;
+    if (!values['allow-empty'])
+      throw new UsageError(
+        `${message}; give the repository root or a path that holds them, or pass --allow-empty to accept this`,
+      );
+    io.stderr(`slipway pin-check: ${message} (--allow-empty)\n`);
+  }
   if (result.plan) {
     const count = result.plan.fixes.reduce((n, f) => n + f.replacements.length, 0);
     for (const fix of result.plan.fixes) io.stderr(`fixed ${fix.replacements.length} in ${fix.file}\n`);
