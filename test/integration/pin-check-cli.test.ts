@@ -115,15 +115,95 @@ describe('slipway pin-check (offline)', () => {
     expect(flags).toEqual({ code: 0, stdout: 'No findings in 1 file.\n', stderr: '' });
   });
 
-  it('reports YAML errors as findings with file and line', async () => {
+  it('reports one YAML syntax error as exactly one parse-error finding, at its line', async () => {
     const result = await slipway(['pin-check', '--format', 'json'], join(fixtures, 'broken'));
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).findings[0]).toMatchObject({
-      file: '.github/workflows/ci.yml',
-      line: 6,
-      column: 1,
-      ruleId: 'parse-error',
+    expect(JSON.parse(result.stdout).findings).toEqual([
+      {
+        file: '.github/workflows/ci.yml',
+        line: 6,
+        column: 1,
+        ruleId: 'parse-error',
+        severity: 'error',
+        reference: '',
+        message:
+          '.github/workflows/ci.yml is not valid YAML: All mapping items must start at the same column',
+      },
+    ]);
+    const sarif = JSON.parse(
+      (await slipway(['pin-check', '--format', 'sarif'], join(fixtures, 'broken'))).stdout,
+    );
+    expect(sarif.runs[0].results).toHaveLength(1);
+  });
+
+  it('exits 2 naming the paths searched when they hold no workflow or action file', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pin-check-cli-empty-'));
+    mkdirSync(join(work, 'docs'));
+    writeFileSync(join(work, 'docs', 'README.md'), 'no workflows here\n');
+    const hint =
+      '; give the repository root or a path that holds them, or pass --allow-empty to accept this\n';
+    expect(await slipway(['pin-check'], work)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `slipway pin-check: no workflow (.github/workflows/*.yml) or action (action.yml) file found under '.'${hint}`,
     });
+    expect(await slipway(['pin-check', 'docs', '.github/../docs'], work)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `slipway pin-check: no workflow (.github/workflows/*.yml) or action (action.yml) file found under 'docs', '.github/../docs'${hint}`,
+    });
+  });
+
+  it('--allow-empty accepts paths without workflow or action files: exit 0 with the message', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pin-check-cli-empty-'));
+    expect(await slipway(['pin-check', '--allow-empty'], work)).toEqual({
+      code: 0,
+      stdout: 'No findings in 0 files.\n',
+      stderr:
+        "slipway pin-check: no workflow (.github/workflows/*.yml) or action (action.yml) file found under '.' (--allow-empty)\n",
+    });
+  });
+
+  it('names --api-url, not GITHUB_API_URL, when the URL from that flag does not answer', async () => {
+    const result = await slipway(
+      ['pin-check', '--online', '--no-cache', '--api-url', 'http://127.0.0.1:9'],
+      join(fixtures, 'dirty'),
+      { GITHUB_TOKEN: 'ghs_cli_exits_test' },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').at(-2)).toBe(
+      'slipway pin-check: GitHub GraphQL request to http://127.0.0.1:9/graphql got no response: bad port. Check --api-url and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.',
+    );
+    expect(result.stderr).not.toContain('GITHUB_API_URL');
+  }, 60_000);
+
+  it('--help of slipway and of pin-check state the exit codes', async () => {
+    const top = await slipway(['--help'], join(fixtures, 'clean'));
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain(
+      [
+        'Exit codes:',
+        '  0  success: no findings at error severity',
+        '  1  findings at error severity',
+        '  2  usage or input error (unknown command or flag, missing path, bad file), or the',
+        '     command could not finish (a service not reachable, a token rejected)',
+        '',
+      ].join('\n'),
+    );
+    const pin = await slipway(['pin-check', '--help'], join(fixtures, 'clean'));
+    expect(pin.code).toBe(0);
+    expect(pin.stdout).toContain(
+      '  --allow-empty               exit 0 when the paths hold no workflow or action file (default: exit 2)\n',
+    );
+    expect(pin.stdout).toContain(
+      [
+        'Exit codes:',
+        '  0  no findings at error severity (with --fix or --update: the files were rewritten too)',
+        '  1  findings at error severity',
+        '  2  usage or input error (a bad flag, a path that does not exist, no workflow or action file',
+      ].join('\n'),
+    );
   });
 
   it.each([
