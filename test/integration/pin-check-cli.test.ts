@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 
@@ -278,6 +279,95 @@ describe('slipway pin-check (offline)', () => {
       join(repoRoot, 'packages', 'cli', 'bin', 'slipway.js'),
     );
     expect(result).toEqual({ code: 0, stdout: 'No findings in 1 file.\n', stderr: '' });
+  });
+});
+
+/**
+ * Issue 17: run from an unrelated folder against another repository, the policy and the
+ * SARIF %SRCROOT% belong to the checked repository, not to the current directory.
+ */
+describe('slipway pin-check on a repository outside the current directory', () => {
+  const workflow = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-24.04',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - uses: other/tool@v1',
+    '',
+  ].join('\n');
+  /** A temp repo with ci.yml and its own policy; a sibling cwd with a policy of its own. */
+  function layout(repoPolicy: string | undefined, cwdPolicy: string) {
+    const base = mkdtempSync(join(tmpdir(), 'pin-check-target-'));
+    const repo = join(base, 'repo');
+    mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(repo, '.github', 'workflows', 'ci.yml'), workflow);
+    if (repoPolicy !== undefined) writeFileSync(join(repo, '.github', 'slipway-pin.yml'), repoPolicy);
+    const cwd = join(base, 'elsewhere', 'work');
+    mkdirSync(join(cwd, '.github'), { recursive: true });
+    writeFileSync(join(cwd, '.github', 'slipway-pin.yml'), cwdPolicy);
+    return { repo, cwd };
+  }
+  const refs = (stdout: string) =>
+    JSON.parse(stdout).findings.map((f: { file: string; reference: string }) => `${f.file} ${f.reference}`);
+
+  it("applies the target's policy, not the current directory's permissive one", async () => {
+    const { cwd } = layout('allow:\n  - actions/*\n', 'allow:\n  - "**"\n');
+    const result = await slipway(['pin-check', '--format', 'json', '../../repo'], cwd);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(refs(result.stdout)).toEqual(['../../repo/.github/workflows/ci.yml other/tool@v1']);
+  });
+
+  it("applies the target's policy when it allows what the current directory's forbids", async () => {
+    const { repo, cwd } = layout('allow:\n  - "**"\n', 'allow: []\n');
+    const result = await slipway(['pin-check', '--format', 'json', repo], cwd);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(refs(result.stdout)).toEqual([]);
+    // a path inside the repository finds the same root and policy
+    const inner = await slipway(['pin-check', '--format', 'json', join(repo, '.github', 'workflows')], cwd);
+    expect(inner).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('a relative --policy still resolves against the current directory', async () => {
+    const { cwd } = layout('allow:\n  - "**"\n', 'allow: []\n');
+    const result = await slipway(
+      ['pin-check', '--format', 'json', '--policy', '.github/slipway-pin.yml', '../../repo'],
+      cwd,
+    );
+    expect(result.code).toBe(1);
+    expect(refs(result.stdout)).toEqual([
+      '../../repo/.github/workflows/ci.yml actions/checkout@v4',
+      '../../repo/.github/workflows/ci.yml other/tool@v1',
+    ]);
+  });
+
+  it('writes SARIF paths relative to the checked root, with %SRCROOT% pointing at it', async () => {
+    const { repo, cwd } = layout(undefined, 'allow:\n  - "**"\n');
+    for (const target of ['../../repo', join(repo, '.github')]) {
+      const result = await slipway(['pin-check', '--format', 'sarif', target], cwd);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(1);
+      const run = JSON.parse(result.stdout).runs[0];
+      expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(repo).href}/` } });
+      const locations = run.results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) =>
+          r.locations[0]!.physicalLocation.artifactLocation,
+      );
+      expect(locations).toEqual([
+        { uri: '.github/workflows/ci.yml', uriBaseId: '%SRCROOT%' },
+        { uri: '.github/workflows/ci.yml', uriBaseId: '%SRCROOT%' },
+      ]);
+    }
+  });
+
+  it('refuses SARIF for a second path outside the checked root, naming it', async () => {
+    const { cwd } = layout(undefined, 'allow: []\n');
+    const result = await slipway(['pin-check', '--format', 'sarif', '../../repo', '.'], cwd);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--format sarif: . lies outside the checked root');
   });
 });
 

@@ -19,3 +19,4 @@ export * from './scan-workers.ts';
 export * from './scan-cache.ts';
 export * from './write-fixes.ts';
 export * from './read-checked-file.ts';
+export * from './checked-root.ts';

@@ -4,6 +4,8 @@
  * paths relative to the repository root under %SRCROOT%.
  */
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { UserError } from '@slipway/core';
 import { RULE_IDS, RULES, type Finding } from './rules.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -15,6 +17,12 @@ const SECURITY_SEVERITY: Record<string, string> = { error: '8.0', warning: '5.0'
 
 export interface SarifOptions {
   version: string;
+  /**
+   * Absolute path of the checked root the finding paths are relative to; written as
+   * originalUriBaseIds.%SRCROOT% (a file URI ending in '/'). In Actions it is left out:
+   * code scanning takes the checkout as %SRCROOT%.
+   */
+  srcRoot?: string;
 }
 
 export function toSarif(findings: readonly Finding[], options: SarifOptions): object {
@@ -35,6 +43,12 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): ob
       },
     };
   });
+  for (const f of findings)
+    if (f.file === '..' || f.file.startsWith('../') || f.file.startsWith('/'))
+      throw new UserError(
+        `${f.file} lies outside the checked root, so SARIF cannot name it relative to %SRCROOT%`,
+        { hint: 'Check one repository per SARIF report.' },
+      );
   const results = findings.map((f) => ({
     ruleId: f.ruleId,
     ruleIndex: RULE_IDS.indexOf(f.ruleId),
@@ -63,12 +77,20 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): ob
             rules,
           },
         },
+        ...(options.srcRoot === undefined
+          ? {}
+          : { originalUriBaseIds: { '%SRCROOT%': { uri: srcRootUri(options.srcRoot) } } }),
         automationDetails: { id: 'slipway/pin-check/' },
         columnKind: 'utf16CodeUnits',
         results,
       },
     ],
   };
+}
+
+function srcRootUri(root: string): string {
+  const href = pathToFileURL(root).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }
 
 function encodeUriPath(path: string): string {

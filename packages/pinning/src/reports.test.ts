@@ -82,6 +82,26 @@ describe('reports', () => {
     expect(run.results[1]).toMatchObject({ level: 'warning' });
   });
 
+  it('sarif names the checked root as %SRCROOT% when given one, as a file URI ending in /', () => {
+    const run = (toSarif(findings, { version: '0.1.0', srcRoot: '/tmp/my repo' }) as { runs: object[] })
+      .runs[0] as Record<string, unknown>;
+    expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///tmp/my%20repo/' } });
+    const without = (toSarif(findings, { version: '0.1.0' }) as { runs: object[] }).runs[0]!;
+    expect(without).not.toHaveProperty('originalUriBaseIds');
+  });
+
+  it('sarif refuses a path outside the root instead of writing ../ under %SRCROOT%', () => {
+    const outside = finding(
+      'unpinned-action',
+      { file: '../repo/.github/workflows/ci.yml', line: 1, column: 1 },
+      'a/b@v1',
+      'x',
+    );
+    expect(() => toSarif([outside], { version: '0.1.0' })).toThrow(
+      '../repo/.github/workflows/ci.yml lies outside the checked root, so SARIF cannot name it relative to %SRCROOT%',
+    );
+  });
+
   it('sarif satisfies the SARIF 2.1.0 requirements code scanning checks', () => {
     // Required properties and value sets from the SARIF 2.1.0 specification (OASIS), sections 3.13-3.52.
     const message = {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError, type CliIo } from '../io.ts';
 import { defaultJobs, runPinCheckCommand } from './pin-check.ts';
@@ -59,5 +60,49 @@ describe('runPinCheckCommand: paths that hold nothing to check', () => {
     expect(await runPinCheckCommand(['--help'], io)).toBe(0);
     expect(io.out).toContain('  --allow-empty ');
     expect(io.out).toContain('Exit codes:\n  0  no findings at error severity');
+  });
+});
+
+describe('runPinCheckCommand on a repository outside the cwd (issue 17)', () => {
+  /** base/repo with ci.yml and a policy allowing actions/*; base/cwd with a policy allowing everything. */
+  function layout() {
+    const base = mkdtempSync(join(tmpdir(), 'cli-pin-check-root-'));
+    const repo = join(base, 'repo');
+    mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'ci.yml'),
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: other/tool@v1\n',
+    );
+    writeFileSync(join(repo, '.github', 'slipway-pin.yml'), 'allow:\n  - actions/*\n');
+    const cwd = join(base, 'cwd');
+    mkdirSync(join(cwd, '.github'), { recursive: true });
+    writeFileSync(join(cwd, '.github', 'slipway-pin.yml'), 'allow:\n  - "**"\n');
+    return { repo, cwd };
+  }
+  async function run(argv: string[], cwd: string) {
+    let stdout = '';
+    const io: CliIo = { stdout: (t) => (stdout += t), stderr: () => {}, cwd, env: {}, isTty: false };
+    const code = await runPinCheckCommand([...argv, '--no-cache', '--jobs', '1'], io);
+    return { code, stdout };
+  }
+
+  it("uses the target's policy and keeps JSON paths relative to the cwd", async () => {
+    const { cwd } = layout();
+    const { code, stdout } = await run(['--format', 'json', '../repo'], cwd);
+    expect(code).toBe(1);
+    expect(
+      JSON.parse(stdout).findings.map((f: { file: string; reference: string }) => `${f.file} ${f.reference}`),
+    ).toEqual(['../repo/.github/workflows/ci.yml other/tool@v1']);
+  });
+
+  it('writes SARIF relative to the checked root', async () => {
+    const { repo, cwd } = layout();
+    const { stdout } = await run(['--format', 'sarif', '../repo'], cwd);
+    const sarifRun = JSON.parse(stdout).runs[0];
+    expect(sarifRun.originalUriBaseIds['%SRCROOT%'].uri).toBe(`${pathToFileURL(repo).href}/`);
+    expect(sarifRun.results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: '.github/workflows/ci.yml',
+      uriBaseId: '%SRCROOT%',
+    });
   });
 });

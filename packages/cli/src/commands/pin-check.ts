@@ -3,14 +3,15 @@
  * not pinned to a commit SHA or image digest; `--fix` rewrites them in place.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, UserError } from '@slipway/core';
 import {
   endpointsFromEnv,
   errorCount,
+  findCheckedRoot,
   graphqlUrlFor,
   refCacheFileName,
   parseSeverityFlag,
@@ -21,6 +22,7 @@ import {
   workerScanner,
   cachedScanner,
   scanOnThisThread,
+  type Finding,
   type Policy,
   type TreeScanner,
 } from '@slipway/pinning';
@@ -35,10 +37,17 @@ Checks .github/workflows/*.yml and every action.yml under the given paths
 (default: the current directory) for actions, reusable workflows and images
 that are not pinned to a full commit SHA or a sha256 digest.
 
+The checked root is the nearest folder, from the first path upward, that holds
+a .github folder (the first path itself, or its folder, when none does). Its
+.github/slipway-pin.yml is the policy, --ignore globs and policy globs match
+paths relative to it, and SARIF paths are relative to it (%SRCROOT%). Text and
+JSON reports name files relative to the current directory.
+
 Options:
   --format <text|json|sarif>  report format (default: text)
   --output <file>             write the report to a file instead of stdout
-  --policy <file>             policy file (default: .github/slipway-pin.yml if present)
+  --policy <file>             policy file, relative to the current directory (default:
+                              .github/slipway-pin.yml of the checked root, if present)
   --allow <pattern>           allow an owner, owner/repo, image or glob (repeatable)
   --ignore <glob>             skip files matching the glob (repeatable)
   --severity <rule=level>     error, warning, note or off for a rule (repeatable)
@@ -148,10 +157,10 @@ export function defaultJobs(cpus: number): number {
 }
 
 /** Worker threads for large trees when running from the bundle; the content cache unless --no-cache. */
-function scannerFor(io: CliIo, jobs: number, lookupCache: string | undefined): TreeScanner {
+function scannerFor(io: CliIo, root: string, jobs: number, lookupCache: string | undefined): TreeScanner {
   const base = io.entry && jobs > 1 ? workerScanner({ entry: io.entry, threads: jobs }) : scanOnThisThread;
   if (!lookupCache) return base;
-  const key = createHash('sha256').update(resolve(io.cwd)).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
   return cachedScanner(base, join(dirname(lookupCache), `pin-check-scan-${key}.json`));
 }
 
@@ -182,10 +191,23 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     ? undefined
     : join(resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env)), refCacheFileName(apiUrl));
 
+  const checked = findCheckedRoot(resolve(io.cwd), positionals);
+  if (format === 'sarif' && checked.outside.length > 0)
+    throw new UsageError(
+      `--format sarif: ${checked.outside.join(', ')} lies outside the checked root ${checked.root} ` +
+        '(SARIF paths are relative to it); check each repository in its own run',
+    );
+  const root = checked.root;
+  const policyFile = values.policy === undefined ? undefined : resolve(io.cwd, values.policy);
+  if (policyFile !== undefined && !existsSync(policyFile))
+    throw new UserError(`policy file ${values.policy} does not exist`);
+  /** Finding and fix paths are relative to root; text and JSON show them relative to the cwd. */
+  const forCwd = (file: string) => relative(resolve(io.cwd), join(root, file)).split(sep).join('/') || '.';
+
   const result = await runPinCheck({
-    root: io.cwd,
-    paths: positionals,
-    ...(values.policy !== undefined ? { policyFile: values.policy } : {}),
+    root,
+    paths: checked.paths,
+    ...(policyFile !== undefined ? { policyFile } : {}),
     extraPolicy,
     online: values.online === true,
     fix: values.fix === true,
@@ -198,7 +220,7 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     ...(cacheFile ? { cacheFile } : {}),
     cacheTtlMs: ttl,
     log: (message) => io.stderr(`${message}\n`),
-    scanner: scannerFor(io, jobs, cacheFile),
+    scanner: scannerFor(io, root, jobs, cacheFile),
   });
 
   if (result.files.length === 0) {
@@ -212,19 +234,21 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   }
   if (result.plan) {
     const count = result.plan.fixes.reduce((n, f) => n + f.replacements.length, 0);
-    for (const fix of result.plan.fixes) io.stderr(`fixed ${fix.replacements.length} in ${fix.file}\n`);
+    for (const fix of result.plan.fixes)
+      io.stderr(`fixed ${fix.replacements.length} in ${forCwd(fix.file)}\n`);
     for (const s of result.plan.skipped)
-      io.stderr(`not fixed: ${s.file}:${s.line}:${s.column} ${s.reference}: ${s.reason}\n`);
+      io.stderr(`not fixed: ${forCwd(s.file)}:${s.line}:${s.column} ${s.reference}: ${s.reason}\n`);
     io.stderr(
       `${count} reference${count === 1 ? '' : 's'} rewritten in ${result.plan.fixes.length} file(s)\n`,
     );
   }
+  const shown: Finding[] = result.findings.map((f) => ({ ...f, file: forCwd(f.file) }));
   const report =
     format === 'json'
-      ? toJson(result.findings, result.files.length)
+      ? toJson(shown, result.files.length)
       : format === 'sarif'
-        ? `${JSON.stringify(toSarif(result.findings, { version: VERSION_FOR_REPORTS }), null, 2)}\n`
-        : colorize(toText(result.findings, result.files.length), io.isTty && !io.env.NO_COLOR);
+        ? `${JSON.stringify(toSarif(result.findings, { version: VERSION_FOR_REPORTS, srcRoot: root }), null, 2)}\n`
+        : colorize(toText(shown, result.files.length), io.isTty && !io.env.NO_COLOR);
   if (values.output !== undefined) {
     const path = resolve(io.cwd, values.output);
     try {
