@@ -65,3 +65,4 @@ export {
 } from './octokit-no-response.ts';
 export { proxyRefusal, type ProxyRefusal } from './proxy-refusal.ts';
 export { readBoundedBody, checkDeclaredLength, type BodyStream } from './bounded-body.ts';
+export { SLIPWAY_VERSION } from './version.ts';
