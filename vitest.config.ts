@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // one temporary folder per run, removed at the end (test/global-tmp.ts)
+    globalSetup: ['./test/global-tmp.ts'],
     // the default output, then how many tests ran real programs and the plain `N passed, N failed` line
     reporters: ['default', './test/reporters/summary-reporter.ts'],
   },
