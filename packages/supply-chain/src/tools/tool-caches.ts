@@ -130,7 +130,11 @@ interface StoredEntry {
 
 /** An on-disk PersistentCache under `root`: one folder per key, entries are immutable like @actions/cache's. */
 export class DirectoryCache implements PersistentCache {
-  constructor(private readonly root: string) {}
+  /** `now` orders entries for the newest-prefix match (a counter in tests, no sleeping). */
+  constructor(
+    private readonly root: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private folder(key: string): string {
     return join(this.root, encodeURIComponent(key));
@@ -151,7 +155,7 @@ export class DirectoryCache implements PersistentCache {
     for (const [index, path] of paths.entries()) {
       await cp(path, join(folder, String(index)), { recursive: true });
     }
-    const entry: StoredEntry = { key, savedAt: Date.now(), paths };
+    const entry: StoredEntry = { key, savedAt: this.now(), paths };
     await writeFile(join(folder, 'entry.json'), JSON.stringify(entry));
   }
 
