@@ -44,7 +44,7 @@ describe('Actions cache policy', () => {
     expect(actionsCachePolicy('auto', {})).toEqual({ restore: true, save: true });
     expect(actionsCachePolicy('auto', idTokenJob)).toEqual({ restore: false, save: true });
     expect(actionsCachePolicy('auto', { ACTIONS_ID_TOKEN_REQUEST_URL: ' ' })).toEqual({
-      restore: true,
+      restore: false,
       save: true,
     });
     expect(actionsCachePolicy('true', idTokenJob)).toEqual({ restore: true, save: true });

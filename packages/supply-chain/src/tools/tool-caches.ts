@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as actionsCache from '@actions/cache';
 import * as toolCache from '@actions/tool-cache';
+import { jobCanMintIdToken } from '@slipway/core';
 
 /** Same-job cache of installed tool directories (RUNNER_TOOL_CACHE). */
 export interface ToolDirectoryCache {
@@ -43,14 +44,6 @@ export interface CacheLog {
   info(line: string): void;
   notice(line: string): void;
   warning(line: string): void;
-}
-
-/**
- * A job with `permissions: id-token: write` gets ACTIONS_ID_TOKEN_REQUEST_URL: it can sign,
- * and usually push. Nothing another job wrote may run in it.
- */
-export function jobCanMintIdToken(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim());
 }
 
 export interface ActionsCachePolicy {
