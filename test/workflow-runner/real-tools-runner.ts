@@ -129,3 +129,33 @@ export async function pushScanTarget(
   if (!digest) throw new Error(`pushed ${repository}:${tag} but the registry does not serve it`);
   return digest;
 }
+
+/** What the scan target holds (trivy-target.ts), as `name@version`: three apk and three npm packages. */
+export const SCAN_TARGET_PACKAGES = [
+  'busybox@1.36.1-r28',
+  'left-pad@1.3.0',
+  'lodash@4.17.20',
+  'minimist@1.2.5',
+  'musl@1.2.5-r0',
+  'zlib@1.3.1-r1',
+];
+
+export interface SpdxDocument {
+  SPDXID: string;
+  creationInfo: { creators: string[] };
+  packages: { SPDXID: string; name: string; versionInfo?: string }[];
+  relationships?: { spdxElementId: string; relatedSpdxElement: string; relationshipType: string }[];
+}
+
+/** `name@version` of every package in an SPDX document but the image it describes, sorted. */
+export function spdxPackages(doc: SpdxDocument): string[] {
+  const described = new Set(
+    (doc.relationships ?? [])
+      .filter((r) => r.spdxElementId === doc.SPDXID && r.relationshipType === 'DESCRIBES')
+      .map((r) => r.relatedSpdxElement),
+  );
+  return doc.packages
+    .filter((p) => !described.has(p.SPDXID))
+    .map((p) => `${p.name}@${p.versionInfo ?? ''}`)
+    .sort();
+}

@@ -25,10 +25,13 @@ import { proxyEnvWithCaBundle } from './cloud-endpoints.ts';
 import { findJobLeaks } from './job-leaks.ts';
 import { slipwayAtHead } from './local-repos.ts';
 import {
+  SCAN_TARGET_PACKAGES,
   pushScanTarget,
   realAssetNames,
+  spdxPackages,
   startRealToolsRunner,
   type RealToolsRunner,
+  type SpdxDocument,
 } from './real-tools-runner.ts';
 import { runWorkflowJob, type JobRunResult, type RunWorkflowJobOptions } from './run-workflow-job.ts';
 import { checkoutStandIn } from './stand-ins/checkout.ts';
@@ -56,16 +59,6 @@ const github: RunWorkflowJobOptions['github'] = {
   workflowRepository: 'slipway-org/slipway',
   workflowSha: slipway.sha,
 };
-
-/** What the image holds (trivy-target.ts), as `name@version`: three apk and three npm packages. */
-const IMAGE_PACKAGES = [
-  'busybox@1.36.1-r28',
-  'left-pad@1.3.0',
-  'lodash@4.17.20',
-  'minimist@1.2.5',
-  'musl@1.2.5-r0',
-  'zlib@1.3.1-r1',
-];
 
 let registry: RegistryServer;
 let proxy: ForwardProxy;
@@ -106,33 +99,14 @@ const step = (job: JobRunResult, name: string) => {
 };
 const errors = (job: JobRunResult) => job.annotations.filter((a) => a.level === 'error');
 
-interface SpdxDocument {
-  creationInfo: { creators: string[] };
-  packages: { SPDXID: string; name: string; versionInfo?: string }[];
-  relationships?: { spdxElementId: string; relatedSpdxElement: string; relationshipType: string }[];
-  SPDXID: string;
-}
-
-/** `name@version` of every package in the SPDX document but the image it describes, sorted. */
-function spdxPackages(doc: SpdxDocument): string[] {
-  const described = new Set(
-    (doc.relationships ?? [])
-      .filter((r) => r.spdxElementId === doc.SPDXID && r.relationshipType === 'DESCRIBES')
-      .map((r) => r.relatedSpdxElement),
-  );
-  return doc.packages
-    .filter((p) => !described.has(p.SPDXID))
-    .map((p) => `${p.name}@${p.versionInfo ?? ''}`)
-    .sort();
-}
-
 /** One call of build-sign-push for the app `api`: plan, the build leg, collect. */
 async function buildSignPush(inputs: RunWorkflowJobOptions['inputs']) {
   const workflow = slipway.workflow('build-sign-push.yml');
   const upload = uploadArtifactStandIn();
+  const sarif = uploadSarifStandIn();
   const build = buildPushStandIn(registry, {
     names: [GHCR],
-    push: (repository, tag) => pushScanTarget(registry, repository, tag),
+    pushImage: (repository, tag) => pushScanTarget(registry, repository, tag),
   });
   const common = { workflow, inputs, secrets: {}, github };
   const plan = await runWorkflowJob({ ...common, job: 'plan' });
@@ -151,7 +125,7 @@ async function buildSignPush(inputs: RunWorkflowJobOptions['inputs']) {
       'docker/setup-qemu-action': () => ({}),
       'docker/setup-buildx-action': setupBuildxStandIn(),
       'docker/build-push-action': build.standIn,
-      'github/codeql-action/upload-sarif': uploadSarifStandIn().standIn,
+      'github/codeql-action/upload-sarif': sarif.standIn,
       'actions/upload-artifact': upload.standIn,
     },
   });
@@ -166,7 +140,7 @@ async function buildSignPush(inputs: RunWorkflowJobOptions['inputs']) {
           standIns: { 'actions/download-artifact': downloadArtifactStandIn(upload.artifacts) },
         })
       : undefined;
-  return { leg, collect, digest: build.builds[0]?.digest ?? '' };
+  return { leg, collect, sarif, digest: build.builds[0]?.digest ?? '' };
 }
 
 /** deploy-gate's verify job for `image`, on a fresh runner. */
@@ -236,11 +210,21 @@ describe('build-sign-push.yml then deploy-gate.yml with the real trivy, syft and
       'trivy-version': '0.74.0',
     });
 
+    // the SARIF of the same scan went to code scanning; the secret's location is a path in the image
+    const [upload] = built.sarif.uploads;
+    expect(built.sarif.uploads).toHaveLength(1);
+    expect(upload!.category).toBe(`slipway-trivy/${GHCR}/acme/api`);
+    const ruleIds = upload!.sarif.flatMap((log) =>
+      (log.runs ?? []).flatMap((r) => (r.results ?? []) as { ruleId?: string }[]).map((x) => x.ruleId),
+    );
+    expect(ruleIds.sort()).toEqual(ALL_SEEDED_FINDINGS.map((f) => f.id).sort());
+    expect(upload!.outsideCheckout).toContain('/app/settings.ini');
+
     // syft: the SBOM lists exactly the packages the image holds
     const sbom = step(leg, 'Record the SBOM with syft');
     const spdx = JSON.parse(readFileSync(sbom.outputs['spdx-json-file']!, 'utf8')) as SpdxDocument;
-    expect(spdxPackages(spdx)).toEqual(IMAGE_PACKAGES);
-    expect(sbom.outputs.packages).toBe(String(IMAGE_PACKAGES.length));
+    expect(spdxPackages(spdx)).toEqual(SCAN_TARGET_PACKAGES);
+    expect(sbom.outputs.packages).toBe(String(SCAN_TARGET_PACKAGES.length));
     expect(spdx.creationInfo.creators).toContain('Tool: syft-1.51.0');
 
     // cosign: the pushed digest signed and attested (bundles stored as OCI referrers of it)
