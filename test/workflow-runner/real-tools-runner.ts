@@ -19,7 +19,7 @@
  * `stop()` removes.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools/tool-assets';
@@ -40,6 +40,8 @@ export interface RealToolsRunner {
   cosign: RealCosign;
   sigstore: SigstoreServices;
   tuf: TufMirror;
+  /** The release assets holding the real programs for this runner's platform, and their sizes. */
+  assets: { name: string; bytes: number }[];
   /** The double's TrustedRoot as JSON text (deploy-gate's `trusted-root` input). */
   trustedRoot: string;
   /**
@@ -81,12 +83,22 @@ export async function startRealToolsRunner(): Promise<RealToolsRunner> {
   // the real cosign replaces the stand-in's asset; its lock file covers all three real programs
   const cosign = serveRealCosign({ server, releases, lockPath: '' });
   const tools = { server, releases, lockPath: cosign.lockPath };
+  const { platform, arch } = runnerPlatform();
+  const assets = releases.map((release) => {
+    const name = assetName(release.tool, release.version, platform, arch);
+    const bytes =
+      release.tool === 'cosign'
+        ? statSync(cosign.path).size
+        : release.files.find((f) => f.name === name)!.body.length;
+    return { name, bytes };
+  });
   let jobs = 0;
   return {
     tools,
     cosign,
     sigstore,
     tuf,
+    assets,
     trustedRoot,
     jobEnv: () => {
       const job = join(root, `job-${++jobs}`);
@@ -105,14 +117,6 @@ export async function startRealToolsRunner(): Promise<RealToolsRunner> {
       rmSync(dirname(cosign.lockPath), { recursive: true, force: true });
     },
   };
-}
-
-/** The assets this runner installs, as the lock file names them for this platform. */
-export function realAssetNames(): string[] {
-  const { platform, arch } = runnerPlatform();
-  return (['trivy', 'syft', 'cosign'] as const).map((tool) =>
-    assetName(tool, realTool(tool).version.replace(/^v/, ''), platform, arch),
-  );
 }
 
 /**

@@ -27,7 +27,6 @@ import { slipwayAtHead } from './local-repos.ts';
 import {
   SCAN_TARGET_PACKAGES,
   pushScanTarget,
-  realAssetNames,
   spdxPackages,
   startRealToolsRunner,
   type RealToolsRunner,
@@ -188,10 +187,7 @@ describe('build-sign-push.yml then deploy-gate.yml with the real trivy, syft and
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     // each real program was downloaded whole from the release double and checked against the lock
     const served = real.tools.server.bytesSent;
-    for (const asset of realAssetNames()) {
-      const body = real.tools.releases.flatMap((r) => r.files).find((f) => f.name === asset)!.body;
-      expect([asset, served.get(asset)]).toEqual([asset, body.length]);
-    }
+    expect(real.assets.map((a) => served.get(a.name))).toEqual(real.assets.map((a) => a.bytes));
 
     // trivy: exactly the seeded findings of the image's packages and its AWS key, from the DB it
     // downloaded from ghcr.io/aquasecurity/trivy-db
@@ -253,7 +249,13 @@ describe('build-sign-push.yml then deploy-gate.yml with the real trivy, syft and
       },
     });
     expect(collect?.workflowOutputs).toMatchObject({ image: `${GHCR}/acme/api`, digest });
-    expect(findJobLeaks(leg, [TOKEN, ...real.sigstore.tokens])).toEqual([]);
+    expect(findJobLeaks(leg, [TOKEN])).toEqual([]);
+    // cosign fetched its OIDC tokens itself (one per signature): they never passed through a step
+    // that could mask them, and none was printed
+    expect(real.sigstore.tokens.length).toBeGreaterThanOrEqual(3);
+    expect(
+      findJobLeaks(leg, real.sigstore.tokens).filter((leak) => !leak.endsWith(' was never masked')),
+    ).toEqual([]);
   });
 
   it(
@@ -303,7 +305,7 @@ describe('build-sign-push.yml then deploy-gate.yml with the real trivy, syft and
         'skipped Hand on the verified reference',
       ]);
       expect(errors(gate)).toHaveLength(1);
-      expect(errors(gate)[0]!.message).toContain(rebuilt);
+      expect(errors(gate)[0]!.message).toMatch(/^cosign verify failed \(exit \d+\):\nError: no signatures found\n/);
       expect(gate.workflowOutputs).toEqual({ image: '', digest: '' });
     },
     TIMEOUT,
