@@ -68,7 +68,10 @@ async function attestedStatement(reference: string): Promise<{
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
     return response.json() as Promise<Record<string, unknown>>;
   };
-  const manifest = (await get(`manifests/${manifestDigest}`, 'application/vnd.oci.image.manifest.v1+json')) as {
+  const manifest = (await get(
+    `manifests/${manifestDigest}`,
+    'application/vnd.oci.image.manifest.v1+json',
+  )) as {
     layers: { digest: string }[];
   };
   const bundle = (await get(`blobs/${manifest.layers[0]!.digest}`, '*/*')) as {

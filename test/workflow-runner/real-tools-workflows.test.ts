@@ -231,7 +231,9 @@ describe('build-sign-push.yml then deploy-gate.yml with the real trivy, syft and
     expect(signed.outputs['rekor-log-index']).toMatch(/^\d+$/);
     expect(step(leg, 'Attest the gate policy').outputs.attestation).toMatch(/@sha256:[0-9a-f]{64}$/);
     // cosign took its Fulcio and Rekor from the runner's TUF mirror (the workflow names neither)
-    expect(real.tuf.requests).toContainEqual(expect.stringMatching(/^GET \/targets\/[0-9a-f]{64}\.signing_config\.v0\.2\.json 200$/));
+    expect(real.tuf.requests).toContainEqual(
+      expect.stringMatching(/^GET \/targets\/[0-9a-f]{64}\.signing_config\.v0\.2\.json 200$/),
+    );
 
     // the gate policy predicate carries what the real scan reported
     const policy = JSON.parse(readFileSync(`${leg.workspace}/gate-policy-api.json`, 'utf8')) as object;
@@ -283,9 +285,11 @@ describe('build-sign-push.yml then deploy-gate.yml with the real trivy, syft and
         'failure Verify the gate-policy attestation',
         'skipped Hand on the verified reference',
       ]);
-      expect(errors(gate).map((a) => a.message).join('\n')).toContain(
-        'the image was scanned with fail-on none (the gate never fails); at most HIGH is required',
-      );
+      expect(
+        errors(gate)
+          .map((a) => a.message)
+          .join('\n'),
+      ).toContain('the image was scanned with fail-on none (the gate never fails); at most HIGH is required');
       expect(gate.workflowOutputs).toEqual({ image: '', digest: '' });
     },
     TIMEOUT,
@@ -305,7 +309,9 @@ describe('build-sign-push.yml then deploy-gate.yml with the real trivy, syft and
         'skipped Hand on the verified reference',
       ]);
       expect(errors(gate)).toHaveLength(1);
-      expect(errors(gate)[0]!.message).toMatch(/^cosign verify failed \(exit \d+\):\nError: no signatures found\n/);
+      expect(errors(gate)[0]!.message).toMatch(
+        /^cosign verify failed \(exit \d+\):\nError: no signatures found\n/,
+      );
       expect(gate.workflowOutputs).toEqual({ image: '', digest: '' });
     },
     TIMEOUT,

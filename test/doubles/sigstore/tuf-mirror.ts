@@ -69,10 +69,13 @@ export async function startTufMirror(targets: Record<string, string | Buffer>): 
 
   const files = new Map<string, Buffer>();
   const signed = (kind: MetadataKind, body: object): Buffer => {
-    const metadata = Metadata.fromJSON(kind as MetadataKind.Root, {
-      signed: { _type: kind, ...common, ...body },
-      signatures: [],
-    } as never);
+    const metadata = Metadata.fromJSON(
+      kind as MetadataKind.Root,
+      {
+        signed: { _type: kind, ...common, ...body },
+        signatures: [],
+      } as never,
+    );
     metadata.sign(signer);
     return Buffer.from(JSON.stringify(metadata.toJSON()));
   };
