@@ -81,6 +81,12 @@ async function attestedStatement(reference: string): Promise<{
 }
 
 describe('secure-image composite with the real trivy, syft and cosign', () => {
+  // one runner for these runs: the first installs the tools into its tool cache, the others reuse them
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    env = await jobEnv();
+  }, TIMEOUT);
+
   it(
     'scans, writes the SBOM, signs the digest and attests the SBOM; the real cosign verifies both',
     async () => {
@@ -94,7 +100,7 @@ describe('secure-image composite with the real trivy, syft and cosign', () => {
           'fulcio-url': real.sigstore.fulcioUrl,
           'rekor-url': real.sigstore.rekorUrl,
         },
-        env: await jobEnv(),
+        env,
         timeoutMs: TIMEOUT - 60_000,
       });
       expect(errors(result), result.log).toEqual([]);
@@ -135,11 +141,49 @@ describe('secure-image composite with the real trivy, syft and cosign', () => {
             'certificate-identity': real.sigstore.identity,
             'trusted-root': 'trusted_root.json',
           },
-          env: real.jobEnv(),
+          env,
         });
         expect(errors(verified), verified.log).toEqual([]);
         expect(verified.outputs.verified).toBe('1');
       }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'engine native: the same scan and SBOM (CycloneDX), signed and attested by sigstore-js',
+    async () => {
+      const image = `${registry.host}/octo-org/app@${digest}`;
+      const result = await runAction({
+        actionDir,
+        inputs: {
+          image,
+          engine: 'native',
+          'fail-on': 'none',
+          'sbom-format': 'cyclonedx-json',
+          'fulcio-url': real.sigstore.fulcioUrl,
+          'rekor-url': real.sigstore.rekorUrl,
+        },
+        env,
+        timeoutMs: TIMEOUT - 60_000,
+      });
+      expect(errors(result), result.log).toEqual([]);
+      expect(result.outputs.findings).toBe(String(ALL_SEEDED_FINDINGS.length));
+      const sbomFile = join(result.workspace, 'sbom.cyclonedx.json');
+      expect(result.outputs['sbom-file']).toBe(sbomFile);
+      const bom = JSON.parse(readFileSync(sbomFile, 'utf8')) as {
+        components: { type: string; name: string; version: string }[];
+      };
+      expect(
+        bom.components
+          .filter((c) => c.type === 'library')
+          .map((c) => `${c.name}@${c.version}`)
+          .sort(),
+      ).toEqual(SCAN_TARGET_PACKAGES);
+      const statement = await attestedStatement(result.outputs.attestation!);
+      expect(statement.subject.map((x) => x.digest.sha256)).toEqual([digest.slice('sha256:'.length)]);
+      expect(statement.predicateType).toBe('https://cyclonedx.org/bom');
+      expect(statement.predicate).toEqual(bom);
     },
     TIMEOUT,
   );
@@ -149,7 +193,7 @@ describe('secure-image composite with the real trivy, syft and cosign', () => {
     const result = await runAction({
       actionDir,
       inputs: { image: `${registry.host}/octo-org/app:v1` },
-      env: await jobEnv(),
+      env,
     });
     expect(result.exitCode).toBe(1);
     expect(result.steps).toHaveLength(1);
@@ -176,7 +220,7 @@ describe('secure-image composite with the real trivy, syft and cosign', () => {
           'fulcio-url': real.sigstore.fulcioUrl,
           'rekor-url': real.sigstore.rekorUrl,
         },
-        env: await jobEnv(),
+        env,
         timeoutMs: TIMEOUT - 60_000,
       });
       expect(result.exitCode).toBe(1);

@@ -123,10 +123,13 @@ export async function startCloudEndpoints(ids: CloudIdentities): Promise<CloudEn
 /**
  * The environment of a runner behind `proxy` whose image trusts the proxy's CA: the proxy variables
  * and NODE_EXTRA_CA_CERTS, plus a CA bundle of the system's CAs and the proxy's for curl and Go
- * programs (docker, trivy, syft, cosign) as SSL_CERT_FILE and CURL_CA_BUNDLE.
+ * programs (docker, trivy, syft, cosign) as SSL_CERT_FILE and CURL_CA_BUNDLE, written into `dir`.
  */
-export function proxyEnvWithCaBundle(proxy: ForwardProxy): () => Record<string, string> {
-  const caBundle = join(mkdtempSync(join(tmpdir(), 'proxy-ca-')), 'ca-certificates.crt');
+export function proxyEnvWithCaBundle(
+  proxy: ForwardProxy,
+  dir = mkdtempSync(join(tmpdir(), 'proxy-ca-')),
+): () => Record<string, string> {
+  const caBundle = join(dir, 'ca-certificates.crt');
   const proxyEnv = proxy.env();
   const systemCAs = '/etc/ssl/certs/ca-certificates.crt';
   writeFileSync(

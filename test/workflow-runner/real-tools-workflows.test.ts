@@ -13,7 +13,9 @@
  * passes no Sigstore inputs. Stand-ins remain only for third-party actions (checkout, login,
  * buildx, SARIF and artifact upload).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startForwardProxy, type ForwardProxy } from '../doubles/forward-proxy/forward-proxy.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
@@ -63,6 +65,13 @@ let registry: RegistryServer;
 let proxy: ForwardProxy;
 let real: RealToolsRunner;
 let proxyEnv: () => Record<string, string>;
+let caDir: string;
+/** The folders runWorkflowJob made for each job (workspace, HOME), removed after the file. */
+const jobRoots = new Set<string>();
+const track = (job: JobRunResult) => {
+  jobRoots.add(dirname(job.home));
+  return job;
+};
 
 beforeAll(async () => {
   trivyTestDbProgram(); // built once per source (minutes on a fresh machine)
@@ -70,7 +79,8 @@ beforeAll(async () => {
   // cloud ghcr pushes only to ghcr.io: the proxy routes that name to the registry double, whose
   // aquasecurity/trivy-db is where trivy looks for its DB first
   proxy.route(GHCR, Number(registry.host.split(':')[1]));
-  proxyEnv = proxyEnvWithCaBundle(proxy);
+  caDir = mkdtempSync(join(tmpdir(), 'real-tools-proxy-ca-'));
+  proxyEnv = proxyEnvWithCaBundle(proxy, caDir);
   await publishTrivyTestDb(registry.url);
   // the token GitHub gives build-sign-push called from acme/web's push to main
   real.sigstore.setClaims({
@@ -85,6 +95,7 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   await Promise.all([registry?.stop(), proxy?.close(), real?.stop()]);
+  for (const dir of [caDir, ...jobRoots]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const oidc = () => ({
@@ -108,43 +119,47 @@ async function buildSignPush(inputs: RunWorkflowJobOptions['inputs']) {
     pushImage: (repository, tag) => pushScanTarget(registry, repository, tag),
   });
   const common = { workflow, inputs, secrets: {}, github };
-  const plan = await runWorkflowJob({ ...common, job: 'plan' });
+  const plan = track(await runWorkflowJob({ ...common, job: 'plan' }));
   expect(plan.conclusion).toBe('success');
   const planned = { plan: { result: 'success', outputs: plan.outputs } };
-  const leg = await runWorkflowJob({
-    ...common,
-    job: 'build',
-    matrix: { app: (JSON.parse(plan.outputs.apps!) as Record<string, string>[])[0]! },
-    needs: planned,
-    runnerEnv: { ...real.jobEnv(), ...proxyEnv() },
-    oidc: oidc(),
-    standIns: {
-      'actions/checkout': checkoutStandIn({ 'slipway-org/slipway': slipway.dir }).standIn,
-      'docker/login-action': dockerLoginStandIn().standIn,
-      'docker/setup-qemu-action': () => ({}),
-      'docker/setup-buildx-action': setupBuildxStandIn(),
-      'docker/build-push-action': build.standIn,
-      'github/codeql-action/upload-sarif': sarif.standIn,
-      'actions/upload-artifact': upload.standIn,
-    },
-  });
+  const leg = track(
+    await runWorkflowJob({
+      ...common,
+      job: 'build',
+      matrix: { app: (JSON.parse(plan.outputs.apps!) as Record<string, string>[])[0]! },
+      needs: planned,
+      runnerEnv: { ...real.jobEnv(), ...proxyEnv() },
+      oidc: oidc(),
+      standIns: {
+        'actions/checkout': checkoutStandIn({ 'slipway-org/slipway': slipway.dir }).standIn,
+        'docker/login-action': dockerLoginStandIn().standIn,
+        'docker/setup-qemu-action': () => ({}),
+        'docker/setup-buildx-action': setupBuildxStandIn(),
+        'docker/build-push-action': build.standIn,
+        'github/codeql-action/upload-sarif': sarif.standIn,
+        'actions/upload-artifact': upload.standIn,
+      },
+    }),
+  );
   const done = { ...planned, build: { result: leg.conclusion, outputs: {} } };
   const collect =
     leg.conclusion === 'success'
-      ? await runWorkflowJob({
-          ...common,
-          job: 'collect',
-          needs: done,
-          jobs: done,
-          standIns: { 'actions/download-artifact': downloadArtifactStandIn(upload.artifacts) },
-        })
+      ? track(
+          await runWorkflowJob({
+            ...common,
+            job: 'collect',
+            needs: done,
+            jobs: done,
+            standIns: { 'actions/download-artifact': downloadArtifactStandIn(upload.artifacts) },
+          }),
+        )
       : undefined;
   return { leg, collect, sarif, digest: build.builds[0]?.digest ?? '' };
 }
 
 /** deploy-gate's verify job for `image`, on a fresh runner. */
-function deployGate(inputs: RunWorkflowJobOptions['inputs']) {
-  return runWorkflowJob({
+async function deployGate(inputs: RunWorkflowJobOptions['inputs']) {
+  const job = await runWorkflowJob({
     workflow: slipway.workflow('deploy-gate.yml'),
     job: 'verify',
     inputs: { 'trusted-root': real.trustedRoot, ...inputs },
@@ -156,6 +171,7 @@ function deployGate(inputs: RunWorkflowJobOptions['inputs']) {
       'docker/login-action': dockerLoginStandIn().standIn,
     },
   });
+  return track(job);
 }
 
 const outcomes = (job: JobRunResult, names: string[]) => names.map((n) => `${step(job, n).outcome} ${n}`);
