@@ -1,133 +1,199 @@
 /**
- * The secure-image composite end to end through the runner harness: its steps run
- * the committed bundles dist/{trivy-scan,sbom,sign}/index.js with bash and node,
- * the way the runner runs them from the downloaded checkout. trivy-scan and
- * sbom run the release double's stand-in trivy/syft (they record argv and write
- * real trivy/syft documents from ../shared/fixtures; the real tools run in
- * e2e.yml), sign runs engine native against a real loopback registry and the
- * @sigstore/mock services, and the attestation is then checked with dist/verify.
- * Also: action.yml has no `uses:` step and no placeholder SHA, its steps pass
- * actionlint, shellcheck on the composite's script, and the script's input checks.
+ * The secure-image composite end to end through the runner harness: its steps run the committed
+ * bundles dist/{trivy-scan,sbom,sign}/index.js with bash and node, the way the runner runs them from
+ * the downloaded checkout, and those install and run the REAL trivy v0.74.0, syft v1.51.0 and cosign
+ * v3.1.3 from the release-asset double (a lock file holding the real binaries' sha256:
+ * test/workflow-runner/real-tools-runner.ts). The image on the loopback registry holds Alpine and
+ * npm packages and an AWS key (the real-trivy scan target); trivy scans it with the test
+ * vulnerability DB restored from the runner's cache; cosign signs keyless against the Sigstore
+ * double (its Fulcio and Rekor URLs as inputs, its trusted root through the TUF mirror the runner
+ * names), and the attestation is then checked with dist/verify and read back from the registry.
+ * Also: action.yml has no `uses:` step and no placeholder SHA, its steps pass actionlint,
+ * shellcheck on the composite's script, and the script's input checks.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { readActionMetadata, runAction } from '../harness/run-action.ts';
+import { readActionMetadata, runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { actionlint } from '../lint/actionlint.ts';
-import type { RegistryServer } from '../doubles/oci-registry/registry-server.ts';
-import type { SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
-import { simulatedRunner, type ToolReleases } from '../doubles/release-assets/action-env.ts';
-import { startSigningServices, stopSigningServices } from './support/signing-services.ts';
+import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
+import {
+  SCAN_TARGET_PACKAGES,
+  pushScanTarget,
+  spdxPackages,
+  startRealToolsRunner,
+  type RealToolsRunner,
+  type SpdxDocument,
+} from '../workflow-runner/real-tools-runner.ts';
+import { seedTrivyDbCache, trivyTestDbProgram } from './support/trivy-test-db.ts';
+import { ALL_SEEDED_FINDINGS, reportedFindings } from './support/trivy-results.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const actionDir = join(root, 'actions', 'secure-image');
+const TIMEOUT = 300_000;
 
 let registry: RegistryServer;
-let sigstore: SigstoreServices;
-let tools: ToolReleases;
+let real: RealToolsRunner;
 let digest: string;
 
 beforeAll(async () => {
-  ({ registry, sigstore, tools, digest } = await startSigningServices());
+  trivyTestDbProgram(); // built once per source (minutes on a fresh machine)
+  [registry, real] = await Promise.all([startRegistry(), startRealToolsRunner()]);
+  digest = await pushScanTarget(registry, 'octo-org/app', 'v1');
+}, 900_000);
+afterAll(async () => {
+  await Promise.all([registry?.stop(), real?.stop()]);
 });
-afterAll(() => stopSigningServices({ registry, sigstore, tools }));
 
-describe('secure-image composite', () => {
-  it('scans, writes the SBOM, signs the digest and attests the SBOM', async () => {
-    const runner = simulatedRunner(tools);
-    const image = `${registry.host}/octo-org/app@${digest}`;
-    const result = await runAction({
-      actionDir,
-      inputs: {
-        image,
-        engine: 'native',
-        'fail-on': 'none',
-        'fulcio-url': sigstore.fulcioUrl,
-        'rekor-url': sigstore.rekorUrl,
-      },
-      env: runner.env(sigstore.oidcEnv),
-      timeoutMs: 120_000,
-    });
-    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
-    expect(result.exitCode).toBe(0);
-    expect(result.steps).toHaveLength(4);
-    expect(result.outputs.digest).toBe(digest);
-    expect(result.outputs['sbom-file']).toBe(join(result.workspace, 'sbom.spdx.json'));
-    expect(result.outputs['sarif-file']).toBe(join(result.workspace, 'trivy-results.sarif'));
-    expect(result.outputs.findings).toMatch(/^\d+$/);
-    expect(result.outputs.signature).toMatch(
-      new RegExp(`^${registry.host}/octo-org/app@sha256:[0-9a-f]{64}$`),
-    );
-    expect(result.outputs.attestation).toMatch(
-      new RegExp(`^${registry.host}/octo-org/app@sha256:[0-9a-f]{64}$`),
-    );
-    expect(result.outputs['rekor-log-index']).toMatch(/^\d+$/);
-    // the scan and the SBOM saw the pinned reference, the same bytes that were signed
-    const calls = runner.calls();
-    const trivyScan = calls.find((c) => c.tool === 'trivy' && c.argv.includes('--format'));
-    const syft = calls.find((c) => c.tool === 'syft' && c.argv[0] !== 'version' && c.argv[0] !== '--version');
-    expect(trivyScan?.argv.slice(-2)).toEqual(['--', image]);
-    expect(syft?.argv).toEqual([
-      'scan',
-      '--output',
-      `spdx-json=${join(result.workspace, 'sbom.spdx.json')}`,
-      '--',
-      image,
-    ]);
+/** A fresh job whose cross-run cache holds the test vulnerability DB (as after an earlier run). */
+async function jobEnv(): Promise<Record<string, string>> {
+  const env = real.jobEnv();
+  await seedTrivyDbCache(env.SLIPWAY_CACHE_DIR!, env.RUNNER_TEMP!);
+  return { ...env, ...real.sigstore.oidcEnv };
+}
 
-    // the attestation holds the SBOM the sbom step wrote, and verifies
-    writeFileSync(join(result.workspace, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot()));
-    const verified = await runAction({
-      actionDir: join(root, 'actions', 'verify'),
-      workspace: result.workspace,
-      inputs: {
-        image,
-        engine: 'native',
-        type: 'spdxjson',
-        'certificate-identity': sigstore.identity,
-        'trusted-root': 'trusted_root.json',
-      },
-    });
-    expect(verified.annotations.filter((a) => a.level === 'error')).toEqual([]);
-    expect(verified.outputs.verified).toBe('1');
-  });
+const errors = (result: ActionRunResult) => result.annotations.filter((a) => a.level === 'error');
 
-  it('runs with the default engine (cosign): the stand-in cosign gets the pinned digest and the SBOM', async () => {
-    const runner = simulatedRunner(tools);
-    const image = `${registry.host}/octo-org/app@${digest}`;
-    const result = await runAction({
-      actionDir,
-      inputs: { image, 'fail-on': 'none', 'sbom-format': 'cyclonedx-json' },
-      env: runner.env(),
-    });
-    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
-    expect(result.exitCode).toBe(0);
-    const cosign = runner
-      .calls()
-      .filter((c) => c.tool === 'cosign' && !['version', '--version'].includes(c.argv[0] ?? ''));
-    expect(cosign.map((c) => c.argv.slice(0, 6))).toEqual([
-      ['sign', '--yes', '--bundle', cosign[0]?.argv[3], '--', image],
-      [
-        'attest',
-        '--yes',
-        '--type',
-        'cyclonedx',
-        '--predicate',
-        join(result.workspace, 'sbom.cyclonedx.json'),
-      ],
-    ]);
-    expect(cosign[1]?.argv.slice(-2)).toEqual(['--', image]);
-    expect(result.outputs.digest).toBe(digest);
-  });
+/** The DSSE statement of the Sigstore bundle stored as the referrer manifest `reference`. */
+async function attestedStatement(reference: string): Promise<{
+  subject: { digest: { sha256: string } }[];
+  predicateType: string;
+  predicate: unknown;
+}> {
+  const [name, manifestDigest] = reference.slice(registry.host.length + 1).split('@') as [string, string];
+  const get = async (path: string, accept: string) => {
+    const response = await fetch(`${registry.url}/v2/${name}/${path}`, { headers: { accept } });
+    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const manifest = (await get(
+    `manifests/${manifestDigest}`,
+    'application/vnd.oci.image.manifest.v1+json',
+  )) as {
+    layers: { digest: string }[];
+  };
+  const bundle = (await get(`blobs/${manifest.layers[0]!.digest}`, '*/*')) as {
+    dsseEnvelope: { payload: string };
+  };
+  return JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as never;
+}
+
+describe('secure-image composite with the real trivy, syft and cosign', () => {
+  // one runner for these runs: the first installs the tools into its tool cache, the others reuse them
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    env = await jobEnv();
+  }, TIMEOUT);
+
+  it(
+    'scans, writes the SBOM, signs the digest and attests the SBOM; the real cosign verifies both',
+    async () => {
+      const image = `${registry.host}/octo-org/app@${digest}`;
+      const before = { ...real.sigstore.counts };
+      const result = await runAction({
+        actionDir,
+        inputs: {
+          image,
+          'fail-on': 'none',
+          'fulcio-url': real.sigstore.fulcioUrl,
+          'rekor-url': real.sigstore.rekorUrl,
+        },
+        env,
+        timeoutMs: TIMEOUT - 60_000,
+      });
+      expect(errors(result), result.log).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      expect(result.steps).toHaveLength(4);
+      // trivy: exactly the seeded findings of the image's packages and its AWS key
+      expect(result.outputs['sarif-file']).toBe(join(result.workspace, 'trivy-results.sarif'));
+      const report = { outputs: { 'json-file': join(result.workspace, 'trivy-results.json') } };
+      expect(reportedFindings(report as unknown as ActionRunResult)).toEqual(ALL_SEEDED_FINDINGS);
+      expect(result.outputs.findings).toBe(String(ALL_SEEDED_FINDINGS.length));
+      // syft: the three apk and three npm packages the image holds
+      const sbomFile = join(result.workspace, 'sbom.spdx.json');
+      expect(result.outputs['sbom-file']).toBe(sbomFile);
+      expect(spdxPackages(JSON.parse(readFileSync(sbomFile, 'utf8')) as SpdxDocument)).toEqual(
+        SCAN_TARGET_PACKAGES,
+      );
+      // cosign: one certificate and one log entry for the signature and for the attestation
+      expect(result.outputs.digest).toBe(digest);
+      expect(result.outputs['rekor-log-index']).toMatch(/^\d+$/);
+      expect(real.sigstore.counts.fulcio - before.fulcio).toBe(2);
+      expect(real.sigstore.counts.rekor - before.rekor).toBe(2);
+      for (const ref of [result.outputs.signature, result.outputs.attestation])
+        expect(ref).toMatch(new RegExp(`^${registry.host}/octo-org/app@sha256:[0-9a-f]{64}$`));
+      // the attestation is about the scanned digest and carries the SBOM syft wrote, unchanged
+      const statement = await attestedStatement(result.outputs.attestation!);
+      expect(statement.subject.map((s) => s.digest.sha256)).toEqual([digest.slice('sha256:'.length)]);
+      expect(statement.predicateType).toBe('https://spdx.dev/Document');
+      expect(statement.predicate).toEqual(JSON.parse(readFileSync(sbomFile, 'utf8')));
+
+      writeFileSync(join(result.workspace, 'trusted_root.json'), real.trustedRoot);
+      for (const type of [undefined, 'spdxjson']) {
+        const verified = await runAction({
+          actionDir: join(root, 'actions', 'verify'),
+          workspace: result.workspace,
+          inputs: {
+            image,
+            ...(type ? { type } : {}),
+            'certificate-identity': real.sigstore.identity,
+            'trusted-root': 'trusted_root.json',
+          },
+          env,
+        });
+        expect(errors(verified), verified.log).toEqual([]);
+        expect(verified.outputs.verified).toBe('1');
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'engine native: the same scan and SBOM (CycloneDX), signed and attested by sigstore-js',
+    async () => {
+      const image = `${registry.host}/octo-org/app@${digest}`;
+      const result = await runAction({
+        actionDir,
+        inputs: {
+          image,
+          engine: 'native',
+          'fail-on': 'none',
+          'sbom-format': 'cyclonedx-json',
+          'fulcio-url': real.sigstore.fulcioUrl,
+          'rekor-url': real.sigstore.rekorUrl,
+        },
+        env,
+        timeoutMs: TIMEOUT - 60_000,
+      });
+      expect(errors(result), result.log).toEqual([]);
+      expect(result.outputs.findings).toBe(String(ALL_SEEDED_FINDINGS.length));
+      const sbomFile = join(result.workspace, 'sbom.cyclonedx.json');
+      expect(result.outputs['sbom-file']).toBe(sbomFile);
+      const bom = JSON.parse(readFileSync(sbomFile, 'utf8')) as {
+        components: { type: string; name: string; version: string }[];
+      };
+      expect(
+        bom.components
+          .filter((c) => c.type === 'library')
+          .map((c) => `${c.name}@${c.version}`)
+          .sort(),
+      ).toEqual(SCAN_TARGET_PACKAGES);
+      const statement = await attestedStatement(result.outputs.attestation!);
+      expect(statement.subject.map((x) => x.digest.sha256)).toEqual([digest.slice('sha256:'.length)]);
+      expect(statement.predicateType).toBe('https://cyclonedx.org/bom');
+      expect(statement.predicate).toEqual(bom);
+    },
+    TIMEOUT,
+  );
 
   it('refuses an image that is not pinned by digest before scanning', async () => {
-    const runner = simulatedRunner(tools);
+    const downloads = real.tools.server.requests.length;
     const result = await runAction({
       actionDir,
-      inputs: { image: `${registry.host}/octo-org/app:v1`, engine: 'native' },
-      env: runner.env(sigstore.oidcEnv),
+      inputs: { image: `${registry.host}/octo-org/app:v1` },
+      env,
     });
     expect(result.exitCode).toBe(1);
     expect(result.steps).toHaveLength(1);
@@ -139,21 +205,33 @@ describe('secure-image composite', () => {
           "Input 'image' is not pinned by digest. Expected registry/repository@sha256:<64 hex>, e.g. the image name plus the digest output of docker/build-push-action: a tag could move between the scan and the signature.",
       },
     ]);
-    expect(runner.calls()).toEqual([]);
+    expect(real.tools.server.requests).toHaveLength(downloads);
   });
 
-  it('stops before signing when the scan gate fails', async () => {
-    const runner = simulatedRunner(tools);
-    const before = { ...sigstore.counts };
-    const result = await runAction({
-      actionDir,
-      inputs: { image: `${registry.host}/octo-org/app@${digest}`, engine: 'native', 'fail-on': 'LOW' },
-      env: runner.env(sigstore.oidcEnv),
-    });
-    expect(result.exitCode).toBe(1);
-    expect(result.steps).toHaveLength(2);
-    expect(sigstore.counts).toEqual(before);
-  });
+  it(
+    'stops before signing when the real scan finds CRITICAL vulnerabilities (fail-on CRITICAL)',
+    async () => {
+      const before = { ...real.sigstore.counts };
+      const result = await runAction({
+        actionDir,
+        inputs: {
+          image: `${registry.host}/octo-org/app@${digest}`,
+          'fail-on': 'CRITICAL',
+          'fulcio-url': real.sigstore.fulcioUrl,
+          'rekor-url': real.sigstore.rekorUrl,
+        },
+        env,
+        timeoutMs: TIMEOUT - 60_000,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.steps).toHaveLength(2);
+      expect(errors(result).map((a) => a.message)).toEqual([
+        '3 findings at or above CRITICAL (fail-on): CVE-2099-1003, CVE-2099-2002, aws-access-key-id.\nFix or upgrade the affected packages, add accepted IDs to .trivyignore, or raise fail-on.',
+      ]);
+      expect(real.sigstore.counts).toEqual(before);
+    },
+    TIMEOUT,
+  );
 });
 
 describe('secure-image action.yml', () => {

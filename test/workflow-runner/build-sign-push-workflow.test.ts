@@ -4,6 +4,9 @@
  * loopback OCI registry, Slipway's committed trivy-scan, sbom and sign bundles run the release
  * double's stand-in trivy, syft and cosign (argv recorded), SARIF and the per-app result artifact
  * go to stand-ins, and collect merges the artifacts into the workflow outputs.
+ * These are the wiring and fault tests (exact argv per matrix leg, outputs, a scanner whose fixed
+ * findings trip fail-on, bad inputs, forged artifacts); the run with the real trivy, syft and
+ * cosign is real-tools-workflows.test.ts.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,7 +114,7 @@ async function buildSignPush(inputs: RunWorkflowJobOptions['inputs'], secrets: R
   return { plan, legs, collect, runner, upload, sarif, build, login };
 }
 
-describe('build-sign-push.yml (local runner, all jobs)', () => {
+describe('build-sign-push.yml wiring with stand-in tools (local runner, all jobs)', () => {
   it('builds, scans, records the SBOM, signs and attests each app by digest; collect merges the outputs', async () => {
     const run = await buildSignPush({
       apps: JSON.stringify([
@@ -270,7 +273,7 @@ describe('build-sign-push.yml (local runner, all jobs)', () => {
     });
   }, 300_000);
 
-  it('findings at fail-on fail the build leg before anything is signed; the SARIF is still uploaded', async () => {
+  it('fault: findings at fail-on fail the build leg before anything is signed; the SARIF is still uploaded', async () => {
     // the stand-in trivy reports alpine 3.10's real findings: MEDIUM at most, so HIGH (the default) passes
     const run = await buildSignPush({
       apps: '[{"name":"api"}]',

@@ -96,13 +96,7 @@ export async function startCloudEndpoints(ids: CloudIdentities): Promise<CloudEn
   proxy.route('iamcredentials.googleapis.com', portOf(google.url));
   proxy.route('login.microsoftonline.com', portOf(azure.url));
   const tokenPath = new URL(issuer.env.ACTIONS_ID_TOKEN_REQUEST_URL);
-  const caBundle = join(mkdtempSync(join(tmpdir(), 'proxy-ca-')), 'ca-certificates.crt');
-  const proxyEnv = proxy.env();
-  const systemCAs = '/etc/ssl/certs/ca-certificates.crt';
-  writeFileSync(
-    caBundle,
-    `${existsSync(systemCAs) ? readFileSync(systemCAs, 'utf8') : ''}\n${readFileSync(proxyEnv.NODE_EXTRA_CA_CERTS as string, 'utf8')}`,
-  );
+  const env = proxyEnvWithCaBundle(proxy);
   return {
     proxy,
     issuer,
@@ -113,7 +107,7 @@ export async function startCloudEndpoints(ids: CloudIdentities): Promise<CloudEn
       requestUrl: `https://${TOKEN_HOST}${tokenPath.pathname}${tokenPath.search}`,
       requestToken: issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
     },
-    env: () => ({ ...proxy.env(), SSL_CERT_FILE: caBundle, CURL_CA_BUNDLE: caBundle }),
+    env,
     seen: (from) =>
       proxy.log
         .slice(from)
@@ -124,6 +118,25 @@ export async function startCloudEndpoints(ids: CloudIdentities): Promise<CloudEn
       await issuer.close();
     },
   };
+}
+
+/**
+ * The environment of a runner behind `proxy` whose image trusts the proxy's CA: the proxy variables
+ * and NODE_EXTRA_CA_CERTS, plus a CA bundle of the system's CAs and the proxy's for curl and Go
+ * programs (docker, trivy, syft, cosign) as SSL_CERT_FILE and CURL_CA_BUNDLE, written into `dir`.
+ */
+export function proxyEnvWithCaBundle(
+  proxy: ForwardProxy,
+  dir = mkdtempSync(join(tmpdir(), 'proxy-ca-')),
+): () => Record<string, string> {
+  const caBundle = join(dir, 'ca-certificates.crt');
+  const proxyEnv = proxy.env();
+  const systemCAs = '/etc/ssl/certs/ca-certificates.crt';
+  writeFileSync(
+    caBundle,
+    `${existsSync(systemCAs) ? readFileSync(systemCAs, 'utf8') : ''}\n${readFileSync(proxyEnv.NODE_EXTRA_CA_CERTS as string, 'utf8')}`,
+  );
+  return () => ({ ...proxy.env(), SSL_CERT_FILE: caBundle, CURL_CA_BUNDLE: caBundle });
 }
 
 /** The payload of a JWT (no verification: the doubles verified it). */

@@ -6,6 +6,9 @@
  * issuer, and the workflow-repository constraint defaulting to the calling repository.
  * The double's stand-in prints nothing, so verify (rightly) refuses it: the failure path runs
  * with it; the paths where both verify steps run use the vouching stand-in (vouching-cosign.ts).
+ * These are the wiring and fault tests (a cosign that vouches for any image, so that only the
+ * workflow's own constraints can refuse it); real-tools-workflows.test.ts runs the gate with the
+ * real cosign on an image build-sign-push signed with it.
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,7 +175,7 @@ const outcomes = (result: Awaited<ReturnType<typeof runWorkflowJob>>) =>
 const buildSignPush = () =>
   `https://github.com/slipway-org/slipway/.github/workflows/build-sign-push.yml@${slipway.sha}`;
 
-describe('deploy-gate.yml (local runner)', () => {
+describe('deploy-gate.yml wiring and faults with stand-in cosign (local runner)', () => {
   it('verifies signature and SBOM attestation with the default identity, issuer and run constraints', async () => {
     const { run, cosignCalls, trustedRootPath } = gate({ image, 'trusted-root': trustedRoot });
     const result = await run;

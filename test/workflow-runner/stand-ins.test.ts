@@ -126,17 +126,21 @@ describe('upload-sarif stand-in', () => {
         sarif: [JSON.parse(sarif('src/a.ts'))],
         checkoutPath: c.workspace,
         category: 'c',
+        outsideCheckout: [],
       },
     ]);
   });
-  it('refuses a missing file, non-SARIF JSON and absolute locations', () => {
-    const { standIn } = uploadSarifStandIn();
+  it('refuses a missing file and non-SARIF JSON; lists absolute locations outside the checkout', async () => {
+    const { standIn, uploads } = uploadSarifStandIn();
     const c = call('github/codeql-action/upload-sarif@v', { sarif_file: 'r.sarif' });
     expect(() => standIn(c)).toThrow('Path does not exist: r.sarif');
     writeFileSync(join(c.workspace, 'r.sarif'), '{"version":"2.0.0"}');
     expect(() => standIn(c)).toThrow('is not SARIF 2.1.0');
     writeFileSync(join(c.workspace, 'r.sarif'), sarif('/abs/a.ts'));
-    expect(() => standIn(c)).toThrow('result location "/abs/a.ts" is not relative');
+    await standIn(c);
+    writeFileSync(join(c.workspace, 'r.sarif'), sarif(join(c.workspace, 'src/a.ts')));
+    await standIn(c);
+    expect(uploads.map((u) => u.outsideCheckout)).toEqual([['/abs/a.ts'], []]);
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -45,7 +45,9 @@ export function packRealSyft(binary: string, version: string): { name: string; b
   execFileSync('tar', ['-czf', out, '--owner=0', '--group=0', 'LICENSE', 'README.md', 'syft'], {
     cwd: content,
   });
-  return { name, body: readFileSync(out) };
+  const body = readFileSync(out);
+  rmSync(dir, { recursive: true, force: true }); // the binary twice, about 100 MB
+  return { name, body };
 }
 
 export async function startRealSyftReleases(): Promise<RealSyftReleases> {

@@ -17,7 +17,7 @@ import { realTool } from '../../real-tools.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-function realTrivyRelease(): BuiltRelease {
+export function realTrivyRelease(): BuiltRelease {
   const trivy = realTool('trivy');
   const version = trivy.version.replace(/^v/, '');
   const release = buildRelease('trivy', version);

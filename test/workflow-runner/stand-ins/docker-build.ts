@@ -4,8 +4,8 @@
  * would hand to `docker buildx build` (Git context with an optional sub-folder, a
  * relative Dockerfile, platforms, tags that are valid lower-case references, labels,
  * secrets as id=value lines, push/provenance/sbom flags), requires a docker config
- * login for the registry it pushes to, and pushes a real (empty) image for each tag to
- * the loopback OCI registry double; its `digest` output is what the registry serves.
+ * login for the registry it pushes to, and pushes a real image (empty unless the test gives
+ * one) for each tag to the loopback OCI registry double; its `digest` output is what the registry serves.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,10 +83,15 @@ export function setupBuildxStandIn(): StandIn {
  * `names`: registry host names the double also stands for (a cloud registry such as
  * `<account>.dkr.ecr.<region>.amazonaws.com`, which does not resolve here); a push to one of them
  * goes to the double under the same repository and tag, and needs a docker login for that name.
+ * `pushImage`: what the build pushes for one tag, returning the digest the registry serves (default an
+ * empty image; the real-tools tests push an image with packages in it).
  */
 export function buildPushStandIn(
   registry: RegistryServer,
-  { names = [] }: { names?: string[] } = {},
+  {
+    names = [],
+    pushImage = (repository, tag) => registry.pushImage(repository, tag),
+  }: { names?: string[]; pushImage?: (repository: string, tag: string) => Promise<string> } = {},
 ): { standIn: StandIn; builds: BuildRecord[] } {
   const builds: BuildRecord[] = [];
   const standIn = async (call: StandInCall) => {
@@ -143,7 +148,7 @@ export function buildPushStandIn(
         throw fail(`not supported by the local runner: pushing to ${host}`);
       if (!(host in auths))
         throw fail(`push to ${host} denied: no docker login for it (run docker/login-action first)`);
-      const pushed = await registry.pushImage(repository, name);
+      const pushed = await pushImage(repository, name);
       if (digest && pushed !== digest) throw fail('tags of one build got different digests');
       digest = pushed;
     }

@@ -2,8 +2,10 @@
  * Stand-in for github/codeql-action/upload-sarif: records the SARIF it was handed
  * instead of uploading it, after the checks the upload would fail on: the file (or
  * folder of .sarif files) exists and is SARIF 2.1.0 JSON, checkout_path is a folder,
- * the category is a plain string, and every result's artifact location is relative
- * (code scanning resolves it against checkout_path).
+ * the category is a plain string. A result whose artifact location is an absolute path
+ * outside checkout_path (trivy's image scans name files inside the image, e.g.
+ * `/app/settings.ini`) is uploaded like any other; codeql-action only skips it when it computes
+ * line fingerprints: such locations are listed in `outsideCheckout`.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -36,6 +38,8 @@ export interface SarifUpload {
   sarif: SarifLog[];
   checkoutPath: string;
   category: string;
+  /** Absolute result locations outside checkout_path (not fingerprinted by codeql-action). */
+  outsideCheckout: string[];
 }
 
 export function uploadSarifStandIn(): { standIn: StandIn; uploads: SarifUpload[] } {
@@ -53,6 +57,8 @@ export function uploadSarifStandIn(): { standIn: StandIn; uploads: SarifUpload[]
           .map((f) => join(path, f))
       : [path];
     if (files.length === 0) throw fail(`No SARIF files found to upload in "${given}".`);
+    const checkoutPath = call.with.checkout_path ?? call.workspace;
+    const outsideCheckout: string[] = [];
     const sarif = files.map((file) => {
       let log: SarifLog;
       try {
@@ -64,18 +70,18 @@ export function uploadSarifStandIn(): { standIn: StandIn; uploads: SarifUpload[]
       for (const result of log.runs.flatMap((r) => r.results ?? [])) {
         for (const location of result.locations ?? []) {
           const uri = location.physicalLocation?.artifactLocation?.uri ?? '';
-          if (uri === '' || isAbsolute(uri))
-            throw fail(`${file}: result location ${JSON.stringify(uri)} is not relative`);
+          if (uri === '') throw fail(`${file}: a result location has no uri`);
+          if (isAbsolute(uri) && !uri.startsWith(`${resolve(call.workspace, checkoutPath)}/`))
+            outsideCheckout.push(uri);
         }
       }
       return log;
     });
-    const checkoutPath = call.with.checkout_path ?? call.workspace;
     if (!existsSync(checkoutPath) || !statSync(checkoutPath).isDirectory())
       throw fail(`checkout_path ${JSON.stringify(checkoutPath)} is not a folder`);
     const category = call.with.category ?? '';
     if (/[\n\r]/.test(category)) throw fail(`input 'category' must be one line`);
-    uploads.push({ files, sarif, checkoutPath, category });
+    uploads.push({ files, sarif, checkoutPath, category, outsideCheckout });
     return {
       outputs: { 'sarif-id': `local-${uploads.length}` },
       log: [`Uploaded ${files.length} SARIF file(s)`],
