@@ -118,7 +118,7 @@ function entryFor(project: Project, reason: string): MatrixEntry {
  * `'all'` plans every root (scheduled drift checks).
  */
 export async function mapChanges(
-  changes: ChangedFiles,
+  changes: ChangedFiles | 'all',
   snapshot: RepoSnapshot,
   settings: TfSettings,
 ): Promise<ChangeMapping> {
