@@ -63,6 +63,25 @@ async function lineCounts(
   return counts;
 }
 
+/** Diffs are immutable per (base, head): computed once, then every page is sliced from the same list. */
+const diffCache = new WeakMap<
+  HostedRepo,
+  Map<string, Promise<[RawEntry[], Map<string, [number, number]>]>>
+>();
+
+function cachedDiff(repo: HostedRepo, base: string, head: string) {
+  const perRepo =
+    diffCache.get(repo) ?? new Map<string, Promise<[RawEntry[], Map<string, [number, number]>]>>();
+  diffCache.set(repo, perRepo);
+  const key = `${base}..${head}`;
+  let diff = perRepo.get(key);
+  if (!diff) {
+    diff = Promise.all([diffEntries(repo, base, head), lineCounts(repo, base, head)]);
+    perRepo.set(key, diff);
+  }
+  return diff;
+}
+
 export const pullFileRoutes: RestRoute[] = [
   {
     method: 'GET',
@@ -73,10 +92,10 @@ export const pullFileRoutes: RestRoute[] = [
       const head = (await pr.head.repo.git.revParse(`refs/heads/${pr.head.ref}`))!;
       const baseTip = (await repo.git.revParse(`refs/heads/${pr.base}`))!;
       const base = (await repo.git.mergeBase(baseTip, head)) ?? baseTip;
-      const counts = await lineCounts(repo, base, head);
+      const [entries, counts] = await cachedDiff(repo, base, head);
       const api = repoApiUrl(ctx.state, repo);
       const html = repoHtmlUrl(ctx.state, repo);
-      const files = (await diffEntries(repo, base, head)).slice(0, PULL_FILES_CAP).map((e) => {
+      const files = entries.slice(0, PULL_FILES_CAP).map((e) => {
         const [additions, deletions] = counts.get(e.filename) ?? [0, 0];
         const at = e.status === 'removed' ? base : head;
         const path = e.filename.split('/').map(encodeURIComponent).join('/');
