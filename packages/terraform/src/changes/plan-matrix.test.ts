@@ -32,17 +32,18 @@ const FILES: Record<string, string> = {
   'README.md': '# infra\n',
 };
 
-async function pullRequest(repo: RepoBuilder, branch: string, files: Record<string, string | null>) {
-  const headSha = await repo.commit({ branch, files });
-  const [owner = '', name = ''] = repo.fullName.split('/');
+async function openPullRequest(repo: RepoBuilder, branch: string, headSha: string) {
   const pr = await octokit.rest.pulls.create({
-    owner,
-    repo: name,
+    ...coordinates(repo),
     head: branch,
     base: 'main',
     title: branch,
   });
   return { number: pr.data.number, headSha };
+}
+
+async function pullRequest(repo: RepoBuilder, branch: string, files: Record<string, string | null>) {
+  return openPullRequest(repo, branch, await repo.commit({ branch, files }));
 }
 
 /** A branch adding `count` files in one commit, written by one `git fast-import` (a process per file is too slow). */
@@ -57,15 +58,7 @@ async function bigPullRequest(repo: RepoBuilder, branch: string, count: number) 
   for (let i = 0; i < count; i += 1)
     lines.push(`M 100644 inline docs/page-${i}.txt`, `data ${String(i).length}`, String(i));
   await repo.repo.git.run(['fast-import', '--quiet'], `${lines.join('\n')}\n`);
-  const [owner = '', name = ''] = repo.fullName.split('/');
-  const pr = await octokit.rest.pulls.create({
-    owner,
-    repo: name,
-    head: branch,
-    base: 'main',
-    title: branch,
-  });
-  return { number: pr.data.number, headSha: (await repo.resolve(branch))! };
+  return openPullRequest(repo, branch, (await repo.resolve(branch))!);
 }
 
 function coordinates(repo: RepoBuilder) {
