@@ -4,15 +4,9 @@
  * A `module` block whose `source` starts with `./` or `../` is a local module;
  * registry, git and other sources are not files of this repository.
  */
-import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { errorMessage } from '@slipway/core';
-
-// Loaded through require, not import: the package's typings pull the DOM library
-// (`/// <reference lib="dom" />`) into the whole compilation.
-const { parse } = createRequire(import.meta.url)('@cdktf/hcl2json') as {
-  parse(file: string, text: string): Promise<Record<string, unknown>>;
-};
+import { parseHcl } from './hcl-parse.js';
 
 const TERRAFORM_FILE = /\.(tf|tofu)(\.json)?$/;
 
@@ -59,7 +53,7 @@ export async function readModuleCalls(file: string, text: string): Promise<Modul
     }
     return sourcesOf(blocks ?? {}, file);
   }
-  return sourcesOf(await parse(file, text), file);
+  return sourcesOf(await parseHcl(file, text), file);
 }
 
 /**
