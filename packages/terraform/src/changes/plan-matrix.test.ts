@@ -235,6 +235,13 @@ describe('roots and settings from .github/slipway-tf.yml', () => {
     );
   });
 
+  it('a root a dirs glob matched, deleted by the pull request, is reported', async () => {
+    const pr = await pullRequest(repo, 'drop-staging', { 'live/staging/main.tf': null });
+    const result = await matrixForPullRequest(client, coordinates(repo), pr);
+    expect(result.deleted).toEqual([{ dir: 'live/staging', workspace: 'default' }]);
+    expect(dirs(result)).toEqual([]);
+  });
+
   it('a configured root deleted by the pull request is reported per workspace', async () => {
     const pr = await pullRequest(repo, 'drop-prod', { 'live/prod/main.tf': null });
     const result = await matrixForPullRequest(client, coordinates(repo), pr);

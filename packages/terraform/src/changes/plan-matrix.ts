@@ -154,9 +154,18 @@ export async function mapChanges(
       );
     }
   }
-  const deletedDirs = settings.projects === null ? [...vanished] : [...new Set(missing.map((p) => p.dir))];
+  // configured roots that vanished: exact entries, and directories a `dirs` glob matched before
+  const lost = [...missing];
+  for (const rule of settings.projects?.filter((r) => r.glob !== undefined) ?? []) {
+    const matches = picomatch(rule.glob!, { dot: true });
+    for (const dir of [...vanished].filter((d) => matches(d))) {
+      const taken = lost.some((p) => p.dir === dir && p.settings.workspace === rule.settings.workspace);
+      if (!taken) lost.push({ dir, settings: rule.settings, where: rule.where });
+    }
+  }
+  const deletedDirs = settings.projects === null ? [...vanished] : [...new Set(lost.map((p) => p.dir))];
   for (const dir of deletedDirs.sort()) {
-    const workspaces = missing.filter((p) => p.dir === dir).map((p) => p.settings.workspace);
+    const workspaces = lost.filter((p) => p.dir === dir).map((p) => p.settings.workspace);
     for (const workspace of workspaces.length > 0 ? workspaces : [settings.defaults.workspace]) {
       deleted.push({ dir, workspace });
       warnings.push(
