@@ -9,6 +9,7 @@
  */
 import { statusOf, UserError } from '@slipway/core';
 import { explainApiError, isBranchMoved, type GitHubClient } from '@slipway/gitops';
+import { listLocks } from './lock-list.ts';
 import { lockRef, refUrlPath, type LockKey } from './lock-name.ts';
 import {
   describeHolder,
@@ -256,41 +257,3 @@ export function createGitLocks(options: GitLocksOptions) {
 }
 
 export type GitLocks = ReturnType<typeof createGitLocks>;
-
-const LIST_QUERY = `query ($owner: String!, $name: String!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    refs(refPrefix: "refs/slipway-tf-locks/", first: 100, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      nodes { name target { oid ... on Commit { message } } }
-    }
-  }
-}`;
-
-interface ListPage {
-  repository: {
-    refs: {
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      nodes: { name: string; target: { oid: string; message?: string } | null }[];
-    };
-  } | null;
-}
-
-async function listLocks(client: GitHubClient, owner: string, repo: string): Promise<LockRecord[]> {
-  const records: LockRecord[] = [];
-  let after: string | null = null;
-  do {
-    const page: ListPage = await client
-      .graphql<ListPage>(LIST_QUERY, { owner, name: repo, after })
-      .catch((error: unknown) => {
-        throw explainApiError(error, 'read', `${owner}/${repo}`);
-      });
-    const refs = page.repository?.refs;
-    if (!refs) break;
-    for (const node of refs.nodes) {
-      const record = node.target?.message ? parseLockMessage(node.target.message) : null;
-      if (record) records.push(record);
-    }
-    after = refs.pageInfo.hasNextPage ? refs.pageInfo.endCursor : null;
-  } while (after);
-  return records;
-}
