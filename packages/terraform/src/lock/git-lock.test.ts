@@ -223,6 +223,18 @@ describe('/unlock and pull request close', () => {
     expect(await locks.releaseAllFor(7, 'pr-closed')).toEqual([]);
   });
 
+  it('a SHA that is not in the repository is refused before any lock is written', async () => {
+    const missing = 'f'.repeat(40);
+    await expect(locks.acquire('infra/prod', 'default', { pr: 1, run: '1', sha: missing })).rejects.toThrow(
+      `Commit ${missing} is not in infra/live-${n}`,
+    );
+    await expect(locks.acquire('infra/prod', 'default', { pr: 1, run: '1', sha: 'abc' })).rejects.toThrow(
+      /not a full 40-character SHA/,
+    );
+    expect(gh.requests.count(REFS)).toBe(0);
+    expect((await locks.read('infra/prod', 'default')).tip).toBeNull();
+  });
+
   it('a foreign ref in the lock namespace is reported, not overwritten', async () => {
     await hosted.git.run(['update-ref', 'refs/slipway-tf-locks/infra%2Fprod/default', sha]);
     await expect(locks.acquire('infra/prod', 'default', { pr: 1, run: '1', sha })).rejects.toThrow(

@@ -96,11 +96,24 @@ export function createGitLocks(options: GitLocksOptions) {
     return { ref, tip: commit.sha, tree: commit.tree.sha, record };
   }
 
+  /** The tree of the pull request's commit, which the first lock commit reuses (no new objects). */
+  async function treeOf(sha: string): Promise<string> {
+    try {
+      return (await client.rest<GitCommit>(`GET ${base}/git/commits/${sha}`)).tree.sha;
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 422) {
+        throw new UserError(`Commit ${sha} is not in ${slug}, so it cannot be recorded in a lock.`, {
+          hint: 'Pass the head SHA of the pull request (github.event.pull_request.head.sha).',
+        });
+      }
+      throw error;
+    }
+  }
+
   /** Writes `record` as the lock's next state; false when another writer moved the ref first. */
   async function write(state: LockState, record: LockRecord, treeFrom: string): Promise<boolean> {
     try {
-      const tree =
-        state.tree ?? (await client.rest<GitCommit>(`GET ${base}/git/commits/${treeFrom}`)).tree.sha;
+      const tree = state.tree ?? (await treeOf(treeFrom));
       const commit = await client.rest<GitCommit>(`POST ${base}/git/commits`, {
         message: formatLockMessage(record),
         tree,
