@@ -22,6 +22,8 @@ import { gitDataRoutes } from './routes/git-data.ts';
 import { gitRefWriteRoutes } from './routes/git-refs.ts';
 import { pullRoutes } from './routes/pulls.ts';
 import { issueRoutes } from './routes/issues.ts';
+import { repoIssueRoutes } from './routes/repo-issues.ts';
+import { pullFileRoutes } from './routes/pull-files.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
@@ -30,6 +32,7 @@ export type { TokenGrant, PermissionCategory, AccessLevel } from './tokens.ts';
 export type { CommitSpec, AnnotatedTagSpec, ReleaseSpec } from './repo-builder.ts';
 export type { ReleaseRecord } from './release-record.ts';
 export type { PullRequestRecord } from './pull-request-record.ts';
+export type { IssueRecord, IssueCommentRecord } from './issue-record.ts';
 export type { CreateRepoOptions, HostedRepo } from './repo-store.ts';
 export type { ApiPaths, OpenApiViolation } from './server.ts';
 export { RepoBuilder } from './repo-builder.ts';
@@ -96,6 +99,8 @@ const ALL_ROUTES: RestRoute[] = [
   ...gitRefWriteRoutes,
   ...pullRoutes,
   ...issueRoutes,
+  ...repoIssueRoutes,
+  ...pullFileRoutes,
   ...releaseRoutes,
 ];
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { git } from './git/git-command.ts';
 import { GitRepo } from './git/git-repo.ts';
 import { RepoBuilder } from './repo-builder.ts';
+import type { IssueRecord } from './issue-record.ts';
 import type { PullRequestRecord } from './pull-request-record.ts';
 import type { ReleaseRecord } from './release-record.ts';
 
@@ -26,6 +27,8 @@ export interface HostedRepo {
   description: string | null;
   createdAt: string;
   pulls: PullRequestRecord[];
+  /** Plain issues; they share the number sequence with `pulls`, as on GitHub. */
+  issues: IssueRecord[];
   releases: ReleaseRecord[];
   /** Runs `task` after every earlier serialised task of this repository finished. */
   serialize<T>(task: () => Promise<T>): Promise<T>;
@@ -138,6 +141,7 @@ export class RepoStore {
       description: options.description ?? null,
       createdAt: options.createdAt ?? '2024-01-01T00:00:00Z',
       pulls: [],
+      issues: [],
       releases: [],
       serialize: makeSerializer(),
     };

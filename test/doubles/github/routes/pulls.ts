@@ -115,7 +115,7 @@ export const pullRoutes: RestRoute[] = [
             },
           ]);
         }
-        const number = repo.pulls.length + 1;
+        const number = repo.pulls.length + repo.issues.length + 1;
         nextPullId += 1;
         const pr: PullRequestRecord = {
           number,

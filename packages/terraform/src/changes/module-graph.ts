@@ -1,0 +1,145 @@
+/**
+ * Which local modules each Terraform directory uses, read with a real HCL parser
+ * (`@cdktf/hcl2json`: HashiCorp's HCL library compiled to WebAssembly, offline).
+ * A `module` block whose `source` starts with `./` or `../` is a local module;
+ * registry, git and other sources are not files of this repository.
+ */
+import { posix } from 'node:path';
+import { errorMessage } from '@slipway/core';
+import { parseHcl } from './hcl-parse.js';
+
+const TERRAFORM_FILE = /\.(tf|tofu)(\.json)?$/;
+
+/** `.tf`, `.tofu` and their JSON forms, outside `.terraform/` working directories. */
+export function isTerraformFile(path: string): boolean {
+  return TERRAFORM_FILE.test(path) && !path.split('/').includes('.terraform');
+}
+
+export function dirOf(path: string): string {
+  const dir = posix.dirname(path);
+  return dir === '' ? '.' : dir;
+}
+
+export interface ModuleCall {
+  name: string;
+  source: string;
+  file: string;
+}
+
+type Blocks = Record<string, unknown>;
+
+function sourcesOf(blocks: Blocks, file: string): ModuleCall[] {
+  const calls: ModuleCall[] = [];
+  const modules = blocks.module;
+  if (modules === null || typeof modules !== 'object') return calls;
+  for (const [name, body] of Object.entries(modules as Record<string, unknown>)) {
+    // hcl2json gives a list per block name; Terraform JSON allows an object or a list
+    for (const block of Array.isArray(body) ? body : [body]) {
+      const source = (block as { source?: unknown } | null)?.source;
+      if (typeof source === 'string') calls.push({ name, source, file });
+    }
+  }
+  return calls;
+}
+
+/** The module calls of one file; a syntax error throws with the parser's `file:line,col` message. */
+export async function readModuleCalls(file: string, text: string): Promise<ModuleCall[]> {
+  if (file.endsWith('.json')) {
+    let blocks: Blocks;
+    try {
+      blocks = JSON.parse(text) as Blocks;
+    } catch (error) {
+      throw new Error(`${file}: not valid JSON: ${errorMessage(error)}`);
+    }
+    return sourcesOf(blocks ?? {}, file);
+  }
+  return sourcesOf(await parseHcl(file, text), file);
+}
+
+/**
+ * The directory a local source points at, relative to the repository root;
+ * `outside` when it leaves the repository, null when the source is not local.
+ */
+export function localModuleDir(fromDir: string, source: string): string | 'outside' | null {
+  if (!source.startsWith('./') && !source.startsWith('../')) return null;
+  const joined = posix.normalize(posix.join(fromDir, source)).replace(/\/+$/, '');
+  if (joined === '..' || joined.startsWith('../')) return 'outside';
+  return joined === '' ? '.' : joined;
+}
+
+export interface ModuleGraph {
+  /** dir -> local module directories it calls directly. */
+  deps: Map<string, Set<string>>;
+  /** Directories whose files could not be parsed (treated as changed by the caller). */
+  unreadable: Set<string>;
+  warnings: string[];
+}
+
+export interface TerraformSource {
+  /** Terraform files directly in `dir`. */
+  filesIn(dir: string): string[];
+  /** Texts of the given files (one batch). */
+  read(paths: string[]): Promise<Map<string, string>>;
+}
+
+/** Reads `startDirs` and, breadth first, every local module they reach. */
+export async function buildModuleGraph(
+  startDirs: Iterable<string>,
+  source: TerraformSource,
+): Promise<ModuleGraph> {
+  const graph: ModuleGraph = { deps: new Map(), unreadable: new Set(), warnings: [] };
+  let frontier = [...new Set(startDirs)];
+  while (frontier.length > 0) {
+    const files = frontier.flatMap((dir) => source.filesIn(dir));
+    const texts = await source.read(files);
+    const next: string[] = [];
+    for (const dir of frontier) {
+      const deps = new Set<string>();
+      graph.deps.set(dir, deps);
+      for (const file of source.filesIn(dir)) {
+        let calls: ModuleCall[];
+        try {
+          calls = await readModuleCalls(file, texts.get(file) ?? '');
+        } catch (error) {
+          graph.unreadable.add(dir);
+          graph.warnings.push(`Cannot read the modules of ${dir}: ${errorMessage(error)}`);
+          continue;
+        }
+        for (const call of calls) {
+          const target = localModuleDir(dir, call.source);
+          if (target === 'outside') {
+            graph.warnings.push(
+              `${call.file}: module "${call.name}" source "${call.source}" leaves the repository; not followed.`,
+            );
+          } else if (target !== null) {
+            if (source.filesIn(target).length === 0) {
+              graph.warnings.push(
+                `${call.file}: module "${call.name}" source "${call.source}" has no Terraform files.`,
+              );
+            }
+            deps.add(target);
+            if (!graph.deps.has(target) && !next.includes(target) && !frontier.includes(target))
+              next.push(target);
+          }
+        }
+      }
+    }
+    frontier = next;
+  }
+  return graph;
+}
+
+/** `dir` and every module it reaches, directly or through other modules (cycles are fine). */
+export function moduleClosure(graph: ModuleGraph, dir: string): Set<string> {
+  const seen = new Set<string>([dir]);
+  const stack = [dir];
+  while (stack.length > 0) {
+    for (const dep of graph.deps.get(stack.pop()!) ?? []) {
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        stack.push(dep);
+      }
+    }
+  }
+  return seen;
+}
