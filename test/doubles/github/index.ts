@@ -22,6 +22,7 @@ import { gitDataRoutes } from './routes/git-data.ts';
 import { gitRefWriteRoutes } from './routes/git-refs.ts';
 import { pullRoutes } from './routes/pulls.ts';
 import { issueRoutes } from './routes/issues.ts';
+import { issueCommentRoutes } from './routes/issue-comments.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
@@ -96,6 +97,7 @@ const ALL_ROUTES: RestRoute[] = [
   ...gitRefWriteRoutes,
   ...pullRoutes,
   ...issueRoutes,
+  ...issueCommentRoutes,
   ...releaseRoutes,
 ];
 
