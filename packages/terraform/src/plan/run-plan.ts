@@ -6,7 +6,7 @@
  */
 import { UserError } from '@slipway/core';
 import { sha256File } from '@slipway/supply-chain/tools/checksums';
-import { tail, type ProgramRunner } from '@slipway/supply-chain/tools/run-program';
+import { tail, type ProgramResult, type ProgramRunner } from '@slipway/supply-chain/tools/run-program';
 
 export interface PlanRequest {
   /** Absolute path of the verified tofu/terraform executable. */
@@ -36,11 +36,11 @@ export interface PlanRun {
   planDigest: string | undefined;
   /** `show -json` of the plan file, parsed; undefined for a failed plan. */
   planJson: unknown;
-  /** Last lines of stderr of a failed plan (error messages); '' otherwise. */
+  /** Which step failed and the last lines of its stderr, for a failed plan; '' otherwise. */
   errorTail: string;
 }
 
-/** A step before the plan failed (init, workspace, show): nothing was planned. */
+/** `show -json` failed on a plan that was written: a bug or a broken binary, not a plan error. */
 export class TfCommandError extends UserError {
   constructor(
     readonly step: string,
@@ -56,6 +56,18 @@ export class TfCommandError extends UserError {
 
 const AUTOMATION_ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
 
+/** init, workspace select and plan failures all end as a failed plan (exit code 1) with the step's errors. */
+function failed(step: string, result: ProgramResult): PlanRun {
+  return {
+    exitcode: 1,
+    hasChanges: false,
+    planFile: undefined,
+    planDigest: undefined,
+    planJson: undefined,
+    errorTail: `${step} failed (exit code ${result.exitCode}):\n${tail(result.stderr || result.stdout, 40)}`,
+  };
+}
+
 export async function runPlan(request: PlanRequest): Promise<PlanRun> {
   const env = { ...AUTOMATION_ENV, ...request.env };
   const cwd = request.workingDirectory;
@@ -67,12 +79,11 @@ export async function runPlan(request: PlanRequest): Promise<PlanRun> {
     '-no-color',
     ...request.backendConfig.map((c) => `-backend-config=${c}`),
   ]);
-  if (init.exitCode !== 0) throw new TfCommandError('init', init.exitCode, init.stderr);
+  if (init.exitCode !== 0) return failed('init', init);
 
   if (request.workspace && request.workspace !== 'default') {
     const ws = await exec(['workspace', 'select', '-or-create=true', '-no-color', request.workspace]);
-    if (ws.exitCode !== 0)
-      throw new TfCommandError(`workspace select ${request.workspace}`, ws.exitCode, ws.stderr);
+    if (ws.exitCode !== 0) return failed(`workspace select ${request.workspace}`, ws);
   }
 
   const plan = await exec([
@@ -83,16 +94,7 @@ export async function runPlan(request: PlanRequest): Promise<PlanRun> {
     `-out=${request.planFile}`,
     ...request.varFiles.map((f) => `-var-file=${f}`),
   ]);
-  if (plan.exitCode === 1 || ![0, 2].includes(plan.exitCode)) {
-    return {
-      exitcode: 1,
-      hasChanges: false,
-      planFile: undefined,
-      planDigest: undefined,
-      planJson: undefined,
-      errorTail: tail(plan.stderr || plan.stdout, 40),
-    };
-  }
+  if (plan.exitCode !== 0 && plan.exitCode !== 2) return failed('plan', plan);
   const exitcode = plan.exitCode as 0 | 2;
 
   const show = await exec(['show', '-json', '-no-color', request.planFile]);
