@@ -137,7 +137,7 @@ describe('tf-plan (committed bundle, real tofu, GitHub double)', () => {
     });
     expect(first.outputs['plan-digest']).toMatch(/^[0-9a-f]{64}$/);
     expect(first.outputs['plan-file']).toBe(
-      join(first.runnerTemp, 'slipway-tf-plan', 'infra_app@default', 'tfplan'),
+      join(first.runnerTemp, 'slipway-tf-plan', 'infra%2Fapp@default', 'tfplan'),
     );
     const marker = planCommentMarker('infra/app', 'default');
     const plans = () => issueComments(repo).filter((c) => c.body.startsWith(marker));

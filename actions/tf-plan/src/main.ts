@@ -47,7 +47,8 @@ export default () =>
     const outputDir = join(
       env.RUNNER_TEMP || tmpdir(),
       'slipway-tf-plan',
-      `${inputs.directoryLabel}@${inputs.workspace}`.replace(/[^A-Za-z0-9_.@-]/g, '_'),
+      // one folder per directory and workspace; encoded so that no two directories share one
+      `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
     );
     const result = await runPlanStep(
       {
