@@ -50,6 +50,12 @@ variable "db_password" {
 }
 resource "terraform_data" "db" { input = { password = var.db_password, user = "app" } }
 resource "terraform_data" "ticket" { input = "${TICKET}" }
+variable "note" {
+  type    = string
+  default = ""
+}
+# a plain variable whose value, from a var file, is a secret the job knows (here: the token input)
+resource "terraform_data" "note" { input = var.note }
 resource "terraform_data" "old" { input = "old" }
 output "conn" {
   value     = "postgres://app:\${var.db_password}@db"
@@ -105,6 +111,7 @@ function writeModule(text: string) {
   const dir = join(workspace, 'infra', 'app');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'main.tf'), text);
+  writeFileSync(join(dir, 'ci.tfvars'), `note = "${TOKEN}"\n`);
 }
 
 function filesUnder(dir: string): string[] {
@@ -119,6 +126,7 @@ const inputs = (extra: Record<string, string> = {}) => ({
   'working-directory': 'infra/app',
   'github-token': TOKEN,
   'backend-config': `path=${BACKEND_SECRET}.tfstate`,
+  'var-files': 'ci.tfvars',
   redact: 'CASE-\\d+',
   ...extra,
 });
@@ -130,7 +138,7 @@ describe('tf-plan (committed bundle, real tofu, GitHub double)', () => {
     expect(first.outputs).toMatchObject({
       exitcode: '2',
       'has-changes': 'true',
-      add: '3',
+      add: '4',
       change: '0',
       destroy: '0',
       replace: '0',
@@ -142,9 +150,16 @@ describe('tf-plan (committed bundle, real tofu, GitHub double)', () => {
     const marker = planCommentMarker('infra/app', 'default');
     const plans = () => issueComments(repo).filter((c) => c.body.startsWith(marker));
     expect(plans()).toHaveLength(1);
-    expect(plans()[0]!.body).toContain('**Plan: 3 to add, 0 to change, 0 to destroy**');
+    expect(plans()[0]!.body).toContain('**Plan: 4 to add, 0 to change, 0 to destroy**');
     expect(first.outputs['comment-url']).toContain(`#issuecomment-${plans()[0]!.id}`);
     expect(first.summary).toContain('+ terraform_data.db');
+    // the token from the var file and the ticket matched by `redact` are replaced, not dropped
+    expect(first.summary).toMatch(
+      /\+ terraform_data\.note\n\+ {5}id = \(known after apply\)\n\+ {5}input = "\*\*\*"/,
+    );
+    expect(first.summary).toMatch(
+      /\+ terraform_data\.ticket\n\+ {5}id = \(known after apply\)\n\+ {5}input = "\*\*\*"/,
+    );
 
     // second run: one resource destroyed, one replaced: the same comment is edited
     execFileSync(
