@@ -11,6 +11,7 @@ import { SENSITIVE, collectSecrets, maskSensitive, redactPlanJson, scrubText } f
 const DB_PASSWORD = 'pw-Correct-Horse-42'; // a sensitive variable, from TF_VAR_db_password
 const API_KEY = 'ghp_notARealToken0123456789abcdefABCD'; // a plain variable whose value the job knows (an input)
 const TICKET = 'TICKET-99881'; // matched only by the user's `redact` pattern
+const CHILD_DEFAULT = 'child-default-9f8e7d';
 
 let root: string;
 let raw: unknown;
@@ -34,12 +35,22 @@ resource "terraform_data" "db" {
   input = { password = var.db_password, user = "app", fallback = var.fallback }
 }
 resource "terraform_data" "client" { input = "key=\${var.api_key};note=${TICKET}" }
+module "child" { source = "./child" }
 output "conn" {
   value     = "postgres://app:\${var.db_password}@db"
   sensitive = true
 }
 `,
     'prod.tfvars': `api_key = "${API_KEY}"\n`,
+    // a child module's sensitive default: known to nobody but the plan's own marks
+    'child/main.tf': `
+variable "token" {
+  type      = string
+  sensitive = true
+  default   = "${CHILD_DEFAULT}"
+}
+resource "terraform_data" "c" { input = var.token }
+`,
   });
   raw = (await planModule(tofu, dir, { TF_VAR_db_password: DB_PASSWORD }, ['prod.tfvars'])).planJson;
 }, 60_000);
@@ -48,7 +59,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('redaction of a real plan with sensitive values', () => {
   it('the raw show -json holds the secrets (so the checks below can fail)', () => {
     const text = JSON.stringify(raw);
-    for (const secret of [DB_PASSWORD, API_KEY, TICKET, 'default-s3cr3t-value'])
+    for (const secret of [DB_PASSWORD, API_KEY, TICKET, 'default-s3cr3t-value', CHILD_DEFAULT])
       expect(text).toContain(secret);
   });
 
@@ -85,6 +96,7 @@ describe('redaction of a real plan with sensitive values', () => {
         API_KEY,
         TICKET,
         's3cr3t',
+        CHILD_DEFAULT,
         Buffer.from(DB_PASSWORD).toString('base64'),
       ])
         expect(text).not.toContain(secret);

@@ -83,90 +83,42 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 
-function maskChange(change: unknown): unknown {
-  const c = obj(change);
-  if (!c) return change;
-  return {
-    ...c,
-    before: maskSensitive(c.before, c.before_sensitive),
-    after: maskSensitive(c.after, c.after_sensitive),
-  };
-}
-
-/** planned_values / prior_state.values: resources by `sensitive_values`, outputs by `sensitive`. */
-function maskValues(values: unknown): unknown {
-  const v = obj(values);
-  if (!v) return values;
-  const outputs = obj(v.outputs);
-  return {
-    ...v,
-    ...(outputs
-      ? {
-          outputs: Object.fromEntries(
-            Object.entries(outputs).map(([k, o]) => [
-              k,
-              obj(o)?.sensitive ? { ...obj(o), value: SENSITIVE } : o,
-            ]),
-          ),
-        }
-      : {}),
-    ...(v.root_module ? { root_module: maskModule(v.root_module) } : {}),
-  };
-}
-
-function maskModule(module: unknown): unknown {
-  const m = obj(module);
-  if (!m) return module;
-  return {
-    ...m,
-    ...(Array.isArray(m.resources)
-      ? {
-          resources: m.resources.map((r) => ({
-            ...obj(r),
-            values: maskSensitive(obj(r)?.values, obj(r)?.sensitive_values),
-          })),
-        }
-      : {}),
-    ...(Array.isArray(m.child_modules) ? { child_modules: m.child_modules.map(maskModule) } : {}),
-  };
+/**
+ * Every place of the plan that carries its own sensitivity marks, at any depth (so
+ * resource_changes, resource_drift, deferred changes, planned_values, prior_state and
+ * child modules alike): `before`/`after` by `before_sensitive`/`after_sensitive`,
+ * `values` by `sensitive_values`, and `value`/`default` of anything marked
+ * `sensitive: true` (outputs, variable declarations). Over-masking is the safe side.
+ */
+function maskMarked(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(maskMarked);
+  const o = obj(node);
+  if (!o) return node;
+  const out: Json = Object.fromEntries(Object.entries(o).map(([k, v]) => [k, maskMarked(v)]));
+  if ('before_sensitive' in o) out.before = maskSensitive(out.before, o.before_sensitive);
+  if ('after_sensitive' in o) out.after = maskSensitive(out.after, o.after_sensitive);
+  if ('sensitive_values' in o && 'values' in o) out.values = maskSensitive(out.values, o.sensitive_values);
+  if (o.sensitive === true) {
+    if ('value' in o) out.value = SENSITIVE;
+    if ('default' in o) out.default = SENSITIVE;
+  }
+  return out;
 }
 
 /** The plan JSON with every sensitive value replaced and every known secret scrubbed. */
 export function redactPlanJson(planJson: unknown, secrets: Secrets): unknown {
   const plan = obj(planJson);
   if (!plan) return planJson;
-  const configVars = obj(obj(obj(plan.configuration)?.root_module)?.variables) ?? {};
-  const sensitiveVar = (name: string) => obj(configVars[name])?.sensitive === true;
-  const out: Json = { ...plan };
+  // root variables' values carry no mark of their own: their declarations do
+  const declared = obj(obj(obj(plan.configuration)?.root_module)?.variables) ?? {};
+  const out = maskMarked(plan) as Json;
   if (obj(plan.variables)) {
     out.variables = Object.fromEntries(
-      Object.entries(obj(plan.variables)!).map(([k, v]) => [
+      Object.entries(obj(out.variables)!).map(([k, v]) => [
         k,
-        sensitiveVar(k) ? { ...obj(v), value: SENSITIVE } : v,
+        obj(declared[k])?.sensitive === true ? { ...obj(v), value: SENSITIVE } : v,
       ]),
     );
-  }
-  for (const key of ['resource_changes', 'resource_drift'] as const) {
-    if (Array.isArray(plan[key]))
-      out[key] = (plan[key] as Json[]).map((rc) => ({ ...rc, change: maskChange(rc.change) }));
-  }
-  if (obj(plan.output_changes)) {
-    out.output_changes = Object.fromEntries(
-      Object.entries(obj(plan.output_changes)!).map(([k, c]) => [k, maskChange(c)]),
-    );
-  }
-  if (plan.planned_values) out.planned_values = maskValues(plan.planned_values);
-  if (obj(plan.prior_state))
-    out.prior_state = { ...obj(plan.prior_state), values: maskValues(obj(plan.prior_state)!.values) };
-  const config = obj(plan.configuration);
-  if (config && obj(config.root_module)) {
-    const vars = Object.fromEntries(
-      Object.entries(configVars).map(([k, v]) => [
-        k,
-        sensitiveVar(k) && 'default' in obj(v)! ? { ...obj(v), default: SENSITIVE } : v,
-      ]),
-    );
-    out.configuration = { ...config, root_module: { ...obj(config.root_module), variables: vars } };
   }
   return scrubStrings(out, (text) => scrubText(text, secrets));
 }
