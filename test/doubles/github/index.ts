@@ -24,6 +24,7 @@ import { pullRoutes } from './routes/pulls.ts';
 import { issueRoutes } from './routes/issues.ts';
 import { repoIssueRoutes } from './routes/repo-issues.ts';
 import { pullFileRoutes } from './routes/pull-files.ts';
+import { issueCommentRoutes } from './routes/issue-comments.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
@@ -101,6 +102,7 @@ const ALL_ROUTES: RestRoute[] = [
   ...issueRoutes,
   ...repoIssueRoutes,
   ...pullFileRoutes,
+  ...issueCommentRoutes,
   ...releaseRoutes,
 ];
 

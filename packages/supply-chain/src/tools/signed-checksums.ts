@@ -40,7 +40,7 @@ export interface RekorOptions {
 export class UnsignedReleaseError extends UserError {
   constructor(
     readonly url: string,
-    tool: ToolName,
+    tool: string,
     version: string,
     checksumsName: string,
   ) {
@@ -55,7 +55,10 @@ export class UnsignedReleaseError extends UserError {
 }
 
 export interface SignedChecksumsCheck {
-  tool: ToolName;
+  /** A tool of tools.lock.json, or another program whose release signer is given in `signer`. */
+  tool: string;
+  /** Who must have signed the checksums file; default releaseSigner(tool, version). */
+  signer?: SignerIdentity;
   version: string;
   checksumsName: string;
   /** The checksums file exactly as downloaded. */
@@ -123,7 +126,7 @@ export async function verifySignedChecksums(check: SignedChecksumsCheck): Promis
     );
   }
 
-  const signer = releaseSigner(tool, version);
+  const signer = check.signer ?? releaseSigner(tool as ToolName, version);
   await check.verifySignature({
     asset: name,
     bundle: assembleBundle(signed, entry),

@@ -2,12 +2,12 @@
  * Plain issues: list (state and labels filters; pull requests come back too, with
  * `pull_request`, as on GitHub), create, update (title, body, state, labels) and
  * comment. Numbers are shared with pull requests. Comments are kept for plain
- * issues only.
+ * issues only (`routes/issue-comments.ts` takes the comment route for both kinds).
  */
 import type { IssueRecord } from '../issue-record.ts';
 import { HttpError } from '../http-error.ts';
 import { nodeIdFor, type HostedRepo } from '../repo-store.ts';
-import { paginate, type RestRoute } from '../rest-route.ts';
+import { paginate, type DoubleState, type RestRoute } from '../rest-route.ts';
 import { issueCommentJson, plainIssueJson } from '../shapes/issue-shape.ts';
 import { issueJson } from '../shapes/pull-shape.ts';
 
@@ -23,6 +23,15 @@ function now(): string {
 function labelNames(labels: LabelInput[] | undefined): string[] {
   const names = (labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
   return [...new Set(names.filter((n) => n !== ''))];
+}
+
+/** A comment on a plain issue (`POST .../issues/{n}/comments` with a plain issue's number). */
+export function commentOnPlainIssue(state: DoubleState, repo: HostedRepo, issue: IssueRecord, text: string) {
+  nextCommentId += 1;
+  const comment = { id: nextCommentId, body: text, createdAt: now() };
+  issue.comments.push(comment);
+  issue.updatedAt = comment.createdAt;
+  return { status: 201, body: issueCommentJson(state, repo, issue, comment) };
 }
 
 function findIssue(repo: HostedRepo, number: number): IssueRecord {
@@ -123,20 +132,6 @@ export const repoIssueRoutes: RestRoute[] = [
         issue.updatedAt = now();
         return { status: 200, body: plainIssueJson(ctx.state, repo, issue) };
       });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
-    async handle(ctx) {
-      const repo = ctx.repo('issues', 'write');
-      const body = ctx.body as { body: string };
-      const issue = findIssue(repo, Number(ctx.params.issue_number));
-      nextCommentId += 1;
-      const comment = { id: nextCommentId, body: body.body, createdAt: now() };
-      issue.comments.push(comment);
-      issue.updatedAt = comment.createdAt;
-      return { status: 201, body: issueCommentJson(ctx.state, repo, issue, comment) };
     },
   },
 ];

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { actionsSummaryWriter, actionsCoreMask, run } from '@slipway/core';
+import { createGitHubClient } from '@slipway/gitops';
+import { execProgram } from '@slipway/supply-chain/tools/run-program';
+import { installTfForAction } from '@slipway/terraform/install/action-install';
+import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan/plan-step';
+import { collectSecrets } from '@slipway/terraform/render/redaction';
+import { getInputs } from './inputs.ts';
+
+/** The pull request of the triggering event (pull_request*, or issue_comment on a pull request). */
+function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      pull_request?: { number?: number };
+      issue?: { number?: number; pull_request?: unknown };
+    };
+    return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+export default () =>
+  run(async () => {
+    const env = process.env;
+    const inputs = getInputs();
+    const secrets = collectSecrets(
+      {
+        inputs: inputs['github-token'] ? [inputs['github-token']] : [],
+        env,
+        backendConfig: inputs['backend-config'],
+        patterns: inputs.redact,
+      },
+      actionsCoreMask,
+    );
+    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const issueNumber = inputs.comment ? pullRequestNumber(env) : undefined;
+    if (inputs.comment && issueNumber === undefined)
+      core.notice('tf-plan: this event has no pull request; no plan comment is posted.');
+    const serverUrl = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+    const installed = await installTfForAction(inputs.tool, inputs.version, env);
+    const outputDir = join(
+      env.RUNNER_TEMP || tmpdir(),
+      'slipway-tf-plan',
+      // one folder per directory and workspace; encoded so that no two directories share one
+      `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
+    );
+    const result = await runPlanStep(
+      {
+        tool: inputs.tool,
+        binary: installed.path,
+        toolVersion: installed.version,
+        workingDirectory: inputs['working-directory'],
+        directoryLabel: inputs.directoryLabel,
+        workspace: inputs.workspace,
+        varFiles: inputs['var-files'],
+        backendConfig: inputs['backend-config'],
+        outputDir,
+        secrets,
+        comment:
+          issueNumber !== undefined && owner && repo
+            ? {
+                client: createGitHubClient(
+                  getOctokit(inputs['github-token'] ?? '', {
+                    baseUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com',
+                  }),
+                ),
+                owner,
+                repo,
+                issueNumber,
+              }
+            : undefined,
+        fullPlanUrl:
+          env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+            ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+            : undefined,
+      },
+      { run: execProgram, summary: actionsSummaryWriter, log: (line) => core.info(line) },
+    );
+    const c = result.changes;
+    core.setOutput('exitcode', String(result.exitcode));
+    core.setOutput('has-changes', String(result.hasChanges));
+    core.setOutput('add', String(c?.add ?? 0));
+    core.setOutput('change', String(c?.change ?? 0));
+    core.setOutput('destroy', String(c?.destroy ?? 0));
+    core.setOutput('replace', String(c?.replace ?? 0));
+    core.setOutput('plan-digest', result.planDigest);
+    core.setOutput('plan-file', result.planFile);
+    core.setOutput('plan-json', result.planJson);
+    core.setOutput('comment-url', result.comment?.url ?? '');
+    if (result.exitcode === 1) throw new PlanFailedError(inputs.directoryLabel, inputs.workspace);
+  });
