@@ -5,7 +5,11 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import { actionsCoreMask, actionsSummaryWriter, maskSecret, run } from '@slipway/core';
 import { openImage } from '@slipway/supply-chain/registry/open-image';
 import { imageIndexTargets } from '@slipway/supply-chain/registry/platform-targets';
-import { generateSbom, sbomPlatformsOutput, sbomSummaryMarkdown } from '@slipway/supply-chain/syft/generate-sbom';
+import {
+  generateSbom,
+  sbomPlatformsOutput,
+  sbomSummaryMarkdown,
+} from '@slipway/supply-chain/syft/generate-sbom';
 import {
   artifactSummaryLine,
   checkArtifactService,

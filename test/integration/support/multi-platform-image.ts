@@ -123,8 +123,18 @@ export async function pushMultiPlatformImage(
         schemaVersion: 2,
         mediaType: OCI_INDEX,
         manifests: [
-          { mediaType: OCI_MANIFEST, digest: amd64!.digest, size: amd64!.size, platform: PLATFORMS[0].platform },
-          { mediaType: OCI_MANIFEST, digest: arm64!.digest, size: arm64!.size, platform: PLATFORMS[1].platform },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: amd64!.digest,
+            size: amd64!.size,
+            platform: PLATFORMS[0].platform,
+          },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: arm64!.digest,
+            size: arm64!.size,
+            platform: PLATFORMS[1].platform,
+          },
           {
             mediaType: OCI_MANIFEST,
             ...attestation,

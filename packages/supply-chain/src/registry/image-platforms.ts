@@ -148,7 +148,9 @@ export function selectPlatformImages(
       );
   }
   if (images.length === 0)
-    throw new UserError(`The image index of ${source} holds no platform image to scan (${platformList(entries)}).`);
+    throw new UserError(
+      `The image index of ${source} holds no platform image to scan (${platformList(entries)}).`,
+    );
   return { images, skipped };
 }
 
@@ -168,6 +170,10 @@ export function platformFilePath(path: string, slug: string, ext?: string): stri
   const slash = path.lastIndexOf('/') + 1;
   const name = path.slice(slash);
   const extension =
-    ext !== undefined && name.endsWith(ext) ? ext : name.lastIndexOf('.') > 0 ? name.slice(name.lastIndexOf('.')) : '';
+    ext !== undefined && name.endsWith(ext)
+      ? ext
+      : name.lastIndexOf('.') > 0
+        ? name.slice(name.lastIndexOf('.'))
+        : '';
   return `${path.slice(0, path.length - extension.length)}.${slug}${extension}`;
 }

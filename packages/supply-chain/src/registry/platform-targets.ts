@@ -99,8 +99,7 @@ export async function imageIndexTargets(
     return undefined;
   }
   const { images, skipped } = selectPlatformImages(entries, filter, pinned);
-  for (const s of skipped)
-    o.log.info(`Not scanned: ${s.platform} ${s.digest} of ${pinned} (${s.reason}).`);
+  for (const s of skipped) o.log.info(`Not scanned: ${s.platform} ${s.digest} of ${pinned} (${s.reason}).`);
   return {
     digest: manifest.descriptor.digest,
     pinned,
@@ -116,7 +115,8 @@ async function checkSingleImagePlatform(
   filter: Exclude<PlatformFilter, 'all'>,
   pinned: string,
 ): Promise<void> {
-  const configDigest = (JSON.parse(body.toString('utf8')) as { config?: { digest?: unknown } }).config?.digest;
+  const configDigest = (JSON.parse(body.toString('utf8')) as { config?: { digest?: unknown } }).config
+    ?.digest;
   if (typeof configDigest !== 'string')
     throw new UserError(`The manifest of ${pinned} names no config, so its platform is unknown.`);
   const config = JSON.parse((await client.getBlob(configDigest)).toString('utf8')) as {

@@ -17,7 +17,9 @@ export function readPlatformsInput(reader: InputReader): PlatformFilter {
     if (!platform)
       throw new InputError(
         'platforms',
-        item === 'all' ? 'mixes `all` with platforms' : `contains the item '${item}', which is not a platform`,
+        item === 'all'
+          ? 'mixes `all` with platforms'
+          : `contains the item '${item}', which is not a platform`,
         FORM,
       );
     platforms.push(platform);

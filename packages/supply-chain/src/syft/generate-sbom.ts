@@ -116,10 +116,18 @@ export function sbomSummaryMarkdown(
 export function sbomPlatformsOutput(
   result: SbomResult,
 ): { platform: string; digest: string; files: Record<string, string>; packages: number }[] {
-  const entries = new Map<string, { platform: string; digest: string; files: Record<string, string>; packages: number }>();
+  const entries = new Map<
+    string,
+    { platform: string; digest: string; files: Record<string, string>; packages: number }
+  >();
   for (const d of result.documents) {
     if (d.platform === undefined || d.digest === undefined) continue;
-    const entry = entries.get(d.digest) ?? { platform: d.platform, digest: d.digest, files: {}, packages: d.summary.packages };
+    const entry = entries.get(d.digest) ?? {
+      platform: d.platform,
+      digest: d.digest,
+      files: {},
+      packages: d.summary.packages,
+    };
     entry.files[d.format] = d.path;
     entries.set(d.digest, entry);
   }

@@ -70,7 +70,12 @@ export function scanSummaryMarkdown(o: {
         o.platforms.map((p) => {
           const own = countBySeverity(p.findings);
           const gate = o.failOn === 'none' ? 'off' : p.gated.length === 0 ? 'passed' : '**failed**';
-          return [inertText(p.platform, 80), codeSpan(p.digest), ...severities.map((s) => String(own[s])), gate];
+          return [
+            inertText(p.platform, 80),
+            codeSpan(p.digest),
+            ...severities.map((s) => String(own[s])),
+            gate,
+          ];
         }),
       ),
     );
