@@ -46,7 +46,7 @@ export default () =>
               mask: actionsCoreMask,
               ...(inputs.platforms === 'all' ? { retry: { maxAttempts: 2 } } : {}),
             }),
-          log: { info: (line) => core.info(line), warning: (line) => core.warning(line) },
+          log: { info: (line) => core.info(line), notice: (line) => core.notice(line) },
           input: 'image',
         })
       : undefined;

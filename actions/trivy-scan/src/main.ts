@@ -25,7 +25,11 @@ const failedPlatforms = (platforms: PlatformScan[] | undefined) =>
 export default () =>
   run(async () => {
     const inputs = getInputs();
-    const log = { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) };
+    const log = {
+      info: (line: string) => core.info(line),
+      warning: (line: string) => core.warning(line),
+      notice: (line: string) => core.notice(line),
+    };
     // an image index is scanned per platform image: looked up before trivy is installed
     const index =
       inputs['scan-type'] === 'image'

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePlatform } from './image-platforms.ts';
 import { imageIndexTargets, type ImageOpener } from './platform-targets.ts';
 import { RegistryClient } from './registry-client.ts';
-import type { HttpTransport } from './http-transport.ts';
+import type { HttpResponse, HttpTransport } from './http-transport.ts';
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -23,7 +23,7 @@ function registry(docs: { tag: string; manifest: object; mediaType: string }[], 
     blobs.map((b) => [sha(Buffer.from(JSON.stringify(b))), Buffer.from(JSON.stringify(b))]),
   );
   const requests: string[] = [];
-  const transport: HttpTransport = async (request) => {
+  const transport: HttpTransport = async (request): Promise<HttpResponse> => {
     requests.push(`${request.method} ${request.url}`);
     const path = new URL(request.url).pathname;
     const [, , , , kind, reference] = path.split('/'); // /v2/octo/app/<kind>/<ref>
@@ -87,7 +87,7 @@ function logs() {
     lines,
     log: {
       info: (l: string) => lines.push(`info: ${l}`),
-      warning: (l: string) => lines.push(`warning: ${l}`),
+      notice: (l: string) => lines.push(`notice: ${l}`),
     },
   };
 }
@@ -136,20 +136,20 @@ describe('imageIndexTargets', () => {
     expect(lines).toEqual([]);
   });
 
-  it('with `all`, an image the registry cannot show is scanned as given, with a warning', async () => {
+  it('with `all`, an image the registry cannot show is scanned as given, with a notice', async () => {
     const r = registry([]);
     const { log, lines } = logs();
     expect(
       await imageIndexTargets(`${host}/octo/app:local`, 'all', { open: r.open, log, input: 'target' }),
     ).toBeUndefined();
     expect(lines).toEqual([
-      `warning: Could not ask the registry whether ${host}/octo/app:local is a multi-platform image (no manifest for local); scanning it as given, which covers one platform only.`,
+      `notice: Could not ask the registry whether ${host}/octo/app:local is a multi-platform image (no manifest for local); scanning it as given, which covers one platform only.`,
     ]);
     expect(
       await imageIndexTargets('Not A Reference', 'all', { open: r.open, log, input: 'target' }),
     ).toBeUndefined();
     expect(lines[1]).toMatch(
-      /^warning: Not A Reference is not a registry image reference Slipway can look up/,
+      /^notice: Not A Reference is not a registry image reference Slipway can look up/,
     );
   });
 

@@ -7,7 +7,7 @@
  *
  * With `platforms: all`, a registry that cannot be asked (a local image only in
  * the Docker daemon, no network, an unknown reference) leaves the reference as
- * given, with a warning: the scanner then picks one platform itself. With a
+ * given, with a notice: the scanner then picks one platform itself. With a
  * platform list nothing is left to chance: the lookup must succeed and every
  * listed platform must be there (a single image's config must name one of them).
  */
@@ -49,7 +49,8 @@ export type ImageOpener = (
 
 export interface PlatformLookupLog {
   info(line: string): void;
-  warning(line: string): void;
+  /** Shown as an annotation: the scan covers one platform only. */
+  notice(line: string): void;
 }
 
 /**
@@ -66,7 +67,7 @@ export async function imageIndexTargets(
     reference = parseImageReference(text);
   } catch (error) {
     if (!(error instanceof ImageReferenceError) || filter !== 'all') throw error;
-    o.log.warning(
+    o.log.notice(
       `${text} is not a registry image reference Slipway can look up (${error.problems.join('; ')}); scanning it as given, one platform only.`,
     );
     return undefined;
@@ -87,7 +88,7 @@ export async function imageIndexTargets(
           cause: error,
         },
       );
-    o.log.warning(
+    o.log.notice(
       `Could not ask the registry whether ${text} is a multi-platform image (${errorMessage(error)}); scanning it as given, which covers one platform only.`,
     );
     return undefined;
