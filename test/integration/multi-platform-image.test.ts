@@ -195,6 +195,7 @@ describe('sbom (real syft) on an image index', () => {
   }, TIMEOUT);
   afterAll(async () => {
     await releases?.server.close();
+    if (releases) rmSync(dirname(releases.lockPath), { recursive: true, force: true });
     if (runner) rmSync(runner.root, { recursive: true, force: true });
   });
 
