@@ -1,9 +1,13 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError, InputReader } from '@slipway/core';
+import type { PlatformFilter } from '@slipway/supply-chain/registry/image-platforms';
+import { parseImageReference } from '@slipway/supply-chain/registry/image-reference';
+import { readPlatformsInput } from '@slipway/supply-chain/registry/platforms-input';
 import {
   SBOM_FORMATS,
   defaultFileName,
+  registryImageRef,
   type SbomOutput,
   type SbomSource,
 } from '@slipway/supply-chain/syft/syft-args';
@@ -18,6 +22,8 @@ export interface Inputs {
   version: string | undefined;
   'allow-unverified-tool': boolean;
   'releases-url': string | undefined;
+  /** `all`, or the platform images of an index to catalogue (registry images only). */
+  platforms: PlatformFilter;
 }
 
 const VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -69,8 +75,28 @@ export function getInputs(
       }),
     ),
   ];
+  const platforms = readPlatformsInput(reader);
+  if (platforms !== 'all') {
+    const registryRef = source.kind === 'image' ? registryImageRef(source.ref) : undefined;
+    if (!registryRef)
+      throw new InputError(
+        'platforms',
+        image === undefined ? 'is set for a path' : `is set, but ${image} is not read from a registry`,
+        '`all` unless `image` is a registry image reference',
+      );
+    try {
+      parseImageReference(registryRef.ref);
+    } catch (error) {
+      throw new InputError(
+        'image',
+        `is not a registry image reference, which the input 'platforms' needs (${(error as Error).message})`,
+        '`registry/repository:tag` or `registry/repository@sha256:<digest>`, or platforms `all`',
+      );
+    }
+  }
   const outputDir = inWorkspace(reader.string('output-dir') ?? '.');
   return {
+    platforms,
     source,
     outputs: (formats.length > 0 ? formats : ['spdx-json']).map((format) => ({
       format: format as SbomOutput['format'],

@@ -2,15 +2,21 @@ import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
-import { actionsSummaryWriter, maskSecret, run } from '@slipway/core';
-import { generateSbom, sbomSummaryMarkdown } from '@slipway/supply-chain/syft/generate-sbom';
+import { actionsCoreMask, actionsSummaryWriter, maskSecret, run } from '@slipway/core';
+import { openImage } from '@slipway/supply-chain/registry/open-image';
+import { imageIndexTargets } from '@slipway/supply-chain/registry/platform-targets';
+import {
+  generateSbom,
+  sbomPlatformsOutput,
+  sbomSummaryMarkdown,
+} from '@slipway/supply-chain/syft/generate-sbom';
 import {
   artifactSummaryLine,
   checkArtifactService,
   uploadSbomArtifact,
   type ArtifactUploader,
 } from '@slipway/supply-chain/syft/sbom-artifact';
-import { syftSource } from '@slipway/supply-chain/syft/syft-args';
+import { registryImageRef, syftSource } from '@slipway/supply-chain/syft/syft-args';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { getInputs } from './inputs.ts';
@@ -20,6 +26,8 @@ const uploadArtifact: ArtifactUploader = async (name, files, rootDirectory) => {
   return id;
 };
 
+const REGISTRY_TIMEOUT_MS = 60_000;
+
 export default () =>
   run(async () => {
     const inputs = getInputs();
@@ -28,6 +36,20 @@ export default () =>
       // the runner masks it as well; masked here too for any other host of the action
       maskSecret(process.env.ACTIONS_RUNTIME_TOKEN ?? '');
     }
+    // an image index gets one SBOM per platform image: looked up before syft is installed
+    const registryRef = inputs.source.kind === 'image' ? registryImageRef(inputs.source.ref) : undefined;
+    const index = registryRef
+      ? await imageIndexTargets(registryRef.ref, inputs.platforms, {
+          open: (reference) =>
+            openImage(reference, {
+              timeoutMs: REGISTRY_TIMEOUT_MS,
+              mask: actionsCoreMask,
+              ...(inputs.platforms === 'all' ? { retry: { maxAttempts: 2 } } : {}),
+            }),
+          log: { info: (line) => core.info(line), notice: (line) => core.notice(line) },
+          input: 'image',
+        })
+      : undefined;
     const syft = await installForAction({
       tool: 'syft',
       ...(inputs.version ? { version: inputs.version } : {}),
@@ -40,10 +62,19 @@ export default () =>
       run: execProgram,
       source: inputs.source,
       outputs: inputs.outputs,
+      ...(index ? { index: { targets: index.targets, scheme: registryRef!.scheme } } : {}),
     });
     const files = result.documents.map((d) => d.path);
     core.setOutput('files', files.join('\n'));
-    for (const d of result.documents) core.setOutput(`${d.format}-file`, d.path);
+    for (const { format } of inputs.outputs)
+      core.setOutput(
+        `${format}-file`,
+        result.documents
+          .filter((d) => d.format === format)
+          .map((d) => d.path)
+          .join('\n'),
+      );
+    if (index) core.setOutput('platforms', JSON.stringify(sbomPlatformsOutput(result)));
     core.setOutput('packages', String(result.documents[0]?.summary.packages ?? 0));
     core.setOutput('syft-version', syft.version);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();

@@ -5,6 +5,9 @@ import { SEVERITIES, type FailOn, type Severity } from '@slipway/supply-chain/tr
 import { SCAN_TYPES, type ScanType } from '@slipway/supply-chain/trivy/trivy-args';
 import { CACHE_MODES, type CacheMode } from '@slipway/supply-chain/tools/tool-caches';
 import { DEFAULT_DB_REPOSITORIES, DEFAULT_JAVA_DB_REPOSITORIES } from '@slipway/supply-chain/trivy/trivy-db';
+import type { PlatformFilter } from '@slipway/supply-chain/registry/image-platforms';
+import { parseImageReference } from '@slipway/supply-chain/registry/image-reference';
+import { readPlatformsInput } from '@slipway/supply-chain/registry/platforms-input';
 
 export interface Inputs {
   'scan-type': ScanType;
@@ -26,6 +29,8 @@ export interface Inputs {
   version: string | undefined;
   'allow-unverified-tool': boolean;
   'releases-url': string | undefined;
+  /** `all`, or the platform images of an index to scan (image scans only). */
+  platforms: PlatformFilter;
 }
 
 const REPOSITORY = /^[a-z0-9][a-z0-9.-]*(:\d+)?(\/[a-z0-9._-]+)+$/;
@@ -73,9 +78,25 @@ export function getInputs(
     itemPattern: REPOSITORY,
     form: 'registry repositories such as ghcr.io/aquasecurity/trivy-java-db',
   });
+  const scanType = reader.enumeration('scan-type', SCAN_TYPES, 'image');
+  const platforms = readPlatformsInput(reader);
+  if (platforms !== 'all') {
+    if (scanType !== 'image')
+      throw new InputError('platforms', `is set for a ${scanType} scan`, '`all` unless scan-type is image');
+    try {
+      parseImageReference(target);
+    } catch (error) {
+      throw new InputError(
+        'target',
+        `is not a registry image reference, which the input 'platforms' needs (${(error as Error).message})`,
+        '`registry/repository:tag` or `registry/repository@sha256:<digest>`, or platforms `all`',
+      );
+    }
+  }
   return {
-    'scan-type': reader.enumeration('scan-type', SCAN_TYPES, 'image'),
+    'scan-type': scanType,
     target,
+    platforms,
     severity: reader.enumeration('severity', SEVERITIES, 'UNKNOWN'),
     'ignore-unfixed': reader.boolean('ignore-unfixed', false),
     trivyignore,

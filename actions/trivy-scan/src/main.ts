@@ -1,16 +1,49 @@
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { UserError, actionsSummaryWriter, run } from '@slipway/core';
+import { UserError, actionsCoreMask, actionsSummaryWriter, run } from '@slipway/core';
 import { coreCacheLog, installForAction } from '@slipway/supply-chain/tools/action-install';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { persistentCacheFromEnv } from '@slipway/supply-chain/tools/tool-caches';
 import { runTrivyScan } from '@slipway/supply-chain/trivy/run-scan';
 import { countBySeverity, scanSummaryMarkdown } from '@slipway/supply-chain/trivy/scan-summary';
+import { openImage } from '@slipway/supply-chain/registry/open-image';
+import { imageIndexTargets } from '@slipway/supply-chain/registry/platform-targets';
+import { platformsOutput, worstCounts, type PlatformScan } from '@slipway/supply-chain/trivy/platform-report';
 import { getInputs } from './inputs.ts';
+
+const REGISTRY_TIMEOUT_MS = 60_000;
+
+/** ` in linux/arm64 of the index` for an index scan; empty for a single image. */
+const failedPlatforms = (platforms: PlatformScan[] | undefined) =>
+  platforms
+    ? ` in ${platforms
+        .filter((p) => p.gated.length > 0)
+        .map((p) => p.platform)
+        .join(', ')} of the index`
+    : '';
 
 export default () =>
   run(async () => {
     const inputs = getInputs();
+    const log = {
+      info: (line: string) => core.info(line),
+      warning: (line: string) => core.warning(line),
+      notice: (line: string) => core.notice(line),
+    };
+    // an image index is scanned per platform image: looked up before trivy is installed
+    const index =
+      inputs['scan-type'] === 'image'
+        ? await imageIndexTargets(inputs.target, inputs.platforms, {
+            open: (reference) =>
+              openImage(reference, {
+                timeoutMs: REGISTRY_TIMEOUT_MS,
+                mask: actionsCoreMask,
+                ...(inputs.platforms === 'all' ? { retry: { maxAttempts: 2 } } : {}),
+              }),
+            log,
+            input: 'target',
+          })
+        : undefined;
     // one cache object for the archive and the DBs in `auto` mode, so a skipped restore is told once
     const toolArchiveCache = persistentCacheFromEnv(process.env, coreCacheLog);
     const dbCache =
@@ -25,6 +58,7 @@ export default () =>
       ...(inputs['releases-url'] ? { releasesUrl: inputs['releases-url'] } : {}),
     });
     const outcome = await runTrivyScan({
+      ...(index ? { index } : {}),
       scanType: inputs['scan-type'],
       target: inputs.target,
       severity: inputs.severity,
@@ -42,17 +76,20 @@ export default () =>
       javaDbRepositories: inputs['java-db-repository'],
       dbCache,
       now: new Date(),
-      log: { info: (line) => core.info(line), warning: (line) => core.warning(line) },
+      log,
     });
-    const counts = countBySeverity(outcome.findings);
+    const { counts, findings } = outcome.platforms
+      ? worstCounts(outcome.platforms)
+      : { counts: countBySeverity(outcome.findings), findings: outcome.findings.length };
     core.setOutput('sarif-file', inputs['sarif-file']);
     core.setOutput('json-file', inputs['json-file']);
-    core.setOutput('findings', String(outcome.findings.length));
+    core.setOutput('findings', String(findings));
     for (const [severity, count] of Object.entries(counts))
       core.setOutput(severity.toLowerCase(), String(count));
     core.setOutput('gate', outcome.gated.length === 0 ? 'passed' : 'failed');
     core.setOutput('trivy-version', trivy.version);
     if (outcome.dbMetadata) core.setOutput('db-version', JSON.stringify(outcome.dbMetadata));
+    if (outcome.platforms) core.setOutput('platforms', JSON.stringify(platformsOutput(outcome.platforms)));
     await actionsSummaryWriter(
       scanSummaryMarkdown({
         target: inputs.target,
@@ -60,12 +97,13 @@ export default () =>
         findings: outcome.findings,
         failOn: inputs['fail-on'],
         sarifFile: inputs['sarif-file'],
+        ...(outcome.platforms ? { platforms: outcome.platforms } : {}),
       }),
     );
     if (outcome.gated.length > 0) {
       const ids = [...new Set(outcome.gated.map((f) => f.id))];
       throw new UserError(
-        `${outcome.gated.length} findings at or above ${inputs['fail-on']} (fail-on): ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', ...' : ''}.`,
+        `${outcome.gated.length} findings at or above ${inputs['fail-on']} (fail-on)${failedPlatforms(outcome.platforms)}: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', ...' : ''}.`,
         { hint: 'Fix or upgrade the affected packages, add accepted IDs to .trivyignore, or raise fail-on.' },
       );
     }

@@ -22,6 +22,32 @@ export function syftScanArgv(source: SbomSource, outputs: readonly SbomOutput[])
   return ['scan', ...outputs.flatMap((o) => ['--output', `${o.format}=${o.path}`]), '--', syftSource(source)];
 }
 
+/** syft's source schemes other than `registry:` (the registry is where an image index lives). */
+const NON_REGISTRY_SCHEMES = [
+  'docker',
+  'podman',
+  'containerd',
+  'docker-archive',
+  'oci-archive',
+  'oci-dir',
+  'singularity',
+  'dir',
+  'file',
+];
+
+/**
+ * The registry reference of an image source and the scheme to put back before each platform
+ * digest (`registry:` or none); undefined for a source that is not read from a registry
+ * (`oci-archive:`, `docker:`, ...).
+ */
+export function registryImageRef(ref: string): { ref: string; scheme: string } | undefined {
+  const colon = ref.indexOf(':');
+  const scheme = colon === -1 ? '' : ref.slice(0, colon);
+  if (scheme === 'registry') return { ref: ref.slice(colon + 1), scheme: 'registry:' };
+  if (NON_REGISTRY_SCHEMES.includes(scheme)) return undefined;
+  return { ref, scheme: '' };
+}
+
 /** The file name used for each format inside the output directory. */
 export function defaultFileName(format: SbomFormat): string {
   return format === 'spdx-json' ? 'sbom.spdx.json' : 'sbom.cyclonedx.json';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { purlType, summariseSbom } from './sbom-documents.ts';
 import { sbomSummaryMarkdown } from './generate-sbom.ts';
-import { syftScanArgv, type SbomOutput, type SbomSource } from './syft-args.ts';
+import { registryImageRef, syftScanArgv, type SbomOutput, type SbomSource } from './syft-args.ts';
 import { sharedFixture } from '../../../../test/shared-fixtures.ts';
 
 const shared = (path: string) => readFileSync(sharedFixture(`${path}`), 'utf8');
@@ -135,6 +135,50 @@ describe('sbomSummaryMarkdown', () => {
         '| python | 1 |',
         '',
       ].join('\n'),
+    );
+  });
+});
+
+describe('registryImageRef: which image sources can be an index in a registry', () => {
+  it('a plain reference and registry: are looked up (the scheme kept for each platform digest); local sources are not', () => {
+    expect(registryImageRef('ghcr.io/octo/app:1')).toEqual({ ref: 'ghcr.io/octo/app:1', scheme: '' });
+    expect(registryImageRef('127.0.0.1:5000/app@sha256:' + 'a'.repeat(64))).toEqual({
+      ref: '127.0.0.1:5000/app@sha256:' + 'a'.repeat(64),
+      scheme: '',
+    });
+    expect(registryImageRef('registry:ghcr.io/octo/app:1')).toEqual({
+      ref: 'ghcr.io/octo/app:1',
+      scheme: 'registry:',
+    });
+    for (const local of ['docker:app:1', 'oci-archive:/tmp/a.tar', 'oci-dir:/tmp/l', 'podman:app', 'dir:/x'])
+      expect(registryImageRef(local)).toBeUndefined();
+  });
+});
+
+describe('sbomSummaryMarkdown for an image index', () => {
+  it('has a row per platform image and format, with its digest', () => {
+    const summary = { format: 'spdx-json' as const, packages: 2, byType: { npm: 2 } };
+    const markdown = sbomSummaryMarkdown('reg.test/app@sha256:index', {
+      documents: [
+        {
+          format: 'spdx-json',
+          path: '/ws/sbom.linux-amd64.spdx.json',
+          summary,
+          platform: 'linux/amd64',
+          digest: 'sha256:aa',
+        },
+        {
+          format: 'spdx-json',
+          path: '/ws/sbom.linux-arm64.spdx.json',
+          summary,
+          platform: 'linux/arm64',
+          digest: 'sha256:bb',
+        },
+      ],
+    });
+    expect(markdown).toContain('| Platform | Digest | Format | File | Packages |');
+    expect(markdown).toContain(
+      '| linux/arm64 | `sha256:bb` | spdx-json | /ws/sbom.linux-arm64.spdx.json | 2 |',
     );
   });
 });

@@ -3,6 +3,7 @@ import { markdownTable } from '@slipway/core';
 import { codeSpan, inertText } from '../summary/scanned-text.ts';
 import { SEVERITIES, failsGate, severityRank, type FailOn, type Severity } from './severity.ts';
 import type { Finding } from './trivy-report.ts';
+import type { PlatformScan } from './platform-report.ts';
 
 export type SeverityCounts = Record<Severity, number>;
 
@@ -55,16 +56,37 @@ export function scanSummaryMarkdown(o: {
   findings: readonly Finding[];
   failOn: FailOn;
   sarifFile: string;
+  /** The platform images of an index, each scanned on its own. */
+  platforms?: readonly PlatformScan[];
 }): string {
   const counts = countBySeverity(o.findings);
   const severities = [...SEVERITIES].reverse();
   const lines = [`### Trivy ${o.scanType} scan: ${codeSpan(o.target)}`, ''];
-  lines.push(
-    markdownTable(
-      ['Severity', 'Findings'],
-      severities.map((s) => [s, String(counts[s])]),
-    ),
-  );
+  if (o.platforms) {
+    lines.push(`Image index: ${o.platforms.length} platform images, each scanned.`, '');
+    lines.push(
+      markdownTable(
+        ['Platform', 'Digest', ...severities, 'Gate'],
+        o.platforms.map((p) => {
+          const own = countBySeverity(p.findings);
+          const gate = o.failOn === 'none' ? 'off' : p.gated.length === 0 ? 'passed' : '**failed**';
+          return [
+            inertText(p.platform, 80),
+            codeSpan(p.digest),
+            ...severities.map((s) => String(own[s])),
+            gate,
+          ];
+        }),
+      ),
+    );
+  } else {
+    lines.push(
+      markdownTable(
+        ['Severity', 'Findings'],
+        severities.map((s) => [s, String(counts[s])]),
+      ),
+    );
+  }
   const gated = o.findings.filter((f) => failsGate(f.severity, o.failOn)).length;
   lines.push(
     '',
