@@ -117,8 +117,8 @@ export async function startArgoCdDouble(options: { tokens?: string[]; dex?: DexC
     },
   };
 
-  const lookup = (name: string, query: URLSearchParams): AppRuntime => {
-    const rt = apps.get(key(name, query.get('appNamespace') || undefined));
+  const lookup = (name: string, appNamespace: string | undefined): AppRuntime => {
+    const rt = apps.get(key(name, appNamespace || undefined));
     if (!rt) throw new ApiError(404, 5, `applications.argoproj.io "${name}" not found`);
     if (state.forbidden.has(name)) {
       throw new ApiError(403, 7, 'permission denied');
@@ -141,7 +141,10 @@ export async function startArgoCdDouble(options: { tokens?: string[]; dex?: DexC
         .map((rt) => applicationJson(rt));
       return { metadata: { resourceVersion: '1000' }, items };
     }
-    const rt = lookup(name, query);
+    const parsed: unknown = body ? JSON.parse(body) : undefined;
+    // POST /sync carries appNamespace in its body (grpc-gateway `body: "*"`), the others in the query
+    const bodyNamespace = route === 'sync' ? (parsed as { appNamespace?: string } | undefined)?.appNamespace : undefined;
+    const rt = lookup(name, query.get('appNamespace') ?? bodyNamespace);
     if (route === 'app') {
       advance(rt);
       const json = applicationJson(rt);
@@ -154,7 +157,6 @@ export async function startArgoCdDouble(options: { tokens?: string[]; dex?: DexC
       if (!manifest) throw new ApiError(404, 5, `${query.get('kind') ?? 'resource'} "${query.get('resourceName')}" not found`);
       return { manifest };
     }
-    const parsed: unknown = body ? JSON.parse(body) : undefined;
     const check = validateRequestBody(req.method ?? 'POST', template, parsed);
     if (!check.ok) {
       state.violations.push(`${req.method} ${template} request body: ${check.message}`);
