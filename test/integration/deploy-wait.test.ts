@@ -260,6 +260,6 @@ describe('deploy-wait (api mode)', () => {
     expect(result.exitCode).toBe(1);
     expect(errorOf(result)).toContain(message);
     expect(argo.requests.length).toBe(before);
-    expect(leaksOf(result, inputs.token === '' ? [] : [token])).toEqual([]);
+    expect(leaksOf(result, 'token' in inputs && inputs.token === '' ? [] : [token])).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * that say what to fix. The token source is asked for a token per request and
  * told when the server refused it, so an exchanged token can be renewed once.
  */
-import { RetryableError, UserError, redact, retry, type RetryOptions } from '@slipway/core';
+import { RetryableError, UserError, classifyTransient, redact, retry, type RetryOptions } from '@slipway/core';
 import { NetworkError, isTransientStatus, type HttpTransport } from '@slipway/oidc';
 import type { Application, ApplicationTree } from './application.ts';
 
@@ -144,8 +144,9 @@ export class ArgoCdClient {
             ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
           });
         } catch (error) {
-          if (error instanceof NetworkError) throw new RetryableError(`${method} ${path}: ${error.message}`);
-          throw error;
+          if (!(error instanceof NetworkError)) throw error;
+          if (classifyTransient(error).retry) throw new RetryableError(`${method} ${path}: ${error.message}`);
+          throw unreachable(this.options.server, error);
         }
         if (response.status === 304 && cached) {
           this.notModified++;
@@ -176,6 +177,18 @@ export class ArgoCdClient {
       throw error;
     });
   }
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME_MISMATCH|ALTNAME/;
+
+/** A failure without a response that retrying will not cure: TLS trust, a refused proxy, a bad host name. */
+export function unreachable(server: string, error: NetworkError): UserError {
+  const tls = TLS_CODES.test(error.code);
+  return new UserError(`Could not talk to Argo CD at ${server}: ${error.message}`, {
+    hint: tls
+      ? 'The server certificate is not trusted: pass its CA certificates in `ca-bundle` (or, last resort, `insecure: true`).'
+      : 'Check the server URL, the proxy settings (HTTPS_PROXY, NO_PROXY), or use mode: push when the runner cannot reach Argo CD.',
+  });
 }
 
 function resourceQuery(ref: ResourceRef): Record<string, string> {

@@ -7,7 +7,8 @@
  * violation is recorded and makes `close()` reject.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { FaultQueue, applyFault, readBody } from '../oidc-issuer/faults.ts';
 import { listenOnLoopback } from '../oidc-issuer/loopback.ts';
 import {
@@ -89,7 +90,14 @@ class ApiError extends Error {
   }
 }
 
-export async function startArgoCdDouble(options: { tokens?: string[]; dex?: DexConfig } = {}): Promise<ArgoCdDouble> {
+export interface ArgoCdDoubleOptions {
+  tokens?: string[];
+  dex?: DexConfig;
+  /** Serve HTTPS with this certificate chain and key; the URL is then https://localhost:<port>. */
+  tls?: { cert: string; key: string };
+}
+
+export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Promise<ArgoCdDouble> {
   const apps = new Map<string, AppRuntime>();
   const key = (name: string, namespace = 'argocd') => `${namespace}/${name}`;
   const state: ArgoCdDouble = {
@@ -174,7 +182,7 @@ export async function startArgoCdDouble(options: { tokens?: string[]; dex?: DexC
     return {};
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', state.url);
       const body = await readBody(req);
@@ -225,7 +233,8 @@ export async function startArgoCdDouble(options: { tokens?: string[]; dex?: DexC
       state.violations.push(`crash: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500).end(String(error));
     });
-  });
+  };
+  const server = (options.tls ? createTlsServer(options.tls, handler) : createServer(handler)) as Server;
 
   async function respond(
     res: ServerResponse,
@@ -266,6 +275,6 @@ export async function startArgoCdDouble(options: { tokens?: string[]; dex?: DexC
   }
 
   const listener = await listenOnLoopback(server);
-  state.url = listener.url;
+  state.url = options.tls ? listener.url.replace('http://127.0.0.1', 'https://localhost') : listener.url;
   return state;
 }
