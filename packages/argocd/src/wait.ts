@@ -118,13 +118,16 @@ export async function waitForApplications(options: WaitOptions): Promise<AppResu
       item.polls++;
       const verdict = assessApplication(item.app, revision);
       const soak = advanceSoak(item.soak, verdict, clock.now(), options.soakMs);
-      if (verdict.reason !== item.verdict?.reason || soak.phase !== item.soak.phase) {
+      const verdictChanged = verdict.reason !== item.verdict?.reason;
+      if (verdictChanged || soak.phase !== item.soak.phase) {
         changed = true;
         log(`${item.name}: ${soak.phase === 'soaking' ? `soaking ${formatDuration(options.soakMs)}, ` : ''}${verdict.reason}`);
       }
       item.verdict = verdict;
       item.soak = soak;
-      if (verdict.state !== 'healthy' && ROLLOUT_HEALTH.has(item.app.status?.health?.status ?? '')) {
+      // the tree is read when the picture changed, and on every poll once the app has Rollouts to follow
+      const health = item.app.status?.health?.status ?? '';
+      if (verdict.state !== 'healthy' && ROLLOUT_HEALTH.has(health) && (verdictChanged || item.rollouts.length > 0)) {
         if (await readRollouts(item, options, done, actions, log)) changed = true;
       }
       if (soak.phase === 'done') await finish(item, 'healthy', verdict.reason);

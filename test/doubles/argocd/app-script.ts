@@ -30,7 +30,8 @@ export interface Stage {
   staleReconcile?: boolean;
   /** GETs of the application this stage answers (default 1). */
   polls?: number;
-  holdUntil?: { sync?: true; action?: string };
+  /** Stay on this stage until a sync arrives, this resource action was run, or `when()` is true. */
+  holdUntil?: { sync?: true; action?: string; when?: () => boolean };
   rollout?: RolloutStage;
 }
 
@@ -74,6 +75,7 @@ export function advance(rt: AppRuntime): void {
   if (rt.served < (current.polls ?? 1)) return;
   if (current.holdUntil?.sync && rt.syncRequests.length === 0) return;
   if (current.holdUntil?.action && !rt.actions.includes(current.holdUntil.action)) return;
+  if (current.holdUntil?.when && !current.holdUntil.when()) return;
   rt.stage++;
   rt.served = 0;
 }
