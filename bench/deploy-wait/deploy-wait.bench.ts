@@ -22,8 +22,16 @@ let client: ArgoCdClient;
 
 /** An app Progressing until the virtual clock passes `until`, then Healthy. */
 function scriptedApp(name: string, clock: WaitClock, until: number): void {
-  const done: Stage = { compared: [REV], sync: 'Synced', health: 'Healthy', operation: { revisions: [REV], phase: 'Succeeded' } };
-  argo.addApp({ name, stages: [{ ...done, health: 'Progressing', holdUntil: { when: () => clock.now() >= until } }, done] });
+  const done: Stage = {
+    compared: [REV],
+    sync: 'Synced',
+    health: 'Healthy',
+    operation: { revisions: [REV], phase: 'Succeeded' },
+  };
+  argo.addApp({
+    name,
+    stages: [{ ...done, health: 'Progressing', holdUntil: { when: () => clock.now() >= until } }, done],
+  });
 }
 
 function virtualClock(): WaitClock {
@@ -63,7 +71,14 @@ beforeAll(async () => {
   });
   argo.addApp({
     name: 'timed',
-    stages: [{ compared: [REV], sync: 'Synced', health: 'Healthy', operation: { revisions: [REV], phase: 'Succeeded' } }],
+    stages: [
+      {
+        compared: [REV],
+        sync: 'Synced',
+        health: 'Healthy',
+        operation: { revisions: [REV], phase: 'Succeeded' },
+      },
+    ],
   });
   const rows = [
     await measure('fixed interval (no backoff)', 5000, 5000),

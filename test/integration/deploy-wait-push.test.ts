@@ -96,12 +96,16 @@ describe('deploy-wait (push mode)', () => {
     const result = await wait({ applications: 'silent', timeout: '300ms' });
     expect(result.exitCode).toBe(1);
     expect(result.outputs.result).toBe('timeout');
-    expect(errorOf(result)).toContain("silent: 'continuous-delivery/silent' is absent: no final 'continuous-delivery/silent' status within 300ms");
+    expect(errorOf(result)).toContain(
+      "silent: 'continuous-delivery/silent' is absent: no final 'continuous-delivery/silent' status within 300ms",
+    );
     scanAndClean(result, [TOKEN]);
 
     const before = gh.requests.total;
     const bad = await wait({ applications: 'web', revision: 'main' });
-    expect(errorOf(bad)).toContain("Input 'revision' has the value 'main', which is not valid. Expected the full ops-repo commit SHA.");
+    expect(errorOf(bad)).toContain(
+      "Input 'revision' has the value 'main', which is not valid. Expected the full ops-repo commit SHA.",
+    );
     const noRepo = await wait({ applications: 'web', repository: '' });
     expect(errorOf(noRepo)).toContain("Input 'repository' is required but was not set.");
     expect(gh.requests.total).toBe(before);

@@ -24,7 +24,14 @@ beforeAll(async () => {
   token = [...argo.tokens][0]!;
   argo.addApp({
     name: 'tls-app',
-    stages: [{ compared: [REV], sync: 'Synced', health: 'Healthy', operation: { revisions: [REV], phase: 'Succeeded' } }],
+    stages: [
+      {
+        compared: [REV],
+        sync: 'Synced',
+        health: 'Healthy',
+        operation: { revisions: [REV], phase: 'Succeeded' },
+      },
+    ],
   });
   workspace = mkdtempSync(join(tmpdir(), 'deploy-wait-tls-'));
   copyFileSync(ca.rootFile, join(workspace, 'argocd-ca.pem'));
@@ -39,7 +46,15 @@ const wait = (inputs: Record<string, string>) =>
   runAction({
     actionDir: deployWaitDir,
     workspace,
-    inputs: { server: argo.url, token, applications: 'tls-app', revision: REV, soak: '0', 'poll-interval': '20ms', ...inputs },
+    inputs: {
+      server: argo.url,
+      token,
+      applications: 'tls-app',
+      revision: REV,
+      soak: '0',
+      'poll-interval': '20ms',
+      ...inputs,
+    },
   });
 
 describe('deploy-wait over TLS', () => {
@@ -66,7 +81,9 @@ describe('deploy-wait over TLS', () => {
 
   it('names a ca-bundle that is not a PEM file', async () => {
     const result = await wait({ 'ca-bundle': 'missing.pem' });
-    expect(errorOf(result)).toContain("Input 'ca-bundle' names 'missing.pem', which is not a readable PEM file");
+    expect(errorOf(result)).toContain(
+      "Input 'ca-bundle' names 'missing.pem', which is not a readable PEM file",
+    );
     scanAndClean(result, [token]);
   });
 });

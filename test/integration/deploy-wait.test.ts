@@ -33,7 +33,10 @@ afterAll(async () => {
 
 const FAST = { 'poll-interval': '20ms', 'max-poll-interval': '80ms', soak: '200ms', timeout: '10s' };
 
-async function wait(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRunResult> {
+async function wait(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<ActionRunResult> {
   return runAction({
     actionDir: deployWaitDir,
     inputs: { server: argo.url, token, revision: NEW, ...FAST, ...inputs },
@@ -51,7 +54,11 @@ const healthy = (revs = [NEW]): Stage => ({
 /** Leaks of this run's `secrets` (default: the API token it was given) and of every other secret the doubles hold. */
 function leaksOf(result: ActionRunResult, secrets: string[] = [token]): string[] {
   const all = [token, ...argo.dexIssued, ...issuer.issued, issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN];
-  return scanAndClean(result, secrets, all.filter((s) => !secrets.includes(s)));
+  return scanAndClean(
+    result,
+    secrets,
+    all.filter((s) => !secrets.includes(s)),
+  );
 }
 
 describe('deploy-wait (api mode)', () => {
@@ -64,7 +71,11 @@ describe('deploy-wait (api mode)', () => {
     expect(result.outputs.result).toBe('healthy');
     // it walked through every stage, the stale Healthy included, to the last one
     expect(app.stage).toBe(app.script.stages.length - 1);
-    const [entry] = JSON.parse(result.outputs.applications!) as { outcome: string; revision: string; health: string }[];
+    const [entry] = JSON.parse(result.outputs.applications!) as {
+      outcome: string;
+      revision: string;
+      health: string;
+    }[];
     expect(entry).toMatchObject({ outcome: 'healthy', revision: NEW, health: 'Healthy' });
     expect(result.log).toContain('health not re-read since the sync finished');
     expect(result.log).toContain('soaking 200ms');
@@ -81,7 +92,11 @@ describe('deploy-wait (api mode)', () => {
     argo.addApp({
       name: 'stale',
       stages: deployment(OLD, NEW, [
-        { ...healthy(), health: 'Degraded', healthMessage: 'Deployment "stale" exceeded its progress deadline' },
+        {
+          ...healthy(),
+          health: 'Degraded',
+          healthMessage: 'Deployment "stale" exceeded its progress deadline',
+        },
       ]),
     });
     const result = await wait({ applications: 'stale', soak: '0' });
@@ -89,7 +104,9 @@ describe('deploy-wait (api mode)', () => {
     expect(result.outputs.result).toBe('failed');
     const message = errorOf(result);
     expect(message).toContain('stale: health is Degraded: Deployment "stale" exceeded its progress deadline');
-    expect(message).toContain('Pod stale/stale-7c9f8d-x2k4q Degraded (back-off 5m0s restarting failed container=app (CrashLoopBackOff))');
+    expect(message).toContain(
+      'Pod stale/stale-7c9f8d-x2k4q Degraded (back-off 5m0s restarting failed container=app (CrashLoopBackOff))',
+    );
     expect(result.summary).toContain('**Resources not healthy**');
     expect(leaksOf(result)).toEqual([]);
   });
@@ -97,7 +114,10 @@ describe('deploy-wait (api mode)', () => {
   it('fails when the app turns Degraded during the soak', async () => {
     argo.addApp({
       name: 'flaky',
-      stages: [{ ...healthy(), polls: 3 }, { ...healthy(), health: 'Degraded' }],
+      stages: [
+        { ...healthy(), polls: 3 },
+        { ...healthy(), health: 'Degraded' },
+      ],
     });
     const result = await wait({ applications: 'flaky', soak: '30s' });
     expect(result.exitCode).toBe(1);
@@ -119,7 +139,9 @@ describe('deploy-wait (api mode)', () => {
     });
     const result = await wait({ applications: 'badsync' });
     expect(result.exitCode).toBe(1);
-    expect(errorOf(result)).toContain(`badsync: the sync of 222222222222 ended Failed: one or more objects failed to apply`);
+    expect(errorOf(result)).toContain(
+      `badsync: the sync of 222222222222 ended Failed: one or more objects failed to apply`,
+    );
   });
 
   it('times out naming the resources that are not healthy', async () => {
@@ -142,7 +164,12 @@ describe('deploy-wait (api mode)', () => {
       sources,
       stages: [
         { ...healthy(['1.2.3', OLD]) },
-        { compared: ['1.2.3', NEW], sync: 'OutOfSync', health: 'Healthy', operation: { revisions: ['1.2.3', OLD], phase: 'Succeeded' } },
+        {
+          compared: ['1.2.3', NEW],
+          sync: 'OutOfSync',
+          health: 'Healthy',
+          operation: { revisions: ['1.2.3', OLD], phase: 'Succeeded' },
+        },
         { ...healthy(['1.2.3', NEW]), staleReconcile: true },
         healthy(['1.2.3', NEW]),
       ],
@@ -173,9 +200,15 @@ describe('deploy-wait (api mode)', () => {
 
   it('retries the Dex exchange with a fresh GitHub token per attempt, and a 503 from the API', async () => {
     argo.addApp({ name: 'retry-app', stages: [healthy()] });
-    argo.faults.push({ kind: 'status', route: 'dex', status: 503 }, { kind: 'status', route: 'app', status: 502 });
+    argo.faults.push(
+      { kind: 'status', route: 'dex', status: 503 },
+      { kind: 'status', route: 'app', status: 502 },
+    );
     const issuedBefore = issuer.issued.length;
-    const result = await wait({ applications: 'retry-app', token: '', oidc: 'true', 'oidc-audience': 'argocd-test' }, issuer.env);
+    const result = await wait(
+      { applications: 'retry-app', token: '', oidc: 'true', 'oidc-audience': 'argocd-test' },
+      issuer.env,
+    );
     expect(errorOf(result)).toBe('');
     const minted = issuer.issued.slice(issuedBefore);
     expect(minted).toHaveLength(2);
@@ -184,9 +217,14 @@ describe('deploy-wait (api mode)', () => {
   });
 
   it('fails with what to fix when Dex refuses a token for another audience', async () => {
-    const result = await wait({ applications: 'web', token: '', oidc: 'true', 'oidc-audience': 'someone-else' }, issuer.env);
+    const result = await wait(
+      { applications: 'web', token: '', oidc: 'true', 'oidc-audience': 'someone-else' },
+      issuer.env,
+    );
     expect(result.exitCode).toBe(1);
-    expect(errorOf(result)).toContain("Argo CD's Dex refused the GitHub token exchange (HTTP 401 access_denied");
+    expect(errorOf(result)).toContain(
+      "Argo CD's Dex refused the GitHub token exchange (HTTP 401 access_denied",
+    );
     expect(errorOf(result)).toContain("accepts audience 'someone-else'");
   });
 
@@ -195,7 +233,14 @@ describe('deploy-wait (api mode)', () => {
       ...healthy(),
       health: 'Suspended',
       healthMessage: 'CanaryPauseStep',
-      rollout: { phase: 'Paused', stepIndex: 1, totalSteps: 4, weight: 20, paused: 'CanaryPauseStep', analysis: 'Running' },
+      rollout: {
+        phase: 'Paused',
+        stepIndex: 1,
+        totalSteps: 4,
+        weight: 20,
+        paused: 'CanaryPauseStep',
+        analysis: 'Running',
+      },
       holdUntil: { action: 'resume' },
     };
     const reportOnly = argo.addApp({ name: 'canary', stages: [paused, healthy()] });
@@ -212,7 +257,12 @@ describe('deploy-wait (api mode)', () => {
     expect(errorOf(second)).toBe('');
     expect(promoted.actions).toEqual(['resume']);
     const action = argo.requests.find((r) => r.route === 'action' && r.path.includes('canary2'))!;
-    expect(action.query).toMatchObject({ kind: 'Rollout', group: 'argoproj.io', resourceName: 'canary2', namespace: 'canary2' });
+    expect(action.query).toMatchObject({
+      kind: 'Rollout',
+      group: 'argoproj.io',
+      resourceName: 'canary2',
+      namespace: 'canary2',
+    });
     expect(second.log).toContain("ran the Rollout action 'resume' on canary2/canary2 as asked");
   });
 
@@ -224,8 +274,18 @@ describe('deploy-wait (api mode)', () => {
       stages: [{ ...healthy([OLD]), holdUntil: { sync: true } }, healthy()],
     });
     argo.addApp({ name: 'pay-ui', namespace: 'team-pay', labels: { team: 'pay' }, stages: [healthy()] });
-    argo.addApp({ name: 'other', namespace: 'team-pay', labels: { team: 'other' }, stages: [healthy([OLD])] });
-    const result = await wait({ selector: 'team=pay', 'app-namespace': 'team-pay', refresh: 'hard', sync: 'true' });
+    argo.addApp({
+      name: 'other',
+      namespace: 'team-pay',
+      labels: { team: 'other' },
+      stages: [healthy([OLD])],
+    });
+    const result = await wait({
+      selector: 'team=pay',
+      'app-namespace': 'team-pay',
+      refresh: 'hard',
+      sync: 'true',
+    });
     expect(errorOf(result)).toBe('');
     expect(result.log).toContain('selector team=pay: pay-api, pay-ui');
     expect(a.syncRequests[0]).toMatchObject({ name: 'pay-api', revision: NEW, appNamespace: 'team-pay' });
@@ -241,14 +301,19 @@ describe('deploy-wait (api mode)', () => {
     argo.forbidden.add('web');
     try {
       const denied = await wait({ applications: 'web' });
-      expect(errorOf(denied)).toContain('Argo CD denied GET /api/v1/applications/web (HTTP 403): permission denied');
+      expect(errorOf(denied)).toContain(
+        'Argo CD denied GET /api/v1/applications/web (HTTP 403): permission denied',
+      );
     } finally {
       argo.forbidden.delete('web');
     }
   });
 
   it.each([
-    [{ server: 'argocd.example.com' }, "Input 'server' has the value 'argocd.example.com', which is not a URL"],
+    [
+      { server: 'argocd.example.com' },
+      "Input 'server' has the value 'argocd.example.com', which is not a URL",
+    ],
     [{ oidc: 'true' }, "Input 'oidc' is true while `token` is set too"],
     [{ token: '' }, "Input 'token' is empty and `oidc` is false"],
     [{ applications: '' }, "Input 'applications' and `selector` are both empty"],

@@ -48,7 +48,10 @@ export function getInputs(reader = new InputReader(), mask: MaskSink, workspace 
     itemPattern: APP_NAME,
     form: 'application names (lower-case letters, digits, - and .), one per line',
   });
-  const selector = reader.string('selector', { pattern: SELECTOR, form: 'a label selector such as `team=payments,env=prod`' });
+  const selector = reader.string('selector', {
+    pattern: SELECTOR,
+    form: 'a label selector such as `team=payments,env=prod`',
+  });
   const duration = (name: string, fallback: number, minMs: number, maxMs: number) =>
     reader.duration(name, { default: fallback, minMs, maxMs }) as number;
   const inputs: Inputs = {
@@ -57,7 +60,10 @@ export function getInputs(reader = new InputReader(), mask: MaskSink, workspace 
     revision: reader.string('revision', {
       required: true,
       pattern: mode === 'push' ? SHA : REVISION,
-      form: mode === 'push' ? 'the full ops-repo commit SHA' : 'the ops-repo commit SHA (or a git ref without spaces)',
+      form:
+        mode === 'push'
+          ? 'the full ops-repo commit SHA'
+          : 'the ops-repo commit SHA (or a git ref without spaces)',
     }),
     timeout: duration('timeout', 600_000, 1, 6 * 3_600_000),
     soak: duration('soak', 60_000, 0, 3_600_000),
@@ -72,10 +78,18 @@ export function getInputs(reader = new InputReader(), mask: MaskSink, workspace 
   };
   const refresh = reader.enumeration('refresh', ['none', 'normal', 'hard'] as const, 'none');
   if (refresh !== 'none') inputs.refresh = refresh;
-  const rollout = reader.enumeration('rollout-action', ['none', 'promote', 'promote-full', 'abort'] as const, 'none');
+  const rollout = reader.enumeration(
+    'rollout-action',
+    ['none', 'promote', 'promote-full', 'abort'] as const,
+    'none',
+  );
   if (rollout !== 'none') inputs['rollout-action'] = rollout;
   if (inputs['max-poll-interval'] < inputs['poll-interval']) {
-    throw new InputError('max-poll-interval', 'is shorter than poll-interval', 'a duration at least as long as `poll-interval`');
+    throw new InputError(
+      'max-poll-interval',
+      'is shorter than poll-interval',
+      'a duration at least as long as `poll-interval`',
+    );
   }
   return mode === 'push'
     ? pushInputs(reader, inputs, selector, githubToken)
@@ -89,22 +103,44 @@ function apiInputs(
   token: string | undefined,
   workspace: string,
 ): Inputs {
-  const server = reader.string('server', { required: true, form: 'the Argo CD server URL, e.g. https://argocd.example.com' });
+  const server = reader.string('server', {
+    required: true,
+    form: 'the Argo CD server URL, e.g. https://argocd.example.com',
+  });
   inputs.server = endpointUrl(server, 'server');
   if (inputs.applications.length === 0 && !selector) {
-    throw new InputError('applications', 'and `selector` are both empty', 'application names in `applications`, or a label selector in `selector`');
+    throw new InputError(
+      'applications',
+      'and `selector` are both empty',
+      'application names in `applications`, or a label selector in `selector`',
+    );
   }
   if (inputs.applications.length > 0 && selector) {
-    throw new InputError('selector', 'is set together with `applications`', 'either `applications` or `selector`, not both');
+    throw new InputError(
+      'selector',
+      'is set together with `applications`',
+      'either `applications` or `selector`, not both',
+    );
   }
   if (selector) inputs.selector = selector;
-  const appNamespace = reader.string('app-namespace', { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, form: 'a Kubernetes namespace name' });
+  const appNamespace = reader.string('app-namespace', {
+    pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    form: 'a Kubernetes namespace name',
+  });
   if (appNamespace) inputs['app-namespace'] = appNamespace;
   if (token && inputs.oidc) {
-    throw new InputError('oidc', 'is true while `token` is set too', 'either a `token` secret or `oidc: true`, not both');
+    throw new InputError(
+      'oidc',
+      'is true while `token` is set too',
+      'either a `token` secret or `oidc: true`, not both',
+    );
   }
   if (!token && !inputs.oidc) {
-    throw new InputError('token', 'is empty and `oidc` is false', 'an Argo CD API token in `token`, or `oidc: true` to exchange the GitHub OIDC token at Dex');
+    throw new InputError(
+      'token',
+      'is empty and `oidc` is false',
+      'an Argo CD API token in `token`, or `oidc: true` to exchange the GitHub OIDC token at Dex',
+    );
   }
   if (token) inputs.token = token;
   const audience = reader.string('oidc-audience');
@@ -114,17 +150,31 @@ function apiInputs(
     const file = isAbsolute(caBundle) ? caBundle : resolve(workspace, caBundle);
     const pem = existsSync(file) ? readFileSync(file, 'utf8') : '';
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new InputError('ca-bundle', `names '${caBundle}', which is not a readable PEM file`, 'the path of a PEM file with CA certificates');
+      throw new InputError(
+        'ca-bundle',
+        `names '${caBundle}', which is not a readable PEM file`,
+        'the path of a PEM file with CA certificates',
+      );
     }
     inputs.ca = pem;
   }
   return inputs;
 }
 
-function pushInputs(reader: InputReader, inputs: Inputs, selector: string | undefined, githubToken: string | undefined): Inputs {
-  if (selector) throw new InputError('selector', 'is not available in push mode', 'application names in `applications`');
+function pushInputs(
+  reader: InputReader,
+  inputs: Inputs,
+  selector: string | undefined,
+  githubToken: string | undefined,
+): Inputs {
+  if (selector)
+    throw new InputError('selector', 'is not available in push mode', 'application names in `applications`');
   if (inputs.applications.length === 0) {
-    throw new InputError('applications', 'is empty', 'the application names whose commit statuses to wait for');
+    throw new InputError(
+      'applications',
+      'is empty',
+      'the application names whose commit statuses to wait for',
+    );
   }
   const repository = reader.string('repository', {
     required: true,
@@ -133,10 +183,19 @@ function pushInputs(reader: InputReader, inputs: Inputs, selector: string | unde
   });
   const [owner, repo] = repository.split('/') as [string, string];
   inputs.repository = { owner, repo };
-  if (!githubToken) throw new InputError('github-token', 'is empty', 'a token that can read commit statuses of the ops repository');
+  if (!githubToken)
+    throw new InputError(
+      'github-token',
+      'is empty',
+      'a token that can read commit statuses of the ops repository',
+    );
   inputs['github-token'] = githubToken;
   if (!inputs['status-context'].includes('{app}') && inputs.applications.length > 1) {
-    throw new InputError('status-context', 'has no `{app}` placeholder but there are several applications', 'a context containing `{app}`');
+    throw new InputError(
+      'status-context',
+      'has no `{app}` placeholder but there are several applications',
+      'a context containing `{app}`',
+    );
   }
   return inputs;
 }

@@ -71,7 +71,10 @@ async function deployWait(): Promise<void> {
   });
   await actionsSummaryWriter(waitSummary(server, inputs.revision, results));
   const failed = results.filter((r) => r.outcome !== 'healthy');
-  core.setOutput('result', failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy');
+  core.setOutput(
+    'result',
+    failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy',
+  );
   core.setOutput('applications', JSON.stringify(results));
   core.setOutput('requests', String(client.requests));
   core.info(`${client.requests} Argo CD requests (${client.notModified} answered 304 Not Modified)`);
@@ -105,11 +108,16 @@ async function pushMode(inputs: Inputs): Promise<void> {
   });
   await actionsSummaryWriter(pushSummary(`${owner}/${repo}`, inputs.revision, results));
   const failed = results.filter((r) => r.outcome !== 'healthy');
-  core.setOutput('result', failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy');
+  core.setOutput(
+    'result',
+    failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy',
+  );
   core.setOutput('applications', JSON.stringify(results));
   core.setOutput('requests', String(requests));
   if (failed.length > 0) {
-    const lines = failed.map((r) => `${r.application}: '${r.context}' is ${r.state}${r.description ? `: ${r.description}` : ''}`);
+    const lines = failed.map(
+      (r) => `${r.application}: '${r.context}' is ${r.state}${r.description ? `: ${r.description}` : ''}`,
+    );
     throw new UserError(`Not deployed at ${owner}/${repo}@${inputs.revision}:\n${lines.join('\n')}`);
   }
 }

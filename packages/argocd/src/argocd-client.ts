@@ -6,7 +6,14 @@
  * that say what to fix. The token source is asked for a token per request and
  * told when the server refused it, so an exchanged token can be renewed once.
  */
-import { RetryableError, UserError, classifyTransient, redact, retry, type RetryOptions } from '@slipway/core';
+import {
+  RetryableError,
+  UserError,
+  classifyTransient,
+  redact,
+  retry,
+  type RetryOptions,
+} from '@slipway/core';
 import { NetworkError, isTransientStatus, type HttpTransport } from '@slipway/oidc';
 import type { Application, ApplicationTree } from './application.ts';
 
@@ -158,12 +165,15 @@ export class ArgoCdClient {
         }
         if (response.status >= 200 && response.status < 300) {
           const etag = response.headers.etag;
-          if (method === 'GET' && typeof etag === 'string') this.etags.set(url, { etag, body: response.body });
+          if (method === 'GET' && typeof etag === 'string')
+            this.etags.set(url, { etag, body: response.body });
           return (response.body ? JSON.parse(response.body) : {}) as T;
         }
         const detail = redact(errorText(response.body), this.secrets);
         if (isTransientStatus(response.status)) {
-          throw new RetryableError(`Argo CD answered HTTP ${response.status} to ${method} ${path}: ${detail}`);
+          throw new RetryableError(
+            `Argo CD answered HTTP ${response.status} to ${method} ${path}: ${detail}`,
+          );
         }
         throw refusal(response.status, method, path, detail, app, this.options.appNamespace);
       },

@@ -37,7 +37,10 @@ describe('assessApplication', () => {
 
   it('waits while Argo CD still compares the old revision, however healthy', () => {
     const verdict = assessApplication(app(deployed({ sync: { status: 'Synced', revision: OLD } })), NEW);
-    expect(verdict).toEqual({ state: 'waiting', reason: 'Argo CD has compared aaaaaaaaaaaa, not bbbbbbbbbbbb yet' });
+    expect(verdict).toEqual({
+      state: 'waiting',
+      reason: 'Argo CD has compared aaaaaaaaaaaa, not bbbbbbbbbbbb yet',
+    });
   });
 
   it('does not trust Healthy read before the operation finished (stale reconciledAt)', () => {
@@ -47,10 +50,12 @@ describe('assessApplication', () => {
   });
 
   it('waits for OutOfSync, a running operation, or the last operation being for another revision', () => {
-    expect(assessApplication(app(deployed({ sync: { status: 'OutOfSync', revision: NEW } })), NEW).reason).toBe(
-      'sync status is OutOfSync',
-    );
-    const running = deployed({ operationState: { phase: 'Running', operation: { sync: { revision: NEW } } } });
+    expect(
+      assessApplication(app(deployed({ sync: { status: 'OutOfSync', revision: NEW } })), NEW).reason,
+    ).toBe('sync status is OutOfSync');
+    const running = deployed({
+      operationState: { phase: 'Running', operation: { sync: { revision: NEW } } },
+    });
     expect(assessApplication(app(running), NEW).reason).toBe('the sync operation of bbbbbbbbbbbb is Running');
     const older = deployed({ operationState: { phase: 'Succeeded', syncResult: { revision: OLD } } });
     expect(assessApplication(app(older), NEW).reason).toBe(
@@ -76,7 +81,10 @@ describe('assessApplication', () => {
     expect(withHealth('Progressing').state).toBe('waiting');
     expect(withHealth('Suspended').state).toBe('waiting');
     // Degraded before the new revision is compared is the old version's problem: keep waiting
-    const oldDegraded = deployed({ sync: { status: 'Synced', revision: OLD }, health: { status: 'Degraded' } });
+    const oldDegraded = deployed({
+      sync: { status: 'Synced', revision: OLD },
+      health: { status: 'Degraded' },
+    });
     expect(assessApplication(app(oldDegraded), NEW).state).toBe('waiting');
   });
 
@@ -97,7 +105,13 @@ describe('unhealthyResources', () => {
   it('lists the resources whose health is known and not Healthy, parents first', () => {
     const resources = unhealthyResources({
       nodes: [
-        { kind: 'Pod', namespace: 'web', name: 'web-1', health: { status: 'Degraded', message: 'CrashLoopBackOff' }, parentRefs: [{}] },
+        {
+          kind: 'Pod',
+          namespace: 'web',
+          name: 'web-1',
+          health: { status: 'Degraded', message: 'CrashLoopBackOff' },
+          parentRefs: [{}],
+        },
         { kind: 'ConfigMap', namespace: 'web', name: 'cfg' },
         { kind: 'Service', namespace: 'web', name: 'web', health: { status: 'Healthy' } },
         { kind: 'Deployment', namespace: 'web', name: 'web', health: { status: 'Progressing' } },

@@ -5,7 +5,14 @@
  * issuer), as Argo CD documents for GitHub Actions. Each exchange attempt mints
  * a fresh GitHub token, like oidc-login; the Dex ID token is then the bearer.
  */
-import { RetryableError, UserError, maskSecret, retry, type MaskSink, type RetryOptions } from '@slipway/core';
+import {
+  RetryableError,
+  UserError,
+  maskSecret,
+  retry,
+  type MaskSink,
+  type RetryOptions,
+} from '@slipway/core';
 import {
   NetworkError,
   isTransientStatus,
@@ -91,7 +98,9 @@ export class DexTokenSource implements TokenSource {
           throw new RetryableError(`Dex answered HTTP ${response.status}`);
         }
         if (response.status !== 200) {
-          const reason = [body?.error, body?.error_description].filter((v) => typeof v === 'string').join(': ');
+          const reason = [body?.error, body?.error_description]
+            .filter((v) => typeof v === 'string')
+            .join(': ');
           throw new UserError(
             `Argo CD's Dex refused the GitHub token exchange (HTTP ${response.status}${reason ? ` ${reason}` : ''}).`,
             {

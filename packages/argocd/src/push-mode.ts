@@ -49,12 +49,15 @@ export async function waitForCommitStatuses(options: PushWaitOptions): Promise<P
   const seen = new Map<string, string>();
   let interval = options.pollMs;
   for (;;) {
-    const combined = await options.github.rest<CombinedStatus>('GET /repos/{owner}/{repo}/commits/{ref}/status', {
-      owner: options.owner,
-      repo: options.repo,
-      ref: options.revision,
-      per_page: 100,
-    });
+    const combined = await options.github.rest<CombinedStatus>(
+      'GET /repos/{owner}/{repo}/commits/{ref}/status',
+      {
+        owner: options.owner,
+        repo: options.repo,
+        ref: options.revision,
+        per_page: 100,
+      },
+    );
     const results = options.contexts.map(({ application, context }) => {
       const status = combined.statuses?.find((s) => s.context === context);
       const state = status?.state ?? 'absent';

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { describeRollout, rolloutActionFor, rolloutNodes, rolloutProgress } from './rollout.ts';
 
-const node = { group: 'argoproj.io', kind: 'Rollout', namespace: 'shop', name: 'api', health: { status: 'Suspended' } };
+const node = {
+  group: 'argoproj.io',
+  kind: 'Rollout',
+  namespace: 'shop',
+  name: 'api',
+  health: { status: 'Suspended' },
+};
 const paused = JSON.stringify({
-  spec: { strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: {} }] } } },
+  spec: {
+    strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: {} }] } },
+  },
   status: {
     phase: 'Paused',
     currentStepIndex: 1,
@@ -35,9 +43,9 @@ describe('rolloutProgress', () => {
   });
 
   it('finds only argoproj.io Rollouts in the tree', () => {
-    expect(rolloutNodes({ nodes: [node, { kind: 'Rollout', group: 'other.io' }, { kind: 'Deployment' }] })).toEqual([
-      node,
-    ]);
+    expect(
+      rolloutNodes({ nodes: [node, { kind: 'Rollout', group: 'other.io' }, { kind: 'Deployment' }] }),
+    ).toEqual([node]);
   });
 });
 

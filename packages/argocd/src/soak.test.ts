@@ -26,7 +26,11 @@ describe('advanceSoak', () => {
     expect(advanceSoak(soaking, failed, 500, 1000).phase).toBe('failed');
     const relapsed = advanceSoak(soaking, waiting, 500, 1000);
     expect(relapsed).toEqual({ phase: 'waiting', restarts: 1 });
-    expect(advanceSoak(relapsed, healthy, 600, 1000)).toEqual({ phase: 'soaking', healthySince: 600, restarts: 1 });
+    expect(advanceSoak(relapsed, healthy, 600, 1000)).toEqual({
+      phase: 'soaking',
+      healthySince: 600,
+      restarts: 1,
+    });
   });
 
   it('keeps a final phase', () => {

@@ -21,7 +21,10 @@ export function waitSummary(server: string, expected: string, results: readonly 
   const lines = [
     `### deploy-wait: ${shortRevision(expected)} on ${server}`,
     '',
-    markdownTable(['application', 'result', 'compared revision', 'sync', 'health', 'rollout', 'detail'], rows),
+    markdownTable(
+      ['application', 'result', 'compared revision', 'sync', 'health', 'rollout', 'detail'],
+      rows,
+    ),
   ];
   const unhealthy = results.flatMap((r) => r.unhealthy.map((u) => [r.name, describeResource(u)]));
   if (unhealthy.length > 0) {

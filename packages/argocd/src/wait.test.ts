@@ -43,7 +43,12 @@ function client(): ArgoCdClient {
   });
 }
 
-const healthy = { compared: [NEW], sync: 'Synced' as const, health: 'Healthy' as const, operation: { revisions: [NEW], phase: 'Succeeded' as const } };
+const healthy = {
+  compared: [NEW],
+  sync: 'Synced' as const,
+  health: 'Healthy' as const,
+  operation: { revisions: [NEW], phase: 'Succeeded' as const },
+};
 
 describe('waitForApplications', () => {
   it('backs off while nothing changes, up to the cap, and resets when something does', async () => {

@@ -7,7 +7,13 @@
 import { formatDuration } from '@slipway/core';
 import type { Application } from './application.ts';
 import type { ArgoCdClient, ResourceRef } from './argocd-client.ts';
-import { assessApplication, describeResource, unhealthyResources, type UnhealthyResource, type Verdict } from './assess.ts';
+import {
+  assessApplication,
+  describeResource,
+  unhealthyResources,
+  type UnhealthyResource,
+  type Verdict,
+} from './assess.ts';
 import {
   describeRollout,
   rolloutActionFor,
@@ -79,7 +85,12 @@ export async function waitForApplications(options: WaitOptions): Promise<AppResu
   const done = new Set<string>();
   const actions: string[] = [];
   const results: AppResult[] = [];
-  let pending: Tracked[] = options.applications.map((name) => ({ name, soak: INITIAL_SOAK, rollouts: [], polls: 0 }));
+  let pending: Tracked[] = options.applications.map((name) => ({
+    name,
+    soak: INITIAL_SOAK,
+    rollouts: [],
+    polls: 0,
+  }));
 
   if (options.sync) {
     for (const item of pending) {
@@ -121,13 +132,19 @@ export async function waitForApplications(options: WaitOptions): Promise<AppResu
       const verdictChanged = verdict.reason !== item.verdict?.reason;
       if (verdictChanged || soak.phase !== item.soak.phase) {
         changed = true;
-        log(`${item.name}: ${soak.phase === 'soaking' ? `soaking ${formatDuration(options.soakMs)}, ` : ''}${verdict.reason}`);
+        log(
+          `${item.name}: ${soak.phase === 'soaking' ? `soaking ${formatDuration(options.soakMs)}, ` : ''}${verdict.reason}`,
+        );
       }
       item.verdict = verdict;
       item.soak = soak;
       // the tree is read when the picture changed, and on every poll once the app has Rollouts to follow
       const health = item.app.status?.health?.status ?? '';
-      if (verdict.state !== 'healthy' && ROLLOUT_HEALTH.has(health) && (verdictChanged || item.rollouts.length > 0)) {
+      if (
+        verdict.state !== 'healthy' &&
+        ROLLOUT_HEALTH.has(health) &&
+        (verdictChanged || item.rollouts.length > 0)
+      ) {
         if (await readRollouts(item, options, done, actions, log)) changed = true;
       }
       if (soak.phase === 'done') await finish(item, 'healthy', verdict.reason);
@@ -197,7 +214,8 @@ export function failureLines(results: readonly AppResult[]): string[] {
   return results
     .filter((r) => r.outcome !== 'healthy')
     .map((r) => {
-      const resources = r.unhealthy.length > 0 ? `; not healthy: ${r.unhealthy.map(describeResource).join('; ')}` : '';
+      const resources =
+        r.unhealthy.length > 0 ? `; not healthy: ${r.unhealthy.map(describeResource).join('; ')}` : '';
       const rollouts = r.rollouts.length > 0 ? `; ${r.rollouts.map(describeRollout).join('; ')}` : '';
       return `${r.name}: ${r.reason}${resources}${rollouts}`;
     });

@@ -103,20 +103,25 @@ export function applicationJson(rt: AppRuntime): Record<string, unknown> {
       status: stage.sync,
       ...revisionFields(stage.compared),
       comparedTo: multi
-        ? { sources: script.sources!.map((repoURL) => ({ repoURL, targetRevision: 'HEAD' })), destination: {} }
+        ? {
+            sources: script.sources!.map((repoURL) => ({ repoURL, targetRevision: 'HEAD' })),
+            destination: {},
+          }
         : { source: { repoURL: REPO, path: `apps/${script.name}`, targetRevision: 'main' }, destination: {} },
     },
     health: { status: stage.health, ...(stage.healthMessage ? { message: stage.healthMessage } : {}) },
     reconciledAt,
-    resources: treeNodes(rt).filter((n) => !n.parentRefs).map((n) => ({
-      group: n.group,
-      version: n.version,
-      kind: n.kind,
-      namespace: n.namespace,
-      name: n.name,
-      status: stage.sync,
-      ...(n.health ? { health: n.health } : {}),
-    })),
+    resources: treeNodes(rt)
+      .filter((n) => !n.parentRefs)
+      .map((n) => ({
+        group: n.group,
+        version: n.version,
+        kind: n.kind,
+        namespace: n.namespace,
+        name: n.name,
+        status: stage.sync,
+        ...(n.health ? { health: n.health } : {}),
+      })),
     sourceType: 'Kustomize',
   };
   if (stage.operation) {
@@ -125,7 +130,11 @@ export function applicationJson(rt: AppRuntime): Record<string, unknown> {
     status.operationState = {
       operation: { sync: revisionFields(op.revisions), initiatedBy: { automated: true } },
       phase: op.phase,
-      message: op.message ?? (running ? 'waiting for completion of hook and 1 more resources' : 'successfully synced (all tasks run)'),
+      message:
+        op.message ??
+        (running
+          ? 'waiting for completion of hook and 1 more resources'
+          : 'successfully synced (all tasks run)'),
       startedAt: iso(opStarted),
       ...(running ? {} : { finishedAt: iso(opFinished) }),
       ...(running ? {} : { syncResult: { ...revisionFields(op.revisions), resources: [] } }),
@@ -167,15 +176,38 @@ export function treeNodes(rt: AppRuntime): Node[] {
   const stage = currentStage(rt);
   const ns = rt.script.name;
   const name = rt.script.name;
-  const workloadHealth = stage.health === 'Missing' ? { status: 'Missing' } : stage.health === 'Healthy' ? { status: 'Healthy' } : {
-    status: stage.health,
-    message:
-      stage.healthMessage ??
-      (stage.health === 'Degraded' ? `Deployment "${name}" exceeded its progress deadline` : 'Waiting for rollout to finish: 1 of 2 updated replicas are available...'),
-  };
+  const workloadHealth =
+    stage.health === 'Missing'
+      ? { status: 'Missing' }
+      : stage.health === 'Healthy'
+        ? { status: 'Healthy' }
+        : {
+            status: stage.health,
+            message:
+              stage.healthMessage ??
+              (stage.health === 'Degraded'
+                ? `Deployment "${name}" exceeded its progress deadline`
+                : 'Waiting for rollout to finish: 1 of 2 updated replicas are available...'),
+          };
   const workload: Node = stage.rollout
-    ? { group: 'argoproj.io', version: 'v1alpha1', kind: 'Rollout', namespace: ns, name, uid: `${name}-ro`, health: rolloutHealth(stage.rollout) }
-    : { group: 'apps', version: 'v1', kind: 'Deployment', namespace: ns, name, uid: `${name}-dep`, health: workloadHealth };
+    ? {
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        kind: 'Rollout',
+        namespace: ns,
+        name,
+        uid: `${name}-ro`,
+        health: rolloutHealth(stage.rollout),
+      }
+    : {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: ns,
+        name,
+        uid: `${name}-dep`,
+        health: workloadHealth,
+      };
   const podHealth =
     stage.health === 'Degraded'
       ? { status: 'Degraded', message: 'back-off 5m0s restarting failed container=app (CrashLoopBackOff)' }
@@ -183,7 +215,14 @@ export function treeNodes(rt: AppRuntime): Node[] {
         ? { status: 'Healthy' }
         : { status: 'Progressing', message: 'ContainerCreating' };
   return [
-    { version: 'v1', kind: 'Service', namespace: ns, name, uid: `${name}-svc`, health: { status: 'Healthy' } },
+    {
+      version: 'v1',
+      kind: 'Service',
+      namespace: ns,
+      name,
+      uid: `${name}-svc`,
+      health: { status: 'Healthy' },
+    },
     workload,
     {
       group: 'apps',
@@ -202,7 +241,9 @@ export function treeNodes(rt: AppRuntime): Node[] {
       name: `${name}-7c9f8d-x2k4q`,
       uid: `${name}-pod`,
       health: podHealth,
-      parentRefs: [{ group: 'apps', kind: 'ReplicaSet', namespace: ns, name: `${name}-7c9f8d`, uid: `${name}-rs` }],
+      parentRefs: [
+        { group: 'apps', kind: 'ReplicaSet', namespace: ns, name: `${name}-7c9f8d`, uid: `${name}-rs` },
+      ],
     },
   ];
 }
@@ -225,7 +266,9 @@ export function rolloutManifest(rt: AppRuntime): string | undefined {
     spec: {
       strategy: {
         canary: {
-          steps: Array.from({ length: r.totalSteps }, (_v, i) => (i % 2 === 0 ? { setWeight: (i + 1) * 20 } : { pause: {} })),
+          steps: Array.from({ length: r.totalSteps }, (_v, i) =>
+            i % 2 === 0 ? { setWeight: (i + 1) * 20 } : { pause: {} },
+          ),
         },
       },
     },
@@ -237,7 +280,9 @@ export function rolloutManifest(rt: AppRuntime): string | undefined {
       ...(r.paused ? { pauseConditions: [{ reason: r.paused, startTime: '2026-01-01T00:00:00Z' }] } : {}),
       canary: {
         weights: { canary: { weight: r.weight }, stable: { weight: 100 - r.weight } },
-        ...(r.analysis ? { currentStepAnalysisRunStatus: { name: `${name}-analysis`, status: r.analysis } } : {}),
+        ...(r.analysis
+          ? { currentStepAnalysisRunStatus: { name: `${name}-analysis`, status: r.analysis } }
+          : {}),
       },
     },
   });
@@ -248,13 +293,31 @@ export function rolloutManifest(rt: AppRuntime): string | undefined {
  * (OutOfSync), a sync operation runs, then Synced with health not re-read yet
  * (a stale Healthy), Progressing, and finally `ending`.
  */
-export function deployment(from: string, to: string, ending: Stage[] = [{ compared: [to], sync: 'Synced', health: 'Healthy', operation: { revisions: [to], phase: 'Succeeded' } }]): Stage[] {
+export function deployment(
+  from: string,
+  to: string,
+  ending: Stage[] = [
+    { compared: [to], sync: 'Synced', health: 'Healthy', operation: { revisions: [to], phase: 'Succeeded' } },
+  ],
+): Stage[] {
   const done = (revs: string[]) => ({ revisions: revs, phase: 'Succeeded' as const });
   return [
     { compared: [from], sync: 'Synced', health: 'Healthy', operation: done([from]) },
     { compared: [to], sync: 'OutOfSync', health: 'Healthy', operation: done([from]) },
-    { compared: [to], sync: 'OutOfSync', health: 'Healthy', operation: { revisions: [to], phase: 'Running' } },
-    { compared: [to], sync: 'Synced', health: 'Healthy', operation: done([to]), staleReconcile: true, polls: 2 },
+    {
+      compared: [to],
+      sync: 'OutOfSync',
+      health: 'Healthy',
+      operation: { revisions: [to], phase: 'Running' },
+    },
+    {
+      compared: [to],
+      sync: 'Synced',
+      health: 'Healthy',
+      operation: done([to]),
+      staleReconcile: true,
+      polls: 2,
+    },
     { compared: [to], sync: 'Synced', health: 'Progressing', operation: done([to]) },
     ...ending,
   ];

@@ -35,12 +35,17 @@ const oauthError = (status: number, error: string, description: string): DexAnsw
   body: { error, error_description: description },
 });
 
-export async function handleDexToken(config: DexConfig, authorization: string, rawBody: string): Promise<DexAnswer> {
+export async function handleDexToken(
+  config: DexConfig,
+  authorization: string,
+  rawBody: string,
+): Promise<DexAnswer> {
   const clientId = config.clientId ?? 'argo-cd-cli';
   const basic = /^Basic (.+)$/.exec(authorization)?.[1];
   const client = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':')[0] : undefined;
   const form = new URLSearchParams(rawBody);
-  if ((client ?? form.get('client_id')) !== clientId) return oauthError(401, 'invalid_client', 'Invalid client credentials.');
+  if ((client ?? form.get('client_id')) !== clientId)
+    return oauthError(401, 'invalid_client', 'Invalid client credentials.');
   if (form.get('grant_type') !== TOKEN_EXCHANGE) return oauthError(400, 'unsupported_grant_type', '');
   if (form.get('connector_id') !== config.connectorId) {
     return oauthError(400, 'invalid_request', 'Requested connector does not exist.');

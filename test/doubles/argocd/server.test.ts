@@ -23,7 +23,12 @@ beforeAll(async () => {
         rollout: { phase: 'Paused', stepIndex: 1, totalSteps: 4, weight: 20, paused: 'CanaryPauseStep' },
         holdUntil: { action: 'resume' },
       },
-      { compared: [NEW], sync: 'Synced', health: 'Healthy', operation: { revisions: [NEW], phase: 'Succeeded' } },
+      {
+        compared: [NEW],
+        sync: 'Synced',
+        health: 'Healthy',
+        operation: { revisions: [NEW], phase: 'Succeeded' },
+      },
     ],
   });
 });
@@ -43,7 +48,9 @@ describe('Argo CD double', () => {
         continue;
       }
       etag = response.headers.get('etag') ?? '';
-      const app = (await response.json()) as { status: { sync: { status: string }; health: { status: string } } };
+      const app = (await response.json()) as {
+        status: { sync: { status: string }; health: { status: string } };
+      };
       phases.push(`${app.status.sync.status}/${app.status.health.status}`);
     }
     expect(phases).toEqual([
@@ -60,7 +67,9 @@ describe('Argo CD double', () => {
   });
 
   it('lists by label selector, serves the tree and the Rollout, and runs the resume action', async () => {
-    const list = (await (await get('/api/v1/applications?selector=team%3Dpay')).json()) as { items: unknown[] };
+    const list = (await (await get('/api/v1/applications?selector=team%3Dpay')).json()) as {
+      items: unknown[];
+    };
     expect(list.items).toHaveLength(1);
     const tree = (await (await get('/api/v1/applications/canary/resource-tree')).json()) as {
       nodes: { kind: string; health?: { status: string } }[];
@@ -94,7 +103,9 @@ describe('Argo CD double', () => {
   });
 
   it('rejects responses that break swagger.json', () => {
-    const bad = validateResponse('GET', '/api/v1/applications/{name}', 200, { status: { sync: { revisions: 'x' } } });
+    const bad = validateResponse('GET', '/api/v1/applications/{name}', 200, {
+      status: { sync: { revisions: 'x' } },
+    });
     expect(bad.ok).toBe(false);
     expect(bad.message).toContain('/status/sync/revisions');
   });

@@ -77,7 +77,12 @@ const ROUTES: { route: string; method: string; pattern: RegExp; template: string
     pattern: /^\/api\/v1\/applications\/([^/]+)\/sync$/,
     template: '/api/v1/applications/{name}/sync',
   },
-  { route: 'app', method: 'GET', pattern: /^\/api\/v1\/applications\/([^/]+)$/, template: '/api/v1/applications/{name}' },
+  {
+    route: 'app',
+    method: 'GET',
+    pattern: /^\/api\/v1\/applications\/([^/]+)$/,
+    template: '/api/v1/applications/{name}',
+  },
 ];
 
 class ApiError extends Error {
@@ -121,7 +126,8 @@ export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Prom
     count: (route) => state.requests.filter((r) => r.route === route).length,
     close: async () => {
       await listener.close();
-      if (state.violations.length > 0) throw new Error(`Argo CD double violations:\n${state.violations.join('\n')}`);
+      if (state.violations.length > 0)
+        throw new Error(`Argo CD double violations:\n${state.violations.join('\n')}`);
     },
   };
 
@@ -134,7 +140,14 @@ export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Prom
     return rt;
   };
 
-  async function api(route: string, template: string, name: string, url: URL, req: IncomingMessage, body: string): Promise<unknown> {
+  async function api(
+    route: string,
+    template: string,
+    name: string,
+    url: URL,
+    req: IncomingMessage,
+    body: string,
+  ): Promise<unknown> {
     const query = url.searchParams;
     if (route === 'list') {
       const selector = query.get('selector') ?? '';
@@ -151,7 +164,8 @@ export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Prom
     }
     const parsed: unknown = body ? JSON.parse(body) : undefined;
     // POST /sync carries appNamespace in its body (grpc-gateway `body: "*"`), the others in the query
-    const bodyNamespace = route === 'sync' ? (parsed as { appNamespace?: string } | undefined)?.appNamespace : undefined;
+    const bodyNamespace =
+      route === 'sync' ? (parsed as { appNamespace?: string } | undefined)?.appNamespace : undefined;
     const rt = lookup(name, query.get('appNamespace') ?? bodyNamespace);
     if (route === 'app') {
       advance(rt);
@@ -162,7 +176,12 @@ export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Prom
     if (route === 'tree') return { nodes: treeNodes(rt) };
     if (route === 'resource') {
       const manifest = query.get('kind') === 'Rollout' ? rolloutManifest(rt) : undefined;
-      if (!manifest) throw new ApiError(404, 5, `${query.get('kind') ?? 'resource'} "${query.get('resourceName')}" not found`);
+      if (!manifest)
+        throw new ApiError(
+          404,
+          5,
+          `${query.get('kind') ?? 'resource'} "${query.get('resourceName')}" not found`,
+        );
       return { manifest };
     }
     const check = validateRequestBody(req.method ?? 'POST', template, parsed);
@@ -187,7 +206,15 @@ export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Prom
       const url = new URL(req.url ?? '/', state.url);
       const body = await readBody(req);
       if (url.pathname === '/api/dex/token' && req.method === 'POST') {
-        const record = { method: 'POST', route: 'dex', path: url.pathname, query: {}, authorization: req.headers.authorization ?? '', status: 0, at: Date.now() };
+        const record = {
+          method: 'POST',
+          route: 'dex',
+          path: url.pathname,
+          query: {},
+          authorization: req.headers.authorization ?? '',
+          status: 0,
+          at: Date.now(),
+        };
         state.requests.push(record);
         const fault = await applyFault(state.faults.take('dex'), req, res);
         if (fault === 'handled') return;
@@ -219,16 +246,22 @@ export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Prom
         at: Date.now(),
       };
       state.requests.push(record);
-      await respond(res, record, match.template, async () => {
-        const fault = await applyFault(state.faults.take(match.route), req, res);
-        if (fault === 'handled') return 'handled';
-        if (fault) throw new ApiError(fault.status ?? 500, 13, fault.message ?? fault.code);
-        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-        if (!bearer || !state.tokens.has(bearer)) {
-          throw new ApiError(401, 16, 'invalid session: token signature is invalid');
-        }
-        return api(match.route, match.template, name, url, req, body);
-      }, req.headers['if-none-match']);
+      await respond(
+        res,
+        record,
+        match.template,
+        async () => {
+          const fault = await applyFault(state.faults.take(match.route), req, res);
+          if (fault === 'handled') return 'handled';
+          if (fault) throw new ApiError(fault.status ?? 500, 13, fault.message ?? fault.code);
+          const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+          if (!bearer || !state.tokens.has(bearer)) {
+            throw new ApiError(401, 16, 'invalid session: token signature is invalid');
+          }
+          return api(match.route, match.template, name, url, req, body);
+        },
+        req.headers['if-none-match'],
+      );
     })().catch((error: unknown) => {
       state.violations.push(`crash: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500).end(String(error));
@@ -270,7 +303,10 @@ export async function startArgoCdDouble(options: ArgoCdDoubleOptions = {}): Prom
       return;
     }
     res
-      .writeHead(status, { 'content-type': 'application/json', ...(record.method === 'GET' && status === 200 ? { etag } : {}) })
+      .writeHead(status, {
+        'content-type': 'application/json',
+        ...(record.method === 'GET' && status === 200 ? { etag } : {}),
+      })
       .end(text);
   }
 

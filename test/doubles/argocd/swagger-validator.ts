@@ -86,7 +86,10 @@ export function validateResponse(method: string, path: string, status: number, b
   const responses = (operation(method, path).responses as Record<string, Json> | undefined) ?? {};
   const response = responses[String(status)] ?? responses.default;
   if (!response) return { ok: false, message: `status ${status} is not documented` };
-  const validate = compile(`${method} ${path} ${responses[String(status)] ? status : 'default'}`, response.schema);
+  const validate = compile(
+    `${method} ${path} ${responses[String(status)] ? status : 'default'}`,
+    response.schema,
+  );
   if (!validate || validate(body)) return { ok: true, message: '' };
   return { ok: false, message: describe(validate.errors) };
 }

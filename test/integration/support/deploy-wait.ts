@@ -46,7 +46,9 @@ export function scanAndClean(
     ...Object.entries(result.env).map(([k, v]) => [`env ${k}`, v] as const),
     ['log', result.log] as const,
     ['summary', result.summary] as const,
-    ...filesUnder(scratch).map((file) => [`file ${file.slice(scratch.length)}`, readFileSync(file, 'latin1')] as const),
+    ...filesUnder(scratch).map(
+      (file) => [`file ${file.slice(scratch.length)}`, readFileSync(file, 'latin1')] as const,
+    ),
   ];
   for (const secret of [...secrets, ...elsewhere].filter(Boolean)) {
     for (const [where, value] of written) {

@@ -73,7 +73,12 @@ export const commitStatusRoutes: RestRoute[] = [
     path: '/repos/{owner}/{repo}/statuses/{sha}',
     async handle(ctx) {
       const repo = ctx.repo('contents', 'write');
-      const body = ctx.body as { state: StatusRecord['state']; context?: string; description?: string; target_url?: string };
+      const body = ctx.body as {
+        state: StatusRecord['state'];
+        context?: string;
+        description?: string;
+        target_url?: string;
+      };
       const sha = await commitOf(ctx, repo, ctx.params.sha!);
       const record: StatusRecord = {
         id: nextId++,
