@@ -44,6 +44,9 @@ async function wait(
   });
 }
 
+const waitWithOidc = (applications: string) =>
+  wait({ applications, token: '', oidc: 'true', 'oidc-audience': 'argocd-test' }, issuer.env);
+
 const healthy = (revs = [NEW]): Stage => ({
   compared: revs,
   sync: 'Synced',
@@ -184,10 +187,7 @@ describe('deploy-wait (api mode)', () => {
   it('exchanges the GitHub OIDC token at Dex; no token or JWT shows anywhere', async () => {
     argo.addApp({ name: 'oidc-app', stages: [healthy()] });
     const issuedBefore = issuer.issued.length;
-    const result = await wait(
-      { applications: 'oidc-app', token: '', oidc: 'true', 'oidc-audience': 'argocd-test' },
-      issuer.env,
-    );
+    const result = await waitWithOidc('oidc-app');
     expect(errorOf(result)).toBe('');
     const minted = issuer.issued.slice(issuedBefore);
     expect(minted).toHaveLength(1);
@@ -198,21 +198,25 @@ describe('deploy-wait (api mode)', () => {
     expect(leaksOf(result, [dexToken, ...minted, issuer.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN])).toEqual([]);
   });
 
-  it('retries the Dex exchange with a fresh GitHub token per attempt, and a 503 from the API', async () => {
+  it('retries the Dex exchange with a fresh GitHub token per attempt, a 502, and re-exchanges after a 401', async () => {
     argo.addApp({ name: 'retry-app', stages: [healthy()] });
     argo.faults.push(
       { kind: 'status', route: 'dex', status: 503 },
       { kind: 'status', route: 'app', status: 502 },
+      { kind: 'error', route: 'app', status: 401, code: 'invalid session: token has expired' },
     );
     const issuedBefore = issuer.issued.length;
-    const result = await wait(
-      { applications: 'retry-app', token: '', oidc: 'true', 'oidc-audience': 'argocd-test' },
-      issuer.env,
-    );
+    const dexBefore = argo.dexIssued.length;
+    const result = await waitWithOidc('retry-app');
     expect(errorOf(result)).toBe('');
+    // 503 from Dex, then an exchange, then a second exchange after the API refused the first token
     const minted = issuer.issued.slice(issuedBefore);
-    expect(minted).toHaveLength(2);
-    expect(new Set(minted).size).toBe(2);
+    expect(minted).toHaveLength(3);
+    expect(new Set(minted).size).toBe(3);
+    const exchanged = argo.dexIssued.slice(dexBefore);
+    expect(exchanged).toHaveLength(2);
+    const lastRead = argo.requests.filter((r) => r.path === '/api/v1/applications/retry-app').at(-1)!;
+    expect(lastRead.authorization).toBe(`Bearer ${exchanged[1]}`);
     expect(argo.faults.pending).toBe(0);
   });
 
