@@ -1,11 +1,13 @@
 /**
- * deploy-wait in push mode through its committed bundle: Argo CD Notifications
- * (played by the test, through the GitHub double's REST API) marks the ops-repo
- * commit with a `continuous-delivery/<app>` status; the action reads it through
- * the GitHub API only.
+ * deploy-wait features backed by the GitHub double, through the committed bundle.
+ * Push mode: Argo CD Notifications (played by the test, through the GitHub
+ * double's REST API) marks the ops-repo commit with a `continuous-delivery/<app>`
+ * status; the action reads it through the GitHub API only. accept-descendants:
+ * Argo CD synced a later ops commit, which the compare API shows contains ours.
  */
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startArgoCdDouble, type ArgoCdDouble } from '../doubles/argocd/server.ts';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 import { runAction, type ActionRunResult } from '../harness/run-action.ts';
 import { deployWaitDir, errorOf, scanAndClean } from './support/deploy-wait.ts';
@@ -15,7 +17,9 @@ const NOTIFIER = 'ghs_argocdnotificationstoken000000000000';
 const STATUS_ROUTE = 'GET /repos/{owner}/{repo}/commits/{ref}/status';
 
 let gh: GitHubDouble;
+let argo: ArgoCdDouble;
 let sha: string;
+let later: string;
 
 beforeAll(async () => {
   gh = await startGitHubDouble();
@@ -24,8 +28,13 @@ beforeAll(async () => {
   }
   const ops = await gh.repos.create('octo-org/ops');
   sha = await ops.commit({ files: { 'apps/web/kustomization.yaml': 'images: []\n' } });
+  later = await ops.commit({ files: { 'apps/web/kustomization.yaml': 'images: [{name: web}]\n' } });
+  argo = await startArgoCdDouble();
 });
-afterAll(() => gh.close());
+afterAll(async () => {
+  await argo.close();
+  await gh.close();
+});
 
 const notifier = () => getOctokit(NOTIFIER, { baseUrl: gh.url });
 
@@ -111,5 +120,49 @@ describe('deploy-wait (push mode)', () => {
     expect(gh.requests.total).toBe(before);
     scanAndClean(bad, [TOKEN]);
     scanAndClean(noRepo, [TOKEN]);
+  });
+});
+
+describe('deploy-wait accept-descendants (api mode)', () => {
+  const COMPARE_ROUTE = 'GET /repos/{owner}/{repo}/compare/{basehead}';
+
+  it('accepts a later ops commit that contains the revision only when asked', async () => {
+    const synced = { compared: [later], sync: 'Synced' as const, health: 'Healthy' as const };
+    argo.addApp({
+      name: 'ahead',
+      stages: [{ ...synced, operation: { revisions: [later], phase: 'Succeeded' } }],
+    });
+    const argoToken = [...argo.tokens][0]!;
+    const run = (inputs: Record<string, string>) =>
+      runAction({
+        actionDir: deployWaitDir,
+        inputs: {
+          server: argo.url,
+          token: argoToken,
+          applications: 'ahead',
+          revision: sha,
+          soak: '0',
+          'poll-interval': '20ms',
+          'max-poll-interval': '40ms',
+          ...inputs,
+        },
+        env: gh.env,
+      });
+    const strict = await run({ timeout: '300ms' });
+    expect(strict.outputs.result).toBe('timeout');
+    expect(errorOf(strict)).toContain(`not ${sha.slice(0, 12)} yet`);
+    scanAndClean(strict, [argoToken]);
+
+    const compares = gh.requests.count(COMPARE_ROUTE);
+    const result = await run({
+      'accept-descendants': 'true',
+      repository: 'octo-org/ops',
+      'github-token': TOKEN,
+    });
+    expect(errorOf(result)).toBe('');
+    expect(result.log).toContain(`${later.slice(0, 12)} contains ${sha.slice(0, 12)}: accepted`);
+    // asked once, however many polls
+    expect(gh.requests.count(COMPARE_ROUTE) - compares).toBe(1);
+    expect(scanAndClean(result, [argoToken, TOKEN])).toEqual([]);
   });
 });

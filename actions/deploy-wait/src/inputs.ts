@@ -29,6 +29,7 @@ export interface Inputs {
   ca?: string;
   'github-token'?: string;
   repository?: { owner: string; repo: string };
+  'accept-descendants': boolean;
   'status-context': string;
 }
 
@@ -74,6 +75,7 @@ export function getInputs(reader = new InputReader(), mask: MaskSink, workspace 
     oidc: reader.boolean('oidc', false),
     'dex-connector-id': reader.string('dex-connector-id') ?? 'github-actions',
     insecure: reader.boolean('insecure', false),
+    'accept-descendants': reader.boolean('accept-descendants', false),
     'status-context': reader.string('status-context') ?? 'continuous-delivery/{app}',
   };
   const refresh = reader.enumeration('refresh', ['none', 'normal', 'hard'] as const, 'none');
@@ -93,7 +95,22 @@ export function getInputs(reader = new InputReader(), mask: MaskSink, workspace 
   }
   return mode === 'push'
     ? pushInputs(reader, inputs, selector, githubToken)
-    : apiInputs(reader, inputs, selector, token, workspace);
+    : apiInputs(reader, inputs, selector, token, githubToken, workspace);
+}
+
+/** The ops repository and a token for it (push mode, and api mode with accept-descendants). */
+function opsRepository(reader: InputReader, inputs: Inputs, githubToken: string | undefined): void {
+  const repository = reader.string('repository', {
+    required: true,
+    pattern: /^[\w.-]+\/[\w.-]+$/,
+    form: 'the ops repository as owner/name',
+  });
+  const [owner, repo] = repository.split('/') as [string, string];
+  inputs.repository = { owner, repo };
+  if (!githubToken) {
+    throw new InputError('github-token', 'is empty', 'a token that can read the ops repository');
+  }
+  inputs['github-token'] = githubToken;
 }
 
 function apiInputs(
@@ -101,6 +118,7 @@ function apiInputs(
   inputs: Inputs,
   selector: string | undefined,
   token: string | undefined,
+  githubToken: string | undefined,
   workspace: string,
 ): Inputs {
   const server = reader.string('server', {
@@ -158,6 +176,7 @@ function apiInputs(
     }
     inputs.ca = pem;
   }
+  if (inputs['accept-descendants']) opsRepository(reader, inputs, githubToken);
   return inputs;
 }
 
@@ -176,20 +195,7 @@ function pushInputs(
       'the application names whose commit statuses to wait for',
     );
   }
-  const repository = reader.string('repository', {
-    required: true,
-    pattern: /^[\w.-]+\/[\w.-]+$/,
-    form: 'the ops repository as owner/name',
-  });
-  const [owner, repo] = repository.split('/') as [string, string];
-  inputs.repository = { owner, repo };
-  if (!githubToken)
-    throw new InputError(
-      'github-token',
-      'is empty',
-      'a token that can read commit statuses of the ops repository',
-    );
-  inputs['github-token'] = githubToken;
+  opsRepository(reader, inputs, githubToken);
   if (!inputs['status-context'].includes('{app}') && inputs.applications.length > 1) {
     throw new InputError(
       'status-context',

@@ -3,6 +3,7 @@ import { getOctokit } from '@actions/github';
 import {
   ArgoCdClient,
   DexTokenSource,
+  descendantCheck,
   failureLines,
   pushSummary,
   staticTokenSource,
@@ -13,7 +14,7 @@ import {
   type TokenSource,
 } from '@slipway/argocd';
 import { InputReader, UserError, actionsCoreMask, actionsSummaryWriter, run } from '@slipway/core';
-import { createGitHubClient } from '@slipway/gitops';
+import { createGitHubClient, type GitHubClient } from '@slipway/gitops';
 import { actionsHttpTransport, idTokenRequestEnv } from '@slipway/oidc';
 import { getInputs, type Inputs } from './inputs.ts';
 
@@ -67,6 +68,16 @@ async function deployWait(): Promise<void> {
     ...(inputs.refresh ? { refresh: inputs.refresh } : {}),
     sync: inputs.sync,
     ...(inputs['rollout-action'] ? { rollout: inputs['rollout-action'] } : {}),
+    ...(inputs['accept-descendants']
+      ? {
+          isDescendant: descendantCheck(
+            githubClient(inputs).github,
+            inputs.repository!.owner,
+            inputs.repository!.repo,
+            inputs.revision,
+          ),
+        }
+      : {}),
     log: (line) => core.info(line),
   });
   await actionsSummaryWriter(waitSummary(server, inputs.revision, results));
@@ -83,14 +94,19 @@ async function deployWait(): Promise<void> {
   }
 }
 
-async function pushMode(inputs: Inputs): Promise<void> {
+/** The one GitHub client (GITHUB_API_URL aware), counting its requests. */
+function githubClient(inputs: Inputs): { github: GitHubClient; requests: () => number } {
   const apiUrl = process.env.GITHUB_API_URL?.trim() || 'https://api.github.com';
   let requests = 0;
   const octokit = getOctokit(inputs['github-token']!, { baseUrl: apiUrl });
   octokit.hook.before('request', () => {
     requests++;
   });
-  const github = createGitHubClient(octokit);
+  return { github: createGitHubClient(octokit), requests: () => requests };
+}
+
+async function pushMode(inputs: Inputs): Promise<void> {
+  const { github, requests } = githubClient(inputs);
   const { owner, repo } = inputs.repository!;
   const results = await waitForCommitStatuses({
     github,
@@ -113,7 +129,7 @@ async function pushMode(inputs: Inputs): Promise<void> {
     failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy',
   );
   core.setOutput('applications', JSON.stringify(results));
-  core.setOutput('requests', String(requests));
+  core.setOutput('requests', String(requests()));
   if (failed.length > 0) {
     const lines = failed.map(
       (r) => `${r.application}: '${r.context}' is ${r.state}${r.description ? `: ${r.description}` : ''}`,

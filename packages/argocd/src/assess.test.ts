@@ -35,6 +35,16 @@ describe('assessApplication', () => {
     expect(assessApplication(app(deployed()), OLD).state).toBe('waiting');
   });
 
+  it('accepts a revision known to contain the expected one', () => {
+    const later = 'e'.repeat(40);
+    const status = deployed({
+      sync: { status: 'Synced', revision: later },
+      operationState: { ...deployed().operationState, syncResult: { revision: later } },
+    });
+    expect(assessApplication(app(status), NEW).state).toBe('waiting');
+    expect(assessApplication(app(status), NEW, new Set([later])).state).toBe('healthy');
+  });
+
   it('waits while Argo CD still compares the old revision, however healthy', () => {
     const verdict = assessApplication(app(deployed({ sync: { status: 'Synced', revision: OLD } })), NEW);
     expect(verdict).toEqual({

@@ -42,18 +42,24 @@ function withMessage(text: string, message: string | undefined): string {
  * A failed or errored sync of the expected revision, or `Degraded`/`Missing`
  * health read after it, fails. Anything else (an older revision, a running
  * operation, a stale reconcile, Progressing, Suspended) is waiting.
+ * `descendants` holds revisions known to contain `expected` (accepted like it).
  */
-export function assessApplication(app: Application, expected: string): Verdict {
+export function assessApplication(
+  app: Application,
+  expected: string,
+  descendants: ReadonlySet<string> = new Set(),
+): Verdict {
   const status = app.status ?? {};
   const want = shortRevision(expected);
+  const isTarget = (revision: string) => revisionMatches(revision, expected) || descendants.has(revision);
   const op = status.operationState;
   const opRevisions = operationRevisions(op);
-  const opForTarget = opRevisions.some((r) => revisionMatches(r, expected));
+  const opForTarget = opRevisions.some(isTarget);
   if (op && opForTarget && (op.phase === 'Failed' || op.phase === 'Error')) {
     return failed(withMessage(`the sync of ${want} ended ${op.phase}`, op.message));
   }
   const compared = comparedRevisions(status);
-  if (!compared.some((r) => revisionMatches(r, expected))) {
+  if (!compared.some(isTarget)) {
     const seen = compared.length > 0 ? compared.map(shortRevision).join(', ') : 'no revision';
     return waiting(`Argo CD has compared ${seen}, not ${want} yet`);
   }

@@ -7,3 +7,4 @@ export * from './dex-token.ts';
 export * from './wait.ts';
 export * from './push-mode.ts';
 export * from './summary-table.ts';
+export * from './descendant.ts';

@@ -5,7 +5,13 @@
  * never overshoot the deadline or a soak's end. Clock and sleep are injected.
  */
 import { formatDuration } from '@slipway/core';
-import type { Application } from './application.ts';
+import {
+  comparedRevisions,
+  operationRevisions,
+  revisionMatches,
+  shortRevision,
+  type Application,
+} from './application.ts';
 import type { ArgoCdClient, ResourceRef } from './argocd-client.ts';
 import {
   assessApplication,
@@ -45,6 +51,8 @@ export interface WaitOptions {
   refresh?: 'normal' | 'hard';
   sync?: boolean;
   rollout?: RolloutRequest;
+  /** When set, a compared revision that contains `revision` (a later commit) is accepted too. */
+  isDescendant?: (revision: string) => Promise<boolean>;
   clock?: WaitClock;
   log?: (line: string) => void;
 }
@@ -84,6 +92,8 @@ export async function waitForApplications(options: WaitOptions): Promise<AppResu
   const deadline = clock.now() + options.timeoutMs;
   const done = new Set<string>();
   const actions: string[] = [];
+  const descendants = new Set<string>();
+  const checked = new Set<string>();
   const results: AppResult[] = [];
   let pending: Tracked[] = options.applications.map((name) => ({
     name,
@@ -127,7 +137,8 @@ export async function waitForApplications(options: WaitOptions): Promise<AppResu
     for (const item of pending) {
       item.app = await client.getApplication(item.name, first ? options.refresh : undefined);
       item.polls++;
-      const verdict = assessApplication(item.app, revision);
+      await learnDescendants(item.app, options, descendants, checked);
+      const verdict = assessApplication(item.app, revision, descendants);
       const soak = advanceSoak(item.soak, verdict, clock.now(), options.soakMs);
       const verdictChanged = verdict.reason !== item.verdict?.reason;
       if (verdictChanged || soak.phase !== item.soak.phase) {
@@ -172,6 +183,26 @@ export async function waitForApplications(options: WaitOptions): Promise<AppResu
     await clock.sleep(Math.max(1, Math.min(interval, deadline - now, ...soakEnds)));
   }
   return options.applications.map((name) => results.find((r) => r.name === name)!);
+}
+
+/** Asks once per new revision whether it contains the expected one (only with `isDescendant`). */
+async function learnDescendants(
+  app: Application,
+  options: WaitOptions,
+  descendants: Set<string>,
+  checked: Set<string>,
+): Promise<void> {
+  if (!options.isDescendant) return;
+  const status = app.status;
+  for (const candidate of [...comparedRevisions(status), ...operationRevisions(status?.operationState)]) {
+    if (checked.has(candidate) || revisionMatches(candidate, options.revision)) continue;
+    checked.add(candidate);
+    if (!/^[0-9a-f]{40}$/i.test(candidate)) continue; // chart versions of other sources
+    if (await options.isDescendant(candidate)) {
+      descendants.add(candidate);
+      options.log?.(`${shortRevision(candidate)} contains ${shortRevision(options.revision)}: accepted`);
+    }
+  }
 }
 
 /** Reads the app's Rollouts, runs a requested action once; true when the picture changed. */
