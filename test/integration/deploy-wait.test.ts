@@ -220,6 +220,20 @@ describe('deploy-wait (api mode)', () => {
     expect(argo.faults.pending).toBe(0);
   });
 
+  it('abandons a silent answer after request-timeout and polls again', async () => {
+    argo.addApp({ name: 'sluggish', stages: [healthy()] });
+    argo.faults.push({ kind: 'slow', route: 'app', ms: 1500 });
+    const before = argo.requests.length;
+    const result = await wait({ applications: 'sluggish', 'request-timeout': '300ms' });
+    expect(errorOf(result)).toBe('');
+    expect(argo.faults.pending).toBe(0);
+    const reads = argo.requests.slice(before).filter((r) => r.route === 'app');
+    // the slow read never answered the client (still sleeping, or dropped once it left); the retry was answered
+    expect(reads[0]!.status).toBeLessThanOrEqual(0);
+    expect(reads.length).toBeGreaterThan(1);
+    expect(reads.slice(1).every((r) => r.status === 200 || r.status === 304)).toBe(true);
+  });
+
   it('fails with what to fix when Dex refuses a token for another audience', async () => {
     const result = await wait(
       { applications: 'web', token: '', oidc: 'true', 'oidc-audience': 'someone-else' },
