@@ -9,8 +9,10 @@ import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArgoCdDouble, type ArgoCdDouble } from '../doubles/argocd/server.ts';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
-import { runAction, type ActionRunResult } from '../harness/run-action.ts';
-import { deployWaitDir, errorOf, scanAndClean } from './support/deploy-wait.ts';
+import type { ActionRunResult } from '../harness/run-action.ts';
+import { cleanRunAction, deployWaitDir, errorOf, scanAndClean } from './support/deploy-wait.ts';
+
+const runAction = cleanRunAction();
 
 const TOKEN = 'ghs_deploywaitpushtoken0000000000000000';
 const NOTIFIER = 'ghs_argocdnotificationstoken000000000000';

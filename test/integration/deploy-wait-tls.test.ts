@@ -9,8 +9,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInterceptionCA, type InterceptionCA } from '../doubles/forward-proxy/interception-ca.ts';
 import { startArgoCdDouble, type ArgoCdDouble } from '../doubles/argocd/server.ts';
-import { runAction } from '../harness/run-action.ts';
-import { deployWaitDir, errorOf, scanAndClean } from './support/deploy-wait.ts';
+import { cleanRunAction, deployWaitDir, errorOf, scanAndClean } from './support/deploy-wait.ts';
+
+const runAction = cleanRunAction();
 
 const REV = '3333333333333333333333333333333333333333';
 let ca: InterceptionCA;

@@ -5,11 +5,13 @@
  * are fractions of a second; nothing asserts on time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction, type ActionRunResult } from '../harness/run-action.ts';
+import type { ActionRunResult } from '../harness/run-action.ts';
 import { deployment, type Stage } from '../doubles/argocd/app-script.ts';
 import { startArgoCdDouble, type ArgoCdDouble } from '../doubles/argocd/server.ts';
 import { startOidcIssuer, type OidcIssuer } from '../doubles/oidc-issuer/server.ts';
-import { deployWaitDir, errorOf, scanAndClean } from './support/deploy-wait.ts';
+import { cleanRunAction, deployWaitDir, errorOf, scanAndClean } from './support/deploy-wait.ts';
+
+const runAction = cleanRunAction();
 
 const OLD = '1111111111111111111111111111111111111111';
 const NEW = '2222222222222222222222222222222222222222';

@@ -5,7 +5,13 @@
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { findLeaks, type ActionRunResult } from '../../harness/run-action.ts';
+import { afterEach } from 'vitest';
+import {
+  findLeaks,
+  runAction,
+  type ActionRunResult,
+  type RunActionOptions,
+} from '../../harness/run-action.ts';
 
 export const deployWaitDir = resolve(import.meta.dirname, '../../../actions/deploy-wait');
 
@@ -58,4 +64,20 @@ export function scanAndClean(
   }
   rmSync(scratch, { recursive: true, force: true });
   return leaks;
+}
+
+/**
+ * `runAction` that remembers its runs, and an `afterEach` that deletes the scratch
+ * folder of each, whether or not the test scanned it.
+ */
+export function cleanRunAction(): (options: RunActionOptions) => Promise<ActionRunResult> {
+  const runs: ActionRunResult[] = [];
+  afterEach(() => {
+    for (const run of runs.splice(0)) rmSync(dirname(run.runnerTemp), { recursive: true, force: true });
+  });
+  return async (options) => {
+    const result = await runAction(options);
+    runs.push(result);
+    return result;
+  };
 }
