@@ -1,9 +1,9 @@
 // npm run docs [-- --check]: renders the inputs/outputs tables of every actions/<name>/action.yml into
-// the block between <!-- slipway:inputs --> and <!-- slipway:end --> of actions/<name>/README.md and
-// docs/actions/<name>.md, and the inputs/secrets/outputs of every reusable workflow (on.workflow_call)
+// the block between <!-- slipway:inputs --> and <!-- slipway:end --> of actions/<name>/README.md (the
+// one page per action), and the inputs/secrets/outputs of every reusable workflow (on.workflow_call)
 // into <!-- slipway:workflow <file> --> ... <!-- slipway:end --> of docs/reusable-workflows.md.
 // Only those blocks are rewritten; everything around them is left byte for byte.
-// A file without the markers gets the block appended; a missing docs page is created from a template.
+// A file without the markers gets the block appended; a missing README is created with a heading.
 // --check writes nothing, lists the files that differ from what would be written, and exits 1.
 // The block is formatted with prettier (the repository's config), so `npm run lint` agrees with it.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -129,19 +129,6 @@ export function replaceBlock(text, block, file, begin = BEGIN, heading = 'Inputs
   return text.slice(0, start + begin.length) + body + text.slice(end);
 }
 
-/** The page created for an action that has no docs/actions/<name>.md yet. */
-export function docsPageTemplate(name, meta) {
-  return [
-    `# ${name}`,
-    '',
-    escapeCell(meta?.description ?? '').replace(/<br>/g, ' '),
-    '',
-    `Reference it by commit SHA: \`uses: OWNER/slipway/actions/${name}@SLIPWAY_RELEASE_SHA # vX.Y.Z\`.`,
-    `Usage, permissions and examples: [actions/${name}/README.md](../../actions/${name}/README.md).`,
-    '',
-  ].join('\n');
-}
-
 /** Every file the generator owns a block in, with its current and expected text. */
 export async function planDocs(root) {
   const actionsDir = join(root, 'actions');
@@ -154,14 +141,10 @@ export async function planDocs(root) {
   const plan = [];
   for (const name of names) {
     const meta = parse(readFileSync(join(actionsDir, name, 'action.yml'), 'utf8'));
-    const readme = join(actionsDir, name, 'README.md');
-    const page = join(root, 'docs', 'actions', `${name}.md`);
-    for (const file of [readme, page]) {
-      const actual = existsSync(file) ? readFileSync(file, 'utf8') : null;
-      const base = actual ?? (file === page ? docsPageTemplate(name, meta) : `# ${name}\n`);
-      const block = await renderBlock(meta, file);
-      plan.push({ file, actual, expected: replaceBlock(base, block, relative(root, file)) });
-    }
+    const file = join(actionsDir, name, 'README.md');
+    const actual = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    const block = await renderBlock(meta, file);
+    plan.push({ file, actual, expected: replaceBlock(actual ?? `# ${name}\n`, block, relative(root, file)) });
   }
   const workflows = reusableWorkflows(root);
   if (workflows.length > 0) {
@@ -174,11 +157,6 @@ export async function planDocs(root) {
     }
     plan.push({ file, actual, expected });
   }
-  const pagesDir = join(root, 'docs', 'actions');
-  if (existsSync(pagesDir))
-    for (const page of readdirSync(pagesDir).filter((f) => f.endsWith('.md') && f !== 'README.md'))
-      if (!names.includes(page.slice(0, -3)))
-        plan.push({ file: join(pagesDir, page), actual: 'orphan', expected: null });
   return plan;
 }
 
@@ -200,7 +178,6 @@ export async function findDrift(root) {
     .filter((p) => p.actual !== p.expected)
     .map((p) => {
       const file = relative(root, p.file);
-      if (p.expected === null) return `${file}: documents an action that has no action.yml`;
       if (p.actual === null) return `${file}: missing`;
       if (file.startsWith('docs/reusable-workflows'))
         return `${file}: workflow tables differ from on.workflow_call`;
@@ -211,7 +188,7 @@ export async function findDrift(root) {
 export async function writeDocs(root) {
   const written = [];
   for (const p of await planDocs(root)) {
-    if (p.expected === null || p.actual === p.expected) continue;
+    if (p.actual === p.expected) continue;
     writeFileSync(p.file, p.expected);
     written.push(relative(root, p.file));
   }

@@ -95,14 +95,12 @@ describe('runAction: composite action', () => {
   });
 
   it('kills a step that outlives timeoutMs, with what it started, and still runs failure() steps', async () => {
-    const started = Date.now();
     const result = await runAction({
       actionDir: join(fixtures, 'composite-action'),
       inputs: { name: 'hang' },
       resolveUses,
       timeoutMs: 1_000,
     });
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(result.exitCode).not.toBe(0);
     expect(result.log).toContain('[harness] step killed by SIGKILL (timeout 1000 ms)');
     expect(result.log).toContain('cleanup ran with from-composite');

@@ -21,7 +21,11 @@ const CHECKOUT_SHA = '3d3c42e5aac5ba805825da76410c181273ba90b1';
 const ci = (ref: string) =>
   `name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@${ref}\n`;
 
-function pinCheck(files: Record<string, string>, inputs: RunWorkflowJobOptions['inputs'] = {}) {
+function pinCheck(
+  files: Record<string, string>,
+  inputs: RunWorkflowJobOptions['inputs'] = {},
+  secrets: RunWorkflowJobOptions['secrets'] = {},
+) {
   const caller = repoWithFiles(files);
   const checkout = checkoutStandIn({ 'acme/web': caller.dir, 'slipway-org/slipway': slipway.dir });
   const sarif = uploadSarifStandIn();
@@ -29,6 +33,7 @@ function pinCheck(files: Record<string, string>, inputs: RunWorkflowJobOptions['
     workflow,
     job: 'pin-check',
     inputs,
+    secrets,
     github: {
       repository: 'acme/web',
       sha: caller.sha,
@@ -218,6 +223,25 @@ describe('pin-check.yml (local runner)', () => {
       'The input \'fail-on-findings\' is declared as type boolean; the caller passed a string ("false").',
     );
   });
+
+  it('checks Slipway out with slipway-token when the caller passes one (a private copy), the caller with the job token', async () => {
+    const SLIPWAY_TOKEN = 'github_pat_slipwayreadonly00000000000000000001';
+    const { run, checkout } = pinCheck(
+      { '.github/workflows/ci.yml': ci(`${CHECKOUT_SHA} # v7.0.1`) },
+      {},
+      { 'slipway-token': SLIPWAY_TOKEN },
+    );
+    const result = await run;
+    expect(result.conclusion).toBe('success');
+    expect(checkout.calls.map((c) => [c.repository, c.token, c.persistCredentials])).toEqual([
+      ['acme/web', TOKEN, false],
+      ['slipway-org/slipway', SLIPWAY_TOKEN, false],
+    ]);
+    expect(readFileSync(join(result.workspace, '.slipway', '.git', 'config'), 'utf8')).not.toContain(
+      'extraheader',
+    );
+    expect(findJobLeaks(result, [TOKEN, SLIPWAY_TOKEN])).toEqual([]);
+  }, 60_000);
 
   it('on its weekly schedule (no inputs: the fallbacks apply) it passes on Slipway itself at HEAD', async () => {
     const checkout = checkoutStandIn({ 'slipway-org/slipway': slipway.dir });

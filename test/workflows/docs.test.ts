@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as prettier from 'prettier';
@@ -25,13 +33,16 @@ describe('documentation tables in this repository', () => {
   });
 });
 
-describe('docs/actions/README.md', () => {
-  it('links the page of every action', () => {
-    const index = readFileSync(join(root, 'docs', 'actions', 'README.md'), 'utf8');
-    const actions = readdirSync(join(root, 'actions'), { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name);
-    expect(actions.filter((name) => !index.includes(`](${name}.md)`))).toEqual([]);
+describe('one page per action', () => {
+  const actions = readdirSync(join(root, 'actions'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+
+  it('is actions/<name>/README.md, linked from the README; docs/actions/ is gone', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(actions.length).toBeGreaterThan(5);
+    expect(actions.filter((name) => !readme.includes(`](actions/${name}/README.md)`))).toEqual([]);
+    expect(existsSync(join(root, 'docs', 'actions'))).toBe(false);
   });
 });
 
@@ -56,6 +67,8 @@ describe('pins written in the documentation', () => {
   const docs = collect([
     ...list('docs', '.md'),
     ...list('docs', '.yml'),
+    ...list('actions', 'README.md'),
+    join(root, 'README.md'),
     join(root, 'CONTRIBUTING.md'),
     join(root, 'SECURITY.md'),
   ]);
@@ -260,7 +273,7 @@ describe('findDrift and writeDocs on a scratch repository', () => {
       'on:\n  workflow_call:\n    inputs:\n      x: { type: string, description: X. }\njobs: {}\n',
     );
     mkdirSync(join(dir, 'actions', 'scan'), { recursive: true });
-    mkdirSync(join(dir, 'docs', 'actions'), { recursive: true });
+    mkdirSync(join(dir, 'docs'));
     writeFileSync(
       join(dir, 'actions', 'scan', 'action.yml'),
       'name: scan\ndescription: Scans.\ninputs:\n  image:\n    description: Image.\n    required: true\n',
@@ -269,22 +282,15 @@ describe('findDrift and writeDocs on a scratch repository', () => {
       join(dir, 'actions', 'scan', 'README.md'),
       `# scan\n\n${BEGIN}\nstale\n${END}\n\nFooter.\n`,
     );
-    writeFileSync(join(dir, 'docs', 'actions', 'gone.md'), '# gone\n');
   };
 
-  it('lists every drifting, missing and orphaned file, then writes them so nothing drifts', async () => {
+  it('lists every drifting and missing file, then writes them so nothing drifts', async () => {
     setup();
     expect(await findDrift(dir)).toEqual([
       'actions/scan/README.md: inputs/outputs tables differ from action.yml',
-      'docs/actions/scan.md: missing',
       'docs/reusable-workflows.md: missing',
-      'docs/actions/gone.md: documents an action that has no action.yml',
     ]);
-    expect(await writeDocs(dir)).toEqual([
-      'actions/scan/README.md',
-      'docs/actions/scan.md',
-      'docs/reusable-workflows.md',
-    ]);
+    expect(await writeDocs(dir)).toEqual(['actions/scan/README.md', 'docs/reusable-workflows.md']);
     const workflows = readFileSync(join(dir, 'docs', 'reusable-workflows.md'), 'utf8');
     expect(workflows).toMatch(
       /^# Reusable workflows\n\n## `reuse\.yml`\n\n<!-- slipway:workflow reuse\.yml -->\n\n#### Inputs\n/,
@@ -313,23 +319,18 @@ describe('findDrift and writeDocs on a scratch repository', () => {
         '',
       ].join('\n'),
     );
-    const page = readFileSync(join(dir, 'docs', 'actions', 'scan.md'), 'utf8');
-    expect(page).toMatch(/^# scan\n\nScans\.\n/);
     // What the generator writes is what `prettier --check` (npm run lint) expects.
-    for (const text of [readme, page])
-      expect(await prettier.format(text, { parser: 'markdown', printWidth: 110 })).toBe(text);
-    rmSync(join(dir, 'docs', 'actions', 'gone.md'));
+    expect(await prettier.format(readme, { parser: 'markdown', printWidth: 110 })).toBe(readme);
     expect(await findDrift(dir)).toEqual([]);
   });
 
   it('flags a table edited by hand', async () => {
     setup();
-    rmSync(join(dir, 'docs', 'actions', 'gone.md'));
     await writeDocs(dir);
-    const page = join(dir, 'docs', 'actions', 'scan.md');
-    writeFileSync(page, readFileSync(page, 'utf8').replace('| yes      |', '| no       |'));
+    const readme = join(dir, 'actions', 'scan', 'README.md');
+    writeFileSync(readme, readFileSync(readme, 'utf8').replace('| yes      |', '| no       |'));
     expect(await findDrift(dir)).toEqual([
-      'docs/actions/scan.md: inputs/outputs tables differ from action.yml',
+      'actions/scan/README.md: inputs/outputs tables differ from action.yml',
     ]);
   });
 });

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { jobCanMintIdToken } from '@slipway/core';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 
@@ -34,7 +35,7 @@ export function refCacheKey(scope: string, apiUrl: string, ttlMs: number, now: n
 /** True when the entry for `key` was restored. */
 export async function restoreRefCache(file: string, key: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   if (!cache.isFeatureAvailable()) return false;
-  if (env.ACTIONS_ID_TOKEN_REQUEST_URL) {
+  if (jobCanMintIdToken(env)) {
     core.info(
       'Not restoring cached GitHub lookups: this job can request OIDC tokens (id-token: write), and a restore unpacks the archive before it can be checked. Run pin-check in a job without id-token: write to use the cache.',
     );

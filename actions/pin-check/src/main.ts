@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { actionsSummaryWriter, InputError, markdownTable, run, UserError } from '@slipway/core';
+import {
+  actionsSummaryWriter,
+  InputError,
+  markdownTable,
+  run,
+  SLIPWAY_VERSION,
+  UserError,
+} from '@slipway/core';
 import {
   endpointsFromEnv,
   errorCount,
@@ -14,8 +21,6 @@ import {
 import { refCacheKey, refCacheScope, restoreRefCache, saveRefCache } from './actions-cache.ts';
 import { getInputs } from './inputs.ts';
 import { rebase, repositoryRoot } from './repository-root.ts';
-
-const VERSION = '0.1.0';
 
 export default async function main(): Promise<void> {
   await run(check);
@@ -72,7 +77,7 @@ async function check(): Promise<void> {
   const sarifPath = resolve(workspace, inputs['sarif-file'] ?? join(temp, 'pin-check.sarif'));
   const sarif = toSarif(
     result.findings.map((f) => ({ ...f, file: repoPath(f.file) })),
-    { version: VERSION },
+    { version: SLIPWAY_VERSION },
   );
   try {
     mkdirSync(dirname(sarifPath), { recursive: true });

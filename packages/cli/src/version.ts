@@ -1,2 +1,2 @@
-/** The version written into reports (SARIF tool.driver.semanticVersion). */
-export const VERSION_FOR_REPORTS = '0.1.0';
+/** The version written into reports (SARIF tool.driver.semanticVersion): the root package.json's. */
+export { SLIPWAY_VERSION as VERSION_FOR_REPORTS } from '@slipway/core';

@@ -65,3 +65,5 @@ export {
 } from './octokit-no-response.ts';
 export { proxyRefusal, type ProxyRefusal } from './proxy-refusal.ts';
 export { readBoundedBody, checkDeclaredLength, type BodyStream } from './bounded-body.ts';
+export { jobCanMintIdToken } from './id-token-job.ts';
+export { SLIPWAY_VERSION } from './version.ts';

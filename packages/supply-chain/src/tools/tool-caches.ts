@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as actionsCache from '@actions/cache';
 import * as toolCache from '@actions/tool-cache';
+import { jobCanMintIdToken } from '@slipway/core';
 
 /** Same-job cache of installed tool directories (RUNNER_TOOL_CACHE). */
 export interface ToolDirectoryCache {
@@ -43,14 +44,6 @@ export interface CacheLog {
   info(line: string): void;
   notice(line: string): void;
   warning(line: string): void;
-}
-
-/**
- * A job with `permissions: id-token: write` gets ACTIONS_ID_TOKEN_REQUEST_URL: it can sign,
- * and usually push. Nothing another job wrote may run in it.
- */
-export function jobCanMintIdToken(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim());
 }
 
 export interface ActionsCachePolicy {
@@ -130,7 +123,11 @@ interface StoredEntry {
 
 /** An on-disk PersistentCache under `root`: one folder per key, entries are immutable like @actions/cache's. */
 export class DirectoryCache implements PersistentCache {
-  constructor(private readonly root: string) {}
+  /** `now` orders entries for the newest-prefix match (a counter in tests, no sleeping). */
+  constructor(
+    private readonly root: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private folder(key: string): string {
     return join(this.root, encodeURIComponent(key));
@@ -151,7 +148,7 @@ export class DirectoryCache implements PersistentCache {
     for (const [index, path] of paths.entries()) {
       await cp(path, join(folder, String(index)), { recursive: true });
     }
-    const entry: StoredEntry = { key, savedAt: Date.now(), paths };
+    const entry: StoredEntry = { key, savedAt: this.now(), paths };
     await writeFile(join(folder, 'entry.json'), JSON.stringify(entry));
   }
 
