@@ -1,3 +1,4 @@
+import { rootCertificates } from 'node:tls';
 import { HttpClient } from '@actions/http-client';
 import { UserError, isSocketTimeout, proxyRefusal } from '@slipway/core';
 
@@ -9,7 +10,7 @@ export interface HttpResponse {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: string;
@@ -30,20 +31,39 @@ export class NetworkError extends Error {
   }
 }
 
+/** TLS settings for a self-hosted server: skip verification, or trust extra CAs (PEM). */
+export interface TransportTls {
+  insecure?: boolean;
+  /** PEM bundle trusted besides Node's default roots. */
+  ca?: string;
+}
+
 /**
  * HTTP through @actions/http-client, which honours HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
  * Its own retries are off: every retry goes through @slipway/core `retry` with a
- * total cap. `timeoutMs` bounds socket inactivity for each request.
+ * total cap. `timeoutMs` bounds socket inactivity for each request. `tls.ca` is
+ * set on the client's agent (direct or proxy tunnel) the way http-client itself
+ * sets `rejectUnauthorized` for `ignoreSslError`.
  */
-export function actionsHttpTransport(timeoutMs: number, userAgent = 'slipway-oidc-login'): HttpTransport {
+export function actionsHttpTransport(
+  timeoutMs: number,
+  userAgent = 'slipway-oidc-login',
+  tls: TransportTls = {},
+): HttpTransport {
   const client = new HttpClient(userAgent, [], {
     allowRetries: false,
     allowRedirects: false,
     socketTimeout: timeoutMs,
     keepAlive: false,
+    ignoreSslError: tls.insecure === true,
   });
+  const ca = tls.ca ? [...rootCertificates, tls.ca] : undefined;
   return async ({ method, url, headers = {}, body }) => {
     try {
+      if (ca && url.startsWith('https:')) {
+        const agent = client.getAgent(url) as { options?: Record<string, unknown> };
+        agent.options = { ...agent.options, ca };
+      }
       const response = await client.request(method, url, body ?? null, headers);
       const text = await response.readBody();
       return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: text };

@@ -14,6 +14,7 @@ import { RouteTable } from './route-table.ts';
 import { startCoreServer, type ApiPaths, type OpenApiViolation } from './server.ts';
 import { TokenRegistry, type TokenGrant } from './tokens.ts';
 import { commitRoutes } from './routes/commits.ts';
+import { commitStatusRoutes } from './routes/commit-statuses.ts';
 import { gitTagRoutes } from './routes/git-tags.ts';
 import { refRoutes } from './routes/refs.ts';
 import { repoRoutes } from './routes/repos.ts';
@@ -95,6 +96,7 @@ const ALL_ROUTES: RestRoute[] = [
   ...refRoutes,
   ...gitTagRoutes,
   ...commitRoutes,
+  ...commitStatusRoutes,
   ...contentRoutes,
   ...gitDataRoutes,
   ...gitRefWriteRoutes,

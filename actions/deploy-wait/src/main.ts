@@ -1,0 +1,139 @@
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import {
+  ArgoCdClient,
+  DexTokenSource,
+  descendantCheck,
+  failureLines,
+  pushSummary,
+  staticTokenSource,
+  statusContextFor,
+  waitForApplications,
+  waitForCommitStatuses,
+  waitSummary,
+  type TokenSource,
+} from '@slipway/argocd';
+import { InputReader, UserError, actionsCoreMask, actionsSummaryWriter, run } from '@slipway/core';
+import { createGitHubClient, type GitHubClient } from '@slipway/gitops';
+import { actionsHttpTransport, idTokenRequestEnv } from '@slipway/oidc';
+import { getInputs, type Inputs } from './inputs.ts';
+
+export default async function main(): Promise<void> {
+  await run(deployWait);
+}
+
+async function deployWait(): Promise<void> {
+  const inputs = getInputs(new InputReader(), actionsCoreMask, process.env.GITHUB_WORKSPACE ?? process.cwd());
+  if (inputs.mode === 'push') return pushMode(inputs);
+  const server = inputs.server!;
+  const http = actionsHttpTransport(inputs['request-timeout'], 'slipway-deploy-wait', {
+    insecure: inputs.insecure,
+    ...(inputs.ca ? { ca: inputs.ca } : {}),
+  });
+  const auth: TokenSource = inputs.token
+    ? staticTokenSource(inputs.token)
+    : new DexTokenSource({
+        server,
+        http,
+        idTokenRequest: idTokenRequestEnv(process.env, actionsCoreMask),
+        audience: inputs['oidc-audience'] ?? server,
+        connectorId: inputs['dex-connector-id'],
+        mask: actionsCoreMask,
+      });
+  const client = new ArgoCdClient({
+    server,
+    http,
+    auth,
+    ...(inputs['app-namespace'] ? { appNamespace: inputs['app-namespace'] } : {}),
+  });
+  let applications = inputs.applications;
+  if (inputs.selector) {
+    const found = await client.listApplications(inputs.selector);
+    applications = found.map((app) => app.metadata?.name ?? '').filter(Boolean);
+    if (applications.length === 0) {
+      throw new UserError(`No Argo CD application matches the selector '${inputs.selector}'.`, {
+        hint: 'Check the labels on the Application resources, and `app-namespace`.',
+      });
+    }
+    core.info(`selector ${inputs.selector}: ${applications.join(', ')}`);
+  }
+  const results = await waitForApplications({
+    client,
+    applications,
+    revision: inputs.revision,
+    timeoutMs: inputs.timeout,
+    soakMs: inputs.soak,
+    pollMs: inputs['poll-interval'],
+    maxPollMs: inputs['max-poll-interval'],
+    ...(inputs.refresh ? { refresh: inputs.refresh } : {}),
+    sync: inputs.sync,
+    ...(inputs['rollout-action'] ? { rollout: inputs['rollout-action'] } : {}),
+    ...(inputs['accept-descendants']
+      ? {
+          isDescendant: descendantCheck(
+            githubClient(inputs).github,
+            inputs.repository!.owner,
+            inputs.repository!.repo,
+            inputs.revision,
+          ),
+        }
+      : {}),
+    log: (line) => core.info(line),
+  });
+  await actionsSummaryWriter(waitSummary(server, inputs.revision, results));
+  const failed = results.filter((r) => r.outcome !== 'healthy');
+  core.setOutput(
+    'result',
+    failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy',
+  );
+  core.setOutput('applications', JSON.stringify(results));
+  core.setOutput('requests', String(client.requests));
+  core.info(`${client.requests} Argo CD requests (${client.notModified} answered 304 Not Modified)`);
+  if (failed.length > 0) {
+    throw new UserError(`Not deployed at ${inputs.revision}:\n${failureLines(results).join('\n')}`);
+  }
+}
+
+/** The one GitHub client (GITHUB_API_URL aware), counting its requests. */
+function githubClient(inputs: Inputs): { github: GitHubClient; requests: () => number } {
+  const apiUrl = process.env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  let requests = 0;
+  const octokit = getOctokit(inputs['github-token']!, { baseUrl: apiUrl });
+  octokit.hook.before('request', () => {
+    requests++;
+  });
+  return { github: createGitHubClient(octokit), requests: () => requests };
+}
+
+async function pushMode(inputs: Inputs): Promise<void> {
+  const { github, requests } = githubClient(inputs);
+  const { owner, repo } = inputs.repository!;
+  const results = await waitForCommitStatuses({
+    github,
+    owner,
+    repo,
+    revision: inputs.revision,
+    contexts: inputs.applications.map((application) => ({
+      application,
+      context: statusContextFor(inputs['status-context'], application),
+    })),
+    timeoutMs: inputs.timeout,
+    pollMs: inputs['poll-interval'],
+    maxPollMs: inputs['max-poll-interval'],
+    log: (line) => core.info(line),
+  });
+  await actionsSummaryWriter(pushSummary(`${owner}/${repo}`, inputs.revision, results));
+  const failed = results.filter((r) => r.outcome !== 'healthy');
+  core.setOutput(
+    'result',
+    failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy',
+  );
+  core.setOutput('applications', JSON.stringify(results));
+  core.setOutput('requests', String(requests()));
+  if (failed.length > 0) {
+    const lines = failed.map(
+      (r) => `${r.application}: '${r.context}' is ${r.state}${r.description ? `: ${r.description}` : ''}`,
+    );
+    throw new UserError(`Not deployed at ${owner}/${repo}@${inputs.revision}:\n${lines.join('\n')}`);
+  }
+}
