@@ -64,7 +64,14 @@ const loadAction = (name: string): ActionMeta | null => {
   return existsSync(file) ? (parse(readFileSync(file, 'utf8')) as ActionMeta) : null;
 };
 const workflowDir = join(root, '.github', 'workflows');
-const workflows = ['build-sign-push.yml', 'deploy-gate.yml', 'gitops-bump.yml', 'pin-check.yml', 'e2e.yml'];
+const workflows = [
+  'build-sign-push.yml',
+  'deploy-gate.yml',
+  'deploy-wait.yml',
+  'gitops-bump.yml',
+  'pin-check.yml',
+  'e2e.yml',
+];
 
 describe("calls of Slipway's own actions", () => {
   it('cover every action under actions/', () => {
@@ -81,8 +88,7 @@ describe("calls of Slipway's own actions", () => {
       existsSync(join(root, 'actions', d, 'action.yml')),
     );
     // secure-image runs the bundles of trivy-scan, sbom and sign from its own checkout; no workflow calls it (test/integration covers it).
-    // deploy-wait's reusable workflows (issue 15 part 5) are not written yet; test/integration covers the action.
-    const uncalled = new Set(['secure-image', 'deploy-wait']);
+    const uncalled = new Set(['secure-image']);
     expect(actions.filter((a) => !called.has(a) && !uncalled.has(a))).toEqual([]);
   });
 

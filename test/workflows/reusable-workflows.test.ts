@@ -56,10 +56,11 @@ const goodJob = [
 ];
 
 describe('reusable workflows', () => {
-  it('are the four the issue asks for', () => {
+  it('are the ones the issues ask for', () => {
     expect(reusable.sort()).toEqual([
       'build-sign-push.yml',
       'deploy-gate.yml',
+      'deploy-wait.yml',
       'gitops-bump.yml',
       'pin-check.yml',
     ]);

@@ -32,7 +32,7 @@ export const OWN_SHA_EXPR = OWN_EXPR('workflow_sha');
 export const OWN_ACTION = /^\.\/\.slipway\/actions\/[a-z0-9-]+$/;
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(?:\/[^@\s]+)?@[0-9a-f]{40}$/;
 const VERSION_COMMENT = /#\s*v\d+(?:\.\d+){0,2}\s*$/;
-const OIDC_USERS = /(?:\/actions\/(?:oidc-login|sign|secure-image)|^actions\/attest[a-z-]*@)/;
+const OIDC_USERS = /(?:\/actions\/(?:oidc-login|sign|secure-image|deploy-wait)|^actions\/attest[a-z-]*@)/;
 const SCOPES = new Set([
   'actions',
   'attestations',
