@@ -69,6 +69,13 @@ export function isKustomizationContent(text: string): boolean {
   );
 }
 
+/** The fields of the `images` entry named `name` (exactly), or undefined when there is none. */
+export function readKustomizeImage(file: string, text: string, name: string): ImageFields | undefined {
+  const source = YamlSource.parse(file, text);
+  const found = locateEntry(source, name);
+  return found ? readFields(source, found.entry) : undefined;
+}
+
 export function setKustomizeImage(
   file: string,
   text: string,

@@ -1,8 +1,8 @@
-/** GET commits/{ref} and compare/{basehead} (status from git merge-base). */
+/** GET commits (list: sha, path, per_page, page), commits/{ref} and compare/{basehead} (status from git merge-base). */
 import { isOid, type GitRepo } from '../git/git-repo.ts';
 import { HttpError } from '../http-error.ts';
 import type { HostedRepo } from '../repo-store.ts';
-import type { RestContext, RestRoute } from '../rest-route.ts';
+import { paginate, type RestContext, type RestRoute } from '../rest-route.ts';
 import { commitJson } from '../shapes/commit-shape.ts';
 import { repoApiUrl, repoHtmlUrl } from '../shapes/repository-shape.ts';
 
@@ -45,6 +45,24 @@ async function resolveCompareSide(ctx: RestContext, repo: HostedRepo, spec: stri
 }
 
 export const commitRoutes: RestRoute[] = [
+  {
+    method: 'GET',
+    path: '/repos/{owner}/{repo}/commits',
+    async handle(ctx) {
+      const repo = ctx.repo('contents', 'read');
+      const ref = ctx.query.get('sha') || repo.defaultBranch;
+      const oid = await resolveCommitish(repo.git, ref);
+      if (!oid) throw new HttpError(404, `No commit found for SHA: ${ref}`);
+      const path = ctx.query.get('path');
+      // git log order with history simplification, as GitHub lists a file's commits
+      const out = await repo.git.run(['rev-list', oid, ...(path ? ['--', path] : [])]);
+      const page = paginate(ctx, out.trim() ? out.trim().split('\n') : []);
+      const body = await Promise.all(
+        page.body.map(async (c) => commitJson(ctx.state, repo, await repo.git.readCommit(c))),
+      );
+      return { ...page, body };
+    },
+  },
   {
     method: 'GET',
     path: '/repos/{owner}/{repo}/commits/{ref}',
