@@ -11,8 +11,8 @@ import type { FileAtCommit } from './rollback-target.ts';
 export interface FileHistoryRequest {
   owner: string;
   repo: string;
-  /** Branch, tag or commit to start from. */
-  ref: string;
+  /** Branch, tag or commit to start from; undefined: the default branch. */
+  ref?: string;
   path: string;
   /** Most commits to read (one page, at most 100). */
   limit: number;
@@ -39,14 +39,14 @@ export async function readFileHistory(
     commits = await client.rest<CommitListItem[]>('GET /repos/{owner}/{repo}/commits', {
       owner,
       repo,
-      sha: ref,
+      ...(ref ? { sha: ref } : {}),
       path,
       per_page: limit,
     });
   } catch (error) {
     if (statusOf(error) === 404 || statusOf(error) === 409)
       throw new UserError(
-        `${owner}/${repo} has no branch or commit '${ref}' (or the token cannot read it).`,
+        `${owner}/${repo} has no branch or commit '${ref ?? 'default branch'}' (or the token cannot read it).`,
         {
           cause: error,
           hint: 'Check the ops repository, its branch, and that the token has contents: read on it.',

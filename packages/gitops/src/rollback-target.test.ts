@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRollbackTarget, imageVersion, type FileAtCommit } from './rollback-target.ts';
+import { findRollbackTarget, imageVersion, restoreImageSpec, type FileAtCommit } from './rollback-target.ts';
 
 const FILE = 'apps/web/overlays/production/kustomization.yaml';
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -100,5 +100,15 @@ describe('findRollbackTarget', () => {
         failed: d('b'),
       }),
     ).toThrow('has we. at no version');
+  });
+});
+
+describe('restoreImageSpec', () => {
+  it('writes every field the entry had and nothing else, so image-bump restores it whole', () => {
+    expect(restoreImageSpec('web', { newName: 'ghcr.io/acme/web', newTag: 'v2', digest: d('b') })).toBe(
+      `web=ghcr.io/acme/web:v2@${d('b')}`,
+    );
+    expect(restoreImageSpec('web', { digest: d('b') })).toBe(`web@${d('b')}`);
+    expect(restoreImageSpec('web', { newTag: '1.9' })).toBe('web:1.9');
   });
 });

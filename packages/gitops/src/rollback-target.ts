@@ -83,3 +83,14 @@ function versionAt(file: string, image: string, entry: FileAtCommit): string | u
 }
 
 const short = (oid: string) => oid.slice(0, 12);
+
+/**
+ * The image-bump `image` argument that restores the entry exactly as it was:
+ * `name[=newName][:newTag][@digest]`; a field the entry did not have is dropped
+ * (image-bump replaces the entry whole).
+ */
+export function restoreImageSpec(name: string, fields: ImageFields): string {
+  return `${name}${fields.newName ? `=${fields.newName}` : ''}${fields.newTag ? `:${fields.newTag}` : ''}${
+    fields.digest ? `@${fields.digest}` : ''
+  }`;
+}

@@ -1,0 +1,56 @@
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { UserError, run } from '@slipway/core';
+import {
+  createGitHubClient,
+  findRollbackTarget,
+  readFileHistory,
+  readKustomizeImage,
+  restoreImageSpec,
+} from '@slipway/gitops';
+import { getInputs } from './inputs.ts';
+
+export default async function main(): Promise<void> {
+  await run(readHistory);
+}
+
+async function readHistory(): Promise<void> {
+  const inputs = getInputs();
+  const apiUrl = process.env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  const client = createGitHubClient(getOctokit(inputs.token, { baseUrl: apiUrl }));
+  const slug = `${inputs.owner}/${inputs.repo}`;
+  const history = await readFileHistory(client, {
+    owner: inputs.owner,
+    repo: inputs.repo,
+    ...(inputs.ref ? { ref: inputs.ref } : {}),
+    path: inputs.file,
+    // without `failed` only the newest version is needed
+    limit: inputs.failed ? inputs.depth : 1,
+  });
+  const head = history[0];
+  if (!head?.text)
+    throw new UserError(`${inputs.file} does not exist in ${slug} at ${inputs.ref ?? 'the default branch'}.`);
+  const current = readKustomizeImage(inputs.file, head.text, inputs.image);
+  if (!current) throw new UserError(`${inputs.file} has no \`images\` entry named '${inputs.image}'.`);
+  core.setOutput('commit', head.commit);
+  core.setOutput('digest', current.digest ?? '');
+  core.setOutput('tag', current.newTag ?? '');
+  core.info(
+    `${inputs.image} in ${slug}/${inputs.file} at ${head.commit}: ${restoreImageSpec(inputs.image, current)}`,
+  );
+  if (!inputs.failed) return;
+
+  const target = findRollbackTarget({
+    file: inputs.file,
+    image: inputs.image,
+    history,
+    failed: inputs.failed,
+    alsoBad: inputs['also-bad'],
+  });
+  const spec = restoreImageSpec(inputs.image, target.fields);
+  core.setOutput('rollback-commit', target.commit);
+  core.setOutput('rollback-digest', target.fields.digest ?? '');
+  core.setOutput('rollback-tag', target.fields.newTag ?? '');
+  core.setOutput('rollback-image', spec);
+  core.info(`rollback target: ${spec} from ${target.commit} (${target.skipped} newer commit(s) passed over)`);
+}
