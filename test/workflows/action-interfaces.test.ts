@@ -70,6 +70,7 @@ const workflows = [
   'deploy-wait.yml',
   'gitops-bump.yml',
   'pin-check.yml',
+  'promote.yml',
   'e2e.yml',
 ];
 

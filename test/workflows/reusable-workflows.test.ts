@@ -63,6 +63,7 @@ describe('reusable workflows', () => {
       'deploy-wait.yml',
       'gitops-bump.yml',
       'pin-check.yml',
+      'promote.yml',
     ]);
   });
 
