@@ -43,8 +43,10 @@ describe('slipway-token in the reusable workflows', () => {
     expect(checked.map((w) => w.file).sort()).toEqual([
       'build-sign-push.yml',
       'deploy-gate.yml',
+      'deploy-wait.yml',
       'gitops-bump.yml',
       'pin-check.yml',
+      'promote.yml',
     ]);
     for (const { file, text, workflow } of checked) {
       const secret = workflow.on!.workflow_call!.secrets?.['slipway-token'];
