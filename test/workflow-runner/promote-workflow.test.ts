@@ -321,12 +321,15 @@ describe('promote.yml (local runner: GitHub double + Argo CD double)', () => {
     expect(rollback.head.ref).toBe('slipway/rollback/web-production');
     // no auto-merge on the rollback: a person looks at it
     expect(rollback.autoMerge).toBeNull();
+    expect(result.steps[7]!.outputs['pull-request-url']).toBe(
+      `${gh.serverUrl}/${ops.fullName}/pull/${rollback.number}`,
+    );
     const rollbackHead = result.steps[7]!.outputs['commit-sha']!;
     expect(await ops.readFile(rollbackHead, PROD)).toBe(overlay('v1', d('a')));
     const errors = result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
     expect(errors[0]).toContain(`web-${suffix}-production: health is Degraded`);
     expect(errors).toContain(
-      `production did not become healthy (deploy-wait: failed); rollback pull request: ${rollback.url ?? result.steps[7]!.outputs['pull-request-url']}`,
+      `production did not become healthy (deploy-wait: failed); rollback pull request: ${gh.serverUrl}/${ops.fullName}/pull/${rollback.number}`,
     );
     expect(findJobLeaks(result, SECRETS())).toEqual([]);
   }, 120_000);
