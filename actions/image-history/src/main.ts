@@ -7,6 +7,7 @@ import {
   readFileHistory,
   readKustomizeImage,
   restoreImageSpec,
+  rollbackSearchSettled,
 } from '@slipway/gitops';
 import { getInputs } from './inputs.ts';
 
@@ -24,8 +25,17 @@ async function readHistory(): Promise<void> {
     repo: inputs.repo,
     ...(inputs.ref ? { ref: inputs.ref } : {}),
     path: inputs.file,
-    // without `failed` only the newest version is needed
+    // without `failed` only the newest version is needed; with it, only as far back as the target
     limit: inputs.failed ? inputs.depth : 1,
+    until: (read) =>
+      inputs.failed === undefined ||
+      rollbackSearchSettled({
+        file: inputs.file,
+        image: inputs.image,
+        history: read,
+        failed: inputs.failed,
+        alsoBad: inputs['also-bad'],
+      }),
   });
   const head = history[0];
   if (!head?.text)

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../../test/doubles/github/index.ts';
 import { readFileHistory } from './file-history.ts';
 import { createGitHubClient, type GitHubClient } from './github-client.ts';
-import { findRollbackTarget } from './rollback-target.ts';
+import { findRollbackTarget, rollbackSearchSettled } from './rollback-target.ts';
 
 const PROD = 'apps/web/overlays/production/kustomization.yaml';
 const STAGING = 'apps/web/overlays/staging/kustomization.yaml';
@@ -55,6 +55,20 @@ describe('readFileHistory (GitHub double)', () => {
       fields: { newName: 'ghcr.io/acme/web', digest: d('b') },
       skipped: 1,
     });
+
+    // with `until`, the file is read only as far back as the answer needs
+    gh.requests.reset();
+    const request = { file: PROD, image: 'web', failed: d('c') };
+    const short = await readFileHistory(client, {
+      owner,
+      repo,
+      path: PROD,
+      limit: 10,
+      until: (read) => rollbackSearchSettled({ ...request, history: read }),
+    });
+    expect(short.map((h) => h.commit)).toEqual([c4, c2]);
+    expect(gh.requests.total).toBe(3);
+    expect(findRollbackTarget({ ...request, history: short }).commit).toBe(c2);
 
     const limited = await readFileHistory(client, { owner, repo, ref: c2, path: PROD, limit: 1 });
     expect(limited).toEqual([{ commit: c2, text: overlay(d('b')) }]);

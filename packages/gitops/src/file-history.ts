@@ -16,6 +16,8 @@ export interface FileHistoryRequest {
   path: string;
   /** Most commits to read (one page, at most 100). */
   limit: number;
+  /** Stop reading the file at older commits once this is true of what was read (newest first). */
+  until?: (history: readonly FileAtCommit[]) => boolean;
 }
 
 interface CommitListItem {
@@ -55,9 +57,11 @@ export async function readFileHistory(
     throw error;
   }
   const history: FileAtCommit[] = [];
-  // sequential: the caller usually needs only the first few, and GitHub counts each request
-  for (const commit of commits)
+  // sequential, stopping at `until`: the caller usually needs only the first few, and GitHub counts each request
+  for (const commit of commits) {
     history.push({ commit: commit.sha, text: await readAt(client, request, commit.sha) });
+    if (request.until?.(history)) break;
+  }
   return history;
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findRollbackTarget, imageVersion, restoreImageSpec, type FileAtCommit } from './rollback-target.ts';
+import {
+  findRollbackTarget,
+  imageVersion,
+  restoreImageSpec,
+  rollbackSearchSettled,
+  type FileAtCommit,
+} from './rollback-target.ts';
 
 const FILE = 'apps/web/overlays/production/kustomization.yaml';
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -110,5 +116,23 @@ describe('restoreImageSpec', () => {
     );
     expect(restoreImageSpec('web', { digest: d('b') })).toBe(`web@${d('b')}`);
     expect(restoreImageSpec('web', { newTag: '1.9' })).toBe('web:1.9');
+  });
+});
+
+describe('rollbackSearchSettled', () => {
+  const settled = (history: FileAtCommit[], alsoBad: string[] = []) =>
+    rollbackSearchSettled({ file: FILE, image: 'web', history, failed: d('c'), alsoBad });
+  it('is false while only the failed and known-bad versions were read, true once older history cannot change the answer', () => {
+    expect(settled([])).toBe(false);
+    expect(settled([at('c', d('c'))])).toBe(false);
+    expect(settled([at('c', d('c')), at('x', d('c'))])).toBe(false);
+    expect(settled([at('c', d('c')), at('b', d('b'))], [d('b')])).toBe(false);
+    // a target
+    expect(settled([at('c', d('c')), at('b', d('b'))])).toBe(true);
+    // the walk ends: the entry or the file did not exist yet
+    expect(settled([at('c', d('c')), at('a', undefined)])).toBe(true);
+    expect(settled([at('c', d('c')), { commit: 'a'.repeat(40), text: undefined }])).toBe(true);
+    // the head moved on: findRollbackTarget refuses whatever is older
+    expect(settled([at('e', d('e'))])).toBe(true);
   });
 });

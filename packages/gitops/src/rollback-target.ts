@@ -77,6 +77,24 @@ export function findRollbackTarget(request: RollbackRequest): RollbackTarget {
   );
 }
 
+/**
+ * True when more (older) history cannot change what findRollbackTarget answers
+ * for this history: the head is not the failed version (it refuses), or an older
+ * commit ends the walk (a target, or no earlier version). Lets the reader stop
+ * fetching the file at older commits early.
+ */
+export function rollbackSearchSettled(request: RollbackRequest): boolean {
+  const { file, image, history, failed } = request;
+  const head = history[0];
+  if (!head) return false;
+  if (versionAt(file, image, head) !== failed) return true;
+  const bad = new Set([failed, ...(request.alsoBad ?? [])]);
+  return history.slice(1).some((entry) => {
+    const version = versionAt(file, image, entry);
+    return version === undefined || !bad.has(version);
+  });
+}
+
 function versionAt(file: string, image: string, entry: FileAtCommit): string | undefined {
   if (entry.text === undefined) return undefined;
   return imageVersion(readKustomizeImage(`${file}@${short(entry.commit)}`, entry.text, image));
