@@ -89,7 +89,8 @@ describe("calls of Slipway's own actions", () => {
       existsSync(join(root, 'actions', d, 'action.yml')),
     );
     // secure-image runs the bundles of trivy-scan, sbom and sign from its own checkout; no workflow calls it (test/integration covers it).
-    const uncalled = new Set(['secure-image']);
+    // tf-plan and tf-apply: the terraform.yml reusable workflow (issue 16 part 6) is not written yet.
+    const uncalled = new Set(['secure-image', 'tf-plan', 'tf-apply']);
     expect(actions.filter((a) => !called.has(a) && !uncalled.has(a))).toEqual([]);
   });
 
