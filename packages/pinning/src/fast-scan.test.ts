@@ -220,6 +220,7 @@ describe('line scanner fast path', () => {
       'a: {b: 1, b: 2}\n',
       'a: [b, c\n',
       'a: [b: c]\n',
+      `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
       'a: "x\\"y"\n',
       '---\na: 1\n',
       'a: 1\r\n',
@@ -282,5 +283,13 @@ describe('line scanner fast path', () => {
     }
     expect(fastFiles).toBeGreaterThan(CASES / 4);
     expect(fullErrors).toBeGreaterThan(CASES / 20);
+  });
+
+  it('stays linear on a large file without tabs, comments or block scalars', () => {
+    const steps = Array.from({ length: 40_000 }, (_, i) => `      - uses: o/r${i}@v1\n        with: { n: ${i} }`);
+    const text = ['jobs:', '  j:', '    steps:', ...steps, ''].join('\n');
+    const fast = scanFileFast('w.yml', text);
+    expect(fast?.sites).toHaveLength(40_000);
+    expect(fast?.sites.at(-1)).toMatchObject({ value: 'o/r39999@v1', line: 3 + 2 * 40_000 - 1, column: 15 });
   });
 });

@@ -132,9 +132,10 @@ function siteKindOf(role: Role, key: string): SiteKind | undefined {
 /**
  * Index just after the one-line flow collection opening at `start`, or
  * OutsideSubset: plain words, simple quoted strings, nested collections,
- * `key: value` pairs in maps only, unique keys.
+ * `key: value` pairs in maps only, unique keys, nested at most 20 deep.
  */
-function flowEnd(line: string, start: number): number {
+function flowEnd(line: string, start: number, depth = 0): number {
+  if (depth > 20) return outside();
   const close = line[start] === '[' ? ']' : '}';
   const keys = close === '}' ? new Set<string>() : undefined;
   const spaces = (i: number) => {
@@ -144,7 +145,7 @@ function flowEnd(line: string, start: number): number {
   /** A scalar or collection at i: [end, text]. */
   const node = (i: number): [number, string] => {
     const c = line[i];
-    if (c === '[' || c === '{') return [flowEnd(line, i), ''];
+    if (c === '[' || c === '{') return [flowEnd(line, i, depth + 1), ''];
     if (c === '"' || c === "'") {
       const match = (c === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED).exec(line.slice(i));
       if (!match) return outside();
@@ -247,8 +248,8 @@ class FastScanner {
   private line(indent: number, at: number, end: number): void {
     const { text } = this;
     if (at === end || text.charCodeAt(at) === 35) return;
-    if (text.indexOf('\t', at) >= 0 && text.indexOf('\t', at) < end) outside();
     const content = text.slice(at, end);
+    if (content.includes('\t')) outside();
     const item = content === '-' || content.startsWith('- ');
     this.resolvePending(indent, item);
     const stack = this.stack;
@@ -382,9 +383,12 @@ class FastScanner {
       editable: text.slice(valueStart, valueEnd) === value,
       commentSlot: true,
     };
-    const hash = text.indexOf('#', scalarEnd);
-    if (hash >= 0 && hash < lineEnd)
-      site.comment = { start: hash + bom, end: lineEnd + bom, text: text.slice(hash + 1, lineEnd).trim() };
+    // What follows the scalar on its line is blank or ` # comment` (checked when the value was read).
+    const hash = text.slice(scalarEnd, lineEnd).indexOf('#');
+    if (hash >= 0) {
+      const start = scalarEnd + hash;
+      site.comment = { start: start + bom, end: lineEnd + bom, text: text.slice(start + 1, lineEnd).trim() };
+    }
     this.sites.push(site);
   }
 }
