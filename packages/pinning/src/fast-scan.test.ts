@@ -286,7 +286,10 @@ describe('line scanner fast path', () => {
   });
 
   it('stays linear on a large file without tabs, comments or block scalars', () => {
-    const steps = Array.from({ length: 40_000 }, (_, i) => `      - uses: o/r${i}@v1\n        with: { n: ${i} }`);
+    const steps = Array.from(
+      { length: 40_000 },
+      (_, i) => `      - uses: o/r${i}@v1\n        with: { n: ${i} }`,
+    );
     const text = ['jobs:', '  j:', '    steps:', ...steps, ''].join('\n');
     const fast = scanFileFast('w.yml', text);
     expect(fast?.sites).toHaveLength(40_000);

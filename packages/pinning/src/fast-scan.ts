@@ -18,7 +18,8 @@
 import type { FileKind, ReferenceSite, ScanResult, SiteKind } from './scan.ts';
 
 /** Where a collection sits, as far as the site lookups care; everything else is `other`. */
-type Role = 'other' | 'root' | 'jobs' | 'job' | 'container' | 'services' | 'service' | 'steps' | 'step' | 'runs';
+type Role =
+  'other' | 'root' | 'jobs' | 'job' | 'container' | 'services' | 'service' | 'steps' | 'step' | 'runs';
 
 interface Level {
   /** Column of the keys (maps) or of the `-` (sequences). */
@@ -364,7 +365,13 @@ class FastScanner {
     }
   }
 
-  private addSite(kind: SiteKind, value: string, valueStart: number, valueEnd: number, scalarEnd: number): void {
+  private addSite(
+    kind: SiteKind,
+    value: string,
+    valueStart: number,
+    valueEnd: number,
+    scalarEnd: number,
+  ): void {
     // An empty image means "no container": GitHub skips it.
     if ((kind === 'container' || kind === 'service') && value === '') return;
     if (kind === 'runs-image' && !value.startsWith('docker://')) return;
