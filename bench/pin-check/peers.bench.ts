@@ -80,6 +80,19 @@ const work = mkdtempSync(join(tmpdir(), 'pin-check-peers-'));
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
+/**
+ * No network: a proxy that refuses at once, so that the lookups a peer tries fail immediately (a
+ * failed DNS lookup made pinact wait seconds per reference) and no peer reaches a real service.
+ */
+const OFFLINE = {
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  NO_PROXY: '',
+  no_proxy: '',
+};
+
 /** Runs argv from cwd through bash and returns its output and the child's user+sys CPU seconds. */
 function run(argv: string[], cwd: string): Output & { cpu: number } {
   const out = join(work, 'out');
@@ -90,7 +103,7 @@ function run(argv: string[], cwd: string): Output & { cpu: number } {
     {
       cwd,
       encoding: 'utf8',
-      env: { ...process.env, OUT: out, ERR: err, NO_COLOR: '1' },
+      env: { ...process.env, ...OFFLINE, OUT: out, ERR: err, NO_COLOR: '1' },
     },
   );
   const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(result.stdout);
