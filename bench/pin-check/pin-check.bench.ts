@@ -9,7 +9,7 @@
  *    (repository, ref) pairs of the corpus, and the same run again with the cache.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
@@ -21,6 +21,13 @@ const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist', 'cli', 'index.js');
 
 let corpus: string;
+/** Temporary folders, removed after the run. */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
 const table: string[][] = [];
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -55,13 +62,13 @@ function timeProcess(args: string[]): number {
 }
 
 beforeAll(async () => {
-  corpus = mkdtempSync(join(tmpdir(), 'pin-check-bench-'));
+  corpus = tempDir('pin-check-bench-');
   writeGeneratedCorpus(corpus);
 
   const lib = await timeLibrary();
   const cliOne = timeProcess([cli, 'pin-check', '--format', 'json', '--jobs', '1', '--no-cache']);
   const cliAuto = timeProcess([cli, 'pin-check', '--format', 'json', '--no-cache']);
-  const cacheDir = mkdtempSync(join(tmpdir(), 'pin-check-bench-cache-'));
+  const cacheDir = tempDir('pin-check-bench-cache-');
   spawnSync(process.execPath, [cli, 'pin-check', '--cache-dir', cacheDir], { cwd: corpus, stdio: 'ignore' });
   const cliWarm = timeProcess([cli, 'pin-check', '--format', 'json', '--cache-dir', cacheDir]);
   const bare = timeProcess(['-e', '']);
@@ -107,7 +114,7 @@ beforeAll(async () => {
         for (const tag of TAGS) await repo.tag(tag, sha);
       }
     }
-    const work = mkdtempSync(join(tmpdir(), 'pin-check-bench-fix-'));
+    const work = tempDir('pin-check-bench-fix-');
     cpSync(corpus, work, { recursive: true });
     const options = {
       root: work,
@@ -158,7 +165,9 @@ beforeAll(async () => {
   );
 }, 600_000);
 
-afterAll(() => {});
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('pin-check', () => {
   bench(
