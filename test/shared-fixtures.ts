@@ -8,21 +8,26 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const candidates = [
-  process.env.SLIPWAY_SHARED_FIXTURES,
-  resolve(import.meta.dirname, '../../shared/fixtures'),
-  '/work/shared/fixtures',
-].filter((p): p is string => typeof p === 'string' && p !== '');
-
-export const SHARED_FIXTURES_DIR: string = (() => {
-  const found = candidates.find((dir) => existsSync(join(dir, 'SOURCES.md')));
+/**
+ * The workplace's shared/<name> folder: the first of $<envVar>, <repo>/../shared/<name> and
+ * /work/shared/<name> that holds `marker`; an error naming them all when none does.
+ */
+export function sharedFolder(name: string, envVar: string, marker: string): string {
+  const candidates = [
+    process.env[envVar],
+    resolve(import.meta.dirname, '../../shared', name),
+    join('/work/shared', name),
+  ].filter((p): p is string => typeof p === 'string' && p !== '');
+  const found = candidates.find((dir) => existsSync(join(dir, marker)));
   if (!found) {
     throw new Error(
-      `shared fixtures not found (looked in ${candidates.join(', ')}); set SLIPWAY_SHARED_FIXTURES to the folder holding SOURCES.md`,
+      `shared ${name} not found (looked in ${candidates.join(', ')}); set ${envVar} to the folder holding ${marker}`,
     );
   }
   return found;
-})();
+}
+
+export const SHARED_FIXTURES_DIR: string = sharedFolder('fixtures', 'SLIPWAY_SHARED_FIXTURES', 'SOURCES.md');
 
 /** Absolute path of a shared fixture, e.g. `sharedFixture('trivy/alpine-310.json')`. */
 export function sharedFixture(path: string): string {

@@ -9,55 +9,25 @@
  *    (repository, ref) pairs of the corpus, and the same run again with the cache.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { emptyPolicy, pinCheck, runPinCheck } from '@slipway/pinning';
 import { startGitHubDouble } from '../../test/doubles/github/index.ts';
-import { seededRandom as prng } from '../../test/seeded-random.ts';
+import { FILES, REPOS, TAGS, writeGeneratedCorpus } from './generated-corpus.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist', 'cli', 'index.js');
-const FILES = 2000;
-const REPOS = 40;
-const TAGS = ['v1', 'v1.0.0', 'v1.1.0', 'v2', 'v2.0.0'];
-
-/** A workflow of 2-4 jobs with 3-8 steps each, mixing pinned and unpinned actions, containers and services. */
-function workflow(random: () => number, n: number): string {
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
-  const lines = [
-    `name: wf-${n}`,
-    'on:',
-    '  push:',
-    '    branches: [main]',
-    'permissions:',
-    '  contents: read',
-    'jobs:',
-  ];
-  const jobs = 2 + Math.floor(random() * 3);
-  for (let j = 0; j < jobs; j++) {
-    lines.push(`  job${j}:`, '    runs-on: ubuntu-24.04');
-    if (random() < 0.3) lines.push(`    container: node:${20 + Math.floor(random() * 5)}`);
-    if (random() < 0.2)
-      lines.push('    services:', '      db:', `        image: postgres:${14 + Math.floor(random() * 3)}`);
-    lines.push('    steps:');
-    const steps = 3 + Math.floor(random() * 6);
-    for (let s = 0; s < steps; s++) {
-      const repo = `org${Math.floor(random() * REPOS)}/action${Math.floor(random() * 3)}`;
-      const ref = random() < 0.5 ? `${'0123456789abcdef'.repeat(3).slice(0, 40)}` : pick(TAGS);
-      lines.push(
-        `      - name: step ${s}`,
-        `        uses: ${repo}@${ref}${ref.length === 40 ? ' # v1.0.0' : ''}`,
-      );
-      if (random() < 0.5) lines.push('        with:', `          value: "${Math.floor(random() * 1000)}"`);
-      if (random() < 0.3) lines.push('      - run: echo "building"', '        shell: bash');
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 let corpus: string;
+/** Temporary folders, removed after the run. */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
 const table: string[][] = [];
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -92,19 +62,13 @@ function timeProcess(args: string[]): number {
 }
 
 beforeAll(async () => {
-  corpus = mkdtempSync(join(tmpdir(), 'pin-check-bench-'));
-  mkdirSync(join(corpus, '.github', 'workflows'), { recursive: true });
-  const random = prng(42);
-  for (let n = 0; n < FILES; n++)
-    writeFileSync(
-      join(corpus, '.github', 'workflows', `wf-${String(n).padStart(4, '0')}.yml`),
-      workflow(random, n),
-    );
+  corpus = tempDir('pin-check-bench-');
+  writeGeneratedCorpus(corpus);
 
   const lib = await timeLibrary();
   const cliOne = timeProcess([cli, 'pin-check', '--format', 'json', '--jobs', '1', '--no-cache']);
   const cliAuto = timeProcess([cli, 'pin-check', '--format', 'json', '--no-cache']);
-  const cacheDir = mkdtempSync(join(tmpdir(), 'pin-check-bench-cache-'));
+  const cacheDir = tempDir('pin-check-bench-cache-');
   spawnSync(process.execPath, [cli, 'pin-check', '--cache-dir', cacheDir], { cwd: corpus, stdio: 'ignore' });
   const cliWarm = timeProcess([cli, 'pin-check', '--format', 'json', '--cache-dir', cacheDir]);
   const bare = timeProcess(['-e', '']);
@@ -150,7 +114,7 @@ beforeAll(async () => {
         for (const tag of TAGS) await repo.tag(tag, sha);
       }
     }
-    const work = mkdtempSync(join(tmpdir(), 'pin-check-bench-fix-'));
+    const work = tempDir('pin-check-bench-fix-');
     cpSync(corpus, work, { recursive: true });
     const options = {
       root: work,
@@ -201,7 +165,9 @@ beforeAll(async () => {
   );
 }, 600_000);
 
-afterAll(() => {});
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('pin-check', () => {
   bench(

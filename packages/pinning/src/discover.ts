@@ -44,15 +44,16 @@ function walk(dir: string, root: string, found: Set<string>): void {
     throw new UserError(`${toPosix(relative(root, dir)) || '.'}: cannot read directory`, { cause: error });
   }
   const inWorkflows = toPosix(dir).endsWith('/.github/workflows');
+  const prefix = toPosix(relative(root, dir));
+  const relativeName = (name: string) => (prefix === '' ? name : `${prefix}/${name}`);
   for (const entry of entries) {
-    const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (SKIPPED_DIRS.has(entry.name)) continue;
       if (entry.name.startsWith('.') && entry.name !== '.github') continue;
-      walk(path, root, found);
+      walk(join(dir, entry.name), root, found);
     } else if (ACTION_FILE.test(entry.name) || (inWorkflows && WORKFLOW_FILE.test(entry.name))) {
       // files, links (to directories too: they are not walked) and anything else with the name
-      found.add(toPosix(relative(root, path)));
+      found.add(relativeName(entry.name));
     }
   }
 }

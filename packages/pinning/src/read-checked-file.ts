@@ -40,13 +40,14 @@ export function readCheckedFile(root: string, file: string, maxBytes = MAX_FILE_
     const tooLarge = { unchecked: `it is larger than ${maxBytes} bytes` };
     if (stat.size > maxBytes) return tooLarge;
     // The size may change between stat and read (or be 0, as for files in /proc):
-    // read at most one byte past the limit.
-    let buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size + 1, 4096)));
+    // read at most one byte past the limit. Only the bytes read are ever exposed, so the
+    // buffers need no zero-filling, and each has its own memory (no pool) to hand out a view of.
+    let buffer = Buffer.allocUnsafeSlow(Math.min(maxBytes + 1, Math.max(stat.size + 1, 4096)));
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
         if (length > maxBytes) return tooLarge;
-        const bigger = Buffer.alloc(Math.min(maxBytes + 1, buffer.length * 2));
+        const bigger = Buffer.allocUnsafeSlow(Math.min(maxBytes + 1, buffer.length * 2));
         buffer.copy(bigger);
         buffer = bigger;
       }
@@ -54,7 +55,7 @@ export function readCheckedFile(root: string, file: string, maxBytes = MAX_FILE_
       if (read === 0) break;
       length += read;
     }
-    return { bytes: Buffer.from(buffer.subarray(0, length)) };
+    return { bytes: buffer.subarray(0, length) };
   } catch (error) {
     return cannotRead(error);
   } finally {

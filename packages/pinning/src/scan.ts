@@ -5,9 +5,9 @@
  * actions. Positions come from the `yaml` parser's source ranges, so quoted
  * scalars, flow style, anchors, CRLF and a BOM keep correct lines and columns.
  */
-import { Document, isMap, isScalar, LineCounter, parseAllDocuments, Scalar, type Node } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, parseAllDocuments, Scalar, type Node } from 'yaml';
 import { duplicateKeyErrors } from './duplicate-keys.ts';
-import { composeSimpleYaml } from './simple-yaml.ts';
+import { scanLines } from './fast-scan.ts';
 import { walkBudget, WalkBudgetExceeded, YamlWalker } from './yaml-walk.ts';
 
 export type SiteKind = 'step-uses' | 'job-uses' | 'container' | 'service' | 'runs-image';
@@ -79,33 +79,23 @@ export function scanFileFully(file: string, raw: string, kind: FileKind = fileKi
   }
   if (problems.length > 0) return { sites: [], problems };
   const roots = list.map((doc) => ({ doc, root: doc.contents }));
-  return collectSites(file, text, bom, kind, roots, lineCounter) ?? { sites: [], problems };
+  return collectSites(file, text, bom, kind, roots, lineCounter);
 }
 
 /**
- * The fast path: files in the simple YAML subset (no errors possible), when no
- * site lands on a node it composed approximately; undefined otherwise.
+ * The fast path (fast-scan.ts): the sites of a file in the block YAML subset
+ * real workflows are written in, found line by line; undefined when the full
+ * parser must decide.
  */
 export function scanFileFast(
   file: string,
   raw: string,
   kind: FileKind = fileKindOf(file),
 ): ScanResult | undefined {
-  const bom = raw.startsWith('\uFEFF') ? 1 : 0;
-  const text = bom ? raw.slice(1) : raw;
-  const simple = composeSimpleYaml(text);
-  if (!simple) return undefined;
-  const roots = simple.root ? [{ doc: NO_ALIASES, root: simple.root }] : [];
-  return collectSites(file, text, bom, kind, roots, simple.lineCounter, simple.approximate);
+  return scanLines(file, raw, kind);
 }
 
-// Documents from the simple composer hold no aliases, so lookups never consult this one.
-const NO_ALIASES = new Document();
-
-/**
- * Sites of the parsed documents in file order (or why the file was not checked);
- * undefined when one lands on an `approximate` node.
- */
+/** Sites of the parsed documents in file order, or why the file was not checked. */
 function collectSites(
   file: string,
   text: string,
@@ -113,20 +103,17 @@ function collectSites(
   kind: FileKind,
   roots: { doc: Document; root: unknown }[],
   lineCounter: LineCounter,
-  approximate?: WeakSet<Node>,
-): ScanResult | undefined {
+): ScanResult {
   const sites: ReferenceSite[] = [];
   const seen = new Set<Node>();
   const position = (offset: number) => lineCounter.linePos(offset);
-  let exact = true;
   const add = (siteKind: SiteKind, node: Node | undefined) => {
     if (node === undefined || seen.has(node)) return;
     // An empty image (`image: ''`, `container:`) means "no container": GitHub skips it.
     if ((siteKind === 'container' || siteKind === 'service') && isScalar(node) && (node.value ?? '') === '')
       return;
     seen.add(node);
-    if (approximate?.has(node)) exact = false;
-    else sites.push(siteFor(file, siteKind, node, text, bom, position));
+    sites.push(siteFor(file, siteKind, node, text, bom, position));
   };
   const budget = walkBudget();
   try {
@@ -139,7 +126,6 @@ function collectSites(
     if (error instanceof WalkBudgetExceeded) return { sites: [], problems: [], unchecked: error.message };
     throw error;
   }
-  if (!exact) return undefined;
   sites.sort((a, b) => a.valueStart - b.valueStart);
   return { sites, problems: [] };
 }

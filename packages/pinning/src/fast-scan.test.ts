@@ -1,14 +1,17 @@
 /**
- * The fast composer must never change a result: for every input, scanFile (fast
- * path when the file is simple) equals scanFileFully (the `yaml` parser), sites
- * and parse errors alike. Thousands of seeded mutations of simple files probe
- * the edges of the subset (indentation, empty and typed values, quotes, flow
- * words, comments, duplicate keys, continuation lines).
+ * The fast path must never change a result: for every input, scanFile (the
+ * line scanner when the file lies in its subset) equals scanFileFully (the
+ * `yaml` parser), sites and parse errors alike. Thousands of seeded mutations
+ * of workflow files (ours and real ones from the shared corpus) probe the edges
+ * of the subset (indentation, block scalars, flow collections, empty and typed
+ * values, quotes, comments, duplicate keys, continuation lines, anchors, tabs).
  */
 import { describe, expect, it } from 'vitest';
 import { scanFile, scanFileFast, scanFileFully } from './scan.ts';
-import { composeSimpleYaml } from './simple-yaml.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { seededRandom as prng } from '../../../test/seeded-random.ts';
+import { SHARED_CORPUS_DIR } from '../../../test/shared-corpus.ts';
 
 const SHA = 'c'.repeat(40);
 const WORKFLOW = [
@@ -79,6 +82,16 @@ const TYPED = [
 ].join('\n');
 
 const NOISE = [
+  '|',
+  '>',
+  '{',
+  '}',
+  '&a ',
+  '*a',
+  '\t',
+  '\r',
+  '\\',
+  "''",
   ' ',
   '  ',
   '-',
@@ -124,7 +137,7 @@ function mutate(text: string, random: () => number): string {
   return out;
 }
 
-describe('simple YAML fast path', () => {
+describe('line scanner fast path', () => {
   it('gives exactly the full parser results on the seeds', () => {
     for (const [file, text] of [
       ['.github/workflows/ci.yml', WORKFLOW],
@@ -175,9 +188,25 @@ describe('simple YAML fast path', () => {
   });
 
   it('leaves sites on empty, typed or flow values to the full parser', () => {
-    expect(composeSimpleYaml(TYPED)).toBeDefined();
+    expect(scanFileFast('w.yml', 'jobs:\n  j:\n    uses:\n  k:\n    uses: a/b@v1\n')).toBeUndefined();
+    expect(scanFileFast('w.yml', 'jobs:\n  j:\n    container: 1.5\n')).toBeUndefined();
     expect(scanFileFast('w.yml', TYPED)).toBeUndefined();
+    expect(scanFileFast('w.yml', 'jobs:\n  j:\n    container: { image: x }\n')).toBeUndefined();
+    expect(scanFileFast('w.yml', 'jobs:\n  j:\n    steps: [{ uses: a/b@v1 }]\n')).toBeUndefined();
+    expect(scanFileFast('w.yml', 'jobs:\n  j:\n    uses: >-\n      a/b@v1\n')).toBeUndefined();
     expect(scanFile('w.yml', TYPED)).toEqual(scanFileFully('w.yml', TYPED));
+  });
+
+  it('takes block scalars and one-line flow collections away from the sites', () => {
+    for (const text of [
+      'a: |\n  text\n\n   more: x\n#c\nb: >-\n  - y\npermissions: {}\n',
+      'on: { push: { branches: [main, "v*"] }, pull_request: }\n'.replace(' pull_request: ', " 'x': 1 "),
+      'jobs:\n  j:\n    steps:\n      - run: |+\n          x\n\n      - uses: a/b@v1\n',
+    ]) {
+      const fast = scanFileFast('w.yml', text);
+      expect(fast, JSON.stringify(text)).toBeDefined();
+      expect(fast).toEqual(scanFileFully('w.yml', text));
+    }
   });
 
   it('gives up on what it does not model, so the full parser decides', () => {
@@ -185,8 +214,13 @@ describe('simple YAML fast path', () => {
       'a: 1\na: 2\n',
       'a: b\n  c\n',
       'a: &x 1\nb: *x\n',
-      'a: |\n  text\n',
-      'a: {b: 1}\n',
+      'a: |2\n  text\n',
+      'a: |\n\t text\n',
+      'a: |\n     \n  text\n',
+      'a: {b: 1, b: 2}\n',
+      'a: [b, c\n',
+      'a: [b: c]\n',
+      `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
       'a: "x\\"y"\n',
       '---\na: 1\n',
       'a: 1\r\n',
@@ -198,7 +232,7 @@ describe('simple YAML fast path', () => {
       '<<: {a: 1}\n',
       'true: 1\n',
     ]) {
-      expect(composeSimpleYaml(text), JSON.stringify(text)).toBeUndefined();
+      expect(scanFileFast('w.yml', text), JSON.stringify(text)).toBeUndefined();
     }
   });
 
@@ -225,5 +259,40 @@ describe('simple YAML fast path', () => {
     expect(fastFiles).toBeGreaterThan(CASES / 8);
     expect(fastSites).toBeGreaterThan(CASES);
     expect(fullErrors).toBeGreaterThan(CASES / 10);
+  });
+
+  it('matches the full parser on mutated real workflows from the shared corpus', () => {
+    const dir = join(SHARED_CORPUS_DIR, 'cosign-workflows');
+    const seeds = readdirSync(dir)
+      .sort()
+      .map((name) => readFileSync(join(dir, name), 'utf8'));
+    const random = prng(11);
+    let fastFiles = 0;
+    let fullErrors = 0;
+    const CASES = 600;
+    for (let n = 0; n < CASES; n++) {
+      const file = '.github/workflows/real.yml';
+      const text = mutate(seeds[n % seeds.length] as string, random);
+      const expected = scanFileFully(file, text);
+      const fast = scanFileFast(file, text);
+      if (fast) {
+        expect(fast, JSON.stringify(text)).toEqual(expected);
+        fastFiles++;
+      }
+      if (expected.problems.length > 0) fullErrors++;
+    }
+    expect(fastFiles).toBeGreaterThan(CASES / 4);
+    expect(fullErrors).toBeGreaterThan(CASES / 20);
+  });
+
+  it('stays linear on a large file without tabs, comments or block scalars', () => {
+    const steps = Array.from(
+      { length: 40_000 },
+      (_, i) => `      - uses: o/r${i}@v1\n        with: { n: ${i} }`,
+    );
+    const text = ['jobs:', '  j:', '    steps:', ...steps, ''].join('\n');
+    const fast = scanFileFast('w.yml', text);
+    expect(fast?.sites).toHaveLength(40_000);
+    expect(fast?.sites.at(-1)).toMatchObject({ value: 'o/r39999@v1', line: 3 + 2 * 40_000 - 1, column: 15 });
   });
 });
