@@ -58,7 +58,7 @@ export const RULES = {
     'invalid-reference',
     'InvalidReference',
     'Reference is not of a form GitHub accepts',
-    'Use `owner/repo[/path]@<sha>`, `./local/path` or `docker://image@sha256:<digest>`.',
+    'Use `owner/repo[/path]@<sha>`, `./local/path`, `$/path` (this repository at the running commit, without `@ref`) or `docker://image@sha256:<digest>`.',
     'error',
   ),
   'parse-error': rule(
@@ -166,6 +166,7 @@ export function evaluateSite(site: ReferenceSite): Finding | undefined {
   const label = SITE_LABEL[site.kind];
   switch (reference.kind) {
     case 'local':
+    case 'self':
       return undefined;
     case 'expression':
       return finding(
