@@ -122,6 +122,18 @@ export function byPosition(a: Finding, b: Finding): number {
       : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
+/**
+ * How a run ends: `findings` when a finding other than could-not-verify is at error severity,
+ * else `unverified` when a could-not-verify finding is (a failed lookup never passes), else `ok`.
+ */
+export type RunOutcome = 'ok' | 'findings' | 'unverified';
+
+export function runOutcome(findings: readonly Finding[]): RunOutcome {
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.some((f) => f.ruleId !== 'could-not-verify')) return 'findings';
+  return errors.length > 0 ? 'unverified' : 'ok';
+}
+
 /** Number of findings at error severity: a non-zero count makes the run fail. */
 export const errorCount = (findings: readonly Finding[]): number =>
   findings.filter((f) => f.severity === 'error').length;

@@ -20,3 +20,4 @@ export * from './scan-cache.ts';
 export * from './write-fixes.ts';
 export * from './read-checked-file.ts';
 export * from './checked-root.ts';
+export * from './could-not-verify.ts';

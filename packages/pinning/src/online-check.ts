@@ -4,6 +4,7 @@
  * reachable from any branch or tag of the named repository) and stale pins.
  */
 import type { OnlineChecker } from './check.ts';
+import { couldNotVerify, tryLookup } from './could-not-verify.ts';
 import type { GitHubApi } from './github-api.ts';
 import type { RefCache } from './ref-cache.ts';
 import { newestTag, tagVersion, type RepoRefs, type RepoRefsFetcher } from './repo-refs.ts';
@@ -65,7 +66,14 @@ export async function checkOnline(
     const version = FULL_SHA.test(a.ref) ? commentVersion(a.site.comment?.text) : undefined;
     if (version) pairs.push({ owner: a.owner, repo: a.repo, ref: version });
   }
-  const resolved = await deps.resolver.resolve(pairs);
+  const lookup = await tryLookup(() => deps.resolver.resolve(pairs));
+  if (!lookup.ok)
+    return couldNotVerify(
+      actions.map((a) => a.site),
+      'resolving its ref',
+      lookup.error,
+    );
+  const resolved = lookup.value;
   const findings: Finding[] = [];
   const pinned: ActionSite[] = [];
   for (const a of actions) {
@@ -107,14 +115,29 @@ export async function checkOnline(
         ),
       );
   }
-  const refs = await deps.repoRefs.fetch(pinned);
+  const fetched = await tryLookup(() => deps.repoRefs.fetch(pinned));
+  if (!fetched.ok)
+    return [
+      ...findings,
+      ...couldNotVerify(
+        pinned.map((a) => a.site),
+        'reading the tags and branches of its repository',
+        fetched.error,
+      ),
+    ];
+  const refs = fetched.value;
   const reachable = new Map<string, Promise<boolean>>();
   for (const a of pinned) {
     const repoRefs = refs.get(repoKey(a.owner, a.repo));
     if (!repoRefs) continue;
     const key = `reach:${pairKey(a)}`;
     if (!reachable.has(key)) reachable.set(key, cachedReachability(key, a, repoRefs, deps));
-    if (!(await reachable.get(key)))
+    const reach = await tryLookup(() => reachable.get(key) as Promise<boolean>);
+    if (!reach.ok) {
+      findings.push(...couldNotVerify([a.site], 'checking that the commit is on a branch or tag', reach.error));
+      continue;
+    }
+    if (!reach.value)
       findings.push(
         finding(
           'impostor-commit',

@@ -4,6 +4,7 @@
  * each), every distinct pair is asked at most once per run, and answers are
  * cached on disk. Annotated tags are peeled to the commit they point at.
  */
+import { CouldNotVerifyError } from './could-not-verify.ts';
 import type { GitHubApi, GraphqlResponse } from './github-api.ts';
 import type { RefCache } from './ref-cache.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
@@ -115,7 +116,7 @@ export function checkGraphqlErrors(response: GraphqlResponse): void {
   const serious = (response.errors ?? []).filter((e) => e.type !== 'NOT_FOUND');
   if (serious.length > 0 || !response.data) {
     const text = serious.map((e) => e.message).join('; ') || 'no data in the response';
-    throw new Error(`GitHub GraphQL error: ${text}`);
+    throw new CouldNotVerifyError(`GitHub GraphQL error: ${text}`);
   }
 }
 

@@ -10,12 +10,12 @@ import { parseArgs } from 'node:util';
 import { parseDuration, UserError } from '@slipway/core';
 import {
   endpointsFromEnv,
-  errorCount,
   findCheckedRoot,
   graphqlUrlFor,
   refCacheFileName,
   parseSeverityFlag,
   runPinCheck,
+  runOutcome,
   toJson,
   toSarif,
   toText,
@@ -26,7 +26,7 @@ import {
   type Policy,
   type TreeScanner,
 } from '@slipway/pinning';
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from '../io.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_UNVERIFIED, UsageError, type CliIo } from '../io.ts';
 import { VERSION_FOR_REPORTS } from '../version.ts';
 import type { Command } from '../registry.ts';
 import { colorize } from '../colors.ts';
@@ -72,8 +72,11 @@ Exit codes:
   0  no findings at error severity (with --fix or --update: the files were rewritten too)
   1  findings at error severity
   2  usage or input error (a bad flag, a path that does not exist, no workflow or action file
-     found without --allow-empty, a bad policy file), or the check could not finish (GitHub
-     not reachable, token rejected)
+     found without --allow-empty, a bad policy file)
+  3  could not verify: a GitHub lookup failed (not reachable, token rejected, rate limited,
+     errors after the retries) and there are no other findings at error severity. Online, the
+     report lists a could-not-verify finding for each reference not verified; with --fix or
+     --update nothing is written. A policy can accept it: severity: { could-not-verify: warning }
 `;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -260,7 +263,8 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   } else {
     io.stdout(report);
   }
-  return errorCount(result.findings) > 0 ? EXIT_FINDINGS : EXIT_OK;
+  const outcome = runOutcome(result.findings);
+  return outcome === 'findings' ? EXIT_FINDINGS : outcome === 'unverified' ? EXIT_UNVERIFIED : EXIT_OK;
 }
 
 export const pinCheckCommand: Command = {

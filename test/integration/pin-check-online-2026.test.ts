@@ -1,0 +1,135 @@
+/**
+ * pin-check online against the GitHub API double, for issue 13: a failed lookup is
+ * "could not verify" (its own finding and outcome, never a pass).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CouldNotVerifyError,
+  runOutcome,
+  runPinCheck,
+  type Finding,
+  type RunPinCheckOptions,
+} from '@slipway/pinning';
+import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
+
+let gh: GitHubDouble;
+let v1: string; // actions/checkout v1.0.0, v1 (a tag tip)
+let c2: string; // actions/checkout on main, neither tagged nor a branch tip
+let c3: string; // actions/checkout main tip
+
+beforeAll(async () => {
+  gh = await startGitHubDouble();
+  const checkout = await gh.repos.create('actions/checkout');
+  v1 = await checkout.commit({ files: { 'action.yml': 'name: one\n' }, date: '2024-01-01T00:00:00Z' });
+  await checkout.tag('v1.0.0', v1);
+  await checkout.tag('v1', v1);
+  c2 = await checkout.commit({ files: { 'action.yml': 'name: two\n' }, date: '2024-02-01T00:00:00Z' });
+  c3 = await checkout.commit({ files: { 'action.yml': 'name: three\n' }, date: '2024-03-01T00:00:00Z' });
+}, 120_000);
+
+afterAll(async () => {
+  await gh?.close();
+});
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'pin-check-2026-'));
+  mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+});
+afterEach(() => {
+  gh.faults.clear();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const write = (path: string, text: string) => {
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  writeFileSync(join(root, path), text);
+};
+
+function options(overrides: Partial<RunPinCheckOptions> = {}): RunPinCheckOptions {
+  return {
+    root,
+    paths: [],
+    online: true,
+    fix: false,
+    update: false,
+    major: false,
+    token: 'ghs_test_token',
+    apiUrl: gh.url,
+    graphqlUrl: gh.graphqlUrl,
+    cacheTtlMs: 3_600_000,
+    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+    ...overrides,
+  };
+}
+
+const shown = (findings: readonly Finding[]) =>
+  findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}`);
+
+describe('could not verify', () => {
+  it('a GraphQL failure turns every action reference into could-not-verify, and the run is unverified', async () => {
+    write(
+      '.github/workflows/ci.yml',
+      `jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@${v1} # v1.0.0\n      - uses: ./local\n      - uses: "actions/checkout@${c2}"\n`,
+    );
+    const fault = gh.faults.serverError('POST /graphql', { status: 503, times: 2 });
+    const result = await runPinCheck(options());
+    expect(fault.hits).toBe(2);
+    expect(shown(result.findings)).toEqual([
+      `.github/workflows/ci.yml:5:15 error could-not-verify: could not verify 'actions/checkout@${v1}' (resolving its ref): GitHub GraphQL request failed with HTTP 503`,
+      `.github/workflows/ci.yml:7:16 error could-not-verify: could not verify 'actions/checkout@${c2}' (resolving its ref): GitHub GraphQL request failed with HTTP 503`,
+    ]);
+    expect(runOutcome(result.findings)).toBe('unverified');
+  });
+
+  it('other findings at error severity take precedence over could-not-verify', async () => {
+    write('.github/workflows/ci.yml', 'jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n');
+    gh.faults.serverError('POST /graphql', { status: 502, times: 2 });
+    const result = await runPinCheck(options());
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['could-not-verify', 'unpinned-action']);
+    expect(runOutcome(result.findings)).toBe('findings');
+  });
+
+  it('the policy can accept unverified references: severity could-not-verify: warning', async () => {
+    write('.github/slipway-pin.yml', 'severity:\n  could-not-verify: warning\n');
+    write('.github/workflows/ci.yml', `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${v1}\n`);
+    gh.faults.serverError('POST /graphql', { status: 503, times: 2 });
+    const result = await runPinCheck(options());
+    expect(shown(result.findings)).toEqual([
+      `.github/workflows/ci.yml:4:15 warning could-not-verify: could not verify 'actions/checkout@${v1}' (resolving its ref): GitHub GraphQL request failed with HTTP 503`,
+    ]);
+    expect(runOutcome(result.findings)).toBe('ok');
+  });
+
+  it('a failed compare marks only the commit it was checking', async () => {
+    write(
+      '.github/workflows/ci.yml',
+      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${v1}\n      - uses: actions/checkout@${c2}\n`,
+    );
+    gh.faults.serverError('GET /repos/{owner}/{repo}/compare/{basehead}', { status: 500, times: Infinity });
+    const result = await runPinCheck(options());
+    expect(shown(result.findings)).toEqual([
+      `.github/workflows/ci.yml:5:15 error could-not-verify: could not verify 'actions/checkout@${c2}' (checking that the commit is on a branch or tag): GitHub compare actions/checkout ${c3}...${c2} failed with HTTP 500`,
+    ]);
+  });
+
+  it('without faults the same run verifies and passes', async () => {
+    write('.github/workflows/ci.yml', `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${v1} # v1.0.0\n`);
+    const result = await runPinCheck(options());
+    expect(result.findings).toEqual([]);
+    expect(runOutcome(result.findings)).toBe('ok');
+  });
+
+  it('fix mode cannot go on: it throws CouldNotVerifyError and writes nothing', async () => {
+    const before = 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v1\n';
+    write('.github/workflows/ci.yml', before);
+    gh.faults.serverError('POST /graphql', { status: 503, times: 2 });
+    const error = await runPinCheck(options({ online: false, fix: true })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CouldNotVerifyError);
+    expect((error as Error).message).toBe('GitHub GraphQL request failed with HTTP 503');
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(before);
+  });
+});
