@@ -21,3 +21,4 @@ export * from './write-fixes.ts';
 export * from './read-checked-file.ts';
 export * from './checked-root.ts';
 export * from './could-not-verify.ts';
+export * from './policy-exceptions.ts';

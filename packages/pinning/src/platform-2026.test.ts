@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pinCheck } from './check.ts';
 import { emptyPolicy } from './policy.ts';
+import { loadPolicy } from './run-pin-check.ts';
 
 const fixtures = resolve(import.meta.dirname, '../../../test/fixtures/pin-check');
 
@@ -21,6 +22,36 @@ describe('uses: $/path', () => {
       ".github/workflows/ci.yml:11:16 invalid-reference uses '$/.github/actions/build@v1' is not valid: a $/ reference is always this repository at the running commit and takes no @ref; write '$/.github/actions/build'",
       ".github/workflows/ci.yml:12:15 invalid-reference uses '$/' is not valid: a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'",
       ".github/workflows/ci.yml:13:15 invalid-reference uses '$/../other' is not valid: a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'",
+    ]);
+  });
+});
+
+describe('policy exceptions with reason and expiry', () => {
+  const root = resolve(fixtures, 'exceptions');
+  const run = async (today: string) => {
+    const { policy, file } = loadPolicy(root, undefined);
+    expect(file).toBe('.github/slipway-pin.yml');
+    return pinCheck({ root, paths: [], policy, now: new Date(`${today}T12:00:00Z`) });
+  };
+
+  it('reports an expired exception at its policy entry and checks what it covered again', async () => {
+    const result = await run('2026-08-01');
+    expect(lines(result.findings)).toEqual([
+      ".github/slipway-pin.yml:6:5 expired-exception the allow exception for 'vendor/scanner' has expired (its last day was 2026-07-31; reason: vendor ships no tags yet); the references it covered are checked again. Pin them, or renew the exception with a later 'expires' date",
+      ".github/workflows/ci.yml:9:15 unpinned-action uses 'vendor/scanner@v2' is not pinned to a commit SHA: 'v2' is a tag or branch, which can be moved",
+    ]);
+  });
+
+  it('an exception holds through its last day', async () => {
+    expect(lines((await run('2026-07-31')).findings)).toEqual([]);
+  });
+
+  it('the next day both dated exceptions have expired', async () => {
+    expect((await run('2026-08-02')).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual([
+      '.github/slipway-pin.yml:6:5 expired-exception',
+      '.github/slipway-pin.yml:9:5 expired-exception',
+      '.github/workflows/ci.yml:5:16 unpinned-image',
+      '.github/workflows/ci.yml:9:15 unpinned-action',
     ]);
   });
 });

@@ -89,6 +89,13 @@ export const RULES = {
     'error',
     true,
   ),
+  'expired-exception': rule(
+    'expired-exception',
+    'ExpiredException',
+    'An allow exception in the policy is past its expiry date',
+    'The exception no longer exempts anything: pin the references it covered, or renew it with a later `expires` date (and a reason that still holds).',
+    'error',
+  ),
   'could-not-verify': rule(
     'could-not-verify',
     'CouldNotVerify',

@@ -48,6 +48,8 @@ export interface RunPinCheckOptions {
   /** Replaces the GitHub client (tests). */
   api?: GitHubApi;
   log?: (message: string) => void;
+  /** Today, for policy exceptions that expire (default: the system clock). */
+  now?: Date;
 }
 
 export interface RunPinCheckResult extends PinCheckResult {
@@ -114,6 +116,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
     paths: options.paths,
     policy,
     ...(options.scanner ? { scanner: options.scanner } : {}),
+    ...(options.now ? { now: options.now } : {}),
   };
 
   let plan: FixPlan | undefined;
