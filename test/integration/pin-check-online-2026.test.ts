@@ -1,6 +1,7 @@
 /**
  * pin-check online against the GitHub API double, for issue 13: a failed lookup is
- * "could not verify" (its own finding and outcome, never a pass).
+ * "could not verify" (its own finding and outcome, never a pass); version comments in the
+ * styles of other tools, read, and written with the version last and their directives kept.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts
 let gh: GitHubDouble;
 let v1: string; // actions/checkout v1.0.0, v1 (a tag tip)
 let c2: string; // actions/checkout on main, neither tagged nor a branch tip
-let c3: string; // actions/checkout main tip
+let c3: string; // actions/checkout main tip, v1.1.0
 
 beforeAll(async () => {
   gh = await startGitHubDouble();
@@ -28,6 +29,7 @@ beforeAll(async () => {
   await checkout.tag('v1', v1);
   c2 = await checkout.commit({ files: { 'action.yml': 'name: two\n' }, date: '2024-02-01T00:00:00Z' });
   c3 = await checkout.commit({ files: { 'action.yml': 'name: three\n' }, date: '2024-03-01T00:00:00Z' });
+  await checkout.tag('v1.1.0', c3);
 }, 120_000);
 
 afterAll(async () => {
@@ -62,6 +64,8 @@ function options(overrides: Partial<RunPinCheckOptions> = {}): RunPinCheckOption
     graphqlUrl: gh.graphqlUrl,
     cacheTtlMs: 3_600_000,
     retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+    // v1.1.0 makes every v1.0.0 pin stale; these tests are about other rules
+    extraPolicy: { allow: [], ignore: [], severity: { 'stale-pin': 'off' } },
     ...overrides,
   };
 }
@@ -131,5 +135,72 @@ describe('could not verify', () => {
     expect(error).toBeInstanceOf(CouldNotVerifyError);
     expect((error as Error).message).toBe('GitHub GraphQL request failed with HTTP 503');
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(before);
+  });
+});
+
+describe('version comments', () => {
+  it('--fix and --update write " # vX.Y.Z" last and keep other tools\' directives, byte for byte', async () => {
+    const before = [
+      'jobs:',
+      '  a:',
+      '    steps:',
+      '      - uses: actions/checkout@v1.0.0 # zizmor: ignore[unpinned-uses]',
+      '      - uses: actions/checkout@v1 # ratchet:actions/checkout@v1',
+      `      - uses: actions/checkout@${v1}   # tag=v1.0.0 # renovate: datasource=github-tags`,
+      `      - uses: actions/checkout@${v1} # pin @v1.0.0`,
+      '      - uses: actions/checkout@v1.0.0 # needed for the build',
+      '',
+    ].join('\n');
+    write('.github/workflows/ci.yml', before);
+    await runPinCheck(options({ online: false, fix: true }));
+    const fixed = readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8');
+    expect(fixed).toBe(
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        `      - uses: actions/checkout@${v1} # zizmor: ignore[unpinned-uses] # v1.0.0`,
+        `      - uses: actions/checkout@${v1} # ratchet:actions/checkout@v1 # v1`,
+        `      - uses: actions/checkout@${v1}   # tag=v1.0.0 # renovate: datasource=github-tags`,
+        `      - uses: actions/checkout@${v1} # pin @v1.0.0`,
+        `      - uses: actions/checkout@${v1} # v1.0.0`,
+        '',
+      ].join('\n'),
+    );
+    await runPinCheck(options({ online: false, fix: true, update: true }));
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        `      - uses: actions/checkout@${c3} # zizmor: ignore[unpinned-uses] # v1.1.0`,
+        `      - uses: actions/checkout@${c3} # ratchet:actions/checkout@v1 # v1.1.0`,
+        `      - uses: actions/checkout@${c3}   # renovate: datasource=github-tags # v1.1.0`,
+        `      - uses: actions/checkout@${c3} # v1.1.0`,
+        `      - uses: actions/checkout@${c3} # v1.1.0`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('online, every comment style is read for version-comment-drift (ratchet only for its own action)', async () => {
+    write(
+      '.github/workflows/ci.yml',
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        `      - uses: actions/checkout@${v1} # ratchet:actions/checkout@v1`,
+        `      - uses: actions/checkout@${v1} # ratchet:actions/checkout@v1.1.0`,
+        `      - uses: actions/checkout@${v1} # pin @v1.1.0`,
+        `      - uses: actions/checkout@${v1} # tag=v1.0.0`,
+        `      - uses: actions/checkout@${v1} # ratchet:actions/other@v1.1.0`,
+        '',
+      ].join('\n'),
+    );
+    const result = await runPinCheck(options());
+    expect(
+      result.findings.filter((f) => f.ruleId === 'version-comment-drift').map((f) => `${f.line}:${f.column}`),
+    ).toEqual(['5:15', '6:15']);
   });
 });

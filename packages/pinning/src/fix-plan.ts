@@ -6,10 +6,11 @@
  */
 import type { ScannedFile } from './check.ts';
 import { rewriteFile, whyNotEditable, type Replacement } from './fix.ts';
-import { actionSites, commentVersion, type ActionSite } from './online-check.ts';
+import { actionSites, siteVersion, type ActionSite } from './online-check.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
 import { newestTag, tagVersion, type RepoRefsFetcher } from './repo-refs.ts';
 import { pairKey, type RefResolver } from './resolve-refs.ts';
+import { versionCommentText } from './version-comment.ts';
 
 export interface FixOptions {
   update?: boolean;
@@ -57,8 +58,12 @@ export async function planFixes(
         : undefined;
       let replacement: Replacement | undefined;
       if (target) {
-        if (target.sha !== a.ref || commentVersion(a.site.comment?.text) !== target.name)
-          replacement = { site: a.site, ref: target.sha, comment: target.name };
+        if (target.sha !== a.ref || siteVersion(a) !== target.name)
+          replacement = {
+            site: a.site,
+            ref: target.sha,
+            comment: versionCommentText(a.site.comment?.text, target.name, a),
+          };
       } else if (!FULL_SHA.test(a.ref)) {
         const resolution = resolutions.get(pairKey(a));
         if (!resolution || resolution.status !== 'ok') {
@@ -72,7 +77,7 @@ export async function planFixes(
         replacement =
           resolution.kind === 'commit'
             ? { site: a.site, ref: resolution.sha }
-            : { site: a.site, ref: resolution.sha, comment: a.ref };
+            : { site: a.site, ref: resolution.sha, comment: versionCommentText(a.site.comment?.text, a.ref, a) };
       }
       if (!replacement) continue;
       const why = whyNotEditable(a.site);
@@ -100,7 +105,7 @@ function updateTarget(
   major: boolean | undefined,
 ): { name: string; sha: string } | undefined {
   if (!refs) return undefined;
-  const current = FULL_SHA.test(a.ref) ? commentVersion(a.site.comment?.text) : a.ref;
+  const current = FULL_SHA.test(a.ref) ? siteVersion(a) : a.ref;
   const version = current ? tagVersion(current) : undefined;
   if (!version) return undefined;
   const newest = newestTag(refs.tags, major ? undefined : version.major);

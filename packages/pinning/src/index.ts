@@ -22,3 +22,4 @@ export * from './read-checked-file.ts';
 export * from './checked-root.ts';
 export * from './could-not-verify.ts';
 export * from './policy-exceptions.ts';
+export * from './version-comment.ts';

@@ -11,19 +11,15 @@ import { newestTag, tagVersion, type RepoRefs, type RepoRefsFetcher } from './re
 import { FULL_SHA, repoKey } from './reference.ts';
 import { pairKey, type RefPair, type RefResolver, type Resolution } from './resolve-refs.ts';
 import { finding, referenceOf, type Finding } from './rules.ts';
+import { commentVersion } from './version-comment.ts';
 import type { ReferenceSite } from './scan.ts';
-
-/** The version a pin comment names: `v4.1.0`, `tag=v4.1.0`, `pin@v4.1.0`, `4.1.0 (note)`. */
-export function commentVersion(comment: string | undefined): string | undefined {
-  if (!comment) return undefined;
-  const match = /^(?:tag[=:]\s*|pin\s*@|@)?(v?\d[\w.+-]*)/i.exec(comment.trim());
-  return match?.[1];
-}
 
 export interface ActionSite {
   site: ReferenceSite;
   owner: string;
   repo: string;
+  /** Subfolder of the action in its repository ('' for the root). */
+  path: string;
   ref: string;
 }
 
@@ -31,10 +27,13 @@ export function actionSites(sites: readonly ReferenceSite[]): ActionSite[] {
   return sites.flatMap((site) => {
     const reference = referenceOf(site);
     return reference.kind === 'action'
-      ? [{ site, owner: reference.owner, repo: reference.repo, ref: reference.ref }]
+      ? [{ site, owner: reference.owner, repo: reference.repo, path: reference.path, ref: reference.ref }]
       : [];
   });
 }
+
+/** The version the site's comment names, reading a ratchet comment only when it names this action. */
+export const siteVersion = (a: ActionSite): string | undefined => commentVersion(a.site.comment?.text, a);
 
 const short = (sha: string) => sha.slice(0, 12);
 
@@ -63,7 +62,7 @@ export async function checkOnline(
   const pairs: RefPair[] = [];
   for (const a of actions) {
     pairs.push(a);
-    const version = FULL_SHA.test(a.ref) ? commentVersion(a.site.comment?.text) : undefined;
+    const version = FULL_SHA.test(a.ref) ? siteVersion(a) : undefined;
     if (version) pairs.push({ owner: a.owner, repo: a.repo, ref: version });
   }
   const lookup = await tryLookup(() => deps.resolver.resolve(pairs));
@@ -93,7 +92,7 @@ export async function checkOnline(
     }
     if (!FULL_SHA.test(a.ref)) continue;
     pinned.push(a);
-    const version = commentVersion(a.site.comment?.text);
+    const version = siteVersion(a);
     if (!version) continue;
     const tag = resolved.get(pairKey({ ...a, ref: version })) as Resolution;
     if (tag.status !== 'ok')
@@ -193,7 +192,7 @@ function staleness(a: ActionSite, refs: RepoRefs): string | undefined {
   const newest = newestTag(refs.tags);
   if (!newest || newest.sha === a.ref) return undefined;
   const current =
-    commentVersion(a.site.comment?.text) ??
+    siteVersion(a) ??
     refs.tags.filter((t) => t.sha === a.ref).sort((x, y) => y.name.length - x.name.length)[0]?.name;
   const currentVersion = current ? tagVersion(current) : undefined;
   const newestVersion = tagVersion(newest.name);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointsFromEnv, graphqlUrlFor } from './github-api.ts';
-import { commentVersion } from './online-check.ts';
+import { commentVersion } from './version-comment.ts';
 import { MAX_CLOCK_SKEW_MS, RefCache } from './ref-cache.ts';
 import { newestTag } from './repo-refs.ts';
 import { buildResolveQuery, peel, readResolution } from './resolve-refs.ts';
@@ -85,8 +85,8 @@ describe('ref resolution query and answers', () => {
 describe('versions', () => {
   it('reads the version a pin comment names', () => {
     expect(
-      ['v4.1.0', 'tag=v4.1.0', 'pin @v2', '4.1 (security fix)', 'needed for build', '', undefined].map(
-        commentVersion,
+      ['v4.1.0', 'tag=v4.1.0', 'pin @v2', '4.1 (security fix)', 'needed for build', '', undefined].map((c) =>
+        commentVersion(c),
       ),
     ).toEqual(['v4.1.0', 'v4.1.0', 'v2', '4.1', undefined, undefined, undefined]);
   });
