@@ -204,3 +204,30 @@ describe('version comments', () => {
     ).toEqual(['5:15', '6:15']);
   });
 });
+
+describe('gh actions-lock lockfile in fix mode', () => {
+  it('leaves the step actions of an onboarded workflow to gh actions-lock and pins the others', async () => {
+    const ci = 'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v1\n';
+    write('.github/workflows/ci.yml', ci);
+    write('.github/workflows/other.yml', ci);
+    write(
+      '.github/workflows/actions.lock',
+      `version: 'v0.0.2'\nworkflows:\n  '.github/workflows/ci.yml':\n    - 'actions/checkout@v1'\ndependencies:\n  'actions/checkout@v1':\n    ref: 'v1'\n    commit: 'sha1-${v1}'\n    owner_id: 1\n    repo_id: 2\n`,
+    );
+    const result = await runPinCheck(options({ online: false, fix: true }));
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(ci);
+    expect(readFileSync(join(root, '.github/workflows/other.yml'), 'utf8')).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${v1} # v1\n`,
+    );
+    expect(result.plan?.skipped).toEqual([
+      {
+        file: '.github/workflows/ci.yml',
+        line: 4,
+        column: 15,
+        reference: 'actions/checkout@v1',
+        reason: 'the workflow is onboarded to .github/workflows/actions.lock; update it with `gh actions-lock`',
+      },
+    ]);
+    expect(result.findings).toEqual([]);
+  });
+});

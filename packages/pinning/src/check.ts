@@ -4,6 +4,7 @@
  * that need the GitHub API.
  */
 import { discoverFiles } from './discover.ts';
+import { loadLockCheck } from './lock-check.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { readCheckedFile } from './read-checked-file.ts';
 import { evaluateSite, finding, parseProblemFinding, referenceOf, type Finding } from './rules.ts';
@@ -17,6 +18,8 @@ export interface ScannedFile {
   text: string;
   sites: ReferenceSite[];
   parsed: boolean;
+  /** Sites whose pin .github/workflows/actions.lock governs (fix mode leaves them to gh actions-lock). */
+  locked?: ReadonlySet<ReferenceSite>;
 }
 
 export interface OnlineChecker {
@@ -76,6 +79,7 @@ export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult
   const raw: Finding[] = [...policy.findings];
   const checkedSites: ReferenceSite[] = [];
   const scans = await (options.scanner ?? scanOnThisThread)(options.root, files);
+  const lock = loadLockCheck(options.root);
   for (const { file, bytes, result } of scans) {
     const buffer = Buffer.isBuffer(bytes)
       ? bytes
@@ -98,16 +102,23 @@ export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult
         ),
       );
     raw.push(...result.problems.map(parseProblemFinding));
-    for (const site of result.sites) {
+    const allowed = result.sites.filter((site) => {
       const subject = subjectOf(site);
-      if (subject !== undefined && policy.allows(subject)) continue;
+      return subject === undefined || !policy.allows(subject);
+    });
+    const locked = lock?.checkFile(file, allowed);
+    if (locked) raw.push(...locked.findings);
+    if (locked && locked.locked.size > 0) entry.locked = locked.locked;
+    for (const site of allowed) {
       entry.sites.push(site);
       checkedSites.push(site);
       const found = evaluateSite(site);
-      if (found) raw.push(found);
+      // A tag reference that the lockfile locks for this workflow runs the locked commit.
+      if (found && !(found.ruleId === 'unpinned-action' && locked?.locked.has(site))) raw.push(found);
     }
     scanned.push(entry);
   }
+  if (lock) raw.push(...lock.finish());
   if (options.online) raw.push(...(await options.online.check(checkedSites)));
   const findings = raw
     .map((f) => policy.apply(f))

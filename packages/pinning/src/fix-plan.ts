@@ -53,6 +53,11 @@ export async function planFixes(
           reference: a.site.value ?? '',
           reason,
         });
+      if (file.locked?.has(a.site)) {
+        if (!FULL_SHA.test(a.ref) || options.update)
+          skip('the workflow is onboarded to .github/workflows/actions.lock; update it with `gh actions-lock`');
+        continue;
+      }
       const target = options.update
         ? updateTarget(a, refs.get(repoKey(a.owner, a.repo)), options.major)
         : undefined;

@@ -23,3 +23,5 @@ export * from './checked-root.ts';
 export * from './could-not-verify.ts';
 export * from './policy-exceptions.ts';
 export * from './version-comment.ts';
+export * from './actions-lock.ts';
+export * from './lock-check.ts';

@@ -55,3 +55,21 @@ describe('policy exceptions with reason and expiry', () => {
     ]);
   });
 });
+
+describe('gh actions-lock lockfile (.github/workflows/actions.lock, schema v0.0.2)', () => {
+  it('counts locked tag references in onboarded workflows as pinned and reports every disagreement', async () => {
+    const result = await pinCheck({ root: resolve(fixtures, 'actions-lock'), paths: [], policy: emptyPolicy() });
+    expect(lines(result.findings)).toEqual([
+      ".github/workflows/actions.lock:8:7 lockfile-mismatch .github/workflows/actions.lock lists 'old/dead@v1' for .github/workflows/ci.yml, which does not use it. Run `gh actions-lock` and commit the lockfile",
+      '.github/workflows/actions.lock:10:3 lockfile-mismatch .github/workflows/actions.lock onboards .github/workflows/gone.yml, which does not exist. Run `gh actions-lock` (with no paths, it prunes deleted workflows)',
+      ".github/workflows/actions.lock:24:9 lockfile-invalid .github/workflows/actions.lock: 'uses' names 'github/missing@v1', which has no entry in 'dependencies'",
+      ".github/workflows/actions.lock:30:3 lockfile-invalid .github/workflows/actions.lock: the entry 'actions/cache@v4' has repo_id 22222, but 'actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830' has 11111 for the same repository",
+      ".github/workflows/actions.lock:32:13 lockfile-invalid .github/workflows/actions.lock: the entry 'actions/cache@v4' has commit 'sha1-0057852BFAA89A56745CBA8C7296529D2FC39830'; expected sha1-<40 lowercase hex> or sha256-<64 lowercase hex>",
+      ".github/workflows/actions.lock:40:3 lockfile-invalid .github/workflows/actions.lock: the entry 'octo/pipes@v1' needs 'repo_id', GitHub's numeric id (a positive whole number)",
+      ".github/workflows/actions.lock:41:10 lockfile-invalid .github/workflows/actions.lock: the entry 'octo/pipes@v1' has ref 'v2', not 'v1' as its key says",
+      ".github/workflows/ci.yml:8:15 lockfile-mismatch 'actions/setup-go@v6' has no entry for .github/workflows/ci.yml in .github/workflows/actions.lock, which onboards this workflow: GitHub refuses to start it. Run `gh actions-lock` and commit the lockfile",
+      ".github/workflows/ci.yml:11:11 unpinned-action reusable workflow 'octo/pipes/.github/workflows/build.yml@v1' is not pinned to a commit SHA: 'v1' is a tag or branch, which can be moved",
+      ".github/workflows/release.yml:6:15 unpinned-action uses 'actions/checkout@v6.0.2' is not pinned to a commit SHA: 'v6.0.2' is a tag or branch, which can be moved",
+    ]);
+  });
+});

@@ -96,6 +96,20 @@ export const RULES = {
     'The exception no longer exempts anything: pin the references it covered, or renew it with a later `expires` date (and a reason that still holds).',
     'error',
   ),
+  'lockfile-invalid': rule(
+    'lockfile-invalid',
+    'LockfileInvalid',
+    'An entry of .github/workflows/actions.lock is malformed or inconsistent',
+    'Regenerate the lockfile with `gh actions-lock` (it should never be edited by hand): each entry needs `ref`, `commit: sha1-<40 hex>` (or `sha256-<64 hex>`), `owner_id` and `repo_id`, and every key it names must have an entry.',
+    'error',
+  ),
+  'lockfile-mismatch': rule(
+    'lockfile-mismatch',
+    'LockfileMismatch',
+    'A workflow and .github/workflows/actions.lock disagree',
+    'Run `gh actions-lock` and commit the lockfile: an onboarded workflow needs an entry for every action its steps use, and the lockfile should list nothing the workflow no longer uses.',
+    'error',
+  ),
   'could-not-verify': rule(
     'could-not-verify',
     'CouldNotVerify',
