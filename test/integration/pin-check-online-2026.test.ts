@@ -20,6 +20,11 @@ let gh: GitHubDouble;
 let v1: string; // actions/checkout v1.0.0, v1 (a tag tip)
 let c2: string; // actions/checkout on main, neither tagged nor a branch tip
 let c3: string; // actions/checkout main tip, v1.1.0
+let s1: string; // chain/one: uses docker://alpine:3 and chain/two@s2
+let s2: string; // chain/two: uses chain/three/sub@s3
+let s3: string; // chain/three/sub/action.yaml: uses actions/toolkit-x@v2
+let sImg: string; // chain/img: a Docker action with runs.image docker://ghcr.io/x/y:1
+let sBulk: string; // bulk/actions: 150 actions p0..p149
 
 beforeAll(async () => {
   gh = await startGitHubDouble();
@@ -30,6 +35,36 @@ beforeAll(async () => {
   c2 = await checkout.commit({ files: { 'action.yml': 'name: two\n' }, date: '2024-02-01T00:00:00Z' });
   c3 = await checkout.commit({ files: { 'action.yml': 'name: three\n' }, date: '2024-03-01T00:00:00Z' });
   await checkout.tag('v1.1.0', c3);
+  // A chain of composite actions, 3 deep: chain/one -> chain/two -> chain/three/sub -> toolkit@v2.
+  const three = await gh.repos.create('chain/three');
+  s3 = await three.commit({
+    files: {
+      'sub/action.yaml':
+        'name: three\nruns:\n  using: composite\n  steps:\n    - uses: actions/toolkit-x@v2\n    - uses: ./local\n',
+    },
+  });
+  const two = await gh.repos.create('chain/two');
+  s2 = await two.commit({
+    files: {
+      'action.yml': `name: two\nruns:\n  using: composite\n  steps:\n    - uses: chain/three/sub@${s3}\n`,
+    },
+  });
+  const one = await gh.repos.create('chain/one');
+  s1 = await one.commit({
+    files: {
+      'action.yml': `name: one\nruns:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n    - uses: docker://alpine:3\n    - uses: chain/two@${s2}\n`,
+    },
+  });
+  const img = await gh.repos.create('chain/img');
+  sImg = await img.commit({
+    files: { 'action.yml': "name: img\nruns:\n  using: docker\n  image: 'docker://ghcr.io/x/y:1'\n" },
+  });
+  const many = await gh.repos.create('bulk/actions');
+  sBulk = await many.commit({
+    files: Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`p${i}/action.yml`, `name: p${i}\nruns:\n  using: node24\n  main: x.js\n`]),
+    ),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -229,5 +264,70 @@ describe('gh actions-lock lockfile in fix mode', () => {
       },
     ]);
     expect(result.findings).toEqual([]);
+  });
+});
+
+describe('nested actions (transitive check)', () => {
+  const chainWorkflow = () =>
+    write(
+      '.github/workflows/ci.yml',
+      `jobs:\n  a:\n    steps:\n      - uses: chain/one@${s1}\n      - uses: chain/img@${sImg}\n`,
+    );
+  const metadataRequests = () => gh.requests.count('graphql operation:ActionMetadata');
+
+  it('reports unpinned uses and runs.image 3 levels down with the chain, one request per level, cached by SHA', async () => {
+    chainWorkflow();
+    const cacheFile = join(root, 'cache', 'refs.json');
+    const before = metadataRequests();
+    const result = await runPinCheck(options({ cacheFile }));
+    const short = (sha: string) => sha.slice(0, 12);
+    expect(shown(result.findings)).toEqual([
+      `.github/workflows/ci.yml:4:15 error unpinned-nested-action: .github/workflows/ci.yml:4 → chain/one@${short(s1)} → docker://alpine:3: uses at chain/one/action.yml:7 is not pinned (it uses the tag '3' without a digest); GitHub's SHA-pinning policy rejects the run`,
+      `.github/workflows/ci.yml:4:15 error unpinned-nested-action: .github/workflows/ci.yml:4 → chain/one@${short(s1)} → chain/two@${short(s2)} → chain/three/sub@${short(s3)} → actions/toolkit-x@v2: uses at chain/three/sub/action.yaml:5 is not pinned ('v2' is a tag or branch, which can be moved); GitHub's SHA-pinning policy rejects the run`,
+      `.github/workflows/ci.yml:5:15 error unpinned-nested-action: .github/workflows/ci.yml:5 → chain/img@${short(sImg)} → docker://ghcr.io/x/y:1: runs.image at chain/img/action.yml:4 is not pinned (it uses the tag '1' without a digest); GitHub's SHA-pinning policy rejects the run`,
+    ]);
+    expect(metadataRequests() - before).toBe(3);
+    // Metadata at a commit never changes: a later run (even past the TTL) asks nothing again.
+    const again = await runPinCheck(options({ cacheFile, cacheTtlMs: 1 }));
+    expect(shown(again.findings)).toEqual(shown(result.findings));
+    expect(metadataRequests() - before).toBe(3);
+  });
+
+  it('stops at the depth limit', async () => {
+    chainWorkflow();
+    const result = await runPinCheck(options({ nestedDepth: 2 }));
+    // depth 2 reads chain/one and chain/two, not chain/three/sub (which names the unpinned toolkit)
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message.split(': ')[0]}`)).toEqual([
+      `4:15 unpinned-nested-action .github/workflows/ci.yml:4 → chain/one@${s1.slice(0, 12)} → docker://alpine:3`,
+      `5:15 unpinned-nested-action .github/workflows/ci.yml:5 → chain/img@${sImg.slice(0, 12)} → docker://ghcr.io/x/y:1`,
+    ]);
+    const deeper = await runPinCheck(options({ nestedDepth: 3 }));
+    expect(deeper.findings.some((f) => f.message.includes('actions/toolkit-x@v2'))).toBe(true);
+  });
+
+  it('reads 150 actions in 2 requests (at most 100 a request)', async () => {
+    const steps = Array.from({ length: 150 }, (_, i) => `      - uses: bulk/actions/p${i}@${sBulk}\n`).join('');
+    write('.github/workflows/ci.yml', `jobs:\n  a:\n    steps:\n${steps}`);
+    const before = metadataRequests();
+    const result = await runPinCheck(options());
+    expect(result.findings).toEqual([]);
+    expect(metadataRequests() - before).toBe(2);
+  });
+
+  it('a failed metadata lookup is could-not-verify on the workflow line', async () => {
+    chainWorkflow();
+    gh.faults.add({
+      route: 'POST /graphql',
+      match: (request) => JSON.stringify(request.body ?? '').includes('ActionMetadata'),
+      status: 502,
+      body: { message: 'Server Error' },
+      times: 2,
+    });
+    const result = await runPinCheck(options());
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`)).toEqual([
+      '4:15 could-not-verify',
+      '5:15 could-not-verify',
+    ]);
+    expect(runOutcome(result.findings)).toBe('unverified');
   });
 });

@@ -25,3 +25,5 @@ export * from './policy-exceptions.ts';
 export * from './version-comment.ts';
 export * from './actions-lock.ts';
 export * from './lock-check.ts';
+export * from './action-metadata.ts';
+export * from './nested-actions.ts';

@@ -3,7 +3,9 @@
  * version comments that drift from the pinned SHA, impostor commits (not
  * reachable from any branch or tag of the named repository) and stale pins.
  */
+import type { ActionMetadataFetcher } from './action-metadata.ts';
 import type { OnlineChecker } from './check.ts';
+import { checkNestedActions } from './nested-actions.ts';
 import { couldNotVerify, tryLookup } from './could-not-verify.ts';
 import type { GitHubApi } from './github-api.ts';
 import type { RefCache } from './ref-cache.ts';
@@ -43,6 +45,10 @@ export interface OnlineCheckDeps {
   repoRefs: RepoRefsFetcher;
   /** Most branches and tags compared per pinned commit before giving up (impostor check). */
   maxCompares?: number;
+  /** Reads pinned actions' metadata for the transitive check (none: the check is not made). */
+  metadata?: ActionMetadataFetcher;
+  /** Levels of nested actions read (default DEFAULT_NESTED_DEPTH). */
+  maxDepth?: number;
   /**
    * Reachability answers across runs (key `reach:<owner/repo>@<sha>`), taken only from entries
    * written in the cache's own scope.
@@ -125,6 +131,7 @@ export async function checkOnline(
       ),
     ];
   const refs = fetched.value;
+  if (deps.metadata) findings.push(...(await checkNestedActions(pinned, deps.metadata, deps.maxDepth)));
   const reachable = new Map<string, Promise<boolean>>();
   for (const a of pinned) {
     const repoRefs = refs.get(repoKey(a.owner, a.repo));

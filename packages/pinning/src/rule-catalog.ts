@@ -110,6 +110,14 @@ export const RULES = {
     'Run `gh actions-lock` and commit the lockfile: an onboarded workflow needs an entry for every action its steps use, and the lockfile should list nothing the workflow no longer uses.',
     'error',
   ),
+  'unpinned-nested-action': rule(
+    'unpinned-nested-action',
+    'UnpinnedNestedAction',
+    'A pinned action uses an action or image that is not pinned',
+    "The pinned action's own metadata (action.yml at the pinned commit) names an unpinned action or `docker://` image, so the code that runs can still move, and GitHub's \"actions must be pinned to a full-length commit SHA\" policy rejects the run. Move to a release of the action that pins its dependencies, or ask its maintainers to.",
+    'error',
+    true,
+  ),
   'could-not-verify': rule(
     'could-not-verify',
     'CouldNotVerify',

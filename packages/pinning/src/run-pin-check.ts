@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, type RetryOptions } from '@slipway/core';
 import { pinCheck, type PinCheckResult, type TreeScanner } from './check.ts';
+import { ActionMetadataFetcher } from './action-metadata.ts';
 import { createGitHubApi, type GitHubApi } from './github-api.ts';
 import { createOnlineChecker } from './online-check.ts';
 import { planFixes, type FixPlan } from './fix-plan.ts';
@@ -50,6 +51,8 @@ export interface RunPinCheckOptions {
   log?: (message: string) => void;
   /** Today, for policy exceptions that expire (default: the system clock). */
   now?: Date;
+  /** Levels of nested actions the online transitive check reads (default 5). */
+  nestedDepth?: number;
 }
 
 export interface RunPinCheckResult extends PinCheckResult {
@@ -107,9 +110,17 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
     : undefined;
   const resolver = api ? new RefResolver(api, cache) : undefined;
   const repoRefs = api ? new RepoRefsFetcher(api, cache) : undefined;
+  const metadata = api ? new ActionMetadataFetcher(api, cache) : undefined;
   const online =
     api && options.online
-      ? createOnlineChecker({ api, resolver: resolver!, repoRefs: repoRefs!, ...(cache ? { cache } : {}) })
+      ? createOnlineChecker({
+          api,
+          resolver: resolver!,
+          repoRefs: repoRefs!,
+          metadata: metadata!,
+          ...(options.nestedDepth !== undefined ? { maxDepth: options.nestedDepth } : {}),
+          ...(cache ? { cache } : {}),
+        })
       : undefined;
   const base = {
     root: options.root,
@@ -134,7 +145,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
       ...result,
       ...(plan ? { plan } : {}),
       ...(loaded.file ? { policyFile: loaded.file } : {}),
-      graphqlRequests: (resolver?.requests ?? 0) + (repoRefs?.requests ?? 0),
+      graphqlRequests: (resolver?.requests ?? 0) + (repoRefs?.requests ?? 0) + (metadata?.requests ?? 0),
     };
   } finally {
     cache?.save();
