@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +129,23 @@ describe('RefCache', () => {
       version: 1,
       entries: { k: { at: 1_101, value: 1, scope: 'local' } },
     });
+  });
+
+  it('keeps permanent entries (content named by a SHA) past the TTL, but not ones stamped in the future', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ref-cache-'));
+    const file = join(dir, 'refs.json');
+    let now = 1_000;
+    const cache = new RefCache(file, { ttlMs: 100, now: () => now });
+    cache.setPermanent('meta:o/r@' + 'a'.repeat(40), { file: 'action.yml', text: 'name: x\n' });
+    cache.set('ref:o/r@v1', 1);
+    cache.save();
+    now = 1_000_000;
+    const later = new RefCache(file, { ttlMs: 100, now: () => now });
+    expect(later.get('meta:o/r@' + 'a'.repeat(40))).toEqual({ file: 'action.yml', text: 'name: x\n' });
+    expect(later.get('ref:o/r@v1')).toBeUndefined();
+    now = 1_000 - MAX_CLOCK_SKEW_MS - 1;
+    expect(new RefCache(file, { ttlMs: 100, now: () => now }).get('meta:o/r@' + 'a'.repeat(40))).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('drops entries stamped in the future beyond clock skew, and keeps verdicts to their scope', () => {
