@@ -25,6 +25,10 @@ let s2: string; // chain/two: uses chain/three/sub@s3
 let s3: string; // chain/three/sub/action.yaml: uses actions/toolkit-x@v2
 let sImg: string; // chain/img: a Docker action with runs.image docker://ghcr.io/x/y:1
 let sBulk: string; // bulk/actions: 150 actions p0..p149
+let m1: string; // shady/action: main~1; tag v1 (a branch v1 points at m2); a branch is named like m1
+let m2: string; // shady/action: main tip
+let t1: string; // shady/action: reachable only from the tag v3 (its branch was deleted)
+let a1: string; // shady/action: v2.0.0 (annotated) and v2 (an annotated tag of the v2.0.0 tag object)
 
 beforeAll(async () => {
   gh = await startGitHubDouble();
@@ -59,6 +63,19 @@ beforeAll(async () => {
   sImg = await img.commit({
     files: { 'action.yml': "name: img\nruns:\n  using: docker\n  image: 'docker://ghcr.io/x/y:1'\n" },
   });
+  const shady = await gh.repos.create('shady/action');
+  a1 = await shady.commit({ files: { 'action.yml': 'name: s0\n' }, date: '2023-12-01T00:00:00Z' });
+  const v200 = await shady.annotatedTag('v2.0.0', a1, { message: 'v2.0.0' });
+  await shady.annotatedTag('v2', v200, { message: 'v2 -> v2.0.0' });
+  m1 = await shady.commit({ files: { 'action.yml': 'name: s1\n' }, date: '2024-01-01T00:00:00Z' });
+  m2 = await shady.commit({ files: { 'action.yml': 'name: s2\n' }, date: '2024-02-01T00:00:00Z' });
+  await shady.tag('v1', m1);
+  await shady.branch('v1', m2);
+  await shady.setRef(`refs/heads/${m1}`, m2);
+  await shady.branch('deadbeef', m2);
+  t1 = await shady.commit({ branch: 'tmp', files: { 'evil.js': 'x\n' }, date: '2024-03-01T00:00:00Z' });
+  await shady.tag('v3', t1);
+  await shady.deleteRef('refs/heads/tmp');
   const many = await gh.repos.create('bulk/actions');
   sBulk = await many.commit({
     files: Object.fromEntries(
@@ -143,10 +160,10 @@ describe('could not verify', () => {
     expect(runOutcome(result.findings)).toBe('ok');
   });
 
-  it('a failed compare marks only the commit it was checking', async () => {
+  it('a failed compare marks only the commits it was checking (a branch tip needs none)', async () => {
     write(
       '.github/workflows/ci.yml',
-      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${v1}\n      - uses: actions/checkout@${c2}\n`,
+      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${c3}\n      - uses: actions/checkout@${c2}\n`,
     );
     gh.faults.serverError('GET /repos/{owner}/{repo}/compare/{basehead}', { status: 500, times: Infinity });
     const result = await runPinCheck(options());
@@ -329,5 +346,45 @@ describe('nested actions (transitive check)', () => {
       '5:15 could-not-verify',
     ]);
     expect(runOutcome(result.findings)).toBe('unverified');
+  });
+});
+
+describe('refs in doubt and reachability', () => {
+  it('reports a same-named tag and branch, refs named like SHAs, and a tag-only commit; peels a tag of a tag', async () => {
+    write(
+      '.github/workflows/ci.yml',
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        '      - uses: shady/action@v1',
+        `      - uses: shady/action@${m1}`,
+        '      - uses: shady/action@deadbeef',
+        `      - uses: shady/action@${t1} # v3`,
+        `      - uses: shady/action@${a1} # v2`,
+        `      - uses: shady/action@${m2}`,
+        '',
+      ].join('\n'),
+    );
+    const result = await runPinCheck(options());
+    expect(shown(result.findings.filter((f) => f.ruleId !== 'unpinned-action'))).toEqual([
+      `.github/workflows/ci.yml:4:15 error ambiguous-ref: 'v1' names both a tag and a branch of shady/action; pin-check does not guess which one runs: pin the commit SHA you mean`,
+      `.github/workflows/ci.yml:5:15 error sha-like-ref-name: shady/action has a branch named '${m1}', like the pinned commit: a ref named like a SHA is there to be confused with one. Check the repository before trusting this pin`,
+      `.github/workflows/ci.yml:6:15 error sha-like-ref-name: 'deadbeef' looks like a commit SHA but is a branch of shady/action, which can be moved: pin the full commit SHA`,
+      `.github/workflows/ci.yml:7:15 warning tag-only-commit: commit ${t1.slice(0, 12)} is reachable only from tags of shady/action (tag v3), not from any branch: a tag pointing outside the branches is how the tj-actions/changed-files compromise shipped`,
+    ]);
+  });
+
+  it('--fix never guesses: it leaves ambiguous and SHA-like refs alone and pins a tag of a tag to its commit', async () => {
+    const before = 'jobs:\n  a:\n    steps:\n      - uses: shady/action@v1\n      - uses: shady/action@deadbeef\n      - uses: shady/action@v2\n';
+    write('.github/workflows/ci.yml', before);
+    const result = await runPinCheck(options({ online: false, fix: true }));
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: shady/action@v1\n      - uses: shady/action@deadbeef\n      - uses: shady/action@${a1} # v2\n`,
+    );
+    expect(result.plan?.skipped.map((s) => `${s.line}:${s.column} ${s.reason.split(':')[0]}`)).toEqual([
+      '4:15 ambiguous-ref',
+      '5:15 sha-like-ref-name',
+    ]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { ScannedFile } from './check.ts';
 import { rewriteFile, whyNotEditable, type Replacement } from './fix.ts';
-import { actionSites, siteVersion, type ActionSite } from './online-check.ts';
+import { actionSites, refDoubt, siteVersion, type ActionSite } from './online-check.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
 import { newestTag, tagVersion, type RepoRefsFetcher } from './repo-refs.ts';
 import { pairKey, type RefResolver } from './resolve-refs.ts';
@@ -77,6 +77,11 @@ export async function planFixes(
               ? 'the repository does not exist'
               : `'${a.ref}' does not exist`,
           );
+          continue;
+        }
+        const doubt = refDoubt(a, resolution);
+        if (doubt) {
+          skip(`${doubt.ruleId}: ${doubt.message}`);
           continue;
         }
         replacement =

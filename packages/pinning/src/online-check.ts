@@ -96,6 +96,8 @@ export async function checkOnline(
       findings.push(finding('ref-not-found', a.site, shown, `${what} does not exist in ${name}`));
       continue;
     }
+    const doubt = refDoubt(a, resolution);
+    if (doubt) findings.push(finding(doubt.ruleId, a.site, shown, doubt.message));
     if (!FULL_SHA.test(a.ref)) continue;
     pinned.push(a);
     const version = siteVersion(a);
@@ -132,18 +134,18 @@ export async function checkOnline(
     ];
   const refs = fetched.value;
   if (deps.metadata) findings.push(...(await checkNestedActions(pinned, deps.metadata, deps.maxDepth)));
-  const reachable = new Map<string, Promise<boolean>>();
+  const reachable = new Map<string, Promise<Reachability>>();
   for (const a of pinned) {
     const repoRefs = refs.get(repoKey(a.owner, a.repo));
     if (!repoRefs) continue;
     const key = `reach:${pairKey(a)}`;
     if (!reachable.has(key)) reachable.set(key, cachedReachability(key, a, repoRefs, deps));
-    const reach = await tryLookup(() => reachable.get(key) as Promise<boolean>);
+    const reach = await tryLookup(() => reachable.get(key) as Promise<Reachability>);
     if (!reach.ok) {
       findings.push(...couldNotVerify([a.site], 'checking that the commit is on a branch or tag', reach.error));
       continue;
     }
-    if (!reach.value)
+    if (reach.value === 'unreachable')
       findings.push(
         finding(
           'impostor-commit',
@@ -152,11 +154,59 @@ export async function checkOnline(
           `commit ${short(a.ref)} is not reachable from any branch or tag of ${a.owner}/${a.repo}; it may come from a fork`,
         ),
       );
+    else if (reach.value === 'tag-only')
+      findings.push(
+        finding(
+          'tag-only-commit',
+          a.site,
+          a.site.value ?? '',
+          `commit ${short(a.ref)} is reachable only from tags of ${a.owner}/${a.repo} (${tagsAt(a.ref, repoRefs)}), not from any branch: a tag pointing outside the branches is how the tj-actions/changed-files compromise shipped`,
+        ),
+      );
     const stale = staleness(a, repoRefs);
     if (stale) findings.push(finding('stale-pin', a.site, a.site.value ?? '', stale));
   }
   return findings;
 }
+
+const SHA_LIKE = /^[0-9a-fA-F]{7,40}$/;
+const names = (kinds: readonly string[]) => kinds.join(' and a ');
+
+/**
+ * A ref whose meaning is in doubt: one text naming a tag and a branch (or an abbreviated commit),
+ * a tag or branch named like the pinned SHA, or a tag or branch name that looks like a SHA.
+ * pin-check reports these and never picks one.
+ */
+export function refDoubt(
+  a: Pick<ActionSite, 'owner' | 'repo' | 'ref'>,
+  resolution: Resolution,
+): { ruleId: 'ambiguous-ref' | 'sha-like-ref-name'; message: string } | undefined {
+  if (resolution.status !== 'ok') return undefined;
+  const name = `${a.owner}/${a.repo}`;
+  const also = resolution.alsoNamed ?? [];
+  if (FULL_SHA.test(a.ref))
+    return also.length > 0
+      ? {
+          ruleId: 'sha-like-ref-name',
+          message: `${name} has a ${names(also)} named '${a.ref}', like the pinned commit: a ref named like a SHA is there to be confused with one. Check the repository before trusting this pin`,
+        }
+      : undefined;
+  if (also.length > 0)
+    return {
+      ruleId: 'ambiguous-ref',
+      message: `'${a.ref}' names both a ${resolution.kind} and a ${names(also)} of ${name}; pin-check does not guess which one runs: pin the commit SHA you mean`,
+    };
+  if (SHA_LIKE.test(a.ref) && resolution.kind !== 'commit')
+    return {
+      ruleId: 'sha-like-ref-name',
+      message: `'${a.ref}' looks like a commit SHA but is a ${resolution.kind} of ${name}, which can be moved: pin the full commit SHA`,
+    };
+  return undefined;
+}
+
+/** Where a pinned commit sits in its repository. */
+export type Reachability = 'branch' | 'tag-only' | 'unreachable';
+const isReachability = (v: unknown): v is Reachability => v === 'branch' || v === 'tag-only';
 
 /**
  * Each pinned commit is checked once per run; a reachable one is remembered across runs of the
@@ -167,32 +217,46 @@ async function cachedReachability(
   a: ActionSite,
   refs: RepoRefs,
   deps: OnlineCheckDeps,
-): Promise<boolean> {
-  if (deps.cache?.getInScope<unknown>(key) === true) return true;
-  const answer = await isReachable(a, refs, deps);
-  if (answer) deps.cache?.set(key, true);
+): Promise<Reachability> {
+  const cached = deps.cache?.getInScope<unknown>(key);
+  if (isReachability(cached)) return cached;
+  const answer = await reachability(a, refs, deps);
+  if (answer !== 'unreachable') deps.cache?.set(key, answer);
   return answer;
 }
 
-/** Tag or branch tip first (no request); then compare against branches, default first, then tags. */
-async function isReachable(a: ActionSite, refs: RepoRefs, deps: OnlineCheckDeps): Promise<boolean> {
-  if (refs.tags.some((t) => t.sha === a.ref) || refs.branches.some((b) => b.sha === a.ref)) return true;
-  // One compare per distinct commit: several tags (v1, v1.2, v1.2.3) often point at the same one.
-  const bases = [
-    ...new Set(
-      [
-        ...refs.branches.filter((b) => b.name === refs.defaultBranch),
-        ...refs.branches.filter((b) => b.name !== refs.defaultBranch),
-        ...refs.tags,
-      ].map((ref) => ref.sha),
-    ),
-  ].slice(0, deps.maxCompares ?? 50);
-  for (const base of bases) {
-    const status = await deps.api.compare(a.owner, a.repo, base, a.ref);
-    if (status === 'behind' || status === 'identical') return true;
-  }
-  return false;
+/**
+ * On a branch (a branch tip, or behind one: default branch first), else only on tags (a tag
+ * tip, or behind one), else unreachable. One compare per distinct base commit, at most
+ * `maxCompares` in all.
+ */
+async function reachability(a: ActionSite, refs: RepoRefs, deps: OnlineCheckDeps): Promise<Reachability> {
+  if (refs.branches.some((b) => b.sha === a.ref)) return 'branch';
+  let budget = deps.maxCompares ?? 50;
+  const compared = new Set<string>([a.ref]);
+  const contains = async (bases: readonly string[]) => {
+    for (const base of bases) {
+      if (compared.has(base) || budget <= 0) continue;
+      compared.add(base);
+      budget--;
+      const status = await deps.api.compare(a.owner, a.repo, base, a.ref);
+      if (status === 'behind' || status === 'identical') return true;
+    }
+    return false;
+  };
+  const branchBases = [
+    ...refs.branches.filter((b) => b.name === refs.defaultBranch),
+    ...refs.branches.filter((b) => b.name !== refs.defaultBranch),
+  ].map((b) => b.sha);
+  if (await contains(branchBases)) return 'branch';
+  if (refs.tags.some((t) => t.sha === a.ref)) return 'tag-only';
+  return (await contains(refs.tags.map((t) => t.sha))) ? 'tag-only' : 'unreachable';
 }
+
+const tagsAt = (sha: string, refs: RepoRefs): string => {
+  const names = refs.tags.filter((t) => t.sha === sha).map((t) => t.name);
+  return names.length > 0 ? `tag ${names.join(', ')}` : 'behind a tag';
+};
 
 /** A message when a newer release than the pinned one exists. */
 function staleness(a: ActionSite, refs: RepoRefs): string | undefined {

@@ -45,17 +45,17 @@ describe('ref resolution query and answers', () => {
       o2: 'o',
       n2: 'r',
       c2: 'f'.repeat(40),
+      t2: `refs/tags/${'f'.repeat(40)}`,
+      h2: `refs/heads/${'f'.repeat(40)}`,
     });
     expect(query).toContain(
       'p1: repository(owner: $o1, name: $n1) { tag: ref(qualifiedName: $t1) { target { ...Peel } } branch: ref(qualifiedName: $h1) { target { ...Peel } } commit: object(expression: $e1) { ...Peel } }',
     );
+    // a full SHA is asked by oid, and as a tag and a branch name (a ref named like a SHA is a finding)
     expect(query).toContain(
-      'p2: repository(owner: $o2, name: $n2) { commit: object(oid: $c2) { __typename oid } }',
+      'p2: repository(owner: $o2, name: $n2) { commit: object(oid: $c2) { __typename oid } tag: ref(qualifiedName: $t2) { target { ...Peel } } branch: ref(qualifiedName: $h2) { target { ...Peel } } }',
     );
     expect(query).toContain('fragment Peel on GitObject');
-    expect(buildResolveQuery([{ owner: 'o', repo: 'r', ref: 'f'.repeat(40) }]).query).toBe(
-      'query ResolveRefs($o0: String!, $n0: String!, $c0: GitObjectID!) {\np0: repository(owner: $o0, name: $n0) { commit: object(oid: $c0) { __typename oid } }\n}',
-    );
   });
 
   it('peels annotated tags (nested too) and prefers tags over branches over commits', () => {
@@ -68,7 +68,17 @@ describe('ref resolution query and answers', () => {
     expect(readResolution({ tag: null, branch: null })).toEqual({ status: 'ref-not-found' });
     expect(
       readResolution({ tag: { target: commit }, branch: { target: { __typename: 'Commit', oid: 'b' } } }),
-    ).toEqual({ status: 'ok', sha: 'c', kind: 'tag' });
+    ).toEqual({ status: 'ok', sha: 'c', kind: 'tag', alsoNamed: ['branch'] });
+    // a full SHA is the commit even when a tag of that name exists, which is noted
+    expect(readResolution({ tag: { target: { __typename: 'Commit', oid: 'x' } }, branch: null, commit }, true)).toEqual({
+      status: 'ok',
+      sha: 'c',
+      kind: 'commit',
+      alsoNamed: ['tag'],
+    });
+    expect(readResolution({ tag: { target: commit }, branch: null, commit: null }, true)).toEqual({
+      status: 'ref-not-found',
+    });
     expect(readResolution({ tag: null, branch: { target: commit } })).toEqual({
       status: 'ok',
       sha: 'c',
