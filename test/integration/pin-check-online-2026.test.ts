@@ -388,3 +388,27 @@ describe('refs in doubt and reachability', () => {
     ]);
   });
 });
+
+describe('version-comment-drift says what happened', () => {
+  it('tells a wrong comment from a tag that moved on and a tag moved to other history, and moves no pin', async () => {
+    const text = [
+      'jobs:',
+      '  a:',
+      '    steps:',
+      `      - uses: actions/checkout@${v1} # v1.1.0`,
+      `      - uses: actions/checkout@${c2} # v1.1.0`,
+      `      - uses: shady/action@${m2} # v2`,
+      '',
+    ].join('\n');
+    write('.github/workflows/ci.yml', text);
+    const result = await runPinCheck(options());
+    const s = (sha: string) => sha.slice(0, 12);
+    expect(shown(result.findings.filter((f) => f.ruleId === 'version-comment-drift'))).toEqual([
+      `.github/workflows/ci.yml:4:15 error version-comment-drift: the comment says v1.1.0, but v1.1.0 of actions/checkout points at ${s(c3)}, not at the pinned ${s(v1)}: the comment is wrong, the pinned commit is v1, v1.0.0. Correct the comment (the pin is not changed)`,
+      `.github/workflows/ci.yml:5:15 error version-comment-drift: the comment says v1.1.0, but v1.1.0 of actions/checkout points at ${s(c3)}, not at the pinned ${s(c2)}: the tag has moved on since the pin was written (the pinned commit is an ancestor of ${s(c3)}). The pin still runs ${s(c2)}; move it with --update, or write the version it is`,
+      `.github/workflows/ci.yml:6:15 error version-comment-drift: the comment says v2, but v2 of shady/action points at ${s(a1)}, not at the pinned ${s(m2)}, and ${s(a1)} does not contain the pinned commit: the tag was moved to other history, or the comment is wrong. Check both before trusting the pin`,
+    ]);
+    await runPinCheck(options({ online: false, fix: true }));
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(text);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { ActionMetadataFetcher } from './action-metadata.ts';
 import type { OnlineChecker } from './check.ts';
+import { explainDrift, type Drift } from './comment-drift.ts';
 import { checkNestedActions } from './nested-actions.ts';
 import { couldNotVerify, tryLookup } from './could-not-verify.ts';
 import type { GitHubApi } from './github-api.ts';
@@ -81,6 +82,7 @@ export async function checkOnline(
   const resolved = lookup.value;
   const findings: Finding[] = [];
   const pinned: ActionSite[] = [];
+  const drifts: Drift[] = [];
   for (const a of actions) {
     const resolution = resolved.get(pairKey(a)) as Resolution;
     const name = `${a.owner}/${a.repo}`;
@@ -112,17 +114,14 @@ export async function checkOnline(
           `the comment names '${version}', which does not exist in ${name}`,
         ),
       );
-    else if (tag.sha !== a.ref)
-      findings.push(
-        finding(
-          'version-comment-drift',
-          a.site,
-          shown,
-          `the comment says ${version}, but ${version} of ${name} points at ${short(tag.sha)}, not at the pinned ${short(a.ref)}`,
-        ),
-      );
+    else if (tag.sha !== a.ref) drifts.push({ a, version, tagSha: tag.sha });
   }
   const fetched = await tryLookup(() => deps.repoRefs.fetch(pinned));
+  for (const drift of drifts) {
+    const refs = fetched.ok ? fetched.value.get(repoKey(drift.a.owner, drift.a.repo)) : undefined;
+    const message = await explainDrift(drift, refs, deps.api);
+    findings.push(finding('version-comment-drift', drift.a.site, drift.a.site.value ?? '', message));
+  }
   if (!fetched.ok)
     return [
       ...findings,

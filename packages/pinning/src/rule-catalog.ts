@@ -69,7 +69,7 @@ export const RULES = {
     'version-comment-drift',
     'VersionCommentDrift',
     'Version comment names a tag that does not point at the pinned SHA',
-    'Re-pin with `slipway pin-check --fix`, or correct the comment to the tag that points at the SHA.',
+    'The message says which: the comment is wrong (the pinned commit carries other tags: correct the comment), the tag moved on since the pin (move the pin with `--update`, or write the version it is), or the tag was moved to other history (check before trusting the pin). pin-check never moves a pin to follow a comment.',
     'error',
     true,
   ),
