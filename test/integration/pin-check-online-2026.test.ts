@@ -25,6 +25,9 @@ let s2: string; // chain/two: uses chain/three/sub@s3
 let s3: string; // chain/three/sub/action.yaml: uses actions/toolkit-x@v2
 let sImg: string; // chain/img: a Docker action with runs.image docker://ghcr.io/x/y:1
 let sBulk: string; // bulk/actions: 150 actions p0..p149
+let sArchived: string; // old/archived (an archived repository): v1.0.0
+let sVuln100: string; // vuln/action v1.0.0, v1: affected by GHSA-aaaa-bbbb-cccc
+let sVuln120: string; // vuln/action v1.2.0: fixed
 let m1: string; // shady/action: main~1; tag v1 (a branch v1 points at m2); a branch is named like m1
 let m2: string; // shady/action: main tip
 let t1: string; // shady/action: reachable only from the tag v3 (its branch was deleted)
@@ -76,6 +79,43 @@ beforeAll(async () => {
   t1 = await shady.commit({ branch: 'tmp', files: { 'evil.js': 'x\n' }, date: '2024-03-01T00:00:00Z' });
   await shady.tag('v3', t1);
   await shady.deleteRef('refs/heads/tmp');
+  const archived = await gh.repos.create('old/archived', { archived: true });
+  sArchived = await archived.commit({ files: { 'action.yml': 'name: old\n' } });
+  await archived.tag('v1.0.0', sArchived);
+  const vuln = await gh.repos.create('vuln/action');
+  sVuln100 = await vuln.commit({ files: { 'action.yml': 'name: v100\n' }, date: '2024-01-01T00:00:00Z' });
+  await vuln.tag('v1.0.0', sVuln100);
+  await vuln.tag('v1', sVuln100);
+  sVuln120 = await vuln.commit({ files: { 'action.yml': 'name: v120\n' }, date: '2024-02-01T00:00:00Z' });
+  await vuln.tag('v1.2.0', sVuln120);
+  gh.advisories.push(
+    {
+      ghsaId: 'GHSA-aaaa-bbbb-cccc',
+      summary: 'Token written to the log',
+      severity: 'HIGH',
+      ecosystem: 'ACTIONS',
+      package: 'vuln/action',
+      vulnerableVersionRange: '>= 1.0.0, < 1.2.0',
+      firstPatchedVersion: '1.2.0',
+    },
+    {
+      ghsaId: 'GHSA-dddd-eeee-ffff',
+      summary: 'Withdrawn: not a vulnerability',
+      severity: 'LOW',
+      ecosystem: 'ACTIONS',
+      package: 'vuln/action',
+      vulnerableVersionRange: '< 2.0.0',
+      withdrawnAt: '2026-01-02T00:00:00Z',
+    },
+    {
+      ghsaId: 'GHSA-gggg-hhhh-iiii',
+      summary: 'Another ecosystem',
+      severity: 'CRITICAL',
+      ecosystem: 'NPM',
+      package: 'vuln/action',
+      vulnerableVersionRange: '< 2.0.0',
+    },
+  );
   const many = await gh.repos.create('bulk/actions');
   sBulk = await many.commit({
     files: Object.fromEntries(
@@ -410,5 +450,32 @@ describe('version-comment-drift says what happened', () => {
     ]);
     await runPinCheck(options({ online: false, fix: true }));
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(text);
+  });
+});
+
+describe('archived repositories and advisories', () => {
+  it('reports them from the same batched request as tags and branches', async () => {
+    write(
+      '.github/workflows/ci.yml',
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        `      - uses: old/archived@${sArchived} # v1.0.0`,
+        `      - uses: vuln/action@${sVuln100} # v1`,
+        `      - uses: vuln/action@${sVuln120} # v1.2.0`,
+        '',
+      ].join('\n'),
+    );
+    const repoRefsRequests = () => gh.requests.count('graphql operation:RepoRefs');
+    const vulnerabilityFields = () => gh.requests.count('graphql:securityVulnerabilities');
+    const [beforeRefs, beforeFields] = [repoRefsRequests(), vulnerabilityFields()];
+    const result = await runPinCheck(options());
+    expect(shown(result.findings)).toEqual([
+      '.github/workflows/ci.yml:4:15 warning archived-action: old/archived is archived: it is read-only and gets no more fixes, security ones included',
+      '.github/workflows/ci.yml:5:15 error known-vulnerable-action: vuln/action 1.0.0 is affected by GHSA-aaaa-bbbb-cccc (high, versions >= 1.0.0, < 1.2.0): Token written to the log; fixed in 1.2.0',
+    ]);
+    expect(repoRefsRequests() - beforeRefs).toBe(1);
+    expect(vulnerabilityFields() - beforeFields).toBe(2);
   });
 });

@@ -27,3 +27,5 @@ export * from './actions-lock.ts';
 export * from './lock-check.ts';
 export * from './action-metadata.ts';
 export * from './nested-actions.ts';
+export * from './repo-health.ts';
+export * from './comment-drift.ts';

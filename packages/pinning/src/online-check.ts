@@ -7,6 +7,7 @@ import type { ActionMetadataFetcher } from './action-metadata.ts';
 import type { OnlineChecker } from './check.ts';
 import { explainDrift, type Drift } from './comment-drift.ts';
 import { checkNestedActions } from './nested-actions.ts';
+import { repoHealthFindings } from './repo-health.ts';
 import { couldNotVerify, tryLookup } from './could-not-verify.ts';
 import type { GitHubApi } from './github-api.ts';
 import type { RefCache } from './ref-cache.ts';
@@ -162,6 +163,7 @@ export async function checkOnline(
           `commit ${short(a.ref)} is reachable only from tags of ${a.owner}/${a.repo} (${tagsAt(a.ref, repoRefs)}), not from any branch: a tag pointing outside the branches is how the tj-actions/changed-files compromise shipped`,
         ),
       );
+    findings.push(...repoHealthFindings(a, repoRefs, siteVersion(a)));
     const stale = staleness(a, repoRefs);
     if (stale) findings.push(finding('stale-pin', a.site, a.site.value ?? '', stale));
   }

@@ -9,8 +9,21 @@ import type { RefCache } from './ref-cache.ts';
 import { checkGraphqlErrors, peel, PEEL_FRAGMENT } from './resolve-refs.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
 
+export interface Advisory {
+  ghsaId: string;
+  summary: string;
+  severity: string;
+  /** Vulnerable versions as GitHub writes them: `< 4.1.2`, `>= 1.0.0, < 1.2.0`. */
+  range: string;
+  patched?: string;
+}
+
 export interface RepoRefs {
   defaultBranch: string | undefined;
+  /** The repository is archived (read-only, no more fixes). */
+  archived: boolean;
+  /** GitHub Advisory Database entries for the repository (ecosystem ACTIONS), withdrawn ones left out. */
+  advisories: Advisory[];
   /** Tag name -> commit SHA, newest first (by commit date, as GitHub orders them). */
   tags: { name: string; sha: string }[];
   branches: { name: string; sha: string }[];
@@ -31,8 +44,18 @@ export function isCachedRepoRefs(value: unknown): value is RepoRefs | null {
         typeof (ref as { sha?: unknown }).sha === 'string' &&
         FULL_SHA.test((ref as { sha: string }).sha),
     );
+  const advisories =
+    Array.isArray(r.advisories) &&
+    r.advisories.every(
+      (a: unknown) =>
+        typeof a === 'object' &&
+        a !== null &&
+        ['ghsaId', 'summary', 'severity', 'range'].every((k) => typeof (a as Record<string, unknown>)[k] === 'string'),
+    );
   return (
     (r.defaultBranch === undefined || typeof r.defaultBranch === 'string') &&
+    typeof r.archived === 'boolean' &&
+    advisories &&
     refList(r.tags) &&
     refList(r.branches)
   );
@@ -46,6 +69,32 @@ export interface RepoName {
 /** Repositories per GraphQL request: each brings up to 200 refs back. */
 export const REPO_BATCH_SIZE = 25;
 const REFS_PER_REPO = 100;
+const ADVISORIES_PER_REPO = 50;
+
+interface VulnerabilityNodes {
+  nodes?: ({
+    advisory?: { ghsaId: string; summary: string; withdrawnAt?: string | null };
+    severity?: string;
+    vulnerableVersionRange?: string;
+    firstPatchedVersion?: { identifier: string } | null;
+  } | null)[];
+}
+
+function readAdvisories(answer: VulnerabilityNodes | null | undefined): Advisory[] {
+  return (answer?.nodes ?? []).flatMap((node) => {
+    if (!node?.advisory || node.advisory.withdrawnAt || !node.vulnerableVersionRange) return [];
+    const patched = node.firstPatchedVersion?.identifier;
+    return [
+      {
+        ghsaId: node.advisory.ghsaId,
+        summary: node.advisory.summary,
+        severity: node.severity ?? 'UNKNOWN',
+        range: node.vulnerableVersionRange,
+        ...(patched ? { patched } : {}),
+      },
+    ];
+  });
+}
 
 export function buildRepoRefsQuery(repos: readonly RepoName[]): {
   query: string;
@@ -55,11 +104,16 @@ export function buildRepoRefsQuery(repos: readonly RepoName[]): {
   const fields: string[] = [];
   const variables: Record<string, string> = {};
   repos.forEach((r, i) => {
-    params.push(`$o${i}: String!`, `$n${i}: String!`);
+    params.push(`$o${i}: String!`, `$n${i}: String!`, `$p${i}: String!`);
     variables[`o${i}`] = r.owner;
     variables[`n${i}`] = r.repo;
+    variables[`p${i}`] = `${r.owner}/${r.repo}`;
+    // Advisories ride in the same request: the Advisory Database names an action `owner/repo`.
     fields.push(
-      `r${i}: repository(owner: $o${i}, name: $n${i}) { defaultBranchRef { name } ` +
+      `v${i}: securityVulnerabilities(ecosystem: ACTIONS, package: $p${i}, first: ${ADVISORIES_PER_REPO}) { nodes { advisory { ghsaId summary withdrawnAt } severity vulnerableVersionRange firstPatchedVersion { identifier } } }`,
+    );
+    fields.push(
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { isArchived defaultBranchRef { name } ` +
         `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel } } } ` +
         `branches: refs(refPrefix: "refs/heads/", first: ${REFS_PER_REPO}) { nodes { name target { ...Peel } } } }`,
     );
@@ -110,12 +164,19 @@ export class RepoRefsFetcher {
       checkGraphqlErrors(response);
       batch.forEach((r, i) => {
         const data = response.data?.[`r${i}`] as
-          | { defaultBranchRef?: { name: string } | null; tags?: RefNodes; branches?: RefNodes }
+          | {
+              isArchived?: boolean;
+              defaultBranchRef?: { name: string } | null;
+              tags?: RefNodes;
+              branches?: RefNodes;
+            }
           | null
           | undefined;
         const refs: RepoRefs | null = data
           ? {
               defaultBranch: data.defaultBranchRef?.name,
+              archived: data.isArchived === true,
+              advisories: readAdvisories(response.data?.[`v${i}`] as VulnerabilityNodes | null | undefined),
               tags: readRefs(data.tags),
               branches: readRefs(data.branches),
             }

@@ -105,6 +105,22 @@ export const RULES = {
     'error',
     true,
   ),
+  'archived-action': rule(
+    'archived-action',
+    'ArchivedAction',
+    'The pinned action comes from an archived repository',
+    'An archived repository is read-only: it will not fix bugs or vulnerabilities. Move to a maintained action (or a maintained fork you trust).',
+    'warning',
+    true,
+  ),
+  'known-vulnerable-action': rule(
+    'known-vulnerable-action',
+    'KnownVulnerableAction',
+    'The pinned version of the action has a GitHub security advisory',
+    'The GitHub Advisory Database (ecosystem ACTIONS) lists the pinned version as vulnerable. Move the pin to the fixed version (`slipway pin-check --fix --update`).',
+    'error',
+    true,
+  ),
   'ref-not-found': rule(
     'ref-not-found',
     'RefNotFound',

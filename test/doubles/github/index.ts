@@ -25,6 +25,8 @@ import { issueRoutes } from './routes/issues.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
+export type { AdvisoryRecord } from './graphql/advisory-resolvers.ts';
+import type { AdvisoryRecord } from './graphql/advisory-resolvers.ts';
 export type { RequestRecord } from './request-log.ts';
 export type { TokenGrant, PermissionCategory, AccessLevel } from './tokens.ts';
 export type { CommitSpec, AnnotatedTagSpec, ReleaseSpec } from './repo-builder.ts';
@@ -82,6 +84,8 @@ export interface GitHubDouble {
   tokens: TokenRegistry;
   /** Responses the double produced that broke GitHub's OpenAPI description (or double crashes). */
   violations: OpenApiViolation[];
+  /** Advisory Database entries (`securityVulnerabilities`); push to add one. */
+  advisories: AdvisoryRecord[];
   /** Stops the server and deletes the repositories; rejects when there were violations. */
   close(): Promise<void>;
 }
@@ -109,6 +113,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     apiUrl: '',
     serverUrl: '',
     hiddenGraphqlFields: new Set(options.hiddenGraphqlFields ?? []),
+    advisories: [],
     rateLimit: {
       limit: options.rateLimit ?? 5000,
       used: 0,
@@ -137,6 +142,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     faults,
     tokens,
     violations,
+    advisories: state.advisories,
     async close() {
       await server.close();
       await store.dispose();
