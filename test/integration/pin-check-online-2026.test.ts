@@ -479,3 +479,17 @@ describe('archived repositories and advisories', () => {
     expect(vulnerabilityFields() - beforeFields).toBe(2);
   });
 });
+
+describe('--update with min-release-age (cooldown)', () => {
+  const text = `jobs:\n  a:\n    steps:\n      - uses: vuln/action@${'SHA'} # v1.0.0\n`;
+  it('moves only to a tag made at least min-release-age before now', async () => {
+    write('.github/workflows/ci.yml', text.replace('SHA', sVuln100));
+    const now = new Date('2024-02-05T00:00:00Z'); // v1.2.0's commit is from 2024-02-01
+    await runPinCheck(options({ online: false, fix: true, update: true, now, minReleaseAgeMs: 7 * 86_400_000 }));
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(text.replace('SHA', sVuln100));
+    await runPinCheck(options({ online: false, fix: true, update: true, now, minReleaseAgeMs: 86_400_000 }));
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(
+      `jobs:\n  a:\n    steps:\n      - uses: vuln/action@${sVuln120} # v1.2.0\n`,
+    );
+  });
+});

@@ -8,7 +8,7 @@ import type { ScannedFile } from './check.ts';
 import { rewriteFile, whyNotEditable, type Replacement } from './fix.ts';
 import { actionSites, refDoubt, siteVersion, type ActionSite } from './online-check.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
-import { newestTag, tagVersion, type RepoRefsFetcher } from './repo-refs.ts';
+import { newestTag, tagVersion, type ReleaseAge, type RepoRefsFetcher } from './repo-refs.ts';
 import { pairKey, type RefResolver } from './resolve-refs.ts';
 import { versionCommentText } from './version-comment.ts';
 
@@ -16,6 +16,8 @@ export interface FixOptions {
   update?: boolean;
   /** With update: allow moving to a newer major version. */
   major?: boolean;
+  /** With update: only move to tags at least this old (cooldown). */
+  releaseAge?: ReleaseAge;
 }
 
 export interface FileFix {
@@ -59,7 +61,7 @@ export async function planFixes(
         continue;
       }
       const target = options.update
-        ? updateTarget(a, refs.get(repoKey(a.owner, a.repo)), options.major)
+        ? updateTarget(a, refs.get(repoKey(a.owner, a.repo)), options.major, options.releaseAge)
         : undefined;
       let replacement: Replacement | undefined;
       if (target) {
@@ -113,12 +115,13 @@ function updateTarget(
   a: ActionSite,
   refs: import('./repo-refs.ts').RepoRefs | null | undefined,
   major: boolean | undefined,
+  age?: ReleaseAge,
 ): { name: string; sha: string } | undefined {
   if (!refs) return undefined;
   const current = FULL_SHA.test(a.ref) ? siteVersion(a) : a.ref;
   const version = current ? tagVersion(current) : undefined;
   if (!version) return undefined;
-  const newest = newestTag(refs.tags, major ? undefined : version.major);
+  const newest = newestTag(refs.tags, major ? undefined : version.major, age);
   if (!newest) return undefined;
   const newestVersion = tagVersion(newest.name);
   if (newestVersion && newestVersion.compare(version) < 0) return undefined;

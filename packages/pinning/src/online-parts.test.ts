@@ -113,6 +113,19 @@ describe('versions', () => {
     expect(newestTag(tags, 3)).toEqual({ name: 'v3.9.9', sha: 'c' });
     expect(newestTag(tags, 5)).toBeUndefined();
   });
+
+  it('with a cooldown, skips tags younger than the minimum age and tags without a date', () => {
+    const now = new Date('2026-03-10T00:00:00Z');
+    const tags = [
+      { name: 'v4.3.0', sha: 'new', date: '2026-03-08T00:00:00Z' },
+      { name: 'v4.2.9', sha: 'nodate' },
+      { name: 'v4.2.1', sha: 'old', date: '2026-02-01T00:00:00Z' },
+    ];
+    const week = { minAgeMs: 7 * 86_400_000, now };
+    expect(newestTag(tags, 4, week)).toEqual({ name: 'v4.2.1', sha: 'old' });
+    expect(newestTag(tags, 4, { minAgeMs: 86_400_000, now })).toEqual({ name: 'v4.3.0', sha: 'new' });
+    expect(newestTag(tags, 4)).toEqual({ name: 'v4.3.0', sha: 'new' });
+  });
 });
 
 describe('RefCache', () => {

@@ -24,8 +24,11 @@ export interface RepoRefs {
   archived: boolean;
   /** GitHub Advisory Database entries for the repository (ecosystem ACTIONS), withdrawn ones left out. */
   advisories: Advisory[];
-  /** Tag name -> commit SHA, newest first (by commit date, as GitHub orders them). */
-  tags: { name: string; sha: string }[];
+  /**
+   * Tag name -> commit SHA, newest first (by commit date, as GitHub orders them), with the date the
+   * tag was made: the tagger's date for an annotated tag, the commit's date for a lightweight one.
+   */
+  tags: { name: string; sha: string; date?: string }[];
   branches: { name: string; sha: string }[];
 }
 
@@ -114,7 +117,7 @@ export function buildRepoRefsQuery(repos: readonly RepoName[]): {
     );
     fields.push(
       `r${i}: repository(owner: $o${i}, name: $n${i}) { isArchived defaultBranchRef { name } ` +
-        `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel } } } ` +
+        `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel ... on Tag { tagger { date } } ... on Commit { committedDate } } } } ` +
         `branches: refs(refPrefix: "refs/heads/", first: ${REFS_PER_REPO}) { nodes { name target { ...Peel } } } }`,
     );
   });
@@ -128,10 +131,13 @@ interface RefNodes {
   nodes?: ({ name: string; target?: Parameters<typeof peel>[0] } | null)[];
 }
 
-function readRefs(nodes: RefNodes | null | undefined): { name: string; sha: string }[] {
+function readRefs(nodes: RefNodes | null | undefined): { name: string; sha: string; date?: string }[] {
   return (nodes?.nodes ?? []).flatMap((node) => {
     const sha = node ? peel(node.target) : undefined;
-    return node && sha ? [{ name: node.name, sha }] : [];
+    if (!node || !sha) return [];
+    const target = node.target as { tagger?: { date?: string } | null; committedDate?: string } | undefined;
+    const date = target?.tagger?.date ?? target?.committedDate;
+    return [{ name: node.name, sha, ...(typeof date === 'string' ? { date } : {}) }];
   });
 }
 
@@ -197,18 +203,36 @@ export function tagVersion(tag: string): semver.SemVer | undefined {
   return semver.coerce(tag, { includePrerelease: true }) ?? undefined;
 }
 
+/** A cooldown: only tags made at least `minAgeMs` before `now` count (a tag without a date never does). */
+export interface ReleaseAge {
+  minAgeMs: number;
+  now: Date;
+}
+
+const oldEnough = (date: string | undefined, age: ReleaseAge | undefined): boolean => {
+  if (!age || age.minAgeMs <= 0) return true;
+  const made = date === undefined ? NaN : Date.parse(date);
+  return Number.isFinite(made) && age.now.getTime() - made >= age.minAgeMs;
+};
+
 /**
  * The newest release tag (highest stable version, most specific name on ties:
- * `v4.2.1` over `v4`), optionally within one major version.
+ * `v4.2.1` over `v4`), optionally within one major version and old enough for a cooldown.
  */
-export function newestTag(tags: RepoRefs['tags'], major?: number): { name: string; sha: string } | undefined {
+export function newestTag(
+  tags: RepoRefs['tags'],
+  major?: number,
+  age?: ReleaseAge,
+): { name: string; sha: string } | undefined {
   let best: { name: string; sha: string; version: semver.SemVer } | undefined;
   for (const tag of tags) {
     const version = tagVersion(tag.name);
     if (!version || version.prerelease.length > 0) continue;
     if (major !== undefined && version.major !== major) continue;
+    if (!oldEnough(tag.date, age)) continue;
     const order = best ? semver.compare(version, best.version) : 1;
-    if (order > 0 || (order === 0 && best && tag.name.length > best.name.length)) best = { ...tag, version };
+    if (order > 0 || (order === 0 && best && tag.name.length > best.name.length))
+      best = { name: tag.name, sha: tag.sha, version };
   }
   return best ? { name: best.name, sha: best.sha } : undefined;
 }

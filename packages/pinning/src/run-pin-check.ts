@@ -53,6 +53,8 @@ export interface RunPinCheckOptions {
   now?: Date;
   /** Levels of nested actions the online transitive check reads (default 5). */
   nestedDepth?: number;
+  /** With update: only move pins to tags made at least this long ago (cooldown; default 0). */
+  minReleaseAgeMs?: number;
 }
 
 export interface RunPinCheckResult extends PinCheckResult {
@@ -136,6 +138,9 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
     plan = await planFixes(before.files, resolver!, repoRefs!, {
       update: options.update,
       major: options.major,
+      ...(options.minReleaseAgeMs
+        ? { releaseAge: { minAgeMs: options.minReleaseAgeMs, now: options.now ?? new Date() } }
+        : {}),
     });
     writeFixes(options.root, plan);
   }

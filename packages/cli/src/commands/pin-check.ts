@@ -55,6 +55,8 @@ Options:
   --fix                       rewrite unpinned refs to @<sha> # <tag> (needs a token)
   --update                    move pins to the newest release of the same major (needs a token)
   --major                     with --update, allow a newer major version
+  --min-release-age <dur>     with --update, only move to tags made at least this long ago
+                              (cooldown, e.g. 7d; a tag whose date is unknown is not taken)
   --cache-dir <dir>           cache for GitHub lookups (default: ~/.cache/slipway)
   --cache-ttl <duration>      how long cached lookups stay valid (default: 24h)
   --no-cache                  do not read or write the caches (lookups, and scans by file content)
@@ -98,6 +100,7 @@ function parse(argv: string[]) {
         fix: { type: 'boolean' },
         update: { type: 'boolean' },
         major: { type: 'boolean' },
+        'min-release-age': { type: 'string' },
         'cache-dir': { type: 'string' },
         'cache-ttl': { type: 'string' },
         'no-cache': { type: 'boolean' },
@@ -177,6 +180,11 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   if (values.major && !values.update) throw new UsageError('--major only applies with --update');
+  const minAge = values['min-release-age'];
+  if (minAge !== undefined && !values.update) throw new UsageError('--min-release-age only applies with --update');
+  const minReleaseAgeMs = minAge === undefined ? undefined : parseDuration(minAge);
+  if (minAge !== undefined && minReleaseAgeMs === undefined)
+    throw new UsageError(`--min-release-age '${minAge}' is not a duration such as 7d or 72h`);
   const ttl = values['cache-ttl'] === undefined ? 86_400_000 : parseDuration(values['cache-ttl']);
   if (ttl === undefined)
     throw new UsageError(`--cache-ttl '${values['cache-ttl']}' is not a duration such as 30m or 24h`);
@@ -216,6 +224,7 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     fix: values.fix === true,
     update: values.update === true,
     major: values.major === true,
+    ...(minReleaseAgeMs !== undefined ? { minReleaseAgeMs } : {}),
     ...(token ? { token } : {}),
     apiUrl,
     graphqlUrl,
