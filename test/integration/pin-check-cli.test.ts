@@ -174,7 +174,8 @@ describe('slipway pin-check (offline)', () => {
     expect(result.code).toBe(3);
     expect(
       JSON.parse(result.stdout).findings.map(
-        (f: Record<string, unknown>) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}`,
+        (f: Record<string, unknown>) =>
+          `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}`,
       ),
     ).toEqual([
       ".github/workflows/ci.yml:10:15 error could-not-verify: could not verify 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1' (resolving its ref): GitHub GraphQL request to http://127.0.0.1:9/graphql got no response: bad port. Check --api-url and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.",

@@ -119,7 +119,10 @@ beforeAll(async () => {
   const many = await gh.repos.create('bulk/actions');
   sBulk = await many.commit({
     files: Object.fromEntries(
-      Array.from({ length: 150 }, (_, i) => [`p${i}/action.yml`, `name: p${i}\nruns:\n  using: node24\n  main: x.js\n`]),
+      Array.from({ length: 150 }, (_, i) => [
+        `p${i}/action.yml`,
+        `name: p${i}\nruns:\n  using: node24\n  main: x.js\n`,
+      ]),
     ),
   });
 }, 120_000);
@@ -182,7 +185,10 @@ describe('could not verify', () => {
   });
 
   it('other findings at error severity take precedence over could-not-verify', async () => {
-    write('.github/workflows/ci.yml', 'jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n');
+    write(
+      '.github/workflows/ci.yml',
+      'jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n',
+    );
     gh.faults.serverError('POST /graphql', { status: 502, times: 2 });
     const result = await runPinCheck(options());
     expect(result.findings.map((f) => f.ruleId)).toEqual(['could-not-verify', 'unpinned-action']);
@@ -213,7 +219,10 @@ describe('could not verify', () => {
   });
 
   it('without faults the same run verifies and passes', async () => {
-    write('.github/workflows/ci.yml', `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${v1} # v1.0.0\n`);
+    write(
+      '.github/workflows/ci.yml',
+      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${v1} # v1.0.0\n`,
+    );
     const result = await runPinCheck(options());
     expect(result.findings).toEqual([]);
     expect(runOutcome(result.findings)).toBe('ok');
@@ -317,7 +326,8 @@ describe('gh actions-lock lockfile in fix mode', () => {
         line: 4,
         column: 15,
         reference: 'actions/checkout@v1',
-        reason: 'the workflow is onboarded to .github/workflows/actions.lock; update it with `gh actions-lock`',
+        reason:
+          'the workflow is onboarded to .github/workflows/actions.lock; update it with `gh actions-lock`',
       },
     ]);
     expect(result.findings).toEqual([]);
@@ -354,7 +364,9 @@ describe('nested actions (transitive check)', () => {
     chainWorkflow();
     const result = await runPinCheck(options({ nestedDepth: 2 }));
     // depth 2 reads chain/one and chain/two, not chain/three/sub (which names the unpinned toolkit)
-    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message.split(': ')[0]}`)).toEqual([
+    expect(
+      result.findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message.split(': ')[0]}`),
+    ).toEqual([
       `4:15 unpinned-nested-action .github/workflows/ci.yml:4 → chain/one@${s1.slice(0, 12)} → docker://alpine:3`,
       `5:15 unpinned-nested-action .github/workflows/ci.yml:5 → chain/img@${sImg.slice(0, 12)} → docker://ghcr.io/x/y:1`,
     ]);
@@ -363,7 +375,9 @@ describe('nested actions (transitive check)', () => {
   });
 
   it('reads 150 actions in 2 requests (at most 100 a request)', async () => {
-    const steps = Array.from({ length: 150 }, (_, i) => `      - uses: bulk/actions/p${i}@${sBulk}\n`).join('');
+    const steps = Array.from({ length: 150 }, (_, i) => `      - uses: bulk/actions/p${i}@${sBulk}\n`).join(
+      '',
+    );
     write('.github/workflows/ci.yml', `jobs:\n  a:\n    steps:\n${steps}`);
     const before = metadataRequests();
     const result = await runPinCheck(options());
@@ -416,7 +430,8 @@ describe('refs in doubt and reachability', () => {
   });
 
   it('--fix never guesses: it leaves ambiguous and SHA-like refs alone and pins a tag of a tag to its commit', async () => {
-    const before = 'jobs:\n  a:\n    steps:\n      - uses: shady/action@v1\n      - uses: shady/action@deadbeef\n      - uses: shady/action@v2\n';
+    const before =
+      'jobs:\n  a:\n    steps:\n      - uses: shady/action@v1\n      - uses: shady/action@deadbeef\n      - uses: shady/action@v2\n';
     write('.github/workflows/ci.yml', before);
     const result = await runPinCheck(options({ online: false, fix: true }));
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(
@@ -485,7 +500,9 @@ describe('--update with min-release-age (cooldown)', () => {
   it('moves only to a tag made at least min-release-age before now', async () => {
     write('.github/workflows/ci.yml', text.replace('SHA', sVuln100));
     const now = new Date('2024-02-05T00:00:00Z'); // v1.2.0's commit is from 2024-02-01
-    await runPinCheck(options({ online: false, fix: true, update: true, now, minReleaseAgeMs: 7 * 86_400_000 }));
+    await runPinCheck(
+      options({ online: false, fix: true, update: true, now, minReleaseAgeMs: 7 * 86_400_000 }),
+    );
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(text.replace('SHA', sVuln100));
     await runPinCheck(options({ online: false, fix: true, update: true, now, minReleaseAgeMs: 86_400_000 }));
     expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toBe(

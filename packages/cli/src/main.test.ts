@@ -82,7 +82,9 @@ describe('slipway main', () => {
     expect(usage.err).toBe('slipway usage: --x needs a value\n');
     const unknown = recorder();
     expect(await main(['nope'], unknown, commands)).toBe(2);
-    expect(unknown.err).toBe("slipway: unknown command 'nope'. Commands: ok, denied, unverified, usage, bug\n");
+    expect(unknown.err).toBe(
+      "slipway: unknown command 'nope'. Commands: ok, denied, unverified, usage, bug\n",
+    );
   });
 
   it('turns a failed lookup (could not verify) into one line and exit 3', async () => {

@@ -28,7 +28,8 @@ export const actionKey = (a: PinnedAction): string =>
 const isMetadata = (value: unknown): value is ActionMetadata =>
   value === null ||
   (typeof value === 'object' &&
-    ((value as { file?: unknown }).file === 'action.yml' || (value as { file?: unknown }).file === 'action.yaml') &&
+    ((value as { file?: unknown }).file === 'action.yml' ||
+      (value as { file?: unknown }).file === 'action.yaml') &&
     typeof (value as { text?: unknown }).text === 'string');
 
 export function buildMetadataQuery(actions: readonly PinnedAction[]): {
@@ -59,7 +60,9 @@ interface BlobAnswer {
   isTruncated?: boolean;
 }
 
-function readMetadata(answer: { yml?: BlobAnswer | null; yaml?: BlobAnswer | null } | null | undefined): ActionMetadata {
+function readMetadata(
+  answer: { yml?: BlobAnswer | null; yaml?: BlobAnswer | null } | null | undefined,
+): ActionMetadata {
   if (typeof answer?.yml?.text === 'string') return { file: 'action.yml', text: answer.yml.text };
   if (typeof answer?.yaml?.text === 'string') return { file: 'action.yaml', text: answer.yaml.text };
   return null;
@@ -94,7 +97,8 @@ export class ActionMetadataFetcher {
       checkGraphqlErrors(response);
       batch.forEach((a, i) => {
         const metadata = readMetadata(
-          response.data?.[`m${i}`] as { yml?: BlobAnswer | null; yaml?: BlobAnswer | null } | null | undefined,
+          response.data?.[`m${i}`] as
+            { yml?: BlobAnswer | null; yaml?: BlobAnswer | null } | null | undefined,
         );
         this.known.set(actionKey(a), metadata);
         this.cache?.setPermanent(`meta:${actionKey(a)}`, metadata);

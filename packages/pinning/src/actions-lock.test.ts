@@ -56,7 +56,9 @@ describe('parseActionsLock', () => {
     expect(messages("version: 'v0.1.0'\n")).toEqual([
       "1:10 lockfile-invalid .github/workflows/actions.lock: schema version 'v0.1.0'; pin-check reads 'v0.0.2', so its entries are checked as that version",
     ]);
-    expect(messages('version: [\n')[0]).toMatch(/^2:1 lockfile-invalid \.github\/workflows\/actions\.lock: not valid YAML: /);
+    expect(messages('version: [\n')[0]).toMatch(
+      /^2:1 lockfile-invalid \.github\/workflows\/actions\.lock: not valid YAML: /,
+    );
     expect(messages("version: 'v0.0.2'\ndependencies: []\nworkflows: x\n")).toEqual([
       "2:15 lockfile-invalid .github/workflows/actions.lock: 'dependencies' must be a mapping of owner/repo@ref to entries",
       "3:12 lockfile-invalid .github/workflows/actions.lock: 'workflows' must map workflow paths to lists of owner/repo@ref",

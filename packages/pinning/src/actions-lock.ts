@@ -121,7 +121,11 @@ export function parseActionsLock(text: string, file = ACTIONS_LOCK_PATH): Action
     }));
     for (const use of uses)
       if (!lock.dependencies.has(use.key.toLowerCase()))
-        invalid(use.at, use.key, `the workflow '${path}' names '${use.key}', which has no entry in 'dependencies'`);
+        invalid(
+          use.at,
+          use.key,
+          `the workflow '${path}' names '${use.key}', which has no entry in 'dependencies'`,
+        );
     lock.workflows.set(path, { at: at(pair.key as Node), uses });
   }
   return lock;
@@ -168,12 +172,20 @@ function readEntry(
       ? { algorithm: 'sha1', hex: match[2] as string }
       : { algorithm: 'sha256', hex: match[4] as string };
     if (FULL_OBJECT_ID.test(keyRef) && keyRef !== entry.commit.hex)
-      invalid(at(commit), key, `the entry '${key}' locks commit ${entry.commit.hex}, not the ${keyRef} its key names`);
+      invalid(
+        at(commit),
+        key,
+        `the entry '${key}' locks commit ${entry.commit.hex}, not the ${keyRef} its key names`,
+      );
   }
   for (const name of ['owner_id', 'repo_id']) {
     const id = field(name);
     if (!isScalar(id) || typeof id.value !== 'number' || !Number.isSafeInteger(id.value) || id.value <= 0)
-      invalid(id ? at(id) : where, key, `the entry '${key}' needs '${name}', GitHub's numeric id (a positive whole number)`);
+      invalid(
+        id ? at(id) : where,
+        key,
+        `the entry '${key}' needs '${name}', GitHub's numeric id (a positive whole number)`,
+      );
     else if (name === 'owner_id') entry.ownerId = id.value;
     else entry.repoId = id.value;
   }

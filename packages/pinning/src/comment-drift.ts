@@ -19,11 +19,18 @@ export interface Drift {
 
 const short = (sha: string) => sha.slice(0, 12);
 
-export async function explainDrift(drift: Drift, refs: RepoRefs | null | undefined, api: GitHubApi): Promise<string> {
+export async function explainDrift(
+  drift: Drift,
+  refs: RepoRefs | null | undefined,
+  api: GitHubApi,
+): Promise<string> {
   const { a, version, tagSha } = drift;
   const name = `${a.owner}/${a.repo}`;
   const head = `the comment says ${version}, but ${version} of ${name} points at ${short(tagSha)}, not at the pinned ${short(a.ref)}`;
-  const own = (refs?.tags ?? []).filter((t) => t.sha === a.ref).map((t) => t.name).sort();
+  const own = (refs?.tags ?? [])
+    .filter((t) => t.sha === a.ref)
+    .map((t) => t.name)
+    .sort();
   if (own.length > 0)
     return `${head}: the comment is wrong, the pinned commit is ${own.join(', ')}. Correct the comment (the pin is not changed)`;
   const compared = await tryLookup(() => api.compare(a.owner, a.repo, tagSha, a.ref));

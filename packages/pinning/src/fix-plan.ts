@@ -57,7 +57,9 @@ export async function planFixes(
         });
       if (file.locked?.has(a.site)) {
         if (!FULL_SHA.test(a.ref) || options.update)
-          skip('the workflow is onboarded to .github/workflows/actions.lock; update it with `gh actions-lock`');
+          skip(
+            'the workflow is onboarded to .github/workflows/actions.lock; update it with `gh actions-lock`',
+          );
         continue;
       }
       const target = options.update
@@ -89,7 +91,11 @@ export async function planFixes(
         replacement =
           resolution.kind === 'commit'
             ? { site: a.site, ref: resolution.sha }
-            : { site: a.site, ref: resolution.sha, comment: versionCommentText(a.site.comment?.text, a.ref, a) };
+            : {
+                site: a.site,
+                ref: resolution.sha,
+                comment: versionCommentText(a.site.comment?.text, a.ref, a),
+              };
       }
       if (!replacement) continue;
       const why = whyNotEditable(a.site);

@@ -18,7 +18,10 @@ export interface LockCheck {
    * locked, or refused by GitHub when their entry is missing, which is a lockfile-mismatch
    * finding rather than an unpinned one), and the file's lockfile-mismatch findings.
    */
-  checkFile(file: string, sites: readonly ReferenceSite[]): { locked: Set<ReferenceSite>; findings: Finding[] };
+  checkFile(
+    file: string,
+    sites: readonly ReferenceSite[],
+  ): { locked: Set<ReferenceSite>; findings: Finding[] };
   /** Findings about the lockfile itself, and onboarded workflows that do not exist. */
   finish(): Finding[];
 }
@@ -39,11 +42,14 @@ export function loadLockCheck(root: string): LockCheck | undefined {
         ),
       ],
     };
-  return createLockCheck(parseActionsLock(read.bytes.toString('utf8')), (file) => existsSync(resolve(root, file)));
+  return createLockCheck(parseActionsLock(read.bytes.toString('utf8')), (file) =>
+    existsSync(resolve(root, file)),
+  );
 }
 
 /** The lockfile key of an action reference: `owner/repo@ref` (a subfolder is not part of it). */
-export const lockKey = (owner: string, repo: string, ref: string): string => `${owner}/${repo}@${ref}`.toLowerCase();
+export const lockKey = (owner: string, repo: string, ref: string): string =>
+  `${owner}/${repo}@${ref}`.toLowerCase();
 
 export function createLockCheck(lock: ActionsLock, exists: (file: string) => boolean): LockCheck {
   const seen = new Set<string>();

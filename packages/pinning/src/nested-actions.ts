@@ -25,8 +25,7 @@ interface Walk {
   path: ReadonlySet<string>;
 }
 
-const label = (a: PinnedAction) =>
-  `${a.owner}/${a.repo}${a.path ? `/${a.path}` : ''}@${a.sha.slice(0, 12)}`;
+const label = (a: PinnedAction) => `${a.owner}/${a.repo}${a.path ? `/${a.path}` : ''}@${a.sha.slice(0, 12)}`;
 
 /** Why a nested site is not pinned, or undefined when it is (or is local to the action). */
 function whyUnpinned(site: ReferenceSite): string | undefined {
@@ -57,7 +56,12 @@ export async function checkNestedActions(
     .filter((t) => t.site.kind === 'step-uses' && FULL_SHA.test(t.ref))
     .map((top) => {
       const action = { owner: top.owner, repo: top.repo, path: top.path, sha: top.ref };
-      return { top, chain: `${top.site.file}:${top.site.line} → ${label(action)}`, action, path: new Set([actionKey(action)]) };
+      return {
+        top,
+        chain: `${top.site.file}:${top.site.line} → ${label(action)}`,
+        action,
+        path: new Set([actionKey(action)]),
+      };
     });
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
     const lookup = await tryLookup(() => metadata.fetch(frontier.map((w) => w.action)));
@@ -73,7 +77,12 @@ export async function checkNestedActions(
       for (const site of scanFile(where, meta.text, 'action').sites) {
         const reference = referenceOf(site);
         if (reference.kind === 'action' && FULL_SHA.test(reference.ref)) {
-          const action = { owner: reference.owner, repo: reference.repo, path: reference.path, sha: reference.ref };
+          const action = {
+            owner: reference.owner,
+            repo: reference.repo,
+            path: reference.path,
+            sha: reference.ref,
+          };
           if (walk.path.has(actionKey(action))) continue;
           next.push({
             top: walk.top,

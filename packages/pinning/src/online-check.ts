@@ -142,7 +142,9 @@ export async function checkOnline(
     if (!reachable.has(key)) reachable.set(key, cachedReachability(key, a, repoRefs, deps));
     const reach = await tryLookup(() => reachable.get(key) as Promise<Reachability>);
     if (!reach.ok) {
-      findings.push(...couldNotVerify([a.site], 'checking that the commit is on a branch or tag', reach.error));
+      findings.push(
+        ...couldNotVerify([a.site], 'checking that the commit is on a branch or tag', reach.error),
+      );
       continue;
     }
     if (reach.value === 'unreachable')

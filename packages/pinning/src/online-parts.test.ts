@@ -70,7 +70,9 @@ describe('ref resolution query and answers', () => {
       readResolution({ tag: { target: commit }, branch: { target: { __typename: 'Commit', oid: 'b' } } }),
     ).toEqual({ status: 'ok', sha: 'c', kind: 'tag', alsoNamed: ['branch'] });
     // a full SHA is the commit even when a tag of that name exists, which is noted
-    expect(readResolution({ tag: { target: { __typename: 'Commit', oid: 'x' } }, branch: null, commit }, true)).toEqual({
+    expect(
+      readResolution({ tag: { target: { __typename: 'Commit', oid: 'x' } }, branch: null, commit }, true),
+    ).toEqual({
       status: 'ok',
       sha: 'c',
       kind: 'commit',
@@ -167,7 +169,9 @@ describe('RefCache', () => {
     expect(later.get('meta:o/r@' + 'a'.repeat(40))).toEqual({ file: 'action.yml', text: 'name: x\n' });
     expect(later.get('ref:o/r@v1')).toBeUndefined();
     now = 1_000 - MAX_CLOCK_SKEW_MS - 1;
-    expect(new RefCache(file, { ttlMs: 100, now: () => now }).get('meta:o/r@' + 'a'.repeat(40))).toBeUndefined();
+    expect(
+      new RefCache(file, { ttlMs: 100, now: () => now }).get('meta:o/r@' + 'a'.repeat(40)),
+    ).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -47,7 +47,9 @@ describe('policy exceptions with reason and expiry', () => {
   });
 
   it('the next day both dated exceptions have expired', async () => {
-    expect((await run('2026-08-02')).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual([
+    expect(
+      (await run('2026-08-02')).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`),
+    ).toEqual([
       '.github/slipway-pin.yml:6:5 expired-exception',
       '.github/slipway-pin.yml:9:5 expired-exception',
       '.github/workflows/ci.yml:5:16 unpinned-image',
@@ -58,7 +60,11 @@ describe('policy exceptions with reason and expiry', () => {
 
 describe('gh actions-lock lockfile (.github/workflows/actions.lock, schema v0.0.2)', () => {
   it('counts locked tag references in onboarded workflows as pinned and reports every disagreement', async () => {
-    const result = await pinCheck({ root: resolve(fixtures, 'actions-lock'), paths: [], policy: emptyPolicy() });
+    const result = await pinCheck({
+      root: resolve(fixtures, 'actions-lock'),
+      paths: [],
+      policy: emptyPolicy(),
+    });
     expect(lines(result.findings)).toEqual([
       ".github/workflows/actions.lock:8:7 lockfile-mismatch .github/workflows/actions.lock lists 'old/dead@v1' for .github/workflows/ci.yml, which does not use it. Run `gh actions-lock` and commit the lockfile",
       '.github/workflows/actions.lock:10:3 lockfile-mismatch .github/workflows/actions.lock onboards .github/workflows/gone.yml, which does not exist. Run `gh actions-lock` (with no paths, it prunes deleted workflows)',

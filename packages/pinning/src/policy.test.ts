@@ -114,7 +114,10 @@ describe('parsePolicy: allow exceptions (reason, expires)', () => {
 
   it.each([
     ['allow:\n  - match: octo/tool\n', "p.yml:2:5: the allow exception for 'octo/tool' needs a 'reason'"],
-    ['allow:\n  - reason: why\n', "p.yml:2:5: an allow exception needs 'match' (owner, owner/repo, image or glob)"],
+    [
+      'allow:\n  - reason: why\n',
+      "p.yml:2:5: an allow exception needs 'match' (owner, owner/repo, image or glob)",
+    ],
     [
       'allow:\n  - match: a/b\n    reason: r\n    expires: 2026-02-30\n',
       "p.yml:4:14: 'expires' must be a date written YYYY-MM-DD (the last day the exception holds), not '2026-02-30'",
@@ -144,15 +147,18 @@ describe('parsePolicy: allow exceptions (reason, expires)', () => {
     const compiled = compilePolicy(policy, new Date('2026-06-01T00:00:00Z'));
     expect(compiled.allows('old/tool')).toBe(false);
     expect(compiled.allows('new/tool')).toBe(true);
-    expect(compiled.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.reference}`)).toEqual([
-      '.github/slipway-pin.yml:2:5 expired-exception old/tool',
-    ]);
+    expect(
+      compiled.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.reference}`),
+    ).toEqual(['.github/slipway-pin.yml:2:5 expired-exception old/tool']);
     expect(compilePolicy(policy, new Date('2025-12-31T23:59:59Z')).allows('old/tool')).toBe(true);
   });
 
   it('mergePolicies keeps the exceptions of every policy', () => {
     const a = parsePolicy('allow:\n  - match: a/b\n    reason: r\n', 'a.yml');
     const b = parsePolicy('allow:\n  - match: c/d\n    reason: s\n', 'b.yml');
-    expect(mergePolicies(a, b).exceptions?.map((e) => `${e.file} ${e.match}`)).toEqual(['a.yml a/b', 'b.yml c/d']);
+    expect(mergePolicies(a, b).exceptions?.map((e) => `${e.file} ${e.match}`)).toEqual([
+      'a.yml a/b',
+      'b.yml c/d',
+    ]);
   });
 });

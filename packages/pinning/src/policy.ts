@@ -6,7 +6,12 @@
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { UserError } from '@slipway/core';
-import { expiredExceptionFindings, isExpired, parseException, type PolicyException } from './policy-exceptions.ts';
+import {
+  expiredExceptionFindings,
+  isExpired,
+  parseException,
+  type PolicyException,
+} from './policy-exceptions.ts';
 import { isRuleId, RULE_IDS, RULES, SEVERITIES, type Finding, type RuleId, type Severity } from './rules.ts';
 
 export const DEFAULT_POLICY_PATH = '.github/slipway-pin.yml';

@@ -68,7 +68,10 @@ function parseSelfReference(value: string): UsesReference {
       reason: `a $/ reference is always this repository at the running commit and takes no @ref; write '$/${path.slice(0, at)}'`,
     };
   if (path === '' || path.split('/').some((part) => part === '' || part === '..'))
-    return { kind: 'invalid', reason: "a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'" };
+    return {
+      kind: 'invalid',
+      reason: "a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'",
+    };
   return { kind: 'self', path };
 }
 

@@ -12,12 +12,18 @@ import { finding, type Finding } from './rules.ts';
  * The version of the pinned commit: its most specific tag (`v4.1.2` over `v4`), else the version
  * the comment names. Undefined when neither is a version.
  */
-export function pinnedVersion(a: ActionSite, refs: RepoRefs, comment: string | undefined): semver.SemVer | undefined {
+export function pinnedVersion(
+  a: ActionSite,
+  refs: RepoRefs,
+  comment: string | undefined,
+): semver.SemVer | undefined {
   const tagged = refs.tags
     .filter((t) => t.sha === a.ref)
     .map((t) => ({ name: t.name, version: tagVersion(t.name) }))
     .filter((t): t is { name: string; version: semver.SemVer } => t.version !== undefined)
-    .sort((x, y) => y.name.split('.').length - x.name.split('.').length || semver.rcompare(x.version, y.version));
+    .sort(
+      (x, y) => y.name.split('.').length - x.name.split('.').length || semver.rcompare(x.version, y.version),
+    );
   return tagged[0]?.version ?? (comment ? tagVersion(comment) : undefined);
 }
 
@@ -36,7 +42,12 @@ export function repoHealthFindings(a: ActionSite, refs: RepoRefs, comment: strin
   const shown = a.site.value ?? '';
   if (refs.archived)
     findings.push(
-      finding('archived-action', a.site, shown, `${name} is archived: it is read-only and gets no more fixes, security ones included`),
+      finding(
+        'archived-action',
+        a.site,
+        shown,
+        `${name} is archived: it is read-only and gets no more fixes, security ones included`,
+      ),
     );
   const version = refs.advisories.length > 0 ? pinnedVersion(a, refs, comment) : undefined;
   if (!version) return findings;

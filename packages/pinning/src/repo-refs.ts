@@ -53,7 +53,9 @@ export function isCachedRepoRefs(value: unknown): value is RepoRefs | null {
       (a: unknown) =>
         typeof a === 'object' &&
         a !== null &&
-        ['ghsaId', 'summary', 'severity', 'range'].every((k) => typeof (a as Record<string, unknown>)[k] === 'string'),
+        ['ghsaId', 'summary', 'severity', 'range'].every(
+          (k) => typeof (a as Record<string, unknown>)[k] === 'string',
+        ),
     );
   return (
     (r.defaultBranch === undefined || typeof r.defaultBranch === 'string') &&

@@ -154,7 +154,7 @@ export const RULES = {
     'unpinned-nested-action',
     'UnpinnedNestedAction',
     'A pinned action uses an action or image that is not pinned',
-    "The pinned action's own metadata (action.yml at the pinned commit) names an unpinned action or `docker://` image, so the code that runs can still move, and GitHub's \"actions must be pinned to a full-length commit SHA\" policy rejects the run. Move to a release of the action that pins its dependencies, or ask its maintainers to.",
+    'The pinned action\'s own metadata (action.yml at the pinned commit) names an unpinned action or `docker://` image, so the code that runs can still move, and GitHub\'s "actions must be pinned to a full-length commit SHA" policy rejects the run. Move to a release of the action that pins its dependencies, or ask its maintainers to.',
     'error',
     true,
   ),

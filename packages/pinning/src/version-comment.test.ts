@@ -31,7 +31,7 @@ describe('parseVersionComment', () => {
     expect(parseVersionComment(text, checkout)).toEqual(expected);
   });
 
-  it("reads a ratchet comment only when it names this action (path included)", () => {
+  it('reads a ratchet comment only when it names this action (path included)', () => {
     expect(commentVersion('ratchet:actions/setup-node@v4', checkout)).toBeUndefined();
     expect(commentVersion('ratchet:Actions/Checkout@v4', checkout)).toBe('v4');
     expect(
@@ -41,7 +41,13 @@ describe('parseVersionComment', () => {
         path: 'upload-sarif',
       }),
     ).toBe('v3');
-    expect(commentVersion('ratchet:github/codeql-action@v3', { owner: 'github', repo: 'codeql-action', path: 'upload-sarif' })).toBeUndefined();
+    expect(
+      commentVersion('ratchet:github/codeql-action@v3', {
+        owner: 'github',
+        repo: 'codeql-action',
+        path: 'upload-sarif',
+      }),
+    ).toBeUndefined();
   });
 });
 

@@ -181,7 +181,8 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   if (values.major && !values.update) throw new UsageError('--major only applies with --update');
   const minAge = values['min-release-age'];
-  if (minAge !== undefined && !values.update) throw new UsageError('--min-release-age only applies with --update');
+  if (minAge !== undefined && !values.update)
+    throw new UsageError('--min-release-age only applies with --update');
   const minReleaseAgeMs = minAge === undefined ? undefined : parseDuration(minAge);
   if (minAge !== undefined && minReleaseAgeMs === undefined)
     throw new UsageError(`--min-release-age '${minAge}' is not a duration such as 7d or 72h`);
