@@ -510,3 +510,28 @@ describe('--update with min-release-age (cooldown)', () => {
     );
   });
 });
+
+describe('gh actions-lock lockfile online: repository identity', () => {
+  it('reports an entry whose repo_id is not the id GitHub gives the repository, or whose repository is gone', async () => {
+    const checkoutId = gh.repos.get('actions', 'checkout')!.id;
+    write(
+      '.github/workflows/ci.yml',
+      'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v1\n      - uses: shady/action@v3\n      - uses: gone/away@v1\n',
+    );
+    const entry = (key: string, ref: string, sha: string, repoId: number) =>
+      `  '${key}':\n    ref: '${ref}'\n    commit: 'sha1-${sha}'\n    owner_id: 1\n    repo_id: ${repoId}\n`;
+    write(
+      '.github/workflows/actions.lock',
+      `version: 'v0.0.2'\nworkflows:\n  '.github/workflows/ci.yml':\n    - 'actions/checkout@v1'\n    - 'shady/action@v3'\n    - 'gone/away@v1'\ndependencies:\n` +
+        entry('actions/checkout@v1', 'v1', v1, checkoutId) +
+        entry('shady/action@v3', 'v3', t1, 1) +
+        entry('gone/away@v1', 'v1', 'f'.repeat(40), 7),
+    );
+    const result = await runPinCheck(options());
+    expect(shown(result.findings.filter((f) => f.file.endsWith('actions.lock')))).toEqual([
+      `.github/workflows/actions.lock:13:3 error lockfile-invalid: .github/workflows/actions.lock: 'shady/action@v3' has repo_id 1, but shady/action is repository ${gh.repos.get('shady', 'action')!.id} on GitHub: it was deleted and re-created, or another repository took its name. Review it, then run \`gh actions-lock\``,
+      `.github/workflows/actions.lock:18:3 error lockfile-invalid: .github/workflows/actions.lock: 'gone/away@v1' locks gone/away, which does not exist or is not accessible`,
+    ]);
+    expect(result.findings.filter((f) => f.ruleId === 'unpinned-action')).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@
  * that need the GitHub API.
  */
 import { discoverFiles } from './discover.ts';
+import type { ActionsLock } from './actions-lock.ts';
 import { loadLockCheck } from './lock-check.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { readCheckedFile } from './read-checked-file.ts';
@@ -24,6 +25,8 @@ export interface ScannedFile {
 
 export interface OnlineChecker {
   check(sites: ReferenceSite[]): Promise<Finding[]>;
+  /** Checks the entries of .github/workflows/actions.lock against GitHub (repository identity). */
+  checkLock?(lock: ActionsLock): Promise<Finding[]>;
 }
 
 /** One file read and scanned. */
@@ -120,6 +123,7 @@ export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult
   }
   if (lock) raw.push(...lock.finish());
   if (options.online) raw.push(...(await options.online.check(checkedSites)));
+  if (options.online?.checkLock && lock?.lock) raw.push(...(await options.online.checkLock(lock.lock)));
   const findings = raw
     .map((f) => policy.apply(f))
     .filter((f): f is Finding => f !== undefined)

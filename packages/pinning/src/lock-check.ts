@@ -24,6 +24,8 @@ export interface LockCheck {
   ): { locked: Set<ReferenceSite>; findings: Finding[] };
   /** Findings about the lockfile itself, and onboarded workflows that do not exist. */
   finish(): Finding[];
+  /** The lockfile's path and its well-formed entries, for the online identity check. */
+  lock?: ActionsLock;
 }
 
 /** The lockfile of the checked root, or undefined when there is none. */
@@ -56,6 +58,7 @@ export function createLockCheck(lock: ActionsLock, exists: (file: string) => boo
   const mismatch = (at: { file: string; line: number; column: number }, reference: string, message: string) =>
     finding('lockfile-mismatch', at, reference, message);
   return {
+    lock,
     checkFile(file, sites) {
       const locked = new Set<ReferenceSite>();
       const findings: Finding[] = [];

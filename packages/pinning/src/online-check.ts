@@ -7,6 +7,7 @@ import type { ActionMetadataFetcher } from './action-metadata.ts';
 import type { OnlineChecker } from './check.ts';
 import { explainDrift, type Drift } from './comment-drift.ts';
 import { checkNestedActions } from './nested-actions.ts';
+import { checkLockIdentity } from './lock-identity.ts';
 import { repoHealthFindings } from './repo-health.ts';
 import { couldNotVerify, tryLookup } from './could-not-verify.ts';
 import type { GitHubApi } from './github-api.ts';
@@ -59,7 +60,10 @@ export interface OnlineCheckDeps {
 }
 
 export function createOnlineChecker(deps: OnlineCheckDeps): OnlineChecker {
-  return { check: (sites) => checkOnline(sites, deps) };
+  return {
+    check: (sites) => checkOnline(sites, deps),
+    checkLock: (lock) => checkLockIdentity(lock, deps.repoRefs),
+  };
 }
 
 export async function checkOnline(

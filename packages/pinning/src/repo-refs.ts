@@ -19,6 +19,8 @@ export interface Advisory {
 }
 
 export interface RepoRefs {
+  /** GitHub's numeric id of the repository (`databaseId`, the `repo_id` of actions.lock). */
+  repoId?: number;
   defaultBranch: string | undefined;
   /** The repository is archived (read-only, no more fixes). */
   archived: boolean;
@@ -58,6 +60,7 @@ export function isCachedRepoRefs(value: unknown): value is RepoRefs | null {
         ),
     );
   return (
+    (r.repoId === undefined || typeof r.repoId === 'number') &&
     (r.defaultBranch === undefined || typeof r.defaultBranch === 'string') &&
     typeof r.archived === 'boolean' &&
     advisories &&
@@ -118,7 +121,7 @@ export function buildRepoRefsQuery(repos: readonly RepoName[]): {
       `v${i}: securityVulnerabilities(ecosystem: ACTIONS, package: $p${i}, first: ${ADVISORIES_PER_REPO}) { nodes { advisory { ghsaId summary withdrawnAt } severity vulnerableVersionRange firstPatchedVersion { identifier } } }`,
     );
     fields.push(
-      `r${i}: repository(owner: $o${i}, name: $n${i}) { isArchived defaultBranchRef { name } ` +
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { databaseId isArchived defaultBranchRef { name } ` +
         `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel ... on Tag { tagger { date } } ... on Commit { committedDate } } } } ` +
         `branches: refs(refPrefix: "refs/heads/", first: ${REFS_PER_REPO}) { nodes { name target { ...Peel } } } }`,
     );
@@ -173,6 +176,7 @@ export class RepoRefsFetcher {
       batch.forEach((r, i) => {
         const data = response.data?.[`r${i}`] as
           | {
+              databaseId?: number | null;
               isArchived?: boolean;
               defaultBranchRef?: { name: string } | null;
               tags?: RefNodes;
@@ -182,6 +186,7 @@ export class RepoRefsFetcher {
           | undefined;
         const refs: RepoRefs | null = data
           ? {
+              ...(typeof data.databaseId === 'number' ? { repoId: data.databaseId } : {}),
               defaultBranch: data.defaultBranchRef?.name,
               archived: data.isArchived === true,
               advisories: readAdvisories(response.data?.[`v${i}`] as VulnerabilityNodes | null | undefined),
