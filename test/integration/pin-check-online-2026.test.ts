@@ -360,6 +360,18 @@ describe('nested actions (transitive check)', () => {
     expect(metadataRequests() - before).toBe(3);
   });
 
+  it('applies the allow-list to what nested actions use', async () => {
+    chainWorkflow();
+    const result = await runPinCheck(
+      options({
+        extraPolicy: { allow: ['actions/*', 'alpine'], ignore: [], severity: { 'stale-pin': 'off' } },
+      }),
+    );
+    expect(result.findings.map((f) => f.message.split(': ')[0]?.split(' → ').at(-1))).toEqual([
+      'docker://ghcr.io/x/y:1',
+    ]);
+  });
+
   it('stops at the depth limit', async () => {
     chainWorkflow();
     const result = await runPinCheck(options({ nestedDepth: 2 }));

@@ -45,10 +45,18 @@ function whyUnpinned(site: ReferenceSite): string | undefined {
   }
 }
 
+/** Subject of a nested site for the allow-list: `owner/repo` of an action, the name of an image. */
+function nestedSubject(site: ReferenceSite): string | undefined {
+  const reference = referenceOf(site);
+  if (reference.kind === 'action') return `${reference.owner}/${reference.repo}`.toLowerCase();
+  return reference.kind === 'docker' ? reference.image.name : undefined;
+}
+
 export async function checkNestedActions(
   tops: readonly ActionSite[],
   metadata: ActionMetadataFetcher,
   maxDepth = DEFAULT_NESTED_DEPTH,
+  allows: (subject: string) => boolean = () => false,
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   const reported = new Set<string>();
@@ -94,6 +102,8 @@ export async function checkNestedActions(
         }
         const why = whyUnpinned(site);
         if (why === undefined) continue;
+        const subject = nestedSubject(site);
+        if (subject !== undefined && allows(subject)) continue;
         const chain = `${walk.chain} → ${site.value ?? ''}`;
         const key = `${walk.top.site.file}:${walk.top.site.valueStart}:${chain}`;
         if (reported.has(key)) continue;

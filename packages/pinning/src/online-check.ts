@@ -52,6 +52,8 @@ export interface OnlineCheckDeps {
   metadata?: ActionMetadataFetcher;
   /** Levels of nested actions read (default DEFAULT_NESTED_DEPTH). */
   maxDepth?: number;
+  /** The policy's allow-list, applied to the actions and images nested actions use. */
+  allows?: (subject: string) => boolean;
   /**
    * Reachability answers across runs (key `reach:<owner/repo>@<sha>`), taken only from entries
    * written in the cache's own scope.
@@ -137,7 +139,8 @@ export async function checkOnline(
       ),
     ];
   const refs = fetched.value;
-  if (deps.metadata) findings.push(...(await checkNestedActions(pinned, deps.metadata, deps.maxDepth)));
+  if (deps.metadata)
+    findings.push(...(await checkNestedActions(pinned, deps.metadata, deps.maxDepth, deps.allows)));
   const reachable = new Map<string, Promise<Reachability>>();
   for (const a of pinned) {
     const repoRefs = refs.get(repoKey(a.owner, a.repo));

@@ -11,7 +11,14 @@ import { ActionMetadataFetcher } from './action-metadata.ts';
 import { createGitHubApi, type GitHubApi } from './github-api.ts';
 import { createOnlineChecker } from './online-check.ts';
 import { planFixes, type FixPlan } from './fix-plan.ts';
-import { DEFAULT_POLICY_PATH, emptyPolicy, mergePolicies, parsePolicy, type Policy } from './policy.ts';
+import {
+  compilePolicy,
+  DEFAULT_POLICY_PATH,
+  emptyPolicy,
+  mergePolicies,
+  parsePolicy,
+  type Policy,
+} from './policy.ts';
 import { RefCache } from './ref-cache.ts';
 import { RepoRefsFetcher } from './repo-refs.ts';
 import { RefResolver } from './resolve-refs.ts';
@@ -120,6 +127,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
           resolver: resolver!,
           repoRefs: repoRefs!,
           metadata: metadata!,
+          allows: compilePolicy(policy, options.now).allows,
           ...(options.nestedDepth !== undefined ? { maxDepth: options.nestedDepth } : {}),
           ...(cache ? { cache } : {}),
         })
