@@ -94,7 +94,7 @@ describe('pin-check online on GitHub Enterprise Server', () => {
         level: 'error',
         ...ci(6),
         title: 'pin-check: version-comment-drift',
-        message: `the comment says v2.0.0, but v2.0.0 of actions/checkout points at ${short(c2)}, not at the pinned ${short(c1)}`,
+        message: `the comment says v2.0.0, but v2.0.0 of actions/checkout points at ${short(c2)}, not at the pinned ${short(c1)}: the comment is wrong, the pinned commit is v1, v1.0.0. Correct the comment (the pin is not changed)`,
       },
       {
         level: 'error',
@@ -106,7 +106,7 @@ describe('pin-check online on GitHub Enterprise Server', () => {
         level: 'error',
         ...ci(7),
         title: 'pin-check: version-comment-drift',
-        message: `the comment says v2, but v2 of actions/checkout points at ${short(c2)}, not at the pinned ${short(impostor)}`,
+        message: `the comment says v2, but v2 of actions/checkout points at ${short(c2)}, not at the pinned ${short(impostor)}, and ${short(c2)} does not contain the pinned commit: the tag was moved to other history, or the comment is wrong. Check both before trusting the pin`,
       },
       {
         level: 'notice',
@@ -123,12 +123,16 @@ describe('pin-check online on GitHub Enterprise Server', () => {
       },
     ]);
     expect(result.outputs).toMatchObject({ findings: '5', errors: '4' });
-    // GraphQL: 2 requests (refs, then branches and tags) with 6 aliased repository selections;
-    // REST compare for the impostor: one per distinct commit among 1 branch and 4 tags (c2, c1)
+    // GraphQL: 3 requests: refs (5 distinct pairs), then branches and tags (1 repository and its
+    // advisories), then the metadata of the 2 pinned commits (c1, the impostor): 8 repository selections.
+    // REST compare: c1 is a tag tip but no branch tip (1, against main: behind); the impostor
+    // against main (c2), then the tags' other commit (c1): 2; the drift of the impostor's comment
+    // (is the impostor behind v2's commit?): 1.
     expect(gh.requests.counts()).toEqual({
-      'POST /graphql': 2,
-      'graphql:repository': 6,
-      'GET /repos/{owner}/{repo}/compare/{basehead}': 2,
+      'POST /graphql': 3,
+      'graphql:repository': 8,
+      'graphql:securityVulnerabilities': 1,
+      'GET /repos/{owner}/{repo}/compare/{basehead}': 4,
     });
     expectOnlyGhesPaths();
     expect(findLeaks(result, [TOKEN])).toEqual([]);
@@ -183,6 +187,7 @@ describe('pin-check online on GitHub Enterprise Server', () => {
     expect(result.exitCode).toBe(1);
     expect(result.outputs).toMatchObject({ findings: '5', errors: '4' });
     expect(gh.requests.records.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([
+      '/api/graphql',
       '/api/graphql',
       '/api/graphql',
     ]);

@@ -165,18 +165,32 @@ describe('slipway pin-check (offline)', () => {
     });
   });
 
-  it('names --api-url, not GITHUB_API_URL, when the URL from that flag does not answer', async () => {
+  it('names --api-url, not GITHUB_API_URL, when the URL from that flag does not answer: exit 3, could not verify', async () => {
+    const result = await slipway(
+      ['pin-check', '--online', '--no-cache', '--format', 'json', '--api-url', 'http://127.0.0.1:9'],
+      join(fixtures, 'clean'),
+      { GITHUB_TOKEN: 'ghs_cli_exits_test' },
+    );
+    expect(result.code).toBe(3);
+    expect(
+      JSON.parse(result.stdout).findings.map(
+        (f: Record<string, unknown>) =>
+          `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}`,
+      ),
+    ).toEqual([
+      ".github/workflows/ci.yml:10:15 error could-not-verify: could not verify 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1' (resolving its ref): GitHub GraphQL request to http://127.0.0.1:9/graphql got no response: bad port. Check --api-url and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.",
+    ]);
+    expect(result.stdout + result.stderr).not.toContain('GITHUB_API_URL');
+  }, 60_000);
+
+  it('a failed lookup with findings at error severity exits 1 (the findings come first)', async () => {
     const result = await slipway(
       ['pin-check', '--online', '--no-cache', '--api-url', 'http://127.0.0.1:9'],
       join(fixtures, 'dirty'),
       { GITHUB_TOKEN: 'ghs_cli_exits_test' },
     );
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.split('\n').at(-2)).toBe(
-      'slipway pin-check: GitHub GraphQL request to http://127.0.0.1:9/graphql got no response: bad port. Check --api-url and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.',
-    );
-    expect(result.stderr).not.toContain('GITHUB_API_URL');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('could-not-verify');
   }, 60_000);
 
   it('--help of slipway and of pin-check state the exit codes', async () => {
@@ -189,6 +203,8 @@ describe('slipway pin-check (offline)', () => {
         '  1  findings at error severity',
         '  2  usage or input error (unknown command or flag, missing path, bad file), or the',
         '     command could not finish (a service not reachable, a token rejected)',
+        '  3  could not verify (pin-check online or fix: a GitHub lookup failed), and no other',
+        '     findings at error severity',
         '',
       ].join('\n'),
     );
@@ -203,6 +219,8 @@ describe('slipway pin-check (offline)', () => {
         '  0  no findings at error severity (with --fix or --update: the files were rewritten too)',
         '  1  findings at error severity',
         '  2  usage or input error (a bad flag, a path that does not exist, no workflow or action file',
+        '     found without --allow-empty, a bad policy file)',
+        '  3  could not verify: a GitHub lookup failed (not reachable, token rejected, rate limited,',
       ].join('\n'),
     );
   });

@@ -197,9 +197,9 @@ describe('online checks', () => {
       result.findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}`),
     ).toEqual([
       `5:15 note stale-pin: actions/checkout v2.0.0 is available; the pin is at v1.0.0`,
-      `6:15 error version-comment-drift: the comment says v1.0.0, but v1.0.0 of actions/checkout points at ${c1.slice(0, 12)}, not at the pinned ${c2.slice(0, 12)}`,
+      `6:15 error version-comment-drift: the comment says v1.0.0, but v1.0.0 of actions/checkout points at ${c1.slice(0, 12)}, not at the pinned ${c2.slice(0, 12)}: the comment is wrong, the pinned commit is v1.1.0, v2, v2.0.0. Correct the comment (the pin is not changed)`,
       `7:15 error impostor-commit: commit ${impostor.slice(0, 12)} is not reachable from any branch or tag of actions/checkout; it may come from a fork`,
-      `7:15 error version-comment-drift: the comment says v2.0.0, but v2.0.0 of actions/checkout points at ${c2.slice(0, 12)}, not at the pinned ${impostor.slice(0, 12)}`,
+      `7:15 error version-comment-drift: the comment says v2.0.0, but v2.0.0 of actions/checkout points at ${c2.slice(0, 12)}, not at the pinned ${impostor.slice(0, 12)}, and ${c2.slice(0, 12)} does not contain the pinned commit: the tag was moved to other history, or the comment is wrong. Check both before trusting the pin`,
       `8:15 error ref-not-found: tag or branch 'v9' does not exist in actions/checkout`,
       `8:15 error unpinned-action: uses 'actions/checkout@v9' is not pinned to a commit SHA: 'v9' is a tag or branch, which can be moved`,
       `9:15 error ref-not-found: repository gone/repo does not exist or is not accessible`,

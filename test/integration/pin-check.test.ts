@@ -186,7 +186,7 @@ describe('pin-check action (offline)', () => {
     const result = await runAction({ actionDir, workspace });
     expect(result.exitCode).toBe(1);
     expect(result.annotations.map((a) => a.message)).toEqual([
-      ".github/slipway-pin.yml:3:5: each item of 'allow' must be a non-empty string",
+      ".github/slipway-pin.yml:3:5: each item of 'allow' must be a non-empty string or a mapping with match, reason and optionally expires",
     ]);
   });
 });
@@ -262,7 +262,7 @@ describe('pin-check action (GitHub API double)', () => {
         line: 6,
         col: 15,
         title: 'pin-check: version-comment-drift',
-        message: `the comment says v4, but v4 of actions/checkout points at ${v4.slice(0, 12)}, not at the pinned ${pinned.slice(0, 12)}`,
+        message: `the comment says v4, but v4 of actions/checkout points at ${v4.slice(0, 12)}, not at the pinned ${pinned.slice(0, 12)}: the comment is wrong, the pinned commit is v4.1.0. Correct the comment (the pin is not changed)`,
       },
       {
         level: 'notice',

@@ -13,6 +13,7 @@ import {
   endpointsFromEnv,
   errorCount,
   findingLink,
+  runOutcome,
   runPinCheck,
   serverUrlFromEnv,
   toSarif,
@@ -109,6 +110,14 @@ async function check(): Promise<void> {
   core.info(
     `pin-check: ${result.findings.length} finding(s), ${errors} at error severity, in ${result.files.length} file(s); SARIF at ${sarifPath}`,
   );
+  if (inputs['fail-on-findings'] && runOutcome(result.findings) === 'unverified') {
+    throw new UserError(
+      `pin-check could not verify ${errors} reference(s) online: a GitHub lookup failed (see the annotations)`,
+      {
+        hint: 'Check the network and the token and run again, or accept it in the policy: severity: { could-not-verify: warning }.',
+      },
+    );
+  }
   if (inputs['fail-on-findings'] && errors > 0) {
     throw new UserError(`pin-check found ${errors} reference(s) at error severity (see the annotations)`, {
       hint: 'Pin them to a full commit SHA or digest: run `npx slipway pin-check --fix` locally, or set `fix: true`.',

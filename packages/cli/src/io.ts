@@ -27,3 +27,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** A lookup the check needs failed (pin-check online): the result is "could not verify". */
+export const EXIT_UNVERIFIED = 3;

@@ -1,4 +1,5 @@
 import { UserError } from '@slipway/core';
+import { CouldNotVerifyError } from '@slipway/pinning';
 import { describe, expect, it } from 'vitest';
 import { UsageError, type CliIo } from './io.ts';
 import { main } from './main.ts';
@@ -24,6 +25,13 @@ const commands: Command[] = [
     summary: 'user error',
     run: async () => {
       throw new UserError('token rejected', { hint: 'Check GITHUB_TOKEN.' });
+    },
+  },
+  {
+    name: 'unverified',
+    summary: 'lookup failed',
+    run: async () => {
+      throw new CouldNotVerifyError('GitHub GraphQL request failed with HTTP 503');
     },
   },
   {
@@ -53,10 +61,12 @@ describe('slipway main', () => {
     const asked = recorder();
     expect(await main(['--help'], asked, commands)).toBe(0);
     expect(asked.out).toBe(
-      'Usage: slipway <command> [options]\n\nCommands:\n  ok      succeeds\n  denied  user error\n  usage   usage error\n  bug     bug\n\nRun `slipway <command> --help` for the options of a command.\n\n' +
+      'Usage: slipway <command> [options]\n\nCommands:\n  ok          succeeds\n  denied      user error\n  unverified  lookup failed\n  usage       usage error\n  bug         bug\n\nRun `slipway <command> --help` for the options of a command.\n\n' +
         'Exit codes:\n  0  success: no findings at error severity\n  1  findings at error severity\n' +
         '  2  usage or input error (unknown command or flag, missing path, bad file), or the\n' +
-        '     command could not finish (a service not reachable, a token rejected)\n',
+        '     command could not finish (a service not reachable, a token rejected)\n' +
+        '  3  could not verify (pin-check online or fix: a GitHub lookup failed), and no other\n' +
+        '     findings at error severity\n',
     );
     const bare = recorder();
     expect(await main([], bare, commands)).toBe(2);
@@ -72,7 +82,15 @@ describe('slipway main', () => {
     expect(usage.err).toBe('slipway usage: --x needs a value\n');
     const unknown = recorder();
     expect(await main(['nope'], unknown, commands)).toBe(2);
-    expect(unknown.err).toBe("slipway: unknown command 'nope'. Commands: ok, denied, usage, bug\n");
+    expect(unknown.err).toBe(
+      "slipway: unknown command 'nope'. Commands: ok, denied, unverified, usage, bug\n",
+    );
+  });
+
+  it('turns a failed lookup (could not verify) into one line and exit 3', async () => {
+    const io = recorder();
+    expect(await main(['unverified'], io, commands)).toBe(3);
+    expect(io.err).toBe('slipway unverified: GitHub GraphQL request failed with HTTP 503\n');
   });
 
   it('reports anything else as a bug with its stack', async () => {

@@ -1,10 +1,12 @@
 /**
  * `slipway <command> [args]`: dispatches to a registered command and turns
  * every error into an exit code: UserError and usage errors print one line
- * and exit 2; anything else is a bug and prints the stack.
+ * and exit 2 (3 for a failed lookup: "could not verify"); anything else is a
+ * bug and prints the stack.
  */
 import { UserError } from '@slipway/core';
-import { EXIT_USAGE, UsageError, type CliIo } from './io.ts';
+import { CouldNotVerifyError } from '@slipway/pinning';
+import { EXIT_UNVERIFIED, EXIT_USAGE, UsageError, type CliIo } from './io.ts';
 import { COMMANDS, type Command } from './registry.ts';
 
 import { VERSION_FOR_REPORTS as VERSION } from './version.ts';
@@ -26,6 +28,8 @@ export function usage(commands: readonly Command[] = COMMANDS): string {
     '  1  findings at error severity',
     '  2  usage or input error (unknown command or flag, missing path, bad file), or the',
     '     command could not finish (a service not reachable, a token rejected)',
+    '  3  could not verify (pin-check online or fix: a GitHub lookup failed), and no other',
+    '     findings at error severity',
     '',
   ].join('\n');
 }
@@ -57,7 +61,7 @@ export async function main(
       const hint = error instanceof UserError && error.hint ? error.hint : '';
       const joined = hint ? `${message}${/[.!?]$/.test(message) ? '' : '.'} ${hint}` : message;
       io.stderr(`slipway ${name}: ${joined}\n`);
-      return EXIT_USAGE;
+      return error instanceof CouldNotVerifyError ? EXIT_UNVERIFIED : EXIT_USAGE;
     }
     io.stderr(
       `slipway ${name}: unexpected error (a bug in Slipway; please report it)\n${(error as Error)?.stack ?? String(error)}\n`,

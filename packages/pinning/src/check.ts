@@ -4,6 +4,8 @@
  * that need the GitHub API.
  */
 import { discoverFiles } from './discover.ts';
+import type { ActionsLock } from './actions-lock.ts';
+import { loadLockCheck } from './lock-check.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { readCheckedFile } from './read-checked-file.ts';
 import { evaluateSite, finding, parseProblemFinding, referenceOf, type Finding } from './rules.ts';
@@ -17,10 +19,14 @@ export interface ScannedFile {
   text: string;
   sites: ReferenceSite[];
   parsed: boolean;
+  /** Sites whose pin .github/workflows/actions.lock governs (fix mode leaves them to gh actions-lock). */
+  locked?: ReadonlySet<ReferenceSite>;
 }
 
 export interface OnlineChecker {
   check(sites: ReferenceSite[]): Promise<Finding[]>;
+  /** Checks the entries of .github/workflows/actions.lock against GitHub (repository identity). */
+  checkLock?(lock: ActionsLock): Promise<Finding[]>;
 }
 
 /** One file read and scanned. */
@@ -50,6 +56,8 @@ export interface PinCheckOptions {
   policy: Policy;
   online?: OnlineChecker;
   scanner?: TreeScanner;
+  /** Today, for policy exceptions that expire (default: the system clock). */
+  now?: Date;
 }
 
 export interface PinCheckResult {
@@ -68,12 +76,13 @@ export function subjectOf(site: ReferenceSite): string | undefined {
 }
 
 export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult> {
-  const policy = compilePolicy(options.policy);
+  const policy = compilePolicy(options.policy, options.now);
   const files = discoverFiles(options.root, options.paths).filter((file) => !policy.ignores(file));
   const scanned: ScannedFile[] = [];
-  const raw: Finding[] = [];
+  const raw: Finding[] = [...policy.findings];
   const checkedSites: ReferenceSite[] = [];
   const scans = await (options.scanner ?? scanOnThisThread)(options.root, files);
+  const lock = loadLockCheck(options.root);
   for (const { file, bytes, result } of scans) {
     const buffer = Buffer.isBuffer(bytes)
       ? bytes
@@ -96,17 +105,25 @@ export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult
         ),
       );
     raw.push(...result.problems.map(parseProblemFinding));
-    for (const site of result.sites) {
+    const allowed = result.sites.filter((site) => {
       const subject = subjectOf(site);
-      if (subject !== undefined && policy.allows(subject)) continue;
+      return subject === undefined || !policy.allows(subject);
+    });
+    const locked = lock?.checkFile(file, allowed);
+    if (locked) raw.push(...locked.findings);
+    if (locked && locked.locked.size > 0) entry.locked = locked.locked;
+    for (const site of allowed) {
       entry.sites.push(site);
       checkedSites.push(site);
       const found = evaluateSite(site);
-      if (found) raw.push(found);
+      // A tag reference that the lockfile locks for this workflow runs the locked commit.
+      if (found && !(found.ruleId === 'unpinned-action' && locked?.locked.has(site))) raw.push(found);
     }
     scanned.push(entry);
   }
+  if (lock) raw.push(...lock.finish());
   if (options.online) raw.push(...(await options.online.check(checkedSites)));
+  if (options.online?.checkLock && lock?.lock) raw.push(...(await options.online.checkLock(lock.lock)));
   const findings = raw
     .map((f) => policy.apply(f))
     .filter((f): f is Finding => f !== undefined)
@@ -120,6 +137,18 @@ export function byPosition(a: Finding, b: Finding): number {
     : a.file > b.file
       ? 1
       : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/**
+ * How a run ends: `findings` when a finding other than could-not-verify is at error severity,
+ * else `unverified` when a could-not-verify finding is (a failed lookup never passes), else `ok`.
+ */
+export type RunOutcome = 'ok' | 'findings' | 'unverified';
+
+export function runOutcome(findings: readonly Finding[]): RunOutcome {
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.some((f) => f.ruleId !== 'could-not-verify')) return 'findings';
+  return errors.length > 0 ? 'unverified' : 'ok';
 }
 
 /** Number of findings at error severity: a non-zero count makes the run fail. */

@@ -6,15 +6,18 @@
  */
 import type { ScannedFile } from './check.ts';
 import { rewriteFile, whyNotEditable, type Replacement } from './fix.ts';
-import { actionSites, commentVersion, type ActionSite } from './online-check.ts';
+import { actionSites, refDoubt, siteVersion, type ActionSite } from './online-check.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
-import { newestTag, tagVersion, type RepoRefsFetcher } from './repo-refs.ts';
+import { newestTag, tagVersion, type ReleaseAge, type RepoRefsFetcher } from './repo-refs.ts';
 import { pairKey, type RefResolver } from './resolve-refs.ts';
+import { versionCommentText } from './version-comment.ts';
 
 export interface FixOptions {
   update?: boolean;
   /** With update: allow moving to a newer major version. */
   major?: boolean;
+  /** With update: only move to tags at least this old (cooldown). */
+  releaseAge?: ReleaseAge;
 }
 
 export interface FileFix {
@@ -52,13 +55,24 @@ export async function planFixes(
           reference: a.site.value ?? '',
           reason,
         });
+      if (file.locked?.has(a.site)) {
+        if (!FULL_SHA.test(a.ref) || options.update)
+          skip(
+            'the workflow is onboarded to .github/workflows/actions.lock; update it with `gh actions-lock`',
+          );
+        continue;
+      }
       const target = options.update
-        ? updateTarget(a, refs.get(repoKey(a.owner, a.repo)), options.major)
+        ? updateTarget(a, refs.get(repoKey(a.owner, a.repo)), options.major, options.releaseAge)
         : undefined;
       let replacement: Replacement | undefined;
       if (target) {
-        if (target.sha !== a.ref || commentVersion(a.site.comment?.text) !== target.name)
-          replacement = { site: a.site, ref: target.sha, comment: target.name };
+        if (target.sha !== a.ref || siteVersion(a) !== target.name)
+          replacement = {
+            site: a.site,
+            ref: target.sha,
+            comment: versionCommentText(a.site.comment?.text, target.name, a),
+          };
       } else if (!FULL_SHA.test(a.ref)) {
         const resolution = resolutions.get(pairKey(a));
         if (!resolution || resolution.status !== 'ok') {
@@ -69,10 +83,19 @@ export async function planFixes(
           );
           continue;
         }
+        const doubt = refDoubt(a, resolution);
+        if (doubt) {
+          skip(`${doubt.ruleId}: ${doubt.message}`);
+          continue;
+        }
         replacement =
           resolution.kind === 'commit'
             ? { site: a.site, ref: resolution.sha }
-            : { site: a.site, ref: resolution.sha, comment: a.ref };
+            : {
+                site: a.site,
+                ref: resolution.sha,
+                comment: versionCommentText(a.site.comment?.text, a.ref, a),
+              };
       }
       if (!replacement) continue;
       const why = whyNotEditable(a.site);
@@ -98,12 +121,13 @@ function updateTarget(
   a: ActionSite,
   refs: import('./repo-refs.ts').RepoRefs | null | undefined,
   major: boolean | undefined,
+  age?: ReleaseAge,
 ): { name: string; sha: string } | undefined {
   if (!refs) return undefined;
-  const current = FULL_SHA.test(a.ref) ? commentVersion(a.site.comment?.text) : a.ref;
+  const current = FULL_SHA.test(a.ref) ? siteVersion(a) : a.ref;
   const version = current ? tagVersion(current) : undefined;
   if (!version) return undefined;
-  const newest = newestTag(refs.tags, major ? undefined : version.major);
+  const newest = newestTag(refs.tags, major ? undefined : version.major, age);
   if (!newest) return undefined;
   const newestVersion = tagVersion(newest.name);
   if (newestVersion && newestVersion.compare(version) < 0) return undefined;

@@ -16,6 +16,7 @@ import {
   statusOf,
   type RetryOptions,
 } from '@slipway/core';
+import { CouldNotVerifyError } from './could-not-verify.ts';
 
 export interface GraphqlResponse {
   data?: Record<string, unknown> | null;
@@ -94,7 +95,14 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
       onRetry: ({ attempt, delayMs, error }) =>
         log(`${what} failed (attempt ${attempt}, ${describe(error)}); retrying in ${delayMs} ms`),
     }).catch((error: unknown) => {
-      throw toUserError(what, error, options.apiUrlSource ?? 'GITHUB_API_URL');
+      const userError = toUserError(what, error, options.apiUrlSource ?? 'GITHUB_API_URL');
+      // Every failure of a lookup that GitHub (or the network) caused is "could not verify".
+      throw userError instanceof UserError
+        ? new CouldNotVerifyError(userError.message, {
+            ...(userError.hint ? { hint: userError.hint } : {}),
+            cause: error,
+          })
+        : userError;
     });
 
   return {

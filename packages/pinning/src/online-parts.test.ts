@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointsFromEnv, graphqlUrlFor } from './github-api.ts';
-import { commentVersion } from './online-check.ts';
+import { commentVersion } from './version-comment.ts';
 import { MAX_CLOCK_SKEW_MS, RefCache } from './ref-cache.ts';
 import { newestTag } from './repo-refs.ts';
 import { buildResolveQuery, peel, readResolution } from './resolve-refs.ts';
@@ -45,17 +45,17 @@ describe('ref resolution query and answers', () => {
       o2: 'o',
       n2: 'r',
       c2: 'f'.repeat(40),
+      t2: `refs/tags/${'f'.repeat(40)}`,
+      h2: `refs/heads/${'f'.repeat(40)}`,
     });
     expect(query).toContain(
       'p1: repository(owner: $o1, name: $n1) { tag: ref(qualifiedName: $t1) { target { ...Peel } } branch: ref(qualifiedName: $h1) { target { ...Peel } } commit: object(expression: $e1) { ...Peel } }',
     );
+    // a full SHA is asked by oid, and as a tag and a branch name (a ref named like a SHA is a finding)
     expect(query).toContain(
-      'p2: repository(owner: $o2, name: $n2) { commit: object(oid: $c2) { __typename oid } }',
+      'p2: repository(owner: $o2, name: $n2) { commit: object(oid: $c2) { __typename oid } tag: ref(qualifiedName: $t2) { target { ...Peel } } branch: ref(qualifiedName: $h2) { target { ...Peel } } }',
     );
     expect(query).toContain('fragment Peel on GitObject');
-    expect(buildResolveQuery([{ owner: 'o', repo: 'r', ref: 'f'.repeat(40) }]).query).toBe(
-      'query ResolveRefs($o0: String!, $n0: String!, $c0: GitObjectID!) {\np0: repository(owner: $o0, name: $n0) { commit: object(oid: $c0) { __typename oid } }\n}',
-    );
   });
 
   it('peels annotated tags (nested too) and prefers tags over branches over commits', () => {
@@ -68,7 +68,19 @@ describe('ref resolution query and answers', () => {
     expect(readResolution({ tag: null, branch: null })).toEqual({ status: 'ref-not-found' });
     expect(
       readResolution({ tag: { target: commit }, branch: { target: { __typename: 'Commit', oid: 'b' } } }),
-    ).toEqual({ status: 'ok', sha: 'c', kind: 'tag' });
+    ).toEqual({ status: 'ok', sha: 'c', kind: 'tag', alsoNamed: ['branch'] });
+    // a full SHA is the commit even when a tag of that name exists, which is noted
+    expect(
+      readResolution({ tag: { target: { __typename: 'Commit', oid: 'x' } }, branch: null, commit }, true),
+    ).toEqual({
+      status: 'ok',
+      sha: 'c',
+      kind: 'commit',
+      alsoNamed: ['tag'],
+    });
+    expect(readResolution({ tag: { target: commit }, branch: null, commit: null }, true)).toEqual({
+      status: 'ref-not-found',
+    });
     expect(readResolution({ tag: null, branch: { target: commit } })).toEqual({
       status: 'ok',
       sha: 'c',
@@ -85,8 +97,8 @@ describe('ref resolution query and answers', () => {
 describe('versions', () => {
   it('reads the version a pin comment names', () => {
     expect(
-      ['v4.1.0', 'tag=v4.1.0', 'pin @v2', '4.1 (security fix)', 'needed for build', '', undefined].map(
-        commentVersion,
+      ['v4.1.0', 'tag=v4.1.0', 'pin @v2', '4.1 (security fix)', 'needed for build', '', undefined].map((c) =>
+        commentVersion(c),
       ),
     ).toEqual(['v4.1.0', 'v4.1.0', 'v2', '4.1', undefined, undefined, undefined]);
   });
@@ -102,6 +114,19 @@ describe('versions', () => {
     expect(newestTag(tags)).toEqual({ name: 'v4.2.1', sha: 'a' });
     expect(newestTag(tags, 3)).toEqual({ name: 'v3.9.9', sha: 'c' });
     expect(newestTag(tags, 5)).toBeUndefined();
+  });
+
+  it('with a cooldown, skips tags younger than the minimum age and tags without a date', () => {
+    const now = new Date('2026-03-10T00:00:00Z');
+    const tags = [
+      { name: 'v4.3.0', sha: 'new', date: '2026-03-08T00:00:00Z' },
+      { name: 'v4.2.9', sha: 'nodate' },
+      { name: 'v4.2.1', sha: 'old', date: '2026-02-01T00:00:00Z' },
+    ];
+    const week = { minAgeMs: 7 * 86_400_000, now };
+    expect(newestTag(tags, 4, week)).toEqual({ name: 'v4.2.1', sha: 'old' });
+    expect(newestTag(tags, 4, { minAgeMs: 86_400_000, now })).toEqual({ name: 'v4.3.0', sha: 'new' });
+    expect(newestTag(tags, 4)).toEqual({ name: 'v4.3.0', sha: 'new' });
   });
 });
 
@@ -129,6 +154,25 @@ describe('RefCache', () => {
       version: 1,
       entries: { k: { at: 1_101, value: 1, scope: 'local' } },
     });
+  });
+
+  it('keeps permanent entries (content named by a SHA) past the TTL, but not ones stamped in the future', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ref-cache-'));
+    const file = join(dir, 'refs.json');
+    let now = 1_000;
+    const cache = new RefCache(file, { ttlMs: 100, now: () => now });
+    cache.setPermanent('meta:o/r@' + 'a'.repeat(40), { file: 'action.yml', text: 'name: x\n' });
+    cache.set('ref:o/r@v1', 1);
+    cache.save();
+    now = 1_000_000;
+    const later = new RefCache(file, { ttlMs: 100, now: () => now });
+    expect(later.get('meta:o/r@' + 'a'.repeat(40))).toEqual({ file: 'action.yml', text: 'name: x\n' });
+    expect(later.get('ref:o/r@v1')).toBeUndefined();
+    now = 1_000 - MAX_CLOCK_SKEW_MS - 1;
+    expect(
+      new RefCache(file, { ttlMs: 100, now: () => now }).get('meta:o/r@' + 'a'.repeat(40)),
+    ).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('drops entries stamped in the future beyond clock skew, and keeps verdicts to their scope', () => {

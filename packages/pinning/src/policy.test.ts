@@ -98,3 +98,67 @@ describe('compilePolicy', () => {
     expect(policy.apply(finding('unpinned-action', at, 'o/r@v1', 'm'))?.severity).toBe('error');
   });
 });
+
+describe('parsePolicy: allow exceptions (reason, expires)', () => {
+  it('reads plain entries and exceptions side by side, with the position of each exception', () => {
+    const policy = parsePolicy(
+      'allow:\n  - actions/*\n  - match: octo/tool\n    reason: in-house\n    expires: 2027-01-31\n  - {match: my-org, reason: "ours"}\n',
+      'p.yml',
+    );
+    expect(policy.allow).toEqual(['actions/*']);
+    expect(policy.exceptions).toEqual([
+      { match: 'octo/tool', reason: 'in-house', expires: '2027-01-31', file: 'p.yml', line: 3, column: 5 },
+      { match: 'my-org', reason: 'ours', file: 'p.yml', line: 6, column: 5 },
+    ]);
+  });
+
+  it.each([
+    ['allow:\n  - match: octo/tool\n', "p.yml:2:5: the allow exception for 'octo/tool' needs a 'reason'"],
+    [
+      'allow:\n  - reason: why\n',
+      "p.yml:2:5: an allow exception needs 'match' (owner, owner/repo, image or glob)",
+    ],
+    [
+      'allow:\n  - match: a/b\n    reason: r\n    expires: 2026-02-30\n',
+      "p.yml:4:14: 'expires' must be a date written YYYY-MM-DD (the last day the exception holds), not '2026-02-30'",
+    ],
+    [
+      'allow:\n  - match: a/b\n    reason: r\n    expires: next year\n',
+      "p.yml:4:14: 'expires' must be a date written YYYY-MM-DD (the last day the exception holds), not 'next year'",
+    ],
+    ['allow:\n  - match: a/b\n    reason: ""\n', "p.yml:3:13: 'reason' must be a non-empty string"],
+    [
+      'allow:\n  - match: a/b\n    reason: r\n    until: 2026-01-01\n',
+      "p.yml:4:5: unknown key 'until' in an allow exception. Expected: match, reason, expires",
+    ],
+    [
+      'allow:\n  - [a]\n',
+      "p.yml:2:5: each item of 'allow' must be a non-empty string or a mapping with match, reason and optionally expires",
+    ],
+  ])('%j is refused with file:line:col', (text, message) => {
+    expect(() => parsePolicy(text, 'p.yml')).toThrow(message);
+  });
+
+  it('an expired exception exempts nothing and is a finding at its entry; a live one exempts', () => {
+    const policy = parsePolicy(
+      'allow:\n  - match: old/tool\n    reason: r\n    expires: 2026-01-01\n  - match: new/tool\n    reason: r\n    expires: 2026-12-31\n',
+      '.github/slipway-pin.yml',
+    );
+    const compiled = compilePolicy(policy, new Date('2026-06-01T00:00:00Z'));
+    expect(compiled.allows('old/tool')).toBe(false);
+    expect(compiled.allows('new/tool')).toBe(true);
+    expect(
+      compiled.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.reference}`),
+    ).toEqual(['.github/slipway-pin.yml:2:5 expired-exception old/tool']);
+    expect(compilePolicy(policy, new Date('2025-12-31T23:59:59Z')).allows('old/tool')).toBe(true);
+  });
+
+  it('mergePolicies keeps the exceptions of every policy', () => {
+    const a = parsePolicy('allow:\n  - match: a/b\n    reason: r\n', 'a.yml');
+    const b = parsePolicy('allow:\n  - match: c/d\n    reason: s\n', 'b.yml');
+    expect(mergePolicies(a, b).exceptions?.map((e) => `${e.file} ${e.match}`)).toEqual([
+      'a.yml a/b',
+      'b.yml c/d',
+    ]);
+  });
+});

@@ -6,6 +6,12 @@
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { UserError } from '@slipway/core';
+import {
+  expiredExceptionFindings,
+  isExpired,
+  parseException,
+  type PolicyException,
+} from './policy-exceptions.ts';
 import { isRuleId, RULE_IDS, RULES, SEVERITIES, type Finding, type RuleId, type Severity } from './rules.ts';
 
 export const DEFAULT_POLICY_PATH = '.github/slipway-pin.yml';
@@ -13,6 +19,8 @@ export const DEFAULT_POLICY_PATH = '.github/slipway-pin.yml';
 export interface Policy {
   /** Owners (`my-org`), repositories (`owner/repo`), images (`ghcr.io/org/app`) or globs (`actions/*`). */
   allow: string[];
+  /** Allow entries with a reason and optional expiry (the mapping form of an `allow:` item). */
+  exceptions?: PolicyException[];
   severity: Partial<Record<RuleId, Severity>>;
   /** Globs over paths relative to the root (`.github/workflows/experimental-*.yml`). */
   ignore: string[];
@@ -26,8 +34,9 @@ const POLICY_KEYS = ['allow', 'severity', 'ignore'];
 export function parsePolicy(text: string, file: string): Policy {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false });
+  const position = (node: Node | null | undefined) => lineCounter.linePos(node?.range?.[0] ?? 0);
   const at = (node: Node | null | undefined) => {
-    const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+    const pos = position(node);
     return `${file}:${pos.line}:${pos.col}`;
   };
   const [error] = doc.errors;
@@ -43,7 +52,14 @@ export function parsePolicy(text: string, file: string): Policy {
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value as Node | null;
-    if (key === 'allow' || key === 'ignore') {
+    if (key === 'allow') {
+      const items = isSeq(value) ? value.items : [];
+      const exceptions = items.filter(isMap).map((item) => parseException(item, file, position));
+      if (exceptions.length > 0) policy.exceptions = exceptions;
+      policy.allow = isSeq(value)
+        ? value.items.filter((item) => !isMap(item)).map((item) => stringItem(item as Node, key, at))
+        : stringList(value, key, at);
+    } else if (key === 'ignore') {
       policy[key] = stringList(value, key, at);
     } else if (key === 'severity') {
       if (value === null) continue;
@@ -69,11 +85,17 @@ export function parsePolicy(text: string, file: string): Policy {
 function stringList(node: Node | null, key: string, at: (node: Node | null | undefined) => string): string[] {
   if (node === null) return [];
   if (!isSeq(node)) throw new UserError(`${at(node)}: '${key}' must be a list of strings`);
-  return node.items.map((item) => {
-    if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '')
-      throw new UserError(`${at(item as Node)}: each item of '${key}' must be a non-empty string`);
-    return item.value.trim();
-  });
+  return node.items.map((item) => stringItem(item as Node, key, at));
+}
+
+function stringItem(item: Node, key: string, at: (node: Node | null | undefined) => string): string {
+  if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '')
+    throw new UserError(
+      key === 'allow'
+        ? `${at(item)}: each item of 'allow' must be a non-empty string or a mapping with match, reason and optionally expires`
+        : `${at(item)}: each item of '${key}' must be a non-empty string`,
+    );
+  return item.value.trim();
 }
 
 export function checkRule(ruleId: string, where: string): RuleId {
@@ -99,6 +121,7 @@ export function mergePolicies(...policies: Policy[]): Policy {
   const merged = emptyPolicy();
   for (const p of policies) {
     merged.allow.push(...p.allow);
+    if (p.exceptions?.length) merged.exceptions = [...(merged.exceptions ?? []), ...p.exceptions];
     merged.ignore.push(...p.ignore);
     Object.assign(merged.severity, p.severity);
   }
@@ -111,10 +134,14 @@ export interface CompiledPolicy {
   ignores(file: string): boolean;
   /** The finding with its policy severity, or undefined when the rule is off. */
   apply(finding: Finding): Finding | undefined;
+  /** Findings about the policy itself: exceptions past their expiry date. */
+  findings: Finding[];
 }
 
-export function compilePolicy(policy: Policy): CompiledPolicy {
-  const matchers = policy.allow.map((pattern) => allowMatcher(pattern.toLowerCase()));
+/** `now` decides which exceptions have expired (an expired one exempts nothing). */
+export function compilePolicy(policy: Policy, now: Date = new Date()): CompiledPolicy {
+  const live = (policy.exceptions ?? []).filter((e) => !isExpired(e, now)).map((e) => e.match);
+  const matchers = [...policy.allow, ...live].map((pattern) => allowMatcher(pattern.toLowerCase()));
   const ignore = policy.ignore.length > 0 ? picomatch(policy.ignore, { dot: true }) : () => false;
   return {
     allows: (subject) => {
@@ -122,6 +149,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       return matchers.some((m) => m(lower));
     },
     ignores: (file) => ignore(file),
+    findings: expiredExceptionFindings(policy.exceptions ?? [], now),
     apply: (finding) => {
       const level = policy.severity[finding.ruleId] ?? RULES[finding.ruleId].defaultSeverity;
       return level === 'off' ? undefined : { ...finding, severity: level };

@@ -32,6 +32,8 @@ interface Entry {
   value: unknown;
   /** The scope the entry was written in. */
   scope?: string;
+  /** Content addressed by a commit SHA (an action.yml at a commit): kept beyond the TTL. */
+  permanent?: true;
 }
 
 export interface RefCacheOptions {
@@ -56,11 +58,11 @@ export class RefCache {
     if (file) this.load(file);
   }
 
-  /** Stamped no later than now (plus skew) and no earlier than the TTL allows. */
-  private fresh(at: unknown): at is number {
+  /** Stamped no later than now (plus skew) and, unless permanent, no earlier than the TTL allows. */
+  private fresh(at: unknown, permanent?: unknown): at is number {
     if (typeof at !== 'number' || !Number.isFinite(at)) return false;
     const now = this.now();
-    return at <= now + MAX_CLOCK_SKEW_MS && now - at <= this.options.ttlMs;
+    return at <= now + MAX_CLOCK_SKEW_MS && (permanent === true || now - at <= this.options.ttlMs);
   }
 
   private load(file: string): void {
@@ -73,16 +75,17 @@ export class RefCache {
     if (parsed?.version !== REF_CACHE_VERSION) return;
     if (typeof parsed.entries !== 'object' || parsed.entries === null) return;
     for (const [key, entry] of Object.entries(parsed.entries as Record<string, Partial<Entry> | null>)) {
-      if (!entry || !this.fresh(entry.at) || !('value' in entry)) continue;
+      if (!entry || !this.fresh(entry.at, entry.permanent) || !('value' in entry)) continue;
       const scope = typeof entry.scope === 'string' ? { scope: entry.scope } : {};
-      this.entries.set(key, { at: entry.at, value: entry.value, ...scope });
+      const permanent = entry.permanent === true ? { permanent: true as const } : {};
+      this.entries.set(key, { at: entry.at, value: entry.value, ...scope, ...permanent });
     }
   }
 
   /** A cached answer from any scope (facts about GitHub: what a ref resolves to). */
   get<T>(key: string): T | undefined {
     const entry = this.entries.get(key);
-    return entry && this.fresh(entry.at) ? (entry.value as T) : undefined;
+    return entry && this.fresh(entry.at, entry.permanent) ? (entry.value as T) : undefined;
   }
 
   /** A cached answer written in this cache's scope only (verdicts such as "reachable"). */
@@ -96,10 +99,18 @@ export class RefCache {
     this.dirty = true;
   }
 
+  /** Stores an answer that cannot change (content named by a commit SHA): no TTL applies. */
+  setPermanent(key: string, value: unknown): void {
+    this.entries.set(key, { at: this.now(), value, scope: this.scope, permanent: true });
+    this.dirty = true;
+  }
+
   /** Writes the cache (atomically) when it changed; expired entries are dropped. */
   save(): void {
     if (!this.file || !this.dirty) return;
-    const entries = Object.fromEntries([...this.entries].filter(([, entry]) => this.fresh(entry.at)));
+    const entries = Object.fromEntries(
+      [...this.entries].filter(([, entry]) => this.fresh(entry.at, entry.permanent)),
+    );
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const temp = `${this.file}.${process.pid}.tmp`;

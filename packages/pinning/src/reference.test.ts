@@ -67,3 +67,32 @@ describe('parseImageReference', () => {
     expect(parseImageReference('a b')).toEqual({ reason: 'the image contains whitespace' });
   });
 });
+
+describe('parseUsesReference: $/path (this repository at the running commit)', () => {
+  it.each([
+    ['$/.github/actions/setup', { kind: 'self', path: '.github/actions/setup' }],
+    ['$/.github/workflows/build.yml', { kind: 'self', path: '.github/workflows/build.yml' }],
+  ])('%s is pinned by nature', (value, expected) => {
+    expect(parseUsesReference(value)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      '$/.github/actions/setup@v1',
+      "a $/ reference is always this repository at the running commit and takes no @ref; write '$/.github/actions/setup'",
+    ],
+    ['$/', "a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'"],
+    ['$/a//b', "a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'"],
+    ['$/../x', "a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'"],
+    ['$/a b', 'it contains whitespace'],
+  ])('%s is invalid', (value, reason) => {
+    expect(parseUsesReference(value)).toEqual({ kind: 'invalid', reason });
+  });
+
+  it('is not confused with an owner named $', () => {
+    expect(parseUsesReference('$x/y@v1')).toEqual({
+      kind: 'invalid',
+      reason: 'it is not of the form owner/repo[/path]@ref',
+    });
+  });
+});

@@ -13,6 +13,8 @@ const NAME_PART = /^[A-Za-z0-9_.-]+$/;
 
 export type UsesReference =
   | { kind: 'local'; path: string }
+  /** `$/path`: this repository at the commit that is running (github.com, 2026-07-30); pinned by nature. */
+  | { kind: 'self'; path: string }
   | { kind: 'action'; owner: string; repo: string; path: string; ref: string }
   | { kind: 'docker'; image: ImageReference }
   | { kind: 'expression' }
@@ -29,9 +31,10 @@ export interface ImageReference {
 
 export const hasExpression = (value: string): boolean => value.includes('${{');
 
-/** Parses a `uses:` value: `owner/repo[/path]@ref`, `./local/path` or `docker://image`. */
+/** Parses a `uses:` value: `owner/repo[/path]@ref`, `./local/path`, `$/path` or `docker://image`. */
 export function parseUsesReference(value: string): UsesReference {
   if (hasExpression(value)) return { kind: 'expression' };
+  if (value.startsWith('$/')) return parseSelfReference(value);
   if (value.startsWith('./') || value.startsWith('.\\') || value === '.')
     return { kind: 'local', path: value };
   if (value.startsWith('docker://')) {
@@ -49,6 +52,27 @@ export function parseUsesReference(value: string): UsesReference {
   }
   if (path.some((part) => part === '')) return { kind: 'invalid', reason: 'its path has an empty segment' };
   return { kind: 'action', owner, repo, path: path.join('/'), ref };
+}
+
+/**
+ * `$/path`: the repository of the workflow at the commit being run. It names no ref of its own,
+ * so `$/path@ref` is not accepted by GitHub (the commit is the running one, never another).
+ */
+function parseSelfReference(value: string): UsesReference {
+  const path = value.slice(2);
+  if (/\s/.test(path)) return { kind: 'invalid', reason: 'it contains whitespace' };
+  const at = path.indexOf('@');
+  if (at >= 0)
+    return {
+      kind: 'invalid',
+      reason: `a $/ reference is always this repository at the running commit and takes no @ref; write '$/${path.slice(0, at)}'`,
+    };
+  if (path === '' || path.split('/').some((part) => part === '' || part === '..'))
+    return {
+      kind: 'invalid',
+      reason: "a $/ reference needs a path inside the repository, such as '$/.github/actions/setup'",
+    };
+  return { kind: 'self', path };
 }
 
 /**

@@ -9,10 +9,28 @@ import type { RefCache } from './ref-cache.ts';
 import { checkGraphqlErrors, peel, PEEL_FRAGMENT } from './resolve-refs.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
 
+export interface Advisory {
+  ghsaId: string;
+  summary: string;
+  severity: string;
+  /** Vulnerable versions as GitHub writes them: `< 4.1.2`, `>= 1.0.0, < 1.2.0`. */
+  range: string;
+  patched?: string;
+}
+
 export interface RepoRefs {
+  /** GitHub's numeric id of the repository (`databaseId`, the `repo_id` of actions.lock). */
+  repoId?: number;
   defaultBranch: string | undefined;
-  /** Tag name -> commit SHA, newest first (by commit date, as GitHub orders them). */
-  tags: { name: string; sha: string }[];
+  /** The repository is archived (read-only, no more fixes). */
+  archived: boolean;
+  /** GitHub Advisory Database entries for the repository (ecosystem ACTIONS), withdrawn ones left out. */
+  advisories: Advisory[];
+  /**
+   * Tag name -> commit SHA, newest first (by commit date, as GitHub orders them), with the date the
+   * tag was made: the tagger's date for an annotated tag, the commit's date for a lightweight one.
+   */
+  tags: { name: string; sha: string; date?: string }[];
   branches: { name: string; sha: string }[];
 }
 
@@ -31,8 +49,21 @@ export function isCachedRepoRefs(value: unknown): value is RepoRefs | null {
         typeof (ref as { sha?: unknown }).sha === 'string' &&
         FULL_SHA.test((ref as { sha: string }).sha),
     );
+  const advisories =
+    Array.isArray(r.advisories) &&
+    r.advisories.every(
+      (a: unknown) =>
+        typeof a === 'object' &&
+        a !== null &&
+        ['ghsaId', 'summary', 'severity', 'range'].every(
+          (k) => typeof (a as Record<string, unknown>)[k] === 'string',
+        ),
+    );
   return (
+    (r.repoId === undefined || typeof r.repoId === 'number') &&
     (r.defaultBranch === undefined || typeof r.defaultBranch === 'string') &&
+    typeof r.archived === 'boolean' &&
+    advisories &&
     refList(r.tags) &&
     refList(r.branches)
   );
@@ -46,6 +77,32 @@ export interface RepoName {
 /** Repositories per GraphQL request: each brings up to 200 refs back. */
 export const REPO_BATCH_SIZE = 25;
 const REFS_PER_REPO = 100;
+const ADVISORIES_PER_REPO = 50;
+
+interface VulnerabilityNodes {
+  nodes?: ({
+    advisory?: { ghsaId: string; summary: string; withdrawnAt?: string | null };
+    severity?: string;
+    vulnerableVersionRange?: string;
+    firstPatchedVersion?: { identifier: string } | null;
+  } | null)[];
+}
+
+function readAdvisories(answer: VulnerabilityNodes | null | undefined): Advisory[] {
+  return (answer?.nodes ?? []).flatMap((node) => {
+    if (!node?.advisory || node.advisory.withdrawnAt || !node.vulnerableVersionRange) return [];
+    const patched = node.firstPatchedVersion?.identifier;
+    return [
+      {
+        ghsaId: node.advisory.ghsaId,
+        summary: node.advisory.summary,
+        severity: node.severity ?? 'UNKNOWN',
+        range: node.vulnerableVersionRange,
+        ...(patched ? { patched } : {}),
+      },
+    ];
+  });
+}
 
 export function buildRepoRefsQuery(repos: readonly RepoName[]): {
   query: string;
@@ -55,12 +112,17 @@ export function buildRepoRefsQuery(repos: readonly RepoName[]): {
   const fields: string[] = [];
   const variables: Record<string, string> = {};
   repos.forEach((r, i) => {
-    params.push(`$o${i}: String!`, `$n${i}: String!`);
+    params.push(`$o${i}: String!`, `$n${i}: String!`, `$p${i}: String!`);
     variables[`o${i}`] = r.owner;
     variables[`n${i}`] = r.repo;
+    variables[`p${i}`] = `${r.owner}/${r.repo}`;
+    // Advisories ride in the same request: the Advisory Database names an action `owner/repo`.
     fields.push(
-      `r${i}: repository(owner: $o${i}, name: $n${i}) { defaultBranchRef { name } ` +
-        `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel } } } ` +
+      `v${i}: securityVulnerabilities(ecosystem: ACTIONS, package: $p${i}, first: ${ADVISORIES_PER_REPO}) { nodes { advisory { ghsaId summary withdrawnAt } severity vulnerableVersionRange firstPatchedVersion { identifier } } }`,
+    );
+    fields.push(
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { databaseId isArchived defaultBranchRef { name } ` +
+        `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel ... on Tag { tagger { date } } ... on Commit { committedDate } } } } ` +
         `branches: refs(refPrefix: "refs/heads/", first: ${REFS_PER_REPO}) { nodes { name target { ...Peel } } } }`,
     );
   });
@@ -74,10 +136,13 @@ interface RefNodes {
   nodes?: ({ name: string; target?: Parameters<typeof peel>[0] } | null)[];
 }
 
-function readRefs(nodes: RefNodes | null | undefined): { name: string; sha: string }[] {
+function readRefs(nodes: RefNodes | null | undefined): { name: string; sha: string; date?: string }[] {
   return (nodes?.nodes ?? []).flatMap((node) => {
     const sha = node ? peel(node.target) : undefined;
-    return node && sha ? [{ name: node.name, sha }] : [];
+    if (!node || !sha) return [];
+    const target = node.target as { tagger?: { date?: string } | null; committedDate?: string } | undefined;
+    const date = target?.tagger?.date ?? target?.committedDate;
+    return [{ name: node.name, sha, ...(typeof date === 'string' ? { date } : {}) }];
   });
 }
 
@@ -110,12 +175,21 @@ export class RepoRefsFetcher {
       checkGraphqlErrors(response);
       batch.forEach((r, i) => {
         const data = response.data?.[`r${i}`] as
-          | { defaultBranchRef?: { name: string } | null; tags?: RefNodes; branches?: RefNodes }
+          | {
+              databaseId?: number | null;
+              isArchived?: boolean;
+              defaultBranchRef?: { name: string } | null;
+              tags?: RefNodes;
+              branches?: RefNodes;
+            }
           | null
           | undefined;
         const refs: RepoRefs | null = data
           ? {
+              ...(typeof data.databaseId === 'number' ? { repoId: data.databaseId } : {}),
               defaultBranch: data.defaultBranchRef?.name,
+              archived: data.isArchived === true,
+              advisories: readAdvisories(response.data?.[`v${i}`] as VulnerabilityNodes | null | undefined),
               tags: readRefs(data.tags),
               branches: readRefs(data.branches),
             }
@@ -136,18 +210,36 @@ export function tagVersion(tag: string): semver.SemVer | undefined {
   return semver.coerce(tag, { includePrerelease: true }) ?? undefined;
 }
 
+/** A cooldown: only tags made at least `minAgeMs` before `now` count (a tag without a date never does). */
+export interface ReleaseAge {
+  minAgeMs: number;
+  now: Date;
+}
+
+const oldEnough = (date: string | undefined, age: ReleaseAge | undefined): boolean => {
+  if (!age || age.minAgeMs <= 0) return true;
+  const made = date === undefined ? NaN : Date.parse(date);
+  return Number.isFinite(made) && age.now.getTime() - made >= age.minAgeMs;
+};
+
 /**
  * The newest release tag (highest stable version, most specific name on ties:
- * `v4.2.1` over `v4`), optionally within one major version.
+ * `v4.2.1` over `v4`), optionally within one major version and old enough for a cooldown.
  */
-export function newestTag(tags: RepoRefs['tags'], major?: number): { name: string; sha: string } | undefined {
+export function newestTag(
+  tags: RepoRefs['tags'],
+  major?: number,
+  age?: ReleaseAge,
+): { name: string; sha: string } | undefined {
   let best: { name: string; sha: string; version: semver.SemVer } | undefined;
   for (const tag of tags) {
     const version = tagVersion(tag.name);
     if (!version || version.prerelease.length > 0) continue;
     if (major !== undefined && version.major !== major) continue;
+    if (!oldEnough(tag.date, age)) continue;
     const order = best ? semver.compare(version, best.version) : 1;
-    if (order > 0 || (order === 0 && best && tag.name.length > best.name.length)) best = { ...tag, version };
+    if (order > 0 || (order === 0 && best && tag.name.length > best.name.length))
+      best = { name: tag.name, sha: tag.sha, version };
   }
   return best ? { name: best.name, sha: best.sha } : undefined;
 }

@@ -4,6 +4,7 @@
  * each), every distinct pair is asked at most once per run, and answers are
  * cached on disk. Annotated tags are peeled to the commit they point at.
  */
+import { CouldNotVerifyError } from './could-not-verify.ts';
 import type { GitHubApi, GraphqlResponse } from './github-api.ts';
 import type { RefCache } from './ref-cache.ts';
 import { FULL_SHA, repoKey } from './reference.ts';
@@ -14,8 +15,16 @@ export interface RefPair {
   ref: string;
 }
 
+export type RefKind = 'tag' | 'branch' | 'commit';
+
 export type Resolution =
-  | { status: 'ok'; sha: string; kind: 'tag' | 'branch' | 'commit' }
+  | {
+      status: 'ok';
+      sha: string;
+      kind: RefKind;
+      /** Other things the same text names (a branch beside a tag, a tag named like the SHA): never guessed between. */
+      alsoNamed?: RefKind[];
+    }
   | { status: 'repo-not-found' }
   | { status: 'ref-not-found' };
 
@@ -26,11 +35,13 @@ export function isResolution(value: unknown): value is Resolution {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
   if (r.status === 'repo-not-found' || r.status === 'ref-not-found') return true;
+  const isKind = (k: unknown) => k === 'tag' || k === 'branch' || k === 'commit';
   return (
     r.status === 'ok' &&
     typeof r.sha === 'string' &&
     FULL_SHA.test(r.sha) &&
-    (r.kind === 'tag' || r.kind === 'branch' || r.kind === 'commit')
+    isKind(r.kind) &&
+    (r.alsoNamed === undefined || (Array.isArray(r.alsoNamed) && r.alsoNamed.every(isKind)))
   );
 }
 
@@ -70,9 +81,14 @@ export function buildResolveQuery(pairs: readonly RefPair[]): {
     variables[`n${i}`] = pair.repo;
     const parts: string[] = [];
     if (FULL_SHA.test(pair.ref)) {
-      params.push(`$c${i}: GitObjectID!`);
+      params.push(`$c${i}: GitObjectID!`, `$t${i}: String!`, `$h${i}: String!`);
       variables[`c${i}`] = pair.ref;
+      // A tag or branch named like the SHA would make the pin mean something else.
+      variables[`t${i}`] = `refs/tags/${pair.ref}`;
+      variables[`h${i}`] = `refs/heads/${pair.ref}`;
       parts.push(`commit: object(oid: $c${i}) { __typename oid }`);
+      parts.push(`tag: ref(qualifiedName: $t${i}) { target { ...Peel } }`);
+      parts.push(`branch: ref(qualifiedName: $h${i}) { target { ...Peel } }`);
     } else {
       params.push(`$t${i}: String!`, `$h${i}: String!`);
       variables[`t${i}`] = `refs/tags/${pair.ref}`;
@@ -99,15 +115,31 @@ interface PairAnswer {
   commit?: GitObject | null;
 }
 
-export function readResolution(answer: PairAnswer | null | undefined): Resolution {
+/**
+ * What a ref names. A full SHA is the commit (a tag or branch of that name is noted in
+ * `alsoNamed`); a name is the tag, else the branch, else the abbreviated commit, with every other
+ * match noted in `alsoNamed`.
+ */
+export function readResolution(answer: PairAnswer | null | undefined, fullSha = false): Resolution {
   if (answer === null || answer === undefined) return { status: 'repo-not-found' };
-  const tag = peel(answer.tag?.target);
-  if (tag) return { status: 'ok', sha: tag, kind: 'tag' };
-  const branch = peel(answer.branch?.target);
-  if (branch) return { status: 'ok', sha: branch, kind: 'branch' };
-  const commit = peel(answer.commit);
-  if (commit) return { status: 'ok', sha: commit, kind: 'commit' };
-  return { status: 'ref-not-found' };
+  const found: [RefKind, string | undefined][] = [
+    ['tag', peel(answer.tag?.target)],
+    ['branch', peel(answer.branch?.target)],
+    ['commit', peel(answer.commit)],
+  ];
+  const named = found.filter((f): f is [RefKind, string] => f[1] !== undefined);
+  const chosen = fullSha ? named.find(([kind]) => kind === 'commit') : named[0];
+  if (!chosen) return { status: 'ref-not-found' };
+  // `object(expression:)` also resolves a ref name: a "commit" that is the chosen ref's own commit is no second meaning.
+  const others = named
+    .filter(([kind, sha]) => kind !== chosen[0] && !(kind === 'commit' && sha === chosen[1]))
+    .map(([kind]) => kind);
+  return {
+    status: 'ok',
+    sha: chosen[1],
+    kind: chosen[0],
+    ...(others.length > 0 ? { alsoNamed: others } : {}),
+  };
 }
 
 /** Throws on GraphQL errors other than NOT_FOUND (which become repo-not-found answers). */
@@ -115,7 +147,7 @@ export function checkGraphqlErrors(response: GraphqlResponse): void {
   const serious = (response.errors ?? []).filter((e) => e.type !== 'NOT_FOUND');
   if (serious.length > 0 || !response.data) {
     const text = serious.map((e) => e.message).join('; ') || 'no data in the response';
-    throw new Error(`GitHub GraphQL error: ${text}`);
+    throw new CouldNotVerifyError(`GitHub GraphQL error: ${text}`);
   }
 }
 
@@ -148,7 +180,10 @@ export class RefResolver {
       const response = await this.api.graphql(query, variables);
       checkGraphqlErrors(response);
       batch.forEach((pair, i) => {
-        const resolution = readResolution(response.data?.[`p${i}`] as PairAnswer | null | undefined);
+        const resolution = readResolution(
+          response.data?.[`p${i}`] as PairAnswer | null | undefined,
+          FULL_SHA.test(pair.ref),
+        );
         this.known.set(pairKey(pair), resolution);
         this.cache?.set(`ref:${pairKey(pair)}`, resolution);
       });

@@ -1,6 +1,5 @@
 /**
- * The rules pin-check reports, their metadata (used by SARIF and the docs) and
- * the offline evaluation of one reference site.
+ * Findings, and the offline evaluation of one reference site.
  */
 import {
   describeUnpinnedImage,
@@ -11,107 +10,9 @@ import {
 } from './reference.ts';
 import type { ParseProblem, ReferenceSite } from './scan.ts';
 
-export type Severity = 'error' | 'warning' | 'note' | 'off';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'note', 'off'];
+import { RULES, type RuleId, type Severity } from './rule-catalog.ts';
 
-export interface RuleMeta {
-  id: string;
-  name: string;
-  summary: string;
-  help: string;
-  defaultSeverity: Exclude<Severity, 'off'>;
-  online: boolean;
-}
-
-const rule = (
-  id: string,
-  name: string,
-  summary: string,
-  help: string,
-  defaultSeverity: Exclude<Severity, 'off'>,
-  online = false,
-): RuleMeta => ({ id, name, summary, help, defaultSeverity, online });
-
-export const RULES = {
-  'unpinned-action': rule(
-    'unpinned-action',
-    'UnpinnedAction',
-    'Action or reusable workflow not pinned to a full commit SHA',
-    'Reference the action by its full 40-character lowercase commit SHA and keep the tag as a comment: `uses: owner/repo@<sha> # v1.2.3`. `slipway pin-check --fix` does this.',
-    'error',
-  ),
-  'unpinned-image': rule(
-    'unpinned-image',
-    'UnpinnedImage',
-    'Container image not pinned to a sha256 digest',
-    'Reference the image by digest: `image: name:tag@sha256:<64 hex>`.',
-    'error',
-  ),
-  'unresolvable-reference': rule(
-    'unresolvable-reference',
-    'UnresolvableReference',
-    'Reference computed by an expression cannot be checked',
-    'Write the reference literally so it can be pinned and reviewed; move the choice into `if:` conditions or separate steps.',
-    'warning',
-  ),
-  'invalid-reference': rule(
-    'invalid-reference',
-    'InvalidReference',
-    'Reference is not of a form GitHub accepts',
-    'Use `owner/repo[/path]@<sha>`, `./local/path` or `docker://image@sha256:<digest>`.',
-    'error',
-  ),
-  'parse-error': rule(
-    'parse-error',
-    'ParseError',
-    'File is not valid YAML',
-    'Fix the YAML syntax at the reported position.',
-    'error',
-  ),
-  'unchecked-file': rule(
-    'unchecked-file',
-    'UncheckedFile',
-    'File was not checked',
-    'pin-check reads regular files of at most 1 MiB whose anchors and merge keys resolve within a fixed number of lookups. Replace a symbolic link to a device, pipe or directory by the file itself, and split or simplify a file that is too large or too deeply merged.',
-    'error',
-  ),
-  'version-comment-drift': rule(
-    'version-comment-drift',
-    'VersionCommentDrift',
-    'Version comment names a tag that does not point at the pinned SHA',
-    'Re-pin with `slipway pin-check --fix`, or correct the comment to the tag that points at the SHA.',
-    'error',
-    true,
-  ),
-  'impostor-commit': rule(
-    'impostor-commit',
-    'ImpostorCommit',
-    'Pinned commit is not reachable from any branch or tag of the named repository',
-    'The commit may come from a fork in the same network. Pin a commit from the repository itself, resolved from one of its tags.',
-    'error',
-    true,
-  ),
-  'ref-not-found': rule(
-    'ref-not-found',
-    'RefNotFound',
-    'Repository, tag or branch no longer exists',
-    'Check the owner and repository name and the ref; the repository may have been renamed, deleted or made private.',
-    'error',
-    true,
-  ),
-  'stale-pin': rule(
-    'stale-pin',
-    'StalePin',
-    'A newer release of the pinned action exists',
-    'Move the pin with `slipway pin-check --fix --update`.',
-    'note',
-    true,
-  ),
-} as const satisfies Record<string, RuleMeta>;
-
-export type RuleId = keyof typeof RULES;
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
-export const isRuleId = (id: string): id is RuleId => Object.hasOwn(RULES, id);
+export * from './rule-catalog.ts';
 
 export interface Finding {
   ruleId: RuleId;
@@ -166,6 +67,7 @@ export function evaluateSite(site: ReferenceSite): Finding | undefined {
   const label = SITE_LABEL[site.kind];
   switch (reference.kind) {
     case 'local':
+    case 'self':
       return undefined;
     case 'expression':
       return finding(

@@ -7,10 +7,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, type RetryOptions } from '@slipway/core';
 import { pinCheck, type PinCheckResult, type TreeScanner } from './check.ts';
+import { ActionMetadataFetcher } from './action-metadata.ts';
 import { createGitHubApi, type GitHubApi } from './github-api.ts';
 import { createOnlineChecker } from './online-check.ts';
 import { planFixes, type FixPlan } from './fix-plan.ts';
-import { DEFAULT_POLICY_PATH, emptyPolicy, mergePolicies, parsePolicy, type Policy } from './policy.ts';
+import {
+  compilePolicy,
+  DEFAULT_POLICY_PATH,
+  emptyPolicy,
+  mergePolicies,
+  parsePolicy,
+  type Policy,
+} from './policy.ts';
 import { RefCache } from './ref-cache.ts';
 import { RepoRefsFetcher } from './repo-refs.ts';
 import { RefResolver } from './resolve-refs.ts';
@@ -48,6 +56,12 @@ export interface RunPinCheckOptions {
   /** Replaces the GitHub client (tests). */
   api?: GitHubApi;
   log?: (message: string) => void;
+  /** Today, for policy exceptions that expire (default: the system clock). */
+  now?: Date;
+  /** Levels of nested actions the online transitive check reads (default 5). */
+  nestedDepth?: number;
+  /** With update: only move pins to tags made at least this long ago (cooldown; default 0). */
+  minReleaseAgeMs?: number;
 }
 
 export interface RunPinCheckResult extends PinCheckResult {
@@ -105,15 +119,25 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
     : undefined;
   const resolver = api ? new RefResolver(api, cache) : undefined;
   const repoRefs = api ? new RepoRefsFetcher(api, cache) : undefined;
+  const metadata = api ? new ActionMetadataFetcher(api, cache) : undefined;
   const online =
     api && options.online
-      ? createOnlineChecker({ api, resolver: resolver!, repoRefs: repoRefs!, ...(cache ? { cache } : {}) })
+      ? createOnlineChecker({
+          api,
+          resolver: resolver!,
+          repoRefs: repoRefs!,
+          metadata: metadata!,
+          allows: compilePolicy(policy, options.now).allows,
+          ...(options.nestedDepth !== undefined ? { maxDepth: options.nestedDepth } : {}),
+          ...(cache ? { cache } : {}),
+        })
       : undefined;
   const base = {
     root: options.root,
     paths: options.paths,
     policy,
     ...(options.scanner ? { scanner: options.scanner } : {}),
+    ...(options.now ? { now: options.now } : {}),
   };
 
   let plan: FixPlan | undefined;
@@ -122,6 +146,9 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
     plan = await planFixes(before.files, resolver!, repoRefs!, {
       update: options.update,
       major: options.major,
+      ...(options.minReleaseAgeMs
+        ? { releaseAge: { minAgeMs: options.minReleaseAgeMs, now: options.now ?? new Date() } }
+        : {}),
     });
     writeFixes(options.root, plan);
   }
@@ -131,7 +158,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
       ...result,
       ...(plan ? { plan } : {}),
       ...(loaded.file ? { policyFile: loaded.file } : {}),
-      graphqlRequests: (resolver?.requests ?? 0) + (repoRefs?.requests ?? 0),
+      graphqlRequests: (resolver?.requests ?? 0) + (repoRefs?.requests ?? 0) + (metadata?.requests ?? 0),
     };
   } finally {
     cache?.save();

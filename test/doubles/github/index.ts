@@ -29,6 +29,8 @@ import { issueCommentRoutes } from './routes/issue-comments.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
+export type { AdvisoryRecord } from './graphql/advisory-resolvers.ts';
+import type { AdvisoryRecord } from './graphql/advisory-resolvers.ts';
 export type { RequestRecord } from './request-log.ts';
 export type { TokenGrant, PermissionCategory, AccessLevel } from './tokens.ts';
 export type { CommitSpec, AnnotatedTagSpec, ReleaseSpec } from './repo-builder.ts';
@@ -87,6 +89,8 @@ export interface GitHubDouble {
   tokens: TokenRegistry;
   /** Responses the double produced that broke GitHub's OpenAPI description (or double crashes). */
   violations: OpenApiViolation[];
+  /** Advisory Database entries (`securityVulnerabilities`); push to add one. */
+  advisories: AdvisoryRecord[];
   /** Stops the server and deletes the repositories; rejects when there were violations. */
   close(): Promise<void>;
 }
@@ -118,6 +122,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     apiUrl: '',
     serverUrl: '',
     hiddenGraphqlFields: new Set(options.hiddenGraphqlFields ?? []),
+    advisories: [],
     rateLimit: {
       limit: options.rateLimit ?? 5000,
       used: 0,
@@ -146,6 +151,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     faults,
     tokens,
     violations,
+    advisories: state.advisories,
     async close() {
       await server.close();
       await store.dispose();

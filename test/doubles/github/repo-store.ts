@@ -24,6 +24,8 @@ export interface HostedRepo {
   networkRoot: HostedRepo | null;
   defaultBranch: string;
   private: boolean;
+  /** Archived: read-only, no longer maintained. */
+  archived: boolean;
   description: string | null;
   createdAt: string;
   pulls: PullRequestRecord[];
@@ -37,6 +39,7 @@ export interface HostedRepo {
 export interface CreateRepoOptions {
   defaultBranch?: string;
   private?: boolean;
+  archived?: boolean;
   description?: string;
   createdAt?: string;
 }
@@ -138,6 +141,7 @@ export class RepoStore {
       networkRoot,
       defaultBranch,
       private: options.private ?? false,
+      archived: options.archived ?? false,
       description: options.description ?? null,
       createdAt: options.createdAt ?? '2024-01-01T00:00:00Z',
       pulls: [],

@@ -1,3 +1,4 @@
+import type { AdvisoryRecord } from './graphql/advisory-resolvers.ts';
 /** The contract between the core server and the REST route modules under routes/. */
 import type { HostedRepo, RepoStore } from './repo-store.ts';
 import type { AccessLevel, Caller, PermissionCategory } from './tokens.ts';
@@ -11,6 +12,8 @@ export interface DoubleState {
   rateLimit: { limit: number; used: number; graphqlUsed: number; reset: number };
   /** GraphQL fields (`Type.field`) that act as if absent from the schema. */
   hiddenGraphqlFields: ReadonlySet<string>;
+  /** GitHub Advisory Database entries served by `Query.securityVulnerabilities`. */
+  advisories: AdvisoryRecord[];
 }
 
 export interface RestContext {

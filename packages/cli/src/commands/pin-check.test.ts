@@ -106,3 +106,18 @@ describe('runPinCheckCommand on a repository outside the cwd (issue 17)', () => 
     });
   });
 });
+
+describe('runPinCheckCommand: --min-release-age', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pin-check-age-'));
+  it.each([
+    [['--min-release-age', '7d'], '--min-release-age only applies with --update'],
+    [
+      ['--update', '--min-release-age', 'a week'],
+      "--min-release-age 'a week' is not a duration such as 7d or 72h",
+    ],
+  ])('%j is a usage error', async (argv, message) => {
+    await expect(runPinCheckCommand(['--no-cache', ...argv], recorder(dir))).rejects.toThrow(
+      new UsageError(message),
+    );
+  });
+});

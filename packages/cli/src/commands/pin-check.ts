@@ -10,12 +10,12 @@ import { parseArgs } from 'node:util';
 import { parseDuration, UserError } from '@slipway/core';
 import {
   endpointsFromEnv,
-  errorCount,
   findCheckedRoot,
   graphqlUrlFor,
   refCacheFileName,
   parseSeverityFlag,
   runPinCheck,
+  runOutcome,
   toJson,
   toSarif,
   toText,
@@ -26,7 +26,7 @@ import {
   type Policy,
   type TreeScanner,
 } from '@slipway/pinning';
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from '../io.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_UNVERIFIED, UsageError, type CliIo } from '../io.ts';
 import { VERSION_FOR_REPORTS } from '../version.ts';
 import type { Command } from '../registry.ts';
 import { colorize } from '../colors.ts';
@@ -55,6 +55,8 @@ Options:
   --fix                       rewrite unpinned refs to @<sha> # <tag> (needs a token)
   --update                    move pins to the newest release of the same major (needs a token)
   --major                     with --update, allow a newer major version
+  --min-release-age <dur>     with --update, only move to tags made at least this long ago
+                              (cooldown, e.g. 7d; a tag whose date is unknown is not taken)
   --cache-dir <dir>           cache for GitHub lookups (default: ~/.cache/slipway)
   --cache-ttl <duration>      how long cached lookups stay valid (default: 24h)
   --no-cache                  do not read or write the caches (lookups, and scans by file content)
@@ -72,8 +74,11 @@ Exit codes:
   0  no findings at error severity (with --fix or --update: the files were rewritten too)
   1  findings at error severity
   2  usage or input error (a bad flag, a path that does not exist, no workflow or action file
-     found without --allow-empty, a bad policy file), or the check could not finish (GitHub
-     not reachable, token rejected)
+     found without --allow-empty, a bad policy file)
+  3  could not verify: a GitHub lookup failed (not reachable, token rejected, rate limited,
+     errors after the retries) and there are no other findings at error severity. Online, the
+     report lists a could-not-verify finding for each reference not verified; with --fix or
+     --update nothing is written. A policy can accept it: severity: { could-not-verify: warning }
 `;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -95,6 +100,7 @@ function parse(argv: string[]) {
         fix: { type: 'boolean' },
         update: { type: 'boolean' },
         major: { type: 'boolean' },
+        'min-release-age': { type: 'string' },
         'cache-dir': { type: 'string' },
         'cache-ttl': { type: 'string' },
         'no-cache': { type: 'boolean' },
@@ -174,6 +180,12 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   if (values.major && !values.update) throw new UsageError('--major only applies with --update');
+  const minAge = values['min-release-age'];
+  if (minAge !== undefined && !values.update)
+    throw new UsageError('--min-release-age only applies with --update');
+  const minReleaseAgeMs = minAge === undefined ? undefined : parseDuration(minAge);
+  if (minAge !== undefined && minReleaseAgeMs === undefined)
+    throw new UsageError(`--min-release-age '${minAge}' is not a duration such as 7d or 72h`);
   const ttl = values['cache-ttl'] === undefined ? 86_400_000 : parseDuration(values['cache-ttl']);
   if (ttl === undefined)
     throw new UsageError(`--cache-ttl '${values['cache-ttl']}' is not a duration such as 30m or 24h`);
@@ -213,6 +225,7 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     fix: values.fix === true,
     update: values.update === true,
     major: values.major === true,
+    ...(minReleaseAgeMs !== undefined ? { minReleaseAgeMs } : {}),
     ...(token ? { token } : {}),
     apiUrl,
     graphqlUrl,
@@ -260,7 +273,8 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   } else {
     io.stdout(report);
   }
-  return errorCount(result.findings) > 0 ? EXIT_FINDINGS : EXIT_OK;
+  const outcome = runOutcome(result.findings);
+  return outcome === 'findings' ? EXIT_FINDINGS : outcome === 'unverified' ? EXIT_UNVERIFIED : EXIT_OK;
 }
 
 export const pinCheckCommand: Command = {

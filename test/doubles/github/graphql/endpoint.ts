@@ -25,6 +25,7 @@ import { repositoryResolvers } from './repository-resolvers.ts';
 import { pullRequestResolvers } from './pull-request-resolvers.ts';
 import { mutationResolvers } from './mutation-resolvers.ts';
 import { releaseResolvers } from './release-resolvers.ts';
+import { advisoryResolvers } from './advisory-resolvers.ts';
 import type { GraphqlContext, Resolvers } from './resolver-types.ts';
 
 const resolverModules: Resolvers[] = [
@@ -33,6 +34,7 @@ const resolverModules: Resolvers[] = [
   pullRequestResolvers,
   mutationResolvers,
   releaseResolvers,
+  advisoryResolvers,
 ];
 
 function findResolver(typeName: string, fieldName: string) {

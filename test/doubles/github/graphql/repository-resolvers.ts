@@ -124,7 +124,7 @@ export const repositoryResolvers: Resolvers = {
     description: (node: RepositoryNode) => node.repo.description,
     isFork: (node: RepositoryNode) => node.repo.parent !== null,
     isPrivate: (node: RepositoryNode) => node.repo.private,
-    isArchived: () => false,
+    isArchived: (node: RepositoryNode) => node.repo.archived,
     visibility: (node: RepositoryNode) => (node.repo.private ? 'PRIVATE' : 'PUBLIC'),
     url: (node: RepositoryNode, _args: unknown, ctx: GraphqlContext) =>
       `${ctx.state.serverUrl}/${node.repo.fullName}`,

@@ -112,7 +112,7 @@ export function repositoryJson(state: DoubleState, repo: HostedRepo): Record<str
     has_pages: false,
     has_downloads: true,
     has_discussions: false,
-    archived: false,
+    archived: repo.archived,
     disabled: false,
     pushed_at: repo.createdAt,
     created_at: repo.createdAt,
