@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { createGitHubClient } from '@slipway/gitops';
-import { signStatementNative } from '@slipway/supply-chain/signing/native-signer';
 import { execProgram, type ProgramRunner } from '@slipway/supply-chain/tools/run-program';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,7 +28,8 @@ import { planModule, writeModule } from '../plan/real-tofu.fixture.ts';
 import { appliedRef, commitTree, type MarkerTarget } from './applied-marker.ts';
 import { runApplyStep, type ApplyStepRequest } from './apply-step.ts';
 import { SealBrokenError } from './plan-cipher.ts';
-import { sealPlan, type SealedPlan } from './seal-plan.ts';
+import type { SealedPlan } from './seal-plan.ts';
+import { runSealStep } from './seal-step.ts';
 import { ProvenanceError } from './verify-sealed-plan.ts';
 
 const MODULE = `
@@ -83,28 +83,29 @@ async function plannedAndSealed(commit = merged): Promise<{ dir: string; sealed:
   const identityToken = await idToken();
   const outputDir = join(root, `sealed${n}`);
   mkdirSync(outputDir);
-  const sealed = await sealPlan({
+  const sealed = await runSealStep({
     planFile: plan.planFile!,
     outputDir,
     key: KEY,
-    manifest: {
-      directory: 'app',
-      workspace: 'default',
-      tool: 'tofu',
-      toolVersion: tofu.version,
-      lockFileSha256: '',
-      sourceTree: await commitTree(github, commit),
-      sourceCommit: commit,
-      runId: '4242',
+    tool: 'tofu',
+    toolVersion: tofu.version,
+    workingDirectory: dir,
+    directoryLabel: 'app',
+    workspace: 'default',
+    commit,
+    runId: '4242',
+    github,
+    signing: {
+      fulcioUrl: sigstore.fulcioUrl,
+      rekorUrl: sigstore.rekorUrl,
+      tlogUpload: true,
+      timeoutMs: 5_000,
+      identityToken,
     },
-    sign: (statement) =>
-      signStatementNative(statement, {
-        fulcioUrl: sigstore.fulcioUrl,
-        rekorUrl: sigstore.rekorUrl,
-        tlogUpload: true,
-        timeoutMs: 5_000,
-        identityToken,
-      }),
+  });
+  expect(sealed.manifest).toMatchObject({
+    sourceCommit: commit,
+    sourceTree: await commitTree(github, commit),
   });
   rmSync(plan.planFile!);
   return { dir, sealed };

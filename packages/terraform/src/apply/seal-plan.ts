@@ -6,7 +6,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SerializedBundle } from '@sigstore/bundle';
-import type { NativeSigningOptions } from '@slipway/supply-chain/signing/native-signer';
 import type { InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
 import { encryptPlan } from './plan-cipher.ts';
 import { manifestStatement, SEALED_PLAN_NAME, sha256Hex, type PlanManifest } from './plan-manifest.ts';
@@ -41,5 +40,3 @@ export async function sealPlan(request: SealRequest): Promise<SealedPlan> {
   await writeFile(bundleFile, `${JSON.stringify(bundle)}\n`);
   return { sealedFile, bundleFile, sealedSha256, manifest };
 }
-
-export type { NativeSigningOptions };
