@@ -182,4 +182,30 @@ describe('tf-plan seal → tf-apply (committed bundles, real tofu)', () => {
     expect(gh.requests.total).toBe(0);
     expect(result.log).not.toContain('[command]');
   });
+
+  it.each([
+    [{ 'plan-key': '' }, "Input 'plan-key' is empty while seal is true"],
+    [{ 'plan-key': 'c2hvcnQ=' }, "Input 'plan-key' decodes to 5 bytes, not 32"],
+    [{ 'fulcio-url': 'http://fulcio.example' }, "Input 'fulcio-url' is 'http://fulcio.example'"],
+  ])('tf-plan with seal: bad input %j fails before any process or network call', async (bad, message) => {
+    releases.resetCounters();
+    gh.requests.reset();
+    const fulcioCalls = sigstore.counts.fulcio;
+    const result = await run(planAction, {
+      'working-directory': 'infra/app',
+      'github-token': TOKEN,
+      comment: 'false',
+      seal: 'true',
+      'plan-key': KEY,
+      'fulcio-url': sigstore.fulcioUrl,
+      'rekor-url': sigstore.rekorUrl,
+      ...bad,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain(message);
+    expect(releases.requests).toEqual([]);
+    expect(gh.requests.total).toBe(0);
+    expect(sigstore.counts.fulcio).toBe(fulcioCalls);
+    expect(result.log).not.toContain('[command]');
+  });
 });

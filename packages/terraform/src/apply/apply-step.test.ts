@@ -25,7 +25,7 @@ import {
 } from '../../../../test/doubles/sigstore/sigstore-services.ts';
 import { realTool } from '../../../../test/real-tools.ts';
 import { planModule, writeModule } from '../plan/real-tofu.fixture.ts';
-import { appliedRef, commitTree, type MarkerTarget } from './applied-marker.ts';
+import { appliedRef, claimPlan, commitTree, type MarkerTarget } from './applied-marker.ts';
 import { runApplyStep, type ApplyStepRequest } from './apply-step.ts';
 import { SealBrokenError } from './plan-cipher.ts';
 import type { SealedPlan } from './seal-plan.ts';
@@ -253,5 +253,12 @@ describe('runApplyStep with real tofu and a sealed plan', () => {
     expect(calls.find((a) => a[0] === 'apply')?.at(-1)).toBe(join(dir, '.apply', 'tfplan.replan'));
     expect(existsSync(join(dir, '.apply', 'tfplan'))).toBe(false);
     expect((JSON.parse(stateOf(dir)) as { outputs: { a: { value: string } } }).outputs.a.value).toBe('one');
+  });
+
+  it('claims a plan atomically: of 10 concurrent claims exactly one wins', async () => {
+    const plan = 'c'.repeat(64);
+    const wins = await Promise.all(Array.from({ length: 10 }, () => claimPlan(github, plan, merged)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect(await markerExists(plan)).toBe(true);
   });
 });
