@@ -146,6 +146,8 @@ describe('tf-plan seal → tf-apply (committed bundles, real tofu)', () => {
     const replay = await run(applyAction, applyInputs());
     expect(replay.exitCode).toBe(1);
     expect(replay.log).toMatch(/provenance is not proven \(replay\).*already applied/);
+    expect(replay.outputs.applied).toBe('false');
+    expect(replay.summary).toMatch(/refused\n\nNothing was applied\. .*\(replay\)/);
     // refused before tofu ran (the install's own tar extraction is the only program)
     expect(replay.log).not.toMatch(/\[command\]\S*\/tofu /);
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, markdownTable, run } from '@slipway/core';
+import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
 import { createGitHubClient } from '@slipway/gitops';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
@@ -23,7 +23,7 @@ export default () =>
     const client = createGitHubClient(
       getOctokit(inputs['github-token'], { baseUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com' }),
     );
-    const result = await runApplyStep(
+    const step = runApplyStep(
       {
         tool: inputs.tool,
         binary: installed.path,
@@ -49,6 +49,15 @@ export default () =>
       },
       { run: execProgram, log: (line) => core.info(line), warn: (line) => core.warning(line) },
     );
+    const result = await step.catch(async (error: unknown) => {
+      if (error instanceof UserError) {
+        core.setOutput('applied', 'false');
+        await actionsSummaryWriter(
+          `## tf-apply ${inputs.directoryLabel}: refused\n\nNothing was applied. ${error.message.replace(/\n/g, ' ')}\n`,
+        );
+      }
+      throw error;
+    });
     core.setOutput('applied', String(result.applied));
     core.setOutput('mode', result.mode);
     core.setOutput('plan-digest', result.planSha256);
