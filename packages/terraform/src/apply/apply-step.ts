@@ -5,7 +5,7 @@
  * fails: refuse, or with `on-mismatch: replan` plan again from the merged tree and apply that.
  * A plan whose provenance is not proven is never decrypted for apply.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { UserError } from '@slipway/core';
@@ -102,7 +102,12 @@ export async function runApplyStep(request: ApplyStepRequest, io: ApplyStepIO): 
   const planFile = join(request.outputDir, 'tfplan');
   await writeFile(planFile, plan, { mode: 0o600 });
   io.log(`Provenance proven; applying plan ${manifest.planSha256}.`);
-  io.log(await applyPlanFile({ ...request, planFile, run: io.run }));
+  try {
+    io.log(await applyPlanFile({ ...request, planFile, run: io.run }));
+  } finally {
+    // the plan holds sensitive values in clear: it lives only as long as apply runs
+    await rm(planFile, { force: true });
+  }
   return { mode: 'sealed-plan', applied: true, planSha256: manifest.planSha256, reason: '', manifest };
 }
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { IN_TOTO_STATEMENT_V1, type InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
 
 export const PLAN_SEAL_PREDICATE_TYPE = 'https://slipway.dev/terraform/sealed-plan/v1';
@@ -36,7 +37,7 @@ export function sha256Hex(data: Buffer | string): string {
 /** sha256 of `<dir>/.terraform.lock.hcl`, or '' when the file does not exist. */
 export async function lockFileSha256(workingDirectory: string): Promise<string> {
   try {
-    return sha256Hex(await readFile(`${workingDirectory}/.terraform.lock.hcl`));
+    return sha256Hex(await readFile(join(workingDirectory, '.terraform.lock.hcl')));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw error;
