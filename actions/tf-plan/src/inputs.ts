@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError, InputReader, maskSecret } from '@slipway/core';
 import { normaliseTfVersion, type TfTool } from '@slipway/terraform/install/tf-releases';
+import { parsePlanKey } from '@slipway/terraform/apply/plan-cipher';
+import { readServiceUrl } from '@slipway/supply-chain/signing/service-url-input';
 
 export interface Inputs {
   tool: TfTool;
@@ -16,6 +18,8 @@ export interface Inputs {
   'github-token': string | undefined;
   comment: boolean;
   redact: RegExp[];
+  /** With `seal: true`: the AES-256 key and the Sigstore services; undefined otherwise. */
+  seal: { key: Buffer; fulcioUrl: string; rekorUrl: string } | undefined;
 }
 
 const WORKSPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,89}$/;
@@ -44,6 +48,8 @@ export function getInputs(
   // masked before anything else can print it
   const token = reader.string('github-token');
   if (token) maskSecret(token);
+  const planKey = reader.string('plan-key');
+  if (planKey) maskSecret(planKey);
   const tool = reader.enumeration('tool', ['tofu', 'terraform'] as const, 'tofu');
   const rawVersion = reader.string('version');
   const version = rawVersion === undefined ? undefined : normaliseTfVersion(tool, rawVersion, 'version');
@@ -108,6 +114,18 @@ export function getInputs(
       );
     }
   });
+  let seal: Inputs['seal'];
+  if (reader.boolean('seal', false)) {
+    if (!planKey)
+      throw new InputError('plan-key', 'is empty while seal is true', 'a 32-byte base64 key from a secret');
+    if (!token)
+      throw new InputError('github-token', 'is empty while seal is true', 'a token with contents: read');
+    seal = {
+      key: parsePlanKey(planKey),
+      fulcioUrl: readServiceUrl(reader, 'fulcio-url'),
+      rekorUrl: readServiceUrl(reader, 'rekor-url'),
+    };
+  }
   return {
     tool,
     version,
@@ -119,5 +137,6 @@ export function getInputs(
     'github-token': token,
     comment,
     redact,
+    seal,
   };
 }

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, actionsCoreMask, run } from '@slipway/core';
+import { actionsSummaryWriter, actionsCoreMask, run, UserError } from '@slipway/core';
 import { createGitHubClient } from '@slipway/gitops';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { installTfForAction } from '@slipway/terraform/install/action-install';
 import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan/plan-step';
+import { runSealStep } from '@slipway/terraform/apply/seal-step';
 import { collectSecrets } from '@slipway/terraform/render/redaction';
 import { getInputs } from './inputs.ts';
 
@@ -50,6 +51,12 @@ export default () =>
       // one folder per directory and workspace; encoded so that no two directories share one
       `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
     );
+    const client = () =>
+      createGitHubClient(
+        getOctokit(inputs['github-token'] ?? '', {
+          baseUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com',
+        }),
+      );
     const result = await runPlanStep(
       {
         tool: inputs.tool,
@@ -65,11 +72,7 @@ export default () =>
         comment:
           issueNumber !== undefined && owner && repo
             ? {
-                client: createGitHubClient(
-                  getOctokit(inputs['github-token'] ?? '', {
-                    baseUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com',
-                  }),
-                ),
+                client: client(),
                 owner,
                 repo,
                 issueNumber,
@@ -93,5 +96,45 @@ export default () =>
     core.setOutput('plan-file', result.planFile);
     core.setOutput('plan-json', result.planJson);
     core.setOutput('comment-url', result.comment?.url ?? '');
+    if (inputs.seal && result.exitcode !== 1) {
+      const commit = env.GITHUB_SHA ?? '';
+      if (!/^[0-9a-f]{40}$/.test(commit) || !owner || !repo)
+        throw new UserError('seal: true needs GITHUB_SHA and GITHUB_REPOSITORY (a GitHub Actions run).');
+      const sealed = await runSealStep({
+        planFile: result.planFile,
+        outputDir,
+        key: inputs.seal.key,
+        tool: inputs.tool,
+        toolVersion: installed.version,
+        workingDirectory: inputs['working-directory'],
+        directoryLabel: inputs.directoryLabel,
+        workspace: inputs.workspace,
+        commit,
+        runId: env.GITHUB_RUN_ID ?? '',
+        github: { client: client(), owner, repo },
+        signing: {
+          fulcioUrl: inputs.seal.fulcioUrl,
+          rekorUrl: inputs.seal.rekorUrl,
+          tlogUpload: true,
+          timeoutMs: 30_000,
+          identityToken: await sigstoreIdToken(),
+        },
+      });
+      core.setOutput('sealed-plan', sealed.sealedFile);
+      core.setOutput('plan-bundle', sealed.bundleFile);
+      core.info(`Sealed plan ${sealed.manifest.planSha256} for tree ${sealed.manifest.sourceTree}.`);
+    }
     if (result.exitcode === 1) throw new PlanFailedError(inputs.directoryLabel, inputs.workspace);
   });
+
+/** The job's OIDC token for Fulcio (audience `sigstore`); @actions/core masks it. */
+async function sigstoreIdToken(): Promise<string> {
+  try {
+    return await core.getIDToken('sigstore');
+  } catch (error) {
+    throw new UserError(`seal: requesting the GitHub OIDC token failed: ${(error as Error).message}`, {
+      hint: 'Add `permissions: id-token: write` to the job.',
+      cause: error,
+    });
+  }
+}

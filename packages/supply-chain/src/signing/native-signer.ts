@@ -26,6 +26,7 @@ import {
   IN_TOTO_PAYLOAD_TYPE,
   inTotoStatement,
   signatureStatement,
+  type InTotoStatement,
 } from './signed-payloads.ts';
 import { SIGSTORE_BUNDLE_MEDIA_TYPE, type SigstoreEndpoints } from './sigstore-endpoints.ts';
 
@@ -83,6 +84,21 @@ export async function attestImageNative(
     },
     options,
   );
+}
+
+/**
+ * A keyless DSSE bundle over any in-toto statement (a file's digest, not an image), returned
+ * instead of pushed: for callers that store the bundle themselves (tf-plan's sealed plans).
+ */
+export async function signStatementNative(
+  statement: InTotoStatement,
+  options: NativeSigningOptions,
+): Promise<SerializedBundle> {
+  const builder = new DSSEBundleBuilder({ signer: signer(options), witnesses: witnesses(options) });
+  const bundle = await sigstoreCall('attest', () =>
+    builder.create({ data: Buffer.from(JSON.stringify(statement), 'utf8'), type: IN_TOTO_PAYLOAD_TYPE }),
+  );
+  return bundleToJSON(bundle);
 }
 
 function signer(options: NativeSigningOptions): FulcioSigner {

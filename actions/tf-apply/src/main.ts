@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
+import { createGitHubClient } from '@slipway/gitops';
+import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
+import { execProgram } from '@slipway/supply-chain/tools/run-program';
+import { runApplyStep } from '@slipway/terraform/apply/apply-step';
+import { installTfForAction } from '@slipway/terraform/install/action-install';
+import { getInputs } from './inputs.ts';
+
+export default () =>
+  run(async () => {
+    const env = process.env;
+    const inputs = getInputs();
+    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const temp = env.RUNNER_TEMP || tmpdir();
+    const trustedRoot = inputs['trusted-root']
+      ? readTrustedRoot(inputs['trusted-root'])
+      : await publicGoodTrustedRoot(join(temp, 'slipway-tuf'), 30_000);
+    const installed = await installTfForAction(inputs.tool, inputs.version, env);
+    const client = createGitHubClient(
+      getOctokit(inputs['github-token'], { baseUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com' }),
+    );
+    const step = runApplyStep(
+      {
+        tool: inputs.tool,
+        binary: installed.path,
+        toolVersion: installed.version,
+        workingDirectory: inputs['working-directory'],
+        directoryLabel: inputs.directoryLabel,
+        workspace: inputs.workspace,
+        varFiles: inputs['var-files'],
+        backendConfig: inputs['backend-config'],
+        sealedFile: inputs['sealed-plan'],
+        bundleFile: inputs['plan-bundle'],
+        key: inputs['plan-key'],
+        trustedRoot,
+        policy: inputs.policy,
+        commit: inputs.sha,
+        github: { client, owner, repo },
+        onMismatch: inputs['on-mismatch'],
+        outputDir: join(
+          temp,
+          'slipway-tf-apply',
+          `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
+        ),
+      },
+      { run: execProgram, log: (line) => core.info(line), warn: (line) => core.warning(line) },
+    );
+    const result = await step.catch(async (error: unknown) => {
+      if (error instanceof UserError) {
+        core.setOutput('applied', 'false');
+        await actionsSummaryWriter(
+          `## tf-apply ${inputs.directoryLabel}: refused\n\nNothing was applied. ${error.message.replace(/\n/g, ' ')}\n`,
+        );
+      }
+      throw error;
+    });
+    core.setOutput('applied', String(result.applied));
+    core.setOutput('mode', result.mode);
+    core.setOutput('plan-digest', result.planSha256);
+    core.setOutput('reason', result.reason);
+    const rows = [
+      ['directory', `${inputs.directoryLabel} (workspace ${inputs.workspace})`],
+      ['mode', result.mode === 'sealed-plan' ? 'the sealed, reviewed plan' : 'a fresh plan (re-planned)'],
+      ['applied', result.applied ? 'yes' : 'no (no changes)'],
+      ['plan sha256', result.planSha256 || '-'],
+      ['planned tree', result.manifest?.sourceTree ?? '-'],
+      ['commit', inputs.sha],
+    ];
+    if (result.reason) rows.push(['why re-planned', result.reason.replace(/\n/g, ' ')]);
+    await actionsSummaryWriter(`## tf-apply ${inputs.directoryLabel}\n\n${markdownTable(['', ''], rows)}\n`);
+  });
