@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Last step of the secure-image composite, for an image index only: attests each platform image's
+# Last step of the secure-image composite (and a step of build-sign-push.yml), for an image index
+# only: attests each platform image's
 # SBOM to that image's own digest (the index digest itself was signed by the sign step). Runs the
 # sign bundle of this checkout once per platform (INPUT_SIGN=false), each run with its own output
 # file, and writes the `attestations` output. Inputs arrive only as environment variables: the sbom
@@ -7,7 +8,9 @@
 set -euo pipefail
 
 image="${SECURE_IMAGE_IMAGE:-}"
-sign_bundle="${GITHUB_ACTION_PATH:?}/../../dist/sign/index.js"
+# dist/ of the same checkout as this script (the composite's GITHUB_ACTION_PATH, or .slipway/ in
+# build-sign-push.yml)
+sign_bundle="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../dist/sign" && pwd)/index.js"
 
 fail() {
   printf '::error title=secure-image::%s\n' "$1"

@@ -217,10 +217,7 @@ describe('secure-image composite with the real trivy, syft and cosign', () => {
       expect(real.sigstore.counts.fulcio - before.fulcio).toBe(3);
       expect(real.sigstore.counts.rekor - before.rekor).toBe(3);
       const sbom = (slug: string) => join(result.workspace, `sbom.${slug}.spdx.json`);
-      expect(result.outputs['sbom-file']!.split('\n')).toEqual([
-        sbom('linux-amd64'),
-        sbom('linux-arm64-v8'),
-      ]);
+      expect(result.outputs['sbom-file']!.split('\n')).toEqual([sbom('linux-amd64'), sbom('linux-arm64-v8')]);
       const attestations = JSON.parse(result.outputs.attestations!) as Record<string, string>[];
       expect(attestations.map((a) => [a.platform, a.digest, a['sbom-file']])).toEqual([
         ['linux/amd64', multi.amd64, sbom('linux-amd64')],
