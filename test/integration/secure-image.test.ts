@@ -238,6 +238,8 @@ describe('secure-image composite with the real trivy, syft and cosign', () => {
         [multi.pinned, undefined],
         [`${repo}@${multi.amd64}`, 'spdxjson'],
         [`${repo}@${multi.arm64}`, 'spdxjson'],
+        // the index itself: its SBOM attestation is each platform image's
+        [multi.pinned, 'spdxjson'],
       ];
       for (const [image, type] of checks) {
         const verified = await runAction({
