@@ -26,15 +26,21 @@ trap 'rm -rf "$work"' EXIT
 # One line per platform image, "platform<TAB>digest<TAB>SBOM file", from the sbom step's JSON
 # (node, which the steps need anyway, reads it: no jq on every runner).
 node -e '
-  const format = process.env.SECURE_IMAGE_SBOM_FORMAT || "spdx-json";
-  const platforms = JSON.parse(process.env.SECURE_IMAGE_SBOM_PLATFORMS || "[]");
-  if (!Array.isArray(platforms) || platforms.length === 0) throw new Error("the sbom step listed no platform images");
-  for (const { platform, digest, files } of platforms) {
-    const file = files && files[format];
-    const fields = [platform, digest, file];
-    if (fields.some((f) => typeof f !== "string" || f === "" || /[\t\r\n]/.test(f)))
-      throw new Error("the sbom step wrote no " + format + " SBOM for " + JSON.stringify({ platform, digest }));
-    console.log(fields.join("\t"));
+  try {
+    const format = process.env.SECURE_IMAGE_SBOM_FORMAT || "spdx-json";
+    const platforms = JSON.parse(process.env.SECURE_IMAGE_SBOM_PLATFORMS || "[]");
+    if (!Array.isArray(platforms) || platforms.length === 0) throw new Error("the sbom step listed no platform images");
+    const lines = platforms.map(({ platform, digest, files } = {}) => {
+      const fields = [platform, digest, files && files[format]];
+      if (fields.some((f) => typeof f !== "string" || f === "" || /[\t\r\n]/.test(f)))
+        throw new Error("the sbom step wrote no " + format + " SBOM for " + JSON.stringify({ platform, digest }));
+      return fields.join("\t");
+    });
+    console.log(lines.join("\n"));
+  } catch (error) {
+    // one line for the annotation below
+    process.stderr.write(String(error.message).replace(/\s+/g, " ") + "\n");
+    process.exit(1);
   }
 ' >"$work/subjects.tsv" 2>"$work/subjects.err" ||
   fail "Reading the sbom step's platforms output failed: $(tail -n 1 "$work/subjects.err")"

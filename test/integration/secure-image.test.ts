@@ -376,6 +376,49 @@ describe('secure-image.sh', () => {
   });
 
   it.each([
+    [
+      'no SBOM of the format',
+      '[{"platform":"linux/amd64","digest":"sha256:' + 'a'.repeat(64) + '","files":{}}]',
+      'the sbom step wrote no spdx-json SBOM for {"platform":"linux/amd64","digest":"sha256:' +
+        'a'.repeat(64) +
+        '"}',
+    ],
+    ['an empty list', '[]', 'the sbom step listed no platform images'],
+    ['not JSON', '{', "Reading the sbom step's platforms output failed: Expected property name"],
+    [
+      'a digest that is not sha256',
+      '[{"platform":"linux/amd64","digest":"md5:1","files":{"spdx-json":"s.json"}}]',
+      "The sbom step reported 'md5:1' for linux/amd64, which is not a sha256 digest.",
+    ],
+  ])(
+    'attest-platforms.sh refuses a platforms output with %s before running sign',
+    (_name, platforms, message) => {
+      let stdout = '';
+      let status = 0;
+      try {
+        execFileSync('bash', [join(actionDir, 'attest-platforms.sh')], {
+          env: {
+            PATH: process.env.PATH,
+            GITHUB_OUTPUT: '/dev/null',
+            SECURE_IMAGE_IMAGE: `r.io/a@sha256:${'e'.repeat(64)}`,
+            SECURE_IMAGE_SBOM_FORMAT: 'spdx-json',
+            SECURE_IMAGE_SBOM_PLATFORMS: platforms,
+          },
+          encoding: 'utf8',
+        });
+      } catch (error) {
+        status = (error as { status: number }).status;
+        stdout = (error as { stdout: string }).stdout;
+      }
+      expect(status).toBe(1);
+      const errorLines = stdout.split('\n').filter((l) => l.startsWith('::error'));
+      expect(errorLines).toHaveLength(1);
+      expect(errorLines[0]).toContain(message);
+      expect(stdout).not.toContain('Attesting');
+    },
+  );
+
+  it.each([
     ['a tag', 'r.io/a:1', 'spdx-json', "Input 'image' is not pinned by digest"],
     [
       'a digest with a newline injected',
