@@ -28,6 +28,7 @@ import {
   type SpdxDocument,
 } from '../workflow-runner/real-tools-runner.ts';
 import { seedTrivyDbCache, trivyTestDbProgram } from './support/trivy-test-db.ts';
+import { pushMultiPlatformImage, type MultiPlatformImage } from './support/multi-platform-image.ts';
 import { ALL_SEEDED_FINDINGS, reportedFindings } from './support/trivy-results.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -37,11 +38,13 @@ const TIMEOUT = 300_000;
 let registry: RegistryServer;
 let real: RealToolsRunner;
 let digest: string;
+let multi: MultiPlatformImage;
 
 beforeAll(async () => {
   trivyTestDbProgram(); // built once per source (minutes on a fresh machine)
   [registry, real] = await Promise.all([startRegistry(), startRealToolsRunner()]);
   digest = await pushScanTarget(registry, 'octo-org/app', 'v1');
+  multi = await pushMultiPlatformImage(registry.host, 'octo-org/multi', '1.0');
 }, 900_000);
 afterAll(async () => {
   await Promise.all([registry?.stop(), real?.stop()]);
@@ -188,6 +191,75 @@ describe('secure-image composite with the real trivy, syft and cosign', () => {
     TIMEOUT,
   );
 
+  it(
+    'an image index: signs the index digest and attests each platform SBOM to its own platform digest',
+    async () => {
+      const before = { ...real.sigstore.counts };
+      const result = await runAction({
+        actionDir,
+        inputs: {
+          image: multi.pinned,
+          'fail-on': 'none',
+          'fulcio-url': real.sigstore.fulcioUrl,
+          'rekor-url': real.sigstore.rekorUrl,
+        },
+        env,
+        timeoutMs: TIMEOUT - 60_000,
+      });
+      expect(errors(result), result.log).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      expect(result.steps).toHaveLength(5);
+      const repo = `${registry.host}/octo-org/multi`;
+      // the index digest is signed (no attestation of its own); three certificates in all
+      expect(result.outputs.digest).toBe(multi.indexDigest);
+      expect(result.outputs.signature).toMatch(new RegExp(`^${repo}@sha256:[0-9a-f]{64}$`));
+      expect(result.outputs.attestation).toBe('');
+      expect(real.sigstore.counts.fulcio - before.fulcio).toBe(3);
+      expect(real.sigstore.counts.rekor - before.rekor).toBe(3);
+      const sbom = (slug: string) => join(result.workspace, `sbom.${slug}.spdx.json`);
+      expect(result.outputs['sbom-file']!.split('\n')).toEqual([sbom('linux-amd64'), sbom('linux-arm64-v8')]);
+      const attestations = JSON.parse(result.outputs.attestations!) as Record<string, string>[];
+      expect(attestations.map((a) => [a.platform, a.digest, a['sbom-file']])).toEqual([
+        ['linux/amd64', multi.amd64, sbom('linux-amd64')],
+        ['linux/arm64/v8', multi.arm64, sbom('linux-arm64-v8')],
+      ]);
+      for (const entry of attestations) {
+        expect(entry.attestation).toMatch(new RegExp(`^${repo}@sha256:[0-9a-f]{64}$`));
+        expect(entry['rekor-log-index']).toMatch(/^\d+$/);
+        // each statement names its platform digest alone and carries that platform's SBOM unchanged
+        const statement = await attestedStatement(entry.attestation!);
+        expect(statement.subject.map((s) => `sha256:${s.digest.sha256}`)).toEqual([entry.digest]);
+        expect(statement.predicateType).toBe('https://spdx.dev/Document');
+        expect(statement.predicate).toEqual(JSON.parse(readFileSync(entry['sbom-file']!, 'utf8')));
+      }
+      // dist/verify: the index signature, and each platform's SBOM attestation on its digest
+      writeFileSync(join(result.workspace, 'trusted_root.json'), real.trustedRoot);
+      const checks: [string, string | undefined][] = [
+        [multi.pinned, undefined],
+        [`${repo}@${multi.amd64}`, 'spdxjson'],
+        [`${repo}@${multi.arm64}`, 'spdxjson'],
+        // the index itself: its SBOM attestation is each platform image's
+        [multi.pinned, 'spdxjson'],
+      ];
+      for (const [image, type] of checks) {
+        const verified = await runAction({
+          actionDir: join(root, 'actions', 'verify'),
+          workspace: result.workspace,
+          inputs: {
+            image,
+            ...(type ? { type } : {}),
+            'certificate-identity': real.sigstore.identity,
+            'trusted-root': 'trusted_root.json',
+          },
+          env,
+        });
+        expect(errors(verified), verified.log).toEqual([]);
+        expect(verified.outputs.verified).toBe('1');
+      }
+    },
+    TIMEOUT,
+  );
+
   it('refuses an image that is not pinned by digest before scanning', async () => {
     const downloads = real.tools.server.requests.length;
     const result = await runAction({
@@ -245,6 +317,7 @@ describe('secure-image action.yml', () => {
       ['scan', 'bash', 'node "$GITHUB_ACTION_PATH/../../dist/trivy-scan/index.js"'],
       ['sbom', 'bash', 'node "$GITHUB_ACTION_PATH/../../dist/sbom/index.js"'],
       ['sign', 'bash', 'node "$GITHUB_ACTION_PATH/../../dist/sign/index.js"'],
+      ['attest', 'bash', 'bash "$GITHUB_ACTION_PATH/attest-platforms.sh"'],
     ]);
   });
 
@@ -273,7 +346,7 @@ describe('secure-image action.yml', () => {
 describe('secure-image.sh', () => {
   it('is shellcheck-clean', () => {
     const scripts = readdirSync(actionDir).filter((f) => f.endsWith('.sh'));
-    expect(scripts).toEqual(['secure-image.sh']);
+    expect(scripts).toEqual(['attest-platforms.sh', 'secure-image.sh']);
     for (const script of scripts) {
       expect(() =>
         execFileSync('shellcheck', ['--severity=style', join(actionDir, script)], { encoding: 'utf8' }),
@@ -301,6 +374,49 @@ describe('secure-image.sh', () => {
       execFileSync('rm', ['-f', out]);
     }
   });
+
+  it.each([
+    [
+      'no SBOM of the format',
+      '[{"platform":"linux/amd64","digest":"sha256:' + 'a'.repeat(64) + '","files":{}}]',
+      'the sbom step wrote no spdx-json SBOM for {"platform":"linux/amd64","digest":"sha256:' +
+        'a'.repeat(64) +
+        '"}',
+    ],
+    ['an empty list', '[]', 'the sbom step listed no platform images'],
+    ['not JSON', '{', "Reading the sbom step's platforms output failed: Expected property name"],
+    [
+      'a digest that is not sha256',
+      '[{"platform":"linux/amd64","digest":"md5:1","files":{"spdx-json":"s.json"}}]',
+      "The sbom step reported 'md5:1' for linux/amd64, which is not a sha256 digest.",
+    ],
+  ])(
+    'attest-platforms.sh refuses a platforms output with %s before running sign',
+    (_name, platforms, message) => {
+      let stdout = '';
+      let status = 0;
+      try {
+        execFileSync('bash', [join(actionDir, 'attest-platforms.sh')], {
+          env: {
+            PATH: process.env.PATH,
+            GITHUB_OUTPUT: '/dev/null',
+            SECURE_IMAGE_IMAGE: `r.io/a@sha256:${'e'.repeat(64)}`,
+            SECURE_IMAGE_SBOM_FORMAT: 'spdx-json',
+            SECURE_IMAGE_SBOM_PLATFORMS: platforms,
+          },
+          encoding: 'utf8',
+        });
+      } catch (error) {
+        status = (error as { status: number }).status;
+        stdout = (error as { stdout: string }).stdout;
+      }
+      expect(status).toBe(1);
+      const errorLines = stdout.split('\n').filter((l) => l.startsWith('::error'));
+      expect(errorLines).toHaveLength(1);
+      expect(errorLines[0]).toContain(message);
+      expect(stdout).not.toContain('Attesting');
+    },
+  );
 
   it.each([
     ['a tag', 'r.io/a:1', 'spdx-json', "Input 'image' is not pinned by digest"],

@@ -20,6 +20,7 @@ import {
   type TokenClaims,
 } from '../doubles/sigstore/sigstore-services.ts';
 import { startSigningServices, stopSigningServices } from './support/signing-services.ts';
+import { pushMultiPlatformImage } from './support/multi-platform-image.ts';
 import { startVouchingCosignReleases } from '../workflow-runner/vouching-cosign.ts';
 import { sharedFixture } from '../shared-fixtures.ts';
 
@@ -576,25 +577,27 @@ describe('verify run constraints (engine native): who, where and why the shared 
 });
 
 describe('gate-policy attestation (sign and verify, engine native)', () => {
-  const attestPolicy = async (tag: string, policy: object) => {
-    const pushed = await registry.pushImage('octo-org/app', tag);
+  const COUNTS = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+  /** Attests a gate-policy predicate to `image` (pinned), or to a new single image tagged `tag`. */
+  const attestPolicy = async (
+    tag: string,
+    policy: object,
+    { image, platforms }: { image?: string; platforms?: object[] } = {},
+  ) => {
+    const pinned = image ?? `${registry.host}/octo-org/app@${await registry.pushImage('octo-org/app', tag)}`;
     writeFileSync(
       join(workspace, `${tag}.json`),
       JSON.stringify({
         scanner: { name: 'trivy', version: '0.74.0', dbVersion: null },
         policy,
-        result: {
-          gate: 'pass',
-          findings: 0,
-          counts: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
-        },
+        result: { gate: 'pass', findings: 0, counts: COUNTS, ...(platforms ? { platforms } : {}) },
       }),
     );
     const attested = await runAction({
       actionDir: signAction,
       workspace,
       inputs: {
-        image: `${registry.host}/octo-org/app@${pushed}`,
+        image: pinned,
         engine: 'native',
         sign: 'false',
         predicate: `${tag}.json`,
@@ -605,7 +608,7 @@ describe('gate-policy attestation (sign and verify, engine native)', () => {
       env: sigstore.oidcEnv,
     });
     expect(attested.exitCode, attested.log).toBe(0);
-    return `${registry.host}/octo-org/app@${pushed}`;
+    return pinned;
   };
 
   it('accepts a scan gated at HIGH, refuses fail-on none unless max-fail-on is none', async () => {
@@ -626,6 +629,83 @@ describe('gate-policy attestation (sign and verify, engine native)', () => {
     const critical = await verify({ image: strict, ...base, 'max-fail-on': 'MEDIUM' });
     expect(errors(critical)[0]).toContain(
       'the image was scanned with a gate at HIGH, weaker than the required MEDIUM',
+    );
+  });
+
+  it('an image index: the gate policy must hold a passing verdict for every platform image (read from the registry); an SBOM attestation is verified on each platform image', async () => {
+    // two copies of one buildx-shaped index (amd64, arm64/v8, an attestation manifest), one per repository
+    const [full, partial] = await Promise.all(
+      ['octo-org/multi-full', 'octo-org/multi-partial'].map((r) =>
+        pushMultiPlatformImage(registry.host, r, '1.0'),
+      ),
+    );
+    const verdict = (platform: string, digest: string) => ({
+      platform,
+      digest,
+      gate: 'pass',
+      findings: 0,
+      counts: COUNTS,
+    });
+    const policy = { failOn: 'HIGH', ignoreUnfixed: false, severity: 'UNKNOWN' };
+    await attestPolicy('index-full', policy, {
+      image: full!.pinned,
+      platforms: [verdict('linux/amd64', full!.amd64), verdict('linux/arm64/v8', full!.arm64)],
+    });
+    await attestPolicy('index-partial', policy, {
+      image: partial!.pinned,
+      platforms: [verdict('linux/amd64', partial!.amd64)],
+    });
+    const base = { 'certificate-identity': sigstore.identity, type: 'gate-policy' };
+    const passed = await verify({ image: full!.tagged, ...base });
+    expect(errors(passed), passed.log).toEqual([]);
+    expect(passed.outputs.verified).toBe('1');
+    expect(passed.log).toContain(
+      `${full!.pinned} is an image index; its gate policy must cover linux/amd64, linux/arm64/v8.`,
+    );
+    const refused = await verify({ image: partial!.pinned, ...base });
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused)[0]).toContain(
+      `the gate-policy predicate has no verdict for linux/arm64/v8 (${partial!.arm64}) of the index`,
+    );
+    // the attestation manifest of the index is not a platform image: never required
+    expect(errors(refused)[0]).not.toContain(partial!.attestation);
+
+    // an SBOM attestation of an index is verified on each platform image: the one without fails by name
+    const bom = async (image: string) => {
+      const attested = await runAction({
+        actionDir: signAction,
+        workspace,
+        inputs: {
+          image,
+          engine: 'native',
+          sign: 'false',
+          predicate: 'bom.json',
+          'predicate-type': 'cyclonedx',
+          'fulcio-url': sigstore.fulcioUrl,
+          'rekor-url': sigstore.rekorUrl,
+        },
+        env: sigstore.oidcEnv,
+      });
+      expect(attested.exitCode, attested.log).toBe(0);
+    };
+    const repo = (r: string) => `${registry.host}/octo-org/${r}`;
+    await Promise.all([
+      bom(`${repo('multi-full')}@${full!.amd64}`),
+      bom(`${repo('multi-full')}@${full!.arm64}`),
+      bom(`${repo('multi-partial')}@${partial!.amd64}`),
+    ]);
+    const sbomOf = (image: string) =>
+      verify({ image, 'certificate-identity': sigstore.identity, type: 'cyclonedx' });
+    const allPlatforms = await sbomOf(full!.pinned);
+    expect(errors(allPlatforms), allPlatforms.log).toEqual([]);
+    expect(allPlatforms.outputs.verified).toBe('1');
+    expect(allPlatforms.log).toContain(
+      `Verifying the cyclonedx attestation of linux/arm64/v8: ${repo('multi-full')}@${full!.arm64}.`,
+    );
+    const onePlatform = await sbomOf(partial!.pinned);
+    expect(onePlatform.exitCode).toBe(1);
+    expect(errors(onePlatform)[0]).toContain(
+      `The cyclonedx attestation of linux/arm64/v8 (${repo('multi-partial')}@${partial!.arm64}) of the image index ${partial!.pinned} did not verify: No Sigstore attestation of type https://cyclonedx.org/bom bundle is attached to ${repo('multi-partial')}@${partial!.arm64}.`,
     );
   });
 

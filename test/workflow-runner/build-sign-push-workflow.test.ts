@@ -28,6 +28,7 @@ import { downloadArtifactStandIn } from './stand-ins/download-artifact.ts';
 import { uploadArtifactStandIn, type ArtifactRecord } from './stand-ins/upload-artifact.ts';
 import { uploadSarifStandIn } from './stand-ins/upload-sarif.ts';
 import { slipwayAtHead } from './local-repos.ts';
+import { pushMultiPlatformImage } from '../integration/support/multi-platform-image.ts';
 
 const slipway = slipwayAtHead();
 const workflow = slipway.workflow('build-sign-push.yml');
@@ -59,11 +60,15 @@ const github: RunWorkflowJobOptions['github'] = {
 };
 
 /** One workflow run: the jobs in `needs` order, sharing the artifact store. */
-async function buildSignPush(inputs: RunWorkflowJobOptions['inputs'], secrets: Record<string, string> = {}) {
+async function buildSignPush(
+  inputs: RunWorkflowJobOptions['inputs'],
+  secrets: Record<string, string> = {},
+  pushImage?: (repository: string, tag: string) => Promise<string>,
+) {
   const runner = simulatedRunner(tools);
   const upload = uploadArtifactStandIn();
   const sarif = uploadSarifStandIn();
-  const build = buildPushStandIn(registry, { names: [GHCR] });
+  const build = buildPushStandIn(registry, { names: [GHCR], ...(pushImage ? { pushImage } : {}) });
   const login = dockerLoginStandIn();
   const common = { workflow, inputs, secrets, github };
   const plan = await runWorkflowJob({ ...common, job: 'plan' });
@@ -145,7 +150,8 @@ describe('build-sign-push.yml wiring with stand-in tools (local runner, all jobs
           'skipped',
           'skipped',
         ],
-        ...['skipped', ...Array<string>(11).fill('success')],
+        // QEMU skipped (one platform); buildx .. sign; per-platform SBOM attestations skipped (no index)
+        ...['skipped', ...Array<string>(6).fill('success'), 'skipped', ...Array<string>(5).fill('success')],
       ]),
     );
     const digests = run.build.builds.map((b) => b.digest);
@@ -271,6 +277,63 @@ describe('build-sign-push.yml wiring with stand-in tools (local runner, all jobs
         api: { image: `${GHCR}/solo/api`, digest: run.build.builds[0]!.digest },
       }),
     });
+  }, 300_000);
+
+  it('an image index: the index digest is signed and carries the gate policy; each platform SBOM is attested to its platform digest', async () => {
+    const platforms: Record<string, string> = {};
+    const run = await buildSignPush(
+      {
+        apps: '[{"name":"api"}]',
+        registry: `${GHCR}/multi`,
+        'fail-on': 'none',
+        platforms: 'linux/amd64,linux/arm64',
+      },
+      {},
+      async (repository, tag) => {
+        const image = await pushMultiPlatformImage(registry.host, repository, tag);
+        Object.assign(platforms, { amd64: image.amd64, arm64: image.arm64 });
+        return image.indexDigest;
+      },
+    );
+    const [leg] = run.legs;
+    expect([leg!.conclusion, leg!.annotations], leg!.log).toEqual(['success', []]);
+    const by = (name: string) => leg!.steps.find((s) => s.name === name)!;
+    expect(by("Attest each platform image's SBOM to its own digest").outcome).toBe('success');
+    const repo = `${GHCR}/multi/api`;
+    const index = `${repo}@${run.build.builds[0]!.digest}`;
+    const cosign = run.runner
+      .calls()
+      .filter((c) => c.tool === 'cosign' && ['sign', 'attest'].includes(c.argv[0]!))
+      .map((c) => [c.argv[0], c.argv[c.argv.indexOf('--type') + 1] ?? '', c.argv.at(-1)]);
+    const sbom = JSON.parse(by('Record the SBOM with syft').outputs.platforms!) as {
+      platform: string;
+      digest: string;
+      files: Record<string, string>;
+    }[];
+    expect(sbom.map((p) => [p.platform, p.digest])).toEqual([
+      ['linux/amd64', platforms.amd64],
+      ['linux/arm64/v8', platforms.arm64],
+    ]);
+    expect(cosign).toEqual([
+      ['sign', expect.anything(), index],
+      ['attest', 'spdxjson', `${repo}@${platforms.amd64}`],
+      ['attest', 'spdxjson', `${repo}@${platforms.arm64}`],
+      ['attest', 'https://slipway.dev/attestations/gate-policy/v1', index],
+    ]);
+    // each platform's own SBOM file, not the first platform's for all
+    const predicates = run.runner
+      .calls()
+      .filter((c) => c.tool === 'cosign' && c.argv[0] === 'attest' && c.argv.includes('spdxjson'))
+      .map((c) => c.argv[c.argv.indexOf('--predicate') + 1]);
+    expect(predicates).toEqual(sbom.map((p) => p.files['spdx-json']));
+    const policy = JSON.parse(readFileSync(join(leg!.workspace, 'gate-policy-api.json'), 'utf8')) as {
+      result: { platforms: { platform: string; digest: string; gate: string }[] };
+    };
+    expect(policy.result.platforms.map((p) => [p.platform, p.digest, p.gate])).toEqual([
+      ['linux/amd64', platforms.amd64, 'pass'],
+      ['linux/arm64/v8', platforms.arm64, 'pass'],
+    ]);
+    expect(findJobLeaks(leg!, [TOKEN])).toEqual([]);
   }, 300_000);
 
   it('fault: findings at fail-on fail the build leg before anything is signed; the SARIF is still uploaded', async () => {

@@ -16,6 +16,13 @@ import { cosignVerify } from '@slipway/supply-chain/signing/cosign-engine';
 import { verifyImageNative } from '@slipway/supply-chain/signing/native-verifier';
 import { PREDICATE_TYPES } from '@slipway/supply-chain/signing/predicate-types';
 import { gatePolicyMismatch } from '@slipway/supply-chain/signing/gate-policy';
+import { gatePolicyPlatformsMismatch } from '@slipway/supply-chain/signing/gate-policy-platforms';
+import {
+  attestedPerPlatform,
+  indexPlatformImages,
+  platformSubject,
+} from '@slipway/supply-chain/signing/index-subjects';
+import type { ResolvedImage } from '@slipway/supply-chain/registry/resolve-digest';
 import type { InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
 import { installForAction } from '@slipway/supply-chain/tools/action-install';
@@ -43,14 +50,30 @@ async function verifyImage(): Promise<void> {
   core.setOutput('image', resolved.pinned);
 
   const gatePolicy = inputs.gatePolicy;
+  // An image index (index-subjects.ts): the gate policy on the index must cover each of its platform
+  // images; an SBOM attestation is verified on each platform image's own digest.
+  const perPlatform = attestedPerPlatform(inputs.type);
+  const platformImages =
+    gatePolicy || perPlatform
+      ? await indexPlatformImages(client, resolved.digest, resolved.pinned)
+      : undefined;
+  const platformNames = platformImages?.map((i) => i.platform).join(', ');
+  if (platformImages && gatePolicy)
+    core.info(`${resolved.pinned} is an image index; its gate policy must cover ${platformNames}.`);
+  if (platformImages && perPlatform)
+    core.info(
+      `${resolved.pinned} is an image index; verifying the ${what} of each platform image (${platformNames}) on its own digest.`,
+    );
   const rejectStatement = gatePolicy
-    ? (statement: InTotoStatement) => gatePolicyMismatch(statement.predicate, gatePolicy)
+    ? (statement: InTotoStatement) =>
+        gatePolicyMismatch(statement.predicate, gatePolicy) ??
+        gatePolicyPlatformsMismatch(statement.predicate, platformImages)
     : undefined;
-  const verifyNatively = async () => {
+  const verifyNatively = async (subject: ResolvedImage) => {
     const trustedRoot =
       trustedRootFile ?? (await publicGoodTrustedRoot(join(tempDir, 'slipway-sigstore-tuf'), inputs.timeout));
     const result = await verifyImageNative({
-      image: resolved,
+      image: subject,
       client,
       trustedRoot,
       policy: inputs.policy ?? {},
@@ -70,59 +93,90 @@ async function verifyImage(): Promise<void> {
     return result;
   };
 
-  let verified: number;
-  let identities: string[] = [];
-  if (inputs.engine === 'native') {
-    const result = await verifyNatively();
-    verified = result.verified.length;
-    identities = [...new Set(result.verified.map((v) => v.identity))];
-  } else {
-    const cosign = await installForAction({
-      tool: 'cosign',
-      ...(inputs['cosign-version'] ? { version: inputs['cosign-version'] } : {}),
-    });
-    verified = await cosignVerify(
-      {
-        cosignPath: cosign.path,
-        exec: async (command, args, options) =>
-          getExecOutput(command, args, { env: options.env, ignoreReturnCode: true }),
-        tempDir,
-        env: Object.fromEntries(
-          Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-        ),
-        mask: actionsCoreMask,
-      },
-      resolved,
-      {
-        policy: inputs.policy,
-        key: inputs.key,
-        trustedRootPath,
-        ignoreSct: inputs['insecure-ignore-sct'],
-        ignoreTlog: inputs['insecure-ignore-tlog'],
-        predicate: inputs.type,
-        rejectStatement,
-      },
-    );
-    // cosign has no flag for these: check them on the Sigstore bundles of the digest with the
-    // native verifier (same trust root, full policy), never skip them
-    const unchecked = constraintsCosignCannotCheck(inputs.policy);
-    if (unchecked.length > 0) {
-      core.info(
-        `cosign cannot check ${unchecked.join(', ')}: verifying the Sigstore bundles of ${resolved.pinned} against the whole policy natively.`,
+  const verifySubject = async (
+    subject: ResolvedImage,
+  ): Promise<{ verified: number; identities: string[] }> => {
+    let verified: number;
+    let identities: string[] = [];
+    if (inputs.engine === 'native') {
+      const result = await verifyNatively(subject);
+      verified = result.verified.length;
+      identities = [...new Set(result.verified.map((v) => v.identity))];
+    } else {
+      const cosign = await installForAction({
+        tool: 'cosign',
+        ...(inputs['cosign-version'] ? { version: inputs['cosign-version'] } : {}),
+      });
+      verified = await cosignVerify(
+        {
+          cosignPath: cosign.path,
+          exec: async (command, args, options) =>
+            getExecOutput(command, args, { env: options.env, ignoreReturnCode: true }),
+          tempDir,
+          env: Object.fromEntries(
+            Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+          ),
+          mask: actionsCoreMask,
+        },
+        subject,
+        {
+          policy: inputs.policy,
+          key: inputs.key,
+          trustedRootPath,
+          ignoreSct: inputs['insecure-ignore-sct'],
+          ignoreTlog: inputs['insecure-ignore-tlog'],
+          predicate: inputs.type,
+          rejectStatement,
+        },
       );
-      const result = await verifyNatively().catch((error: unknown) => {
+      // cosign has no flag for these: check them on the Sigstore bundles of the digest with the
+      // native verifier (same trust root, full policy), never skip them
+      const unchecked = constraintsCosignCannotCheck(inputs.policy);
+      if (unchecked.length > 0) {
+        core.info(
+          `cosign cannot check ${unchecked.join(', ')}: verifying the Sigstore bundles of ${subject.pinned} against the whole policy natively.`,
+        );
+        const result = await verifyNatively(subject).catch((error: unknown) => {
+          throw new UserError(
+            `cosign verified the ${what}, but the constraints it cannot check (${unchecked.join(', ')}) failed: ${errorMessage(error)}`,
+            {
+              hint: 'These constraints are read from the certificate of a Sigstore bundle attached to the digest as an OCI referrer (cosign v3 stores them so). Use engine native, or drop the constraint if the image is signed in another format.',
+              cause: error,
+            },
+          );
+        });
+        verified = Math.min(verified, result.verified.length);
+        identities = [...new Set(result.verified.map((v) => v.identity))];
+      }
+    }
+    return { verified, identities };
+  };
+
+  let verified = Number.POSITIVE_INFINITY;
+  const signers = new Set<string>();
+  if (platformImages && perPlatform) {
+    // every platform image must have a verified attestation: the fewest verified is the count
+    for (const image of platformImages) {
+      const subject = platformSubject(resolved, image);
+      core.info(`Verifying the ${what} of ${image.platform}: ${subject.pinned}.`);
+      const result = await verifySubject(subject).catch((error: unknown) => {
         throw new UserError(
-          `cosign verified the ${what}, but the constraints it cannot check (${unchecked.join(', ')}) failed: ${errorMessage(error)}`,
+          `The ${what} of ${image.platform} (${subject.pinned}) of the image index ${resolved.pinned} did not verify: ${errorMessage(error)}`,
           {
-            hint: 'These constraints are read from the certificate of a Sigstore bundle attached to the digest as an OCI referrer (cosign v3 stores them so). Use engine native, or drop the constraint if the image is signed in another format.',
+            hint: 'Each platform image of an index carries its own SBOM attestation (secure-image and build-sign-push attest them so); attest the missing one, or rebuild the image with the current build-sign-push.',
             cause: error,
           },
         );
       });
-      verified = Math.min(verified, result.verified.length);
-      identities = [...new Set(result.verified.map((v) => v.identity))];
+      verified = Math.min(verified, result.verified);
+      for (const identity of result.identities) signers.add(identity);
     }
+  } else {
+    const result = await verifySubject(resolved);
+    verified = result.verified;
+    for (const identity of result.identities) signers.add(identity);
   }
+  const identities = [...signers];
   core.setOutput('verified', String(verified));
   core.setOutput('identities', identities.join('\n'));
   core.info(`${verified} ${what}(s) of ${resolved.pinned} verified.`);

@@ -17,7 +17,8 @@
  * `failOn` is a Trivy severity or `none`; `severity` is the lowest severity the
  * scan reported (findings below it never reached the gate, so the effective
  * threshold is the higher of the two); `dbVersion` is the vulnerability DB's
- * version or null when the scanner did not report it.
+ * version or null when the scanner did not report it. For an image index, `result.platforms`
+ * holds each platform image's verdict (gate-policy-platforms.ts); `result.gate` is the worst.
  */
 import { SEVERITIES, isSeverity, severityRank, type FailOn, type Severity } from '../trivy/severity.ts';
 
@@ -26,7 +27,12 @@ export const GATE_POLICY_PREDICATE_TYPE = 'https://slipway.dev/attestations/gate
 export interface GatePolicyPredicate {
   scanner: { name: string; version?: string; dbVersion?: string | null };
   policy: { failOn: FailOn; ignoreUnfixed: boolean; severity?: Severity };
-  result: { gate: 'pass' | 'fail'; findings?: number; counts?: Partial<Record<Severity, number>> };
+  result: {
+    gate: 'pass' | 'fail';
+    findings?: number;
+    counts?: Partial<Record<Severity, number>>;
+    platforms?: { platform: string; digest: string; gate: 'pass' | 'fail' }[];
+  };
 }
 
 /** What a predicate must look like to be signed or accepted. */
