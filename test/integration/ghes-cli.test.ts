@@ -119,7 +119,9 @@ describe('slipway pin-check --online on GitHub Enterprise Server', () => {
     );
     expect(result.code, result.stderr).toBe(1);
     expect(findings(result.stdout)).toEqual(['6 impostor-commit', '6 version-comment-drift']);
+    // refs and reachability, then the nested-action read of action.yml at the pinned commit
     expect(ghes.requests.records.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([
+      '/api/graphql',
       '/api/graphql',
       '/api/graphql',
     ]);

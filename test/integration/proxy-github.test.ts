@@ -62,7 +62,9 @@ describe('pin-check (online) behind a proxy', () => {
         line: 6,
         col: 15,
         title: 'pin-check: version-comment-drift',
-        message: `the comment says v4, but v4 of actions/checkout points at ${v4.slice(0, 12)}, not at the pinned ${pinned.slice(0, 12)}`,
+        message:
+          `the comment says v4, but v4 of actions/checkout points at ${v4.slice(0, 12)}, not at the pinned ${pinned.slice(0, 12)}, ` +
+          `and ${v4.slice(0, 12)} does not contain the pinned commit: the tag was moved to other history, or the comment is wrong. Check both before trusting the pin`,
       },
     ]);
     // every request the GitHub double answered came through a plain tunnel of the proxy
@@ -93,9 +95,13 @@ describe('pin-check (online) behind a proxy', () => {
     expect(result.exitCode).toBe(1);
     expect(proxies.plain.log.slice(from)).toEqual([]);
     expect(gh.requests.total).toBe(0);
+    // the lookup failed without touching the proxy: "could not verify", naming the direct request
     expect(errorOf(result)).toBe(
-      'GitHub GraphQL request to http://api.github.proxied.test/graphql got no response: getaddrinfo ENOTFOUND api.github.proxied.test\n' +
-        'Check GITHUB_API_URL and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.',
+      `could not verify 'actions/checkout@${pinned}' (resolving its ref): ` +
+        'GitHub GraphQL request to http://api.github.proxied.test/graphql got no response: getaddrinfo ENOTFOUND api.github.proxied.test. ' +
+        'Check GITHUB_API_URL and the network; behind a proxy, HTTPS_PROXY/HTTP_PROXY and NO_PROXY.\n' +
+        'pin-check could not verify 1 reference(s) online: a GitHub lookup failed (see the annotations)\n' +
+        'Check the network and the token and run again, or accept it in the policy: severity: { could-not-verify: warning }.',
     );
   });
 });
