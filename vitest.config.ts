@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on the processes and servers they start (bundles, real programs, doubles), so
+    // more files than cores run side by side: vitest's default (cores - 1) ran one file at a time on a
+    // 2-core machine, at about one busy core.
+    maxWorkers: Math.max(3, availableParallelism()),
     // one temporary folder per run, removed at the end (test/global-tmp.ts)
     globalSetup: ['./test/global-tmp.ts'],
     // workflow commands that in-process @actions/* calls print are shown only for a failing test
