@@ -77,7 +77,9 @@ async function idToken(): Promise<string> {
 
 /** A fresh module, planned with real tofu and sealed for the tree of `commit`. */
 async function plannedAndSealed(commit = merged): Promise<{ dir: string; sealed: SealedPlan }> {
-  const dir = writeModule(join(root, `m${++n}`), { 'main.tf': MODULE });
+  // Each plan its own bytes: a plan file embeds the configuration, and two plans of one module made
+  // within the same second are byte-identical (same plan sha256, so the same applied marker).
+  const dir = writeModule(join(root, `m${++n}`), { 'main.tf': MODULE, 'plan-id.tf': `# plan ${n}\n` });
   const plan = await planModule(tofu.path, dir);
   expect(plan.exitcode).toBe(2);
   const identityToken = await idToken();
