@@ -13,7 +13,14 @@ import {
   waitSummary,
   type TokenSource,
 } from '@slipway/argocd';
-import { InputReader, UserError, actionsCoreMask, actionsSummaryWriter, run } from '@slipway/core';
+import {
+  InputReader,
+  UserError,
+  actionsCoreMask,
+  actionsSummaryWriter,
+  githubApiUrl,
+  run,
+} from '@slipway/core';
 import { createGitHubClient, type GitHubClient } from '@slipway/gitops';
 import { actionsHttpTransport, idTokenRequestEnv } from '@slipway/oidc';
 import { getInputs, type Inputs } from './inputs.ts';
@@ -96,7 +103,7 @@ async function deployWait(): Promise<void> {
 
 /** The one GitHub client (GITHUB_API_URL aware), counting its requests. */
 function githubClient(inputs: Inputs): { github: GitHubClient; requests: () => number } {
-  const apiUrl = process.env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  const apiUrl = githubApiUrl(process.env);
   let requests = 0;
   const octokit = getOctokit(inputs['github-token']!, { baseUrl: apiUrl });
   octokit.hook.before('request', () => {

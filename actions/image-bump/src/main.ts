@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, codeBlock, details, run } from '@slipway/core';
+import { actionsSummaryWriter, codeBlock, details, githubApiUrl, githubServerUrl, run } from '@slipway/core';
 import { bumpOpsRepo, changeTable, createGitHubClient, type BumpOutcome } from '@slipway/gitops';
 import { getInputs } from './inputs.ts';
 
@@ -12,14 +12,14 @@ async function bump(): Promise<void> {
   const inputs = getInputs();
   const env = process.env;
   // GITHUB_API_URL: https://api.github.com, https://api.<sub>.ghe.com or https://<host>/api/v3 (GHES)
-  const apiUrl = env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  const apiUrl = githubApiUrl(env);
   const octokit = getOctokit(inputs.token, { baseUrl: apiUrl });
   // without GITHUB_GRAPHQL_URL octokit derives it: /api/graphql beside /api/v3, else /graphql
   const client = createGitHubClient(octokit, {
     ...(env.GITHUB_GRAPHQL_URL?.trim() ? { graphqlUrl: env.GITHUB_GRAPHQL_URL.trim() } : {}),
   });
   // links in the commit message and PR body point at the workflow's own server
-  const serverUrl = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+  const serverUrl = githubServerUrl(env);
   const sourceRepository = env.GITHUB_REPOSITORY ?? '';
   const outcome = await bumpOpsRepo(
     client,

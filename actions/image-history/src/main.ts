@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { UserError, run } from '@slipway/core';
+import { UserError, githubApiUrl, run } from '@slipway/core';
 import {
   createGitHubClient,
   findRollbackTarget,
@@ -17,7 +17,7 @@ export default async function main(): Promise<void> {
 
 async function readHistory(): Promise<void> {
   const inputs = getInputs();
-  const apiUrl = process.env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  const apiUrl = githubApiUrl(process.env);
   const client = createGitHubClient(getOctokit(inputs.token, { baseUrl: apiUrl }));
   const slug = `${inputs.owner}/${inputs.repo}`;
   const history = await readFileHistory(client, {

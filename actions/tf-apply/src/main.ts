@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
+import { actionsSummaryWriter, githubApiUrl, markdownTable, run, UserError } from '@slipway/core';
 import { createGitHubClient } from '@slipway/gitops';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
@@ -20,9 +20,7 @@ export default () =>
       ? readTrustedRoot(inputs['trusted-root'])
       : await publicGoodTrustedRoot(join(temp, 'slipway-tuf'), 30_000);
     const installed = await installTfForAction(inputs.tool, inputs.version, env);
-    const client = createGitHubClient(
-      getOctokit(inputs['github-token'], { baseUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com' }),
-    );
+    const client = createGitHubClient(getOctokit(inputs['github-token'], { baseUrl: githubApiUrl(env) }));
     const step = runApplyStep(
       {
         tool: inputs.tool,

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, actionsCoreMask, run, UserError } from '@slipway/core';
+import {
+  actionsSummaryWriter,
+  actionsCoreMask,
+  githubApiUrl,
+  githubServerUrl,
+  run,
+  UserError,
+} from '@slipway/core';
 import { createGitHubClient } from '@slipway/gitops';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { installTfForAction } from '@slipway/terraform/install/action-install';
@@ -43,7 +50,7 @@ export default () =>
     const issueNumber = inputs.comment ? pullRequestNumber(env) : undefined;
     if (inputs.comment && issueNumber === undefined)
       core.notice('tf-plan: this event has no pull request; no plan comment is posted.');
-    const serverUrl = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+    const serverUrl = githubServerUrl(env);
     const installed = await installTfForAction(inputs.tool, inputs.version, env);
     const outputDir = join(
       env.RUNNER_TEMP || tmpdir(),
@@ -54,7 +61,7 @@ export default () =>
     const client = () =>
       createGitHubClient(
         getOctokit(inputs['github-token'] ?? '', {
-          baseUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com',
+          baseUrl: githubApiUrl(env),
         }),
       );
     const result = await runPlanStep(

@@ -67,3 +67,4 @@ export { proxyRefusal, type ProxyRefusal } from './proxy-refusal.ts';
 export { readBoundedBody, checkDeclaredLength, type BodyStream } from './bounded-body.ts';
 export { jobCanMintIdToken } from './id-token-job.ts';
 export { SLIPWAY_VERSION } from './version.ts';
+export { githubApiUrl, githubServerUrl } from './github-urls.ts';

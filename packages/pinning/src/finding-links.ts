@@ -3,12 +3,13 @@
  * workflows run on (`GITHUB_SERVER_URL`: https://github.com, https://<sub>.ghe.com
  * or a GitHub Enterprise Server host), never a hard-coded github.com.
  */
+import { githubServerUrl } from '@slipway/core';
 import { FULL_SHA, parseUsesReference } from './reference.ts';
 import type { Finding } from './rules.ts';
 
 /** The web base URL of the GitHub server, from `GITHUB_SERVER_URL` (default https://github.com). */
 export function serverUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+  return githubServerUrl(env);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   UserError,
   statusOf,
   type RetryOptions,
+  githubApiUrl,
 } from '@slipway/core';
 import { CouldNotVerifyError } from './could-not-verify.ts';
 
@@ -62,7 +63,7 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): {
   apiUrl: string;
   graphqlUrl: string;
 } {
-  const apiUrl = env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  const apiUrl = githubApiUrl(env);
   return { apiUrl, graphqlUrl: env.GITHUB_GRAPHQL_URL?.trim() || graphqlUrlFor(apiUrl) };
 }
 
