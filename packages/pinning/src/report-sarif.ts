@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { UserError } from '@slipway/core';
 import { RULE_IDS, RULES, type Finding } from './rules.ts';
 
@@ -25,8 +26,8 @@ export interface SarifOptions {
   srcRoot?: string;
 }
 
-export function toSarif(findings: readonly Finding[], options: SarifOptions): object {
-  const rules = RULE_IDS.map((id) => {
+export function toSarif(findings: readonly Finding[], options: SarifOptions): Log {
+  const rules = RULE_IDS.map((id): ReportingDescriptor => {
     const rule = RULES[id];
     return {
       id,
@@ -49,7 +50,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): ob
         `${f.file} lies outside the checked root, so SARIF cannot name it relative to %SRCROOT%`,
         { hint: 'Check one repository per SARIF report.' },
       );
-  const results = findings.map((f) => ({
+  const results = findings.map((f): Result => ({
     ruleId: f.ruleId,
     ruleIndex: RULE_IDS.indexOf(f.ruleId),
     level: f.severity,

@@ -1,9 +1,8 @@
 import { X509Certificate, createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
+import { BUNDLE_V01_MEDIA_TYPE, bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
 import { initializeCA, initializeTLog } from '@sigstore/mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  BUNDLE_V01_MEDIA_TYPE,
   assembleBundle,
   decodeCertificateFile,
   decodeSignatureFile,

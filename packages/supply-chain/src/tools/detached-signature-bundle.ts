@@ -7,9 +7,8 @@
  * inclusion proof, identity.
  */
 import { X509Certificate } from 'node:crypto';
+import { BUNDLE_V01_MEDIA_TYPE, type SerializedBundle } from '@sigstore/bundle';
 import type { RekorLogEntry } from './rekor-client.ts';
-
-export const BUNDLE_V01_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 
 /** Decodes a `.sig` file: the signature in base64 (line breaks allowed). */
 export function decodeSignatureFile(bytes: Buffer): Buffer | undefined {
@@ -85,40 +84,48 @@ export function entryLogsSignature(entry: RekorLogEntry, expected: DetachedSigna
 const b64 = (data: Buffer) => data.toString('base64');
 const hexToB64 = (hex: string) => b64(Buffer.from(hex, 'hex'));
 
+type SerializedTLogEntry = SerializedBundle['verificationMaterial']['tlogEntries'][number];
+/** SerializedBundle types an absent inclusion proof as `undefined`; the JSON leaves the key out. */
+type TLogEntryJson = Omit<SerializedTLogEntry, 'inclusionProof'> &
+  Partial<Pick<SerializedTLogEntry, 'inclusionProof'>>;
+
 /** The Sigstore bundle (v0.1 JSON) for a detached signature and the Rekor entry that logs it. */
-export function assembleBundle(signed: DetachedSignature, entry: RekorLogEntry): object {
+export function assembleBundle(signed: DetachedSignature, entry: RekorLogEntry): SerializedBundle {
   const proof = entry.inclusionProof;
+  const tlogEntry: TLogEntryJson = {
+    logIndex: String(entry.logIndex),
+    logId: { keyId: hexToB64(entry.logID) },
+    kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
+    integratedTime: String(entry.integratedTime),
+    inclusionPromise: { signedEntryTimestamp: entry.signedEntryTimestamp },
+    // An inclusion proof is only checkable with its signed checkpoint; without one the SET stands alone.
+    ...(proof?.checkpoint
+      ? {
+          inclusionProof: {
+            logIndex: String(proof.logIndex),
+            rootHash: hexToB64(proof.rootHash),
+            treeSize: String(proof.treeSize),
+            hashes: proof.hashes.map(hexToB64),
+            checkpoint: { envelope: proof.checkpoint },
+          },
+        }
+      : {}),
+    canonicalizedBody: entry.body,
+  };
+  // SerializedBundle's one-of members name the ones not chosen as undefined; JSON leaves them out.
   return {
     mediaType: BUNDLE_V01_MEDIA_TYPE,
     verificationMaterial: {
       x509CertificateChain: { certificates: [{ rawBytes: b64(signed.certificate) }] },
-      tlogEntries: [
-        {
-          logIndex: String(entry.logIndex),
-          logId: { keyId: hexToB64(entry.logID) },
-          kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
-          integratedTime: String(entry.integratedTime),
-          inclusionPromise: { signedEntryTimestamp: entry.signedEntryTimestamp },
-          // An inclusion proof is only checkable with its signed checkpoint; without one the SET stands alone.
-          ...(proof?.checkpoint
-            ? {
-                inclusionProof: {
-                  logIndex: String(proof.logIndex),
-                  rootHash: hexToB64(proof.rootHash),
-                  treeSize: String(proof.treeSize),
-                  hashes: proof.hashes.map(hexToB64),
-                  checkpoint: { envelope: proof.checkpoint },
-                },
-              }
-            : {}),
-          canonicalizedBody: entry.body,
-        },
-      ],
+      publicKey: undefined,
+      certificate: undefined,
+      tlogEntries: [tlogEntry as SerializedTLogEntry],
       timestampVerificationData: { rfc3161Timestamps: [] },
     },
     messageSignature: {
       messageDigest: { algorithm: 'SHA2_256', digest: hexToB64(signed.digest) },
       signature: b64(signed.signature),
     },
+    dsseEnvelope: undefined,
   };
 }

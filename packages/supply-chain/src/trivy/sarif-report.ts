@@ -1,10 +1,6 @@
 /** A check that trivy's SARIF output is a SARIF 2.1.0 log that upload-sarif will take. */
+import type { Log } from 'sarif';
 import { UserError } from '@slipway/core';
-
-export interface SarifLog {
-  version: '2.1.0';
-  runs: { tool: { driver: { name: string; rules?: { id: string }[] } }; results?: { ruleId?: string }[] }[];
-}
 
 export interface SarifSummary {
   tool: string;
@@ -13,9 +9,9 @@ export interface SarifSummary {
 }
 
 export function parseSarif(text: string, source: string): SarifSummary {
-  let log: SarifLog;
+  let log: Log;
   try {
-    log = JSON.parse(text) as SarifLog;
+    log = JSON.parse(text) as Log;
   } catch (error) {
     throw new UserError(`${source} is not JSON (${(error as Error).message}).`);
   }
