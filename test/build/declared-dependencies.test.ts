@@ -66,7 +66,7 @@ describe('importRefs', () => {
       ['vitest/globals', true, 1],
       ['a', false, 2],
       ['@s/b/sub', true, 3],
-      ['c', true, 4],
+      ['c', false, 4], // kept as `import {} from 'c'` under verbatimModuleSyntax
       ['e', false, 5],
       ['side-effect', false, 6],
       ['f', false, 7],

@@ -63,9 +63,6 @@ function isRuntimeLookup(callee: ts.Expression): boolean {
   return false;
 }
 
-const allTypeOnly = (elements: ts.NodeArray<ts.ImportSpecifier | ts.ExportSpecifier>) =>
-  elements.length > 0 && elements.every((e) => e.isTypeOnly);
-
 /**
  * Every module specifier a source file names, with whether only the type checker needs it, and every
  * string that is a relative path from the file (`fileName`, relative to the repository root) into the
@@ -87,27 +84,16 @@ export function importRefs(fileName: string, text: string): ImportRef[] {
       line: source.getLineAndCharacterOfPosition(reference.pos).line + 1,
     });
   const visit = (node: ts.Node): void => {
+    // Under verbatimModuleSyntax (tsconfig.json) only `import type`/`export type` is erased:
+    // `import { type A } from 'a'` is emitted as `import {} from 'a'`, which loads 'a'.
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      const clause = node.importClause;
-      const bindings = clause?.namedBindings;
-      const typeOnly =
-        clause !== undefined &&
-        (clause.isTypeOnly ||
-          (!clause.name &&
-            bindings !== undefined &&
-            ts.isNamedImports(bindings) &&
-            allTypeOnly(bindings.elements)));
-      add(node.moduleSpecifier.text, typeOnly, node);
+      add(node.moduleSpecifier.text, node.importClause?.isTypeOnly ?? false, node);
     } else if (
       ts.isExportDeclaration(node) &&
       node.moduleSpecifier &&
       ts.isStringLiteral(node.moduleSpecifier)
     ) {
-      const clause = node.exportClause;
-      const typeOnly =
-        node.isTypeOnly ||
-        (clause !== undefined && ts.isNamedExports(clause) && allTypeOnly(clause.elements));
-      add(node.moduleSpecifier.text, typeOnly, node);
+      add(node.moduleSpecifier.text, node.isTypeOnly, node);
     } else if (
       ts.isImportEqualsDeclaration(node) &&
       ts.isExternalModuleReference(node.moduleReference) &&
