@@ -12,8 +12,9 @@
  * signing subkey to 2030-03-01). The two were merged with `gpg --import` of both and `gpg --export
  * --armor`, so the key below carries both sets of HashiCorp's own self-signatures: the 2021 ones
  * make signatures made before 2026-02-18 verify (an OpenPGP verifier checks the key as it was when
- * the signature was made), the 2026 ones those made after 2026-04-18. gpg checked every
- * self-signature on import, and a real HashiCorp signature (terraform-provider-aws 5.2.0's
+ * the signature was made), the 2026 ones those made after 2026-04-18. The 2026 export is also
+ * what npm's @jahed/terraform 1.16.2 ships as hashicorp.asc (imported after it: "unchanged").
+ * gpg checked every self-signature on import, and a real HashiCorp signature (terraform-provider-aws 5.2.0's
  * SHA256SUMS, 2023-06-09) verifies with it (hashicorp-key.test.ts). The fingerprint, not the
  * text, is what the verifier pins: a key block whose primary fingerprint differs is rejected.
  */
