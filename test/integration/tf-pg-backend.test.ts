@@ -37,7 +37,10 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'tf-pg-'));
   pg = await startPostgres();
 });
+/** Lock holders still running when a test failed: ended before PostgreSQL stops. */
+const holders: ChildProcess[] = [];
 afterAll(async () => {
+  for (const child of holders) if (child.exitCode === null) child.kill('SIGKILL');
   await pg?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 });
@@ -225,6 +228,7 @@ async function holdLockAtPrompt(dir: string): Promise<ChildProcess> {
   );
   expect(init.exitCode).toBe(0);
   const child = spawn(tofu, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  holders.push(child);
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const seen = (chunk: Buffer) => {

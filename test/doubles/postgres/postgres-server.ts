@@ -70,11 +70,23 @@ function unprivilegedUser(): RunAs | undefined {
   throw new Error('running as root and neither a postgres nor a nobody user exists to run PostgreSQL as');
 }
 
-/** The unprivileged user must reach the folder: add search (x) permission on ancestors that lack it. */
-function makeTraversable(dir: string): void {
-  for (let current = dirname(dir); current !== dirname(current); current = dirname(current)) {
+/**
+ * The unprivileged user must reach the folder: search (x) permission is added to the folders
+ * between it and the temp root (the per-run folder is 0700); above the temp root nothing is
+ * changed, and a folder there that the user cannot pass is an error naming it.
+ */
+function makeTraversable(dir: string, root: string): void {
+  let current = dirname(dir);
+  const inside = (path: string) => path === root || path.startsWith(`${root}/`);
+  for (; inside(current) && current !== dirname(current); current = dirname(current)) {
     const mode = statSync(current).mode;
     if ((mode & 0o001) === 0) chmodSync(current, (mode & 0o7777) | 0o001);
+  }
+  for (; current !== dirname(current); current = dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0)
+      throw new Error(
+        `${current} is not searchable by other users; point TMPDIR at a folder PostgreSQL's user can reach`,
+      );
   }
 }
 
@@ -82,12 +94,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install postgresql (npm test installs it)');
   const runAs = unprivilegedUser();
-  const dir = mkdtempSync(join(tmpdir(), 'pg-'));
+  const root = realpathSync(tmpdir());
+  const dir = mkdtempSync(join(root, 'pg-'));
   const data = join(dir, 'data');
   const sockets = join(dir, 'sock');
   mkdirSync(sockets);
   if (runAs) {
-    makeTraversable(dir);
+    makeTraversable(dir, root);
     chownSync(dir, runAs.uid, runAs.gid);
     chownSync(sockets, runAs.uid, runAs.gid);
   }
