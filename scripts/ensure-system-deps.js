@@ -5,7 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { SYSTEM_DEPS } from './system-deps.js';
 
 const has = (command) => spawnSync('sh', ['-c', `command -v "$0" >/dev/null 2>&1`, command]).status === 0;
-const missing = SYSTEM_DEPS.filter((d) => !has(d.command));
+// an unquoted $0 expands the glob; an unmatched glob stays literal and fails the -x test
+const inPaths = (glob) =>
+  spawnSync('sh', ['-c', 'for f in $0; do [ -x "$f" ] && exit 0; done; exit 1', glob]).status === 0;
+const present = (d) => has(d.command) || (d.paths ?? []).some(inPaths);
+const missing = SYSTEM_DEPS.filter((d) => !present(d));
 if (missing.length === 0) process.exit(0);
 
 const pkgs = [...new Set(missing.map((d) => d.pkg))];
@@ -34,7 +38,7 @@ for (const args of [
     process.exit(1);
   }
 }
-const still = missing.filter((d) => !has(d.command));
+const still = missing.filter((d) => !present(d));
 if (still.length > 0) {
   console.error(`still missing after install: ${still.map((d) => d.command).join(', ')}`);
   process.exit(1);

@@ -4,11 +4,16 @@
  * double as OpenTofu's release workflow (release.yml on refs/heads/v<major>.<minor>);
  * its Rekor entry is served by the rekor-index double. The archive is the real tofu in
  * OpenTofu's layout, served by the release double.
+ *
+ * Terraform versions outside the lock, through the committed tf-plan bundle: the OpenPGP verifier
+ * is a lazily loaded chunk of the bundle; it accepts a real HashiCorp signature with the embedded
+ * key and refuses one made by any other key.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import * as openpgp from 'openpgp';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
@@ -22,6 +27,11 @@ import { startReleaseServer, type ReleaseServer } from '../doubles/release-asset
 import { startRekorIndex, type RekorIndex } from '../doubles/rekor-index/rekor-index.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { realTool } from '../real-tools.ts';
+import { runAction } from '../harness/run-action.ts';
+import {
+  AWS_PROVIDER_SUMS,
+  AWS_PROVIDER_SUMS_SIG_BASE64,
+} from '@slipway/terraform/install/hashicorp-signed.fixture';
 
 const VERSION = '1.13.0';
 const SUMS = `tofu_${VERSION}_SHA256SUMS`;
@@ -100,5 +110,64 @@ describe('installTfTool: a tofu version outside the lock, by its release signatu
     const error = await installTfTool(options()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SignatureRefusedError);
     expect(server.requests.some((p) => p.endsWith(release.asset))).toBe(false);
+  });
+});
+
+describe("tf-plan bundle: a terraform version outside the lock, by HashiCorp's OpenPGP signature", () => {
+  const TF = '1.15.0';
+  const dir = `/terraform/${TF}`;
+  const sums = `terraform_${TF}_SHA256SUMS`;
+  const zip = `terraform_${TF}_linux_amd64.zip`;
+  const run = () => {
+    const workspace = join(scratch, 'ws');
+    execFileSync('mkdir', ['-p', workspace]);
+    return runAction({
+      actionDir: resolve(import.meta.dirname, '../../actions/tf-plan'),
+      workspace,
+      inputs: { tool: 'terraform', version: TF, 'working-directory': '.', comment: 'false' },
+      env: {
+        SLIPWAY_RELEASES_URL: server.url,
+        SLIPWAY_CACHE_DIR: join(scratch, 'cache'),
+        RUNNER_TOOL_CACHE: join(scratch, 'tool-cache'),
+      },
+    });
+  };
+  const publish = (sumsBody: Buffer, sig: Buffer) =>
+    server.add([
+      { path: `${dir}/${sums}`, name: sums, body: sumsBody },
+      { path: `${dir}/${sums}.sig`, name: `${sums}.sig`, body: sig },
+    ]);
+
+  it('a real HashiCorp signature verifies with the embedded key; a SHA256SUMS without the archive is still refused', async () => {
+    // HashiCorp's signed SHA256SUMS of another release: genuine, but it lists no terraform archive
+    publish(Buffer.from(AWS_PROVIDER_SUMS), Buffer.from(AWS_PROVIDER_SUMS_SIG_BASE64, 'base64'));
+    const result = await run();
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toContain(
+      `${sums} signed by HashiCorp's key C874011F0AB405110D02105534365D9472D7468F (signing key C820C6D5CD27AB87) on 2023-06-09T20:01:55.000Z.`,
+    );
+    expect(result.log).toContain(`${sums} has no entry for ${zip}`);
+    expect(server.requests.some((p) => p.endsWith(zip))).toBe(false);
+  });
+
+  it('a signature by another key is refused before the archive is fetched', async () => {
+    const { privateKey } = await openpgp.generateKey({
+      userIDs: [{ name: 'Not HashiCorp', email: 'x@example.test' }],
+      format: 'object',
+    });
+    const body = Buffer.from(`${'a'.repeat(64)}  ${zip}\n`);
+    const sig = await openpgp.sign({
+      message: await openpgp.createMessage({ binary: new Uint8Array(body) }),
+      signingKeys: privateKey,
+      detached: true,
+      format: 'binary',
+    });
+    publish(body, Buffer.from(sig));
+    const result = await run();
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toContain(
+      `made with key ${privateKey.getKeyID().toHex().toUpperCase()}, which is not HashiCorp's key C874011F0AB405110D02105534365D9472D7468F`,
+    );
+    expect(server.requests.some((p) => p.endsWith(zip))).toBe(false);
   });
 });

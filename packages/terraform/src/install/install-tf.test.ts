@@ -11,7 +11,7 @@ import {
   type ReleaseServer,
 } from '../../../../test/doubles/release-assets/release-server.ts';
 import { realTool } from '../../../../test/real-tools.ts';
-import { installTfTool, UnverifiableTerraformError, type TfInstallOptions } from './install-tf.ts';
+import { installTfTool, type TfInstallOptions } from './install-tf.ts';
 import { committedTfToolsLock } from './tf-lock.ts';
 import { downloadRootFor } from './tf-releases.ts';
 import { packTofuRelease, type TofuRelease } from './tofu-release.fixture.ts';
@@ -109,7 +109,7 @@ describe('installTfTool (release double, real tofu in the real archive layout)',
     expect(server.requests.some((p) => p.endsWith('.tar.gz'))).toBe(false);
   });
 
-  it('a terraform version outside the lock is refused before any request', async () => {
+  it('a terraform version outside the lock asks for its SHA256SUMS first (signature path: terraform-signature.test.ts)', async () => {
     const error = await installTfTool(
       options({
         tool: 'terraform',
@@ -117,9 +117,8 @@ describe('installTfTool (release double, real tofu in the real archive layout)',
         downloadRoot: downloadRootFor('terraform', server.url),
       }),
     ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnverifiableTerraformError);
-    expect(String(error)).toContain("Input 'version': terraform 1.15.0 (linux-x64) is not in");
-    expect(server.requests).toEqual([]);
+    expect(String(error)).toContain('/terraform/1.15.0/terraform_1.15.0_SHA256SUMS was not found');
+    expect(server.requests).toEqual(['/terraform/1.15.0/terraform_1.15.0_SHA256SUMS']);
   });
 
   it('a locked terraform version is fetched from the HashiCorp layout and checked against the lock', async () => {

@@ -8,9 +8,9 @@
  * Trust: a version in tf-tools.lock.json must match the lock's sha256. A version
  * outside it is installed only when the project's own signature verifies:
  * OpenTofu's SHA256SUMS carries a keyless signature (.sig + .pem) from its release
- * workflow, checked with its Rekor entry before the archive is fetched. Terraform
- * signs SHA256SUMS with HashiCorp's GPG key; no OpenPGP verifier ships with
- * Slipway, so a Terraform version outside the lock is refused before any request.
+ * workflow, checked with its Rekor entry before the archive is fetched. Terraform's
+ * SHA256SUMS carries HashiCorp's detached OpenPGP signature (.sig), checked against
+ * the embedded HashiCorp key (terraform-signature.ts) before the archive is fetched.
  */
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -32,6 +32,8 @@ import {
 import type { ToolArch, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
 import type { PersistentCache, ToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
 import { checkCachedTool, writeVerifiedRecord } from '@slipway/supply-chain/tools/verified-record';
+import type { PinnedOpenPgpKey } from './openpgp-signature.ts';
+import { verifyTerraformChecksums } from './terraform-signature.ts';
 import { committedTfToolsLock, describeLocked, tfLockedAsset, type TfToolsLock } from './tf-lock.ts';
 import {
   DEFAULT_DOWNLOAD_ROOT,
@@ -57,8 +59,11 @@ export interface TfInstallOptions {
   toolCache: ToolDirectoryCache;
   log: { info(line: string): void; warning(line: string): void };
   lock?: TfToolsLock;
+  /** OpenTofu: the Sigstore verifier of the keyless SHA256SUMS signature. */
   verifySignature?: ReleaseSignatureVerifier;
   rekor?: RekorOptions;
+  /** Terraform: the key SHA256SUMS.sig must come from; default HashiCorp's. */
+  terraformKey?: PinnedOpenPgpKey;
   workDir?: string;
 }
 
@@ -72,19 +77,6 @@ export interface InstalledTf {
   verifiedBy: 'lock-file' | 'signature' | undefined;
 }
 
-/** The refusal for a Terraform version outside the lock: said before any request is made. */
-export class UnverifiableTerraformError extends UserError {
-  constructor(version: string, platformKey: string, lock: TfToolsLock) {
-    super(
-      `Input 'version': terraform ${version} (${platformKey}) is not in Slipway's tf-tools.lock.json, and Terraform releases are vouched for only by HashiCorp's GPG signature of terraform_${version}_SHA256SUMS, which this action does not verify. Refusing to run an archive nothing verified.`,
-      {
-        hint: `Use a locked version: ${describeLocked(lock, 'terraform')}; or use tool: tofu, whose releases carry a keyless signature that is verified.`,
-      },
-    );
-    this.name = 'UnverifiableTerraformError';
-  }
-}
-
 export async function installTfTool(options: TfInstallOptions): Promise<InstalledTf> {
   const { tool, platform, arch, http, cache, toolCache, log } = options;
   const lock = options.lock ?? committedTfToolsLock();
@@ -93,8 +85,6 @@ export async function installTfTool(options: TfInstallOptions): Promise<Installe
   const exe = tfExecutable(tool, platform);
   const platformKey = `${platform}-${arch}`;
   const locked = tfLockedAsset(lock, tool, version, platform, arch);
-  // refused before the tool cache or the network is looked at
-  if (!locked && tool === 'terraform') throw new UnverifiableTerraformError(version, platformKey, lock);
 
   const cachedDir = toolCache.find(tool, version, platformKey);
   if (cachedDir) {
@@ -128,31 +118,14 @@ export async function installTfTool(options: TfInstallOptions): Promise<Installe
   } else {
     const checksumsName = tfChecksumsName(tool, version);
     const checksums = await fetchBytes(http, urlOf(checksumsName), { log: log.info });
-    let summary: string;
-    try {
-      summary = (
-        await verifySignedChecksums({
-          tool,
-          version,
-          checksumsName,
-          checksums,
-          urlOf,
-          http,
-          signer: tofuReleaseSigner(version),
-          verifySignature: options.verifySignature ?? createSigstoreVerifier(),
-          ...(options.rekor ? { rekor: options.rekor } : {}),
-          log: log.info,
-        })
-      ).summary;
-    } catch (error) {
-      if (error instanceof UnsignedReleaseError) {
-        throw new UserError(
-          `Input 'version': tofu ${version} is not in tf-tools.lock.json and ${error.url} is missing, so nothing verifies ${checksumsName}. Refusing to install it.`,
-          { hint: `Use a locked version: ${describeLocked(lock, 'tofu')}.` },
-        );
-      }
-      throw error;
-    }
+    const check = { version, checksumsName, checksums, urlOf, http, log: log.info };
+    const summary =
+      tool === 'terraform'
+        ? await verifyTerraformChecksums({
+            ...check,
+            ...(options.terraformKey ? { key: options.terraformKey } : {}),
+          })
+        : await verifyTofuChecksums(check, options, lock);
     log.info(summary);
     const entry = parseChecksums(checksums.toString('utf8'), checksumsName).get(asset);
     if (!entry)
@@ -208,4 +181,37 @@ export async function installTfTool(options: TfInstallOptions): Promise<Installe
     source,
     verifiedBy: locked ? 'lock-file' : 'signature',
   };
+}
+
+/** OpenTofu's keyless signature of SHA256SUMS (.sig + .pem, with its Rekor entry); a summary line. */
+async function verifyTofuChecksums(
+  check: {
+    version: string;
+    checksumsName: string;
+    checksums: Buffer;
+    urlOf: (name: string) => string;
+    http: ReleaseHttp;
+    log: (line: string) => void;
+  },
+  options: TfInstallOptions,
+  lock: TfToolsLock,
+): Promise<string> {
+  try {
+    const verified = await verifySignedChecksums({
+      tool: 'tofu',
+      ...check,
+      signer: tofuReleaseSigner(check.version),
+      verifySignature: options.verifySignature ?? createSigstoreVerifier(),
+      ...(options.rekor ? { rekor: options.rekor } : {}),
+    });
+    return verified.summary;
+  } catch (error) {
+    if (error instanceof UnsignedReleaseError) {
+      throw new UserError(
+        `Input 'version': tofu ${check.version} is not in tf-tools.lock.json and ${error.url} is missing, so nothing verifies ${check.checksumsName}. Refusing to install it.`,
+        { hint: `Use a locked version: ${describeLocked(lock, 'tofu')}.` },
+      );
+    }
+    throw error;
+  }
 }

@@ -8,7 +8,18 @@
  * `<tool>_<v>_SHA256SUMS`), each confirmed in at least two independent public
  * sources that pin it (installers, Nix/Homebrew formulas, build scripts). Only
  * platforms with two agreeing sources are locked; the rest take the signature
- * path (OpenTofu) or are refused (Terraform).
+ * path (OpenTofu's keyless signature, Terraform's HashiCorp OpenPGP signature).
+ *
+ * Not verified against the official SHA256SUMS files or their signatures: nothing this project's
+ * machines reach carries them (checked 2026-12-07). npm's @jahed/terraform 1.16.2 fetches
+ * terraform_1.16.2_SHA256SUMS from releases.hashicorp.com at install time and ships only
+ * HashiCorp's key; no PyPI package embeds either SHA256SUMS; Debian packages neither tool; the Go
+ * module proxy serves OpenTofu's sources, not its release archives (a rebuild is not the archive:
+ * see install-tf.test.ts). A public code search finds no copy of either SHA256SUMS (+ .sig), only
+ * more third-party pins that agree with every value here (tofu: all four platforms in one Nix
+ * flake; terraform linux amd64 and arm64 in a script that records a good HashiCorp signature).
+ * On a machine with internet, check them with installTfTool on a lock without the version: it
+ * verifies each SHA256SUMS's signature and takes the digest from it.
  */
 import { UserError } from '@slipway/core';
 import type { ToolArch, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
