@@ -6,29 +6,27 @@
  * merge commit (the production app's script is held until the merge, then walks to Healthy or
  * Degraded at the merge commit).
  *
- * verify is the real thing: the committed dist/verify bundle with `verify-engine: native`
- * (sigstore-js), checking a real signature that the committed dist/sign bundle made over the staging
- * digest against the Sigstore double (Fulcio/Rekor/CT from @sigstore/mock), trusting the double's
- * root through the `trusted-root` input; an unsigned digest is refused. (The cosign engine in a job
- * needs the real cosign binary and a TUF mirror: real-tools-workflows.test.ts covers that path for
- * deploy-gate.) Polls and soaks are fractions of a second; nothing asserts on time.
+ * verify is the real thing: the committed dist/verify bundle checks a real keyless signature that
+ * the committed dist/sign bundle made over the staging digest against the Sigstore double
+ * (Fulcio/Rekor/CT from @sigstore/mock), trusting the double's root through the `trusted-root`
+ * input. With the default engine it installs the REAL cosign (scripts/real-tools.js builds it) from
+ * the release double through its lock-checked path and runs `cosign verify`; the two-repository test
+ * uses `verify-engine: native` (sigstore-js). An unsigned digest is refused. Polls and soaks are
+ * fractions of a second; nothing asserts on time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Stage } from '../doubles/argocd/app-script.ts';
 import { startArgoCdDouble, type ArgoCdDouble } from '../doubles/argocd/server.ts';
 import { startGitHubDouble, type GitHubDouble, type RepoBuilder } from '../doubles/github/index.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
-import {
-  simulatedRunner,
-  startToolReleases,
-  type ToolReleases,
-} from '../doubles/release-assets/action-env.ts';
+import { startToolReleases, type ToolReleases } from '../doubles/release-assets/action-env.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { runAction } from '../harness/run-action.ts';
+import { realCosignJobEnv, serveRealCosign, type RealCosign } from '../integration/support/real-cosign.ts';
 import { findJobLeaks } from './job-leaks.ts';
 import { slipwayAtHead } from './local-repos.ts';
 import { runWorkflowJob, type JobRunResult, type RunWorkflowJobOptions } from './run-workflow-job.ts';
@@ -47,6 +45,9 @@ const overlay = (tag: string, digest: string) =>
 let gh: GitHubDouble;
 let argo: ArgoCdDouble;
 let tools: ToolReleases;
+let cosign: RealCosign;
+/** Tool caches, HOMEs and RUNNER_TEMP of the jobs, and the signing workspace. */
+let runnerRoot: string;
 let sigstore: SigstoreServices;
 let argoToken: string;
 let registry: RegistryServer;
@@ -54,7 +55,6 @@ let registry: RegistryServer;
 let B: string;
 /** A real image nobody signed. */
 let U: string;
-const runnerRoots: string[] = [];
 
 beforeAll(async () => {
   [gh, argo, tools, registry, sigstore] = await Promise.all([
@@ -68,9 +68,10 @@ beforeAll(async () => {
   U = await registry.pushImage('acme/web', 'unsigned');
   gh.tokens.set(OPS_TOKEN, { permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' } });
   argoToken = [...argo.tokens][0]!;
+  cosign = serveRealCosign(tools);
+  runnerRoot = mkdtempSync(join(tmpdir(), 'promote-runner-'));
   // a real keyless signature over B: the committed sign bundle against the Sigstore double
-  const workspace = mkdtempSync(join(tmpdir(), 'promote-sign-'));
-  runnerRoots.push(workspace);
+  const workspace = mkdtempSync(join(runnerRoot, 'sign-'));
   const signed = await runAction({
     actionDir: resolve(import.meta.dirname, '../../actions/sign'),
     workspace,
@@ -86,7 +87,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await Promise.all([gh.close(), argo.close(), tools.server.close(), registry.stop(), sigstore.stop()]);
-  for (const root of runnerRoots) rmSync(root, { recursive: true, force: true });
+  rmSync(runnerRoot, { recursive: true, force: true });
+  rmSync(dirname(cosign.lockPath), { recursive: true, force: true });
 });
 
 /** The ops repository: production at v1 (digest a), staging promoted to v2 (digest b) and synced. */
@@ -150,8 +152,6 @@ function job(
   inputs: RunWorkflowJobOptions['inputs'],
   extra: Pick<RunWorkflowJobOptions, 'needs' | 'matrix'> = {},
 ) {
-  const runner = simulatedRunner(tools);
-  runnerRoots.push(runner.root);
   const run = runWorkflowJob({
     workflow,
     job: name,
@@ -162,7 +162,6 @@ function job(
       image: 'web',
       'registry-image': `${registry.host}/acme/web`,
       'certificate-identity': sigstore.identity,
-      'verify-engine': 'native',
       'trusted-root': JSON.stringify(sigstore.trustedRoot()),
       server: argo.url,
       applications: `web-${suffix}-{env}`,
@@ -185,10 +184,10 @@ function job(
       workflowSha: slipway.sha,
     },
     standIns: { 'actions/checkout': checkoutStandIn({ 'slipway-org/slipway': slipway.dir }).standIn },
-    runnerEnv: runner.env(),
+    runnerEnv: realCosignJobEnv(cosign, tools, runnerRoot),
     ...extra,
   });
-  return { run, runner };
+  return { run };
 }
 
 const outcomes = (result: JobRunResult) => result.steps.map((s) => `${s.outcome} ${s.name}`);
@@ -202,16 +201,13 @@ const SECRETS = () => [OPS_TOKEN, RUN_TOKEN, argoToken];
 async function sourceJob(): Promise<JobRunResult> {
   // staging: Argo CD synced the ops head, a descendant of the commit that bumped staging
   argo.addApp({ name: `web-${suffix}-staging`, stages: [healthy([head])] });
-  const { run, runner } = job('source', {});
+  const { run } = job('source', {});
   const result = await run;
   expect(result.annotations).toEqual([]);
   expect(result.warnings).toEqual([]);
   expect(result.conclusion).toBe('success');
-  // the native engine: no cosign was installed or run
-  expect(runner.calls().filter((c) => c.tool === 'cosign')).toEqual([]);
   return result;
 }
-
 
 describe('promote.yml (local runner: GitHub double + Argo CD double)', () => {
   it('source: reads the digest live in staging, waits until staging is synced and healthy, verifies it, plans the hops', async () => {
@@ -230,9 +226,14 @@ describe('promote.yml (local runner: GitHub double + Argo CD double)', () => {
       digest: B,
       image: `${registry.host}/acme/web@${B}`,
       verified: '1',
-      identities: sigstore.identity,
     });
-    expect(result.log).toContain(`signed by ${sigstore.identity}`);
+    // the real cosign: installed against the lock file, run with the identity, found the signature
+    expect(result.log).toContain(`as tools.lock.json says.`);
+    expect(result.log).toContain(`cosign ${cosign.version} installed at`);
+    expect(result.log).toMatch(
+      new RegExp(`cosign verify --certificate-identity ${sigstore.identity.replace(/[.]/g, '\\.')} `),
+    );
+    expect(result.log).toContain(`1 signature(s) of ${registry.host}/acme/web@${B} verified.`);
     expect(result.steps[3]!.outputs).toMatchObject({ commit: stagingCommit, digest: B, tag: 'v2' });
     expect(result.steps[5]!.with).toMatchObject({ revision: stagingCommit, 'accept-descendants': 'true' });
     expect(result.outputs).toEqual({
@@ -403,7 +404,8 @@ describe('promote.yml: the real verify refuses a digest nobody signed', () => {
     ]);
     expect(result.outputs.digest ?? '').toBe('');
     const errors = result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-    expect(errors.join('\n')).toContain(U);
+    expect(result.steps[6]!.with.image).toBe(`${registry.host}/acme/web@${U}`);
+    expect(errors.join('\n')).toContain('Error: no signatures found');
     expect(findJobLeaks(result, SECRETS())).toEqual([]);
   }, 120_000);
 });
@@ -434,6 +436,7 @@ describe('promote.yml across two ops repositories, Helm values', () => {
       overlay: VALUES,
       'values-key': 'image',
       applications: `helm-${suffix}-{env}`,
+      'verify-engine': 'native',
     };
 
     argo.addApp({ name: `helm-${suffix}-staging`, stages: [healthy([stagingBump])] });
@@ -449,7 +452,9 @@ describe('promote.yml across two ops repositories, Helm values', () => {
       kind: 'helm',
     });
     expect(source.steps[5]!.with).toMatchObject({ repository: nonprod.fullName, revision: stagingBump });
-    expect(source.steps[6]!.outputs.verified).toBe('1');
+    // the native engine: sigstore-js, no cosign
+    expect(source.steps[6]!.outputs).toMatchObject({ verified: '1', identities: sigstore.identity });
+    expect(source.log).not.toContain('cosign verify');
     expect(source.outputs).toMatchObject({
       digest: B,
       repository: nonprod.fullName,
