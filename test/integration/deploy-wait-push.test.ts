@@ -97,7 +97,7 @@ describe('deploy-wait (push mode)', () => {
     const result = await wait({ applications: 'api\nworker', 'status-context': 'cd/{app}' });
     expect(result.exitCode).toBe(1);
     expect(errorOf(result)).toContain(
-      "worker: 'cd/worker' is failure: Degraded: Deployment worker exceeded its progress deadline",
+      "worker: status 'cd/worker' is failure: Degraded: Deployment worker exceeded its progress deadline",
     );
     expect(errorOf(result)).not.toContain('api:');
     expect(scanAndClean(result, [TOKEN])).toEqual([]);
@@ -108,7 +108,7 @@ describe('deploy-wait (push mode)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.outputs.result).toBe('timeout');
     expect(errorOf(result)).toContain(
-      "silent: 'continuous-delivery/silent' is absent: no final 'continuous-delivery/silent' status within 300ms",
+      "silent: status 'continuous-delivery/silent' is absent: no final 'continuous-delivery/silent' status within 300ms",
     );
     scanAndClean(result, [TOKEN]);
 
@@ -122,6 +122,108 @@ describe('deploy-wait (push mode)', () => {
     expect(gh.requests.total).toBe(before);
     scanAndClean(bad, [TOKEN]);
     scanAndClean(noRepo, [TOKEN]);
+  });
+});
+
+describe('deploy-wait (push mode, check runs)', () => {
+  const CHECK_RUNS_ROUTE = 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs';
+
+  async function checkRun(
+    name: string,
+    fields: {
+      status?: 'queued' | 'in_progress';
+      conclusion?: 'success' | 'failure' | 'neutral';
+      title?: string;
+    },
+  ) {
+    await notifier().rest.checks.create({
+      owner: 'octo-org',
+      repo: 'ops',
+      head_sha: sha,
+      name,
+      details_url: `https://argocd.example.com/applications/${name}`,
+      ...(fields.status ? { status: fields.status } : {}),
+      ...(fields.conclusion ? { conclusion: fields.conclusion } : {}),
+      ...(fields.title ? { output: { title: fields.title, summary: `sync of ${sha.slice(0, 7)}` } } : {}),
+    });
+  }
+
+  async function afterCheckReads(reads: number): Promise<void> {
+    const target = gh.requests.count(CHECK_RUNS_ROUTE) + reads;
+    while (gh.requests.count(CHECK_RUNS_ROUTE) < target) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  it('waits through queued and in_progress until the newest check run of the name completes with success', async () => {
+    // an older failed run of the same name is superseded by the newer ones; a commit status of that name is not read
+    await checkRun('deploy/web', { conclusion: 'failure', title: 'Degraded' });
+    await post('deploy/web', 'failure', 'a status, not a check run');
+    await checkRun('deploy/web', { status: 'queued' });
+    const statusReads = gh.requests.count(STATUS_ROUTE);
+    const running = wait({
+      applications: 'web',
+      'push-report': 'check-run',
+      'status-context': 'deploy/{app}',
+    });
+    await afterCheckReads(2);
+    await checkRun('deploy/web', { status: 'in_progress', title: 'Syncing' });
+    await afterCheckReads(2);
+    await checkRun('deploy/web', { conclusion: 'success', title: 'Healthy' });
+    const result = await running;
+    expect(errorOf(result)).toBe('');
+    expect(result.outputs.result).toBe('healthy');
+    expect(result.log).toContain("web: check run 'deploy/web' is queued");
+    expect(result.log).toContain(
+      `web: check run 'deploy/web' is in_progress: Syncing: sync of ${sha.slice(0, 7)}`,
+    );
+    expect(result.log).toContain(
+      `web: check run 'deploy/web' is success: Healthy: sync of ${sha.slice(0, 7)}`,
+    );
+    expect(result.summary).toContain('| application | result | check run | state | description |');
+    expect(result.summary).toContain(
+      `| web | ✅ healthy | deploy/web | success | Healthy: sync of ${sha.slice(0, 7)} |`,
+    );
+    expect(JSON.parse(result.outputs.applications!)).toMatchObject([
+      { application: 'web', targetUrl: 'https://argocd.example.com/applications/deploy/web' },
+    ]);
+    // filtered by name on the server, one request per application and poll
+    const reads = gh.requests.records.filter((r) => r.route === CHECK_RUNS_ROUTE);
+    expect(reads.at(-1)?.url).toContain('check_name=deploy%2Fweb');
+    expect(reads.at(-1)?.url).toContain('filter=latest');
+    expect(gh.requests.count(STATUS_ROUTE)).toBe(statusReads);
+    expect(scanAndClean(result, [TOKEN], [NOTIFIER])).toEqual([]);
+  });
+
+  it('fails when the newest check run of an application completes with anything but success', async () => {
+    await checkRun('cd-run/api', { conclusion: 'success', title: 'Healthy' });
+    await checkRun('cd-run/worker', { conclusion: 'success', title: 'Healthy' });
+    await checkRun('cd-run/worker', { conclusion: 'neutral', title: 'Sync skipped' });
+    const result = await wait({
+      applications: 'api,worker',
+      'push-report': 'check-run',
+      'status-context': 'cd-run/{app}',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.result).toBe('failed');
+    expect(errorOf(result)).toContain(
+      `worker: check run 'cd-run/worker' is neutral: Sync skipped: sync of ${sha.slice(0, 7)}`,
+    );
+    expect(errorOf(result)).not.toContain('api:');
+    expect(scanAndClean(result, [TOKEN])).toEqual([]);
+  });
+
+  it('times out naming the check run that never came, and refuses an unknown push-report before any request', async () => {
+    const result = await wait({ applications: 'nobody', 'push-report': 'check-run', timeout: '300ms' });
+    expect(result.outputs.result).toBe('timeout');
+    expect(errorOf(result)).toContain(
+      "nobody: check run 'continuous-delivery/nobody' is absent: no final 'continuous-delivery/nobody' check run within 300ms",
+    );
+    scanAndClean(result, [TOKEN]);
+    const before = gh.requests.total;
+    const bad = await wait({ applications: 'web', 'push-report': 'check-runs' });
+    expect(errorOf(bad)).toContain("Input 'push-report'");
+    expect(errorOf(bad)).toContain('check-run');
+    expect(gh.requests.total).toBe(before);
+    scanAndClean(bad, [TOKEN]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError, InputReader, maskSecret, type MaskSink } from '@slipway/core';
-import type { RolloutRequest } from '@slipway/argocd';
+import type { PushReport, RolloutRequest } from '@slipway/argocd';
 import { endpointUrl } from '@slipway/oidc';
 
 export interface Inputs {
@@ -31,6 +31,7 @@ export interface Inputs {
   repository?: { owner: string; repo: string };
   'accept-descendants': boolean;
   'status-context': string;
+  'push-report': PushReport;
 }
 
 const APP_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -77,6 +78,11 @@ export function getInputs(reader = new InputReader(), mask: MaskSink, workspace 
     insecure: reader.boolean('insecure', false),
     'accept-descendants': reader.boolean('accept-descendants', false),
     'status-context': reader.string('status-context') ?? 'continuous-delivery/{app}',
+    'push-report': reader.enumeration(
+      'push-report',
+      ['commit-status', 'check-run'] as const,
+      'commit-status',
+    ),
   };
   const refresh = reader.enumeration('refresh', ['none', 'normal', 'hard'] as const, 'none');
   if (refresh !== 'none') inputs.refresh = refresh;
@@ -200,7 +206,7 @@ function pushInputs(
     throw new InputError(
       'status-context',
       'has no `{app}` placeholder but there are several applications',
-      'a context containing `{app}`',
+      'a context (or check run name) containing `{app}`',
     );
   }
   return inputs;

@@ -115,8 +115,10 @@ function githubClient(inputs: Inputs): { github: GitHubClient; requests: () => n
 async function pushMode(inputs: Inputs): Promise<void> {
   const { github, requests } = githubClient(inputs);
   const { owner, repo } = inputs.repository!;
+  const report = inputs['push-report'];
   const results = await waitForCommitStatuses({
     github,
+    report,
     owner,
     repo,
     revision: inputs.revision,
@@ -129,7 +131,7 @@ async function pushMode(inputs: Inputs): Promise<void> {
     maxPollMs: inputs['max-poll-interval'],
     log: (line) => core.info(line),
   });
-  await actionsSummaryWriter(pushSummary(`${owner}/${repo}`, inputs.revision, results));
+  await actionsSummaryWriter(pushSummary(`${owner}/${repo}`, inputs.revision, results, report));
   const failed = results.filter((r) => r.outcome !== 'healthy');
   core.setOutput(
     'result',
@@ -138,8 +140,10 @@ async function pushMode(inputs: Inputs): Promise<void> {
   core.setOutput('applications', JSON.stringify(results));
   core.setOutput('requests', String(requests()));
   if (failed.length > 0) {
+    const noun = report === 'check-run' ? 'check run' : 'status';
     const lines = failed.map(
-      (r) => `${r.application}: '${r.context}' is ${r.state}${r.description ? `: ${r.description}` : ''}`,
+      (r) =>
+        `${r.application}: ${noun} '${r.context}' is ${r.state}${r.description ? `: ${r.description}` : ''}`,
     );
     throw new UserError(`Not deployed at ${owner}/${repo}@${inputs.revision}:\n${lines.join('\n')}`);
   }

@@ -1,5 +1,11 @@
 import { InputError, InputReader, maskSecret } from '@slipway/core';
-import { digestProblem, TAG_RE } from '@slipway/gitops';
+import {
+  digestProblem,
+  isKustomizationPath,
+  parseValuePath,
+  TAG_RE,
+  type PathSegment,
+} from '@slipway/gitops';
 
 export interface Inputs {
   token: string;
@@ -7,7 +13,10 @@ export interface Inputs {
   repo: string;
   ref: string | undefined;
   file: string;
-  image: string;
+  /** The kustomization's `images` entry name (required for a kustomization). */
+  image: string | undefined;
+  /** Helm values files: the key holding repository/tag/digest. */
+  key: PathSegment[];
   failed: string | undefined;
   'also-bad': string[];
   depth: number;
@@ -33,6 +42,11 @@ export function getInputs(reader = new InputReader()): Inputs {
       `'${file}' leaves the repository`,
       'a relative path inside the ops repository',
     );
+  const imageOptions = { pattern: /^[^\s@:=]+$/, form: "the `images` entry's name" };
+  // a kustomization needs the entry's name; a Helm values file is read at `key`
+  const image = isKustomizationPath(file)
+    ? reader.string('image', { required: true, ...imageOptions })
+    : reader.string('image', imageOptions);
   const failed = reader.string('failed');
   const alsoBad = reader.list('also-bad');
   for (const [name, value] of [
@@ -46,11 +60,8 @@ export function getInputs(reader = new InputReader()): Inputs {
     repo,
     ref: reader.string('ref', { pattern: /^[^\s~^:?*[\\]+$/, form: 'a branch, tag or commit' }),
     file,
-    image: reader.string('image', {
-      required: true,
-      pattern: /^[^\s@:=]+$/,
-      form: "the `images` entry's name",
-    }),
+    image,
+    key: parseValuePath(reader.string('key') ?? 'image', "Input 'key'"),
     failed,
     'also-bad': alsoBad,
     depth: reader.integer('depth', { default: 20, min: 1, max: 100 })!,

@@ -2,7 +2,7 @@
 import { markdownTable } from '@slipway/core';
 import { shortRevision } from './application.ts';
 import { describeResource } from './assess.ts';
-import type { PushResult } from './push-mode.ts';
+import type { PushReport, PushResult } from './push-mode.ts';
 import { describeRollout } from './rollout.ts';
 import type { AppResult, Outcome } from './wait.ts';
 
@@ -33,11 +33,25 @@ export function waitSummary(server: string, expected: string, results: readonly 
   return `${lines.join('\n')}\n`;
 }
 
-export function pushSummary(repository: string, revision: string, results: readonly PushResult[]): string {
+export function pushSummary(
+  repository: string,
+  revision: string,
+  results: readonly PushResult[],
+  report: PushReport = 'commit-status',
+): string {
   const rows = results.map((r) => [r.application, MARK[r.outcome], r.context, r.state, r.description || '-']);
   return `${[
     `### deploy-wait (push): ${repository}@${shortRevision(revision)}`,
     '',
-    markdownTable(['application', 'result', 'status context', 'state', 'description'], rows),
+    markdownTable(
+      [
+        'application',
+        'result',
+        report === 'check-run' ? 'check run' : 'status context',
+        'state',
+        'description',
+      ],
+      rows,
+    ),
   ].join('\n')}\n`;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { restoreImageSpec } from './image-locator.ts';
 import {
   findRollbackTarget,
   imageVersion,
-  restoreImageSpec,
   rollbackSearchSettled,
   type FileAtCommit,
 } from './rollback-target.ts';

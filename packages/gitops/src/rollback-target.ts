@@ -1,12 +1,14 @@
 /**
  * The image to roll back to after a failed deployment, read from the ops
- * repository's history of one kustomization file: the value the `images` entry
- * had before the commits that brought in the failed image. Argo CD's own
+ * repository's history of one file: the value the kustomization's `images` entry
+ * (or, with `read`, the Helm values image key) had before the commits that brought
+ * in the failed image. Argo CD's own
  * rollback would be undone by auto-sync; a pull request back to this value is not.
  *
  * Pure: the history (newest first, as `git log -- <file>` lists it) is passed in.
  */
 import { UserError } from '@slipway/core';
+import type { ImageReader } from './image-locator.ts';
 import { readKustomizeImage, type ImageFields } from './kustomize-edit.ts';
 
 export interface FileAtCommit {
@@ -16,10 +18,12 @@ export interface FileAtCommit {
 }
 
 export interface RollbackRequest {
-  /** Path of the kustomization file in the ops repository. */
+  /** Path of the file in the ops repository. */
   file: string;
-  /** The `images` entry's name. */
+  /** The kustomization's `images` entry name; with `read`, how messages name the image. */
   image: string;
+  /** Reads the image at one commit (default: the kustomization entry named `image`). */
+  read?: ImageReader;
   /** Commits that touched the file, newest first; the first one is the branch head's version. */
   history: readonly FileAtCommit[];
   /** The image that failed: its digest (sha256:...) or, without a digest, its tag. */
@@ -53,7 +57,7 @@ export function findRollbackTarget(request: RollbackRequest): RollbackTarget {
   const bad = new Set([failed, ...(request.alsoBad ?? [])]);
   const head = history[0];
   if (!head) throw new UserError(`${file} has no history on the branch; there is nothing to roll back to.`);
-  const headVersion = versionAt(file, image, head);
+  const headVersion = versionAt(request, head);
   if (headVersion !== failed) {
     throw new UserError(
       `${file} at ${short(head.commit)} has ${image} at ${headVersion ?? 'no version'}, not the failed ${failed}: ` +
@@ -64,7 +68,7 @@ export function findRollbackTarget(request: RollbackRequest): RollbackTarget {
   for (let i = 1; i < history.length; i++) {
     const entry = history[i]!;
     if (entry.text === undefined) break;
-    const fields = readKustomizeImage(file, entry.text, image);
+    const fields = readerOf(request)(file, entry.text);
     const version = imageVersion(fields);
     if (version === undefined) break;
     if (bad.has(version)) continue;
@@ -84,31 +88,24 @@ export function findRollbackTarget(request: RollbackRequest): RollbackTarget {
  * fetching the file at older commits early.
  */
 export function rollbackSearchSettled(request: RollbackRequest): boolean {
-  const { file, image, history, failed } = request;
+  const { history, failed } = request;
   const head = history[0];
   if (!head) return false;
-  if (versionAt(file, image, head) !== failed) return true;
+  if (versionAt(request, head) !== failed) return true;
   const bad = new Set([failed, ...(request.alsoBad ?? [])]);
   return history.slice(1).some((entry) => {
-    const version = versionAt(file, image, entry);
+    const version = versionAt(request, entry);
     return version === undefined || !bad.has(version);
   });
 }
 
-function versionAt(file: string, image: string, entry: FileAtCommit): string | undefined {
+function readerOf(request: RollbackRequest): ImageReader {
+  return request.read ?? ((file, text) => readKustomizeImage(file, text, request.image));
+}
+
+function versionAt(request: RollbackRequest, entry: FileAtCommit): string | undefined {
   if (entry.text === undefined) return undefined;
-  return imageVersion(readKustomizeImage(`${file}@${short(entry.commit)}`, entry.text, image));
+  return imageVersion(readerOf(request)(`${request.file}@${short(entry.commit)}`, entry.text));
 }
 
 const short = (oid: string) => oid.slice(0, 12);
-
-/**
- * The image-bump `image` argument that restores the entry exactly as it was:
- * `name[=newName][:newTag][@digest]`; a field the entry did not have is dropped
- * (image-bump replaces the entry whole).
- */
-export function restoreImageSpec(name: string, fields: ImageFields): string {
-  return `${name}${fields.newName ? `=${fields.newName}` : ''}${fields.newTag ? `:${fields.newTag}` : ''}${
-    fields.digest ? `@${fields.digest}` : ''
-  }`;
-}

@@ -14,6 +14,7 @@ import { RouteTable } from './route-table.ts';
 import { startCoreServer, type ApiPaths, type OpenApiViolation } from './server.ts';
 import { TokenRegistry, type TokenGrant } from './tokens.ts';
 import { commitRoutes } from './routes/commits.ts';
+import { checkRunRoutes } from './routes/check-runs.ts';
 import { commitStatusRoutes } from './routes/commit-statuses.ts';
 import { gitTagRoutes } from './routes/git-tags.ts';
 import { refRoutes } from './routes/refs.ts';
@@ -101,6 +102,7 @@ const ALL_ROUTES: RestRoute[] = [
   ...gitTagRoutes,
   ...commitRoutes,
   ...commitStatusRoutes,
+  ...checkRunRoutes,
   ...contentRoutes,
   ...gitDataRoutes,
   ...gitRefWriteRoutes,
