@@ -80,7 +80,8 @@ function expectOnlyGhesPaths() {
   for (const r of gh.requests.records) {
     expect(r.url, r.url).toMatch(/^\/api\/(v3\/|graphql$)/);
     expect(r.route).not.toBe('unmatched');
-    expect(r.status).toBe(200);
+    // a tag without a release is GitHub's 404 (pin-check reads it as "no release")
+    expect(r.status).toBe(r.route === 'GET /repos/{owner}/{repo}/releases/tags/{tag}' ? 404 : 200);
   }
 }
 
@@ -127,12 +128,14 @@ describe('pin-check online on GitHub Enterprise Server', () => {
     // advisories), then the metadata of the 2 pinned commits (c1, the impostor): 8 repository selections.
     // REST compare: c1 is a tag tip but no branch tip (1, against main: behind); the impostor
     // against main (c2), then the tags' other commit (c1): 2; the drift of the impostor's comment
-    // (is the impostor behind v2's commit?): 1.
+    // (is the impostor behind v2's commit?): 1. REST releases (information): the tags of lines 8
+    // (v1.0.0) and 9 (v2); the comments of lines 6 and 7 drift, so they name no release.
     expect(gh.requests.counts()).toEqual({
       'POST /graphql': 3,
       'graphql:repository': 8,
       'graphql:securityVulnerabilities': 1,
       'GET /repos/{owner}/{repo}/compare/{basehead}': 4,
+      'GET /repos/{owner}/{repo}/releases/tags/{tag}': 2,
     });
     expectOnlyGhesPaths();
     expect(findLeaks(result, [TOKEN])).toEqual([]);

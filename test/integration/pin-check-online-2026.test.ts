@@ -523,27 +523,105 @@ describe('--update with min-release-age (cooldown)', () => {
   });
 });
 
-describe('gh actions-lock lockfile online: repository identity', () => {
-  it('reports an entry whose repo_id is not the id GitHub gives the repository, or whose repository is gone', async () => {
-    const checkoutId = gh.repos.get('actions', 'checkout')!.id;
+describe('gh actions-lock lockfile online: repository and owner identity', () => {
+  it('reports an entry whose repo_id or owner_id is not the id GitHub gives, or whose repository is gone', async () => {
+    const checkout = gh.repos.get('actions', 'checkout')!;
+    const shady = gh.repos.get('shady', 'action')!;
+    const img = gh.repos.get('chain', 'img')!;
     write(
       '.github/workflows/ci.yml',
-      'jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v1\n      - uses: shady/action@v3\n      - uses: gone/away@v1\n',
+      `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v1\n      - uses: shady/action@v3\n      - uses: gone/away@v1\n      - uses: chain/img@${sImg}\n`,
     );
-    const entry = (key: string, ref: string, sha: string, repoId: number) =>
-      `  '${key}':\n    ref: '${ref}'\n    commit: 'sha1-${sha}'\n    owner_id: 1\n    repo_id: ${repoId}\n`;
+    const entry = (key: string, ref: string, sha: string, ownerId: number, repoId: number) =>
+      `  '${key}':\n    ref: '${ref}'\n    commit: 'sha1-${sha}'\n    owner_id: ${ownerId}\n    repo_id: ${repoId}\n`;
     write(
       '.github/workflows/actions.lock',
-      `version: 'v0.0.2'\nworkflows:\n  '.github/workflows/ci.yml':\n    - 'actions/checkout@v1'\n    - 'shady/action@v3'\n    - 'gone/away@v1'\ndependencies:\n` +
-        entry('actions/checkout@v1', 'v1', v1, checkoutId) +
-        entry('shady/action@v3', 'v3', t1, 1) +
-        entry('gone/away@v1', 'v1', 'f'.repeat(40), 7),
+      `version: 'v0.0.2'\nworkflows:\n  '.github/workflows/ci.yml':\n    - 'actions/checkout@v1'\n    - 'shady/action@v3'\n    - 'gone/away@v1'\n    - 'chain/img@${sImg}'\ndependencies:\n` +
+        entry('actions/checkout@v1', 'v1', v1, checkout.ownerId, checkout.id) +
+        entry('shady/action@v3', 'v3', t1, shady.ownerId, 1) +
+        entry('gone/away@v1', 'v1', 'f'.repeat(40), 1, 7) +
+        entry(`chain/img@${sImg}`, 'main', sImg, img.ownerId + 1, img.id),
     );
     const result = await runPinCheck(options());
     expect(shown(result.findings.filter((f) => f.file.endsWith('actions.lock')))).toEqual([
-      `.github/workflows/actions.lock:13:3 error lockfile-invalid: .github/workflows/actions.lock: 'shady/action@v3' has repo_id 1, but shady/action is repository ${gh.repos.get('shady', 'action')!.id} on GitHub: it was deleted and re-created, or another repository took its name. Review it, then run \`gh actions-lock\``,
-      `.github/workflows/actions.lock:18:3 error lockfile-invalid: .github/workflows/actions.lock: 'gone/away@v1' locks gone/away, which does not exist or is not accessible`,
+      `.github/workflows/actions.lock:14:3 error lockfile-invalid: .github/workflows/actions.lock: 'shady/action@v3' has repo_id 1, but shady/action is repository ${shady.id} on GitHub: it was deleted and re-created, or another repository took its name. Review it, then run \`gh actions-lock\``,
+      `.github/workflows/actions.lock:19:3 error lockfile-invalid: .github/workflows/actions.lock: 'gone/away@v1' locks gone/away, which does not exist or is not accessible`,
+      `.github/workflows/actions.lock:24:3 error lockfile-invalid: .github/workflows/actions.lock: 'chain/img@${sImg}' has owner_id ${img.ownerId + 1}, but chain is owner ${img.ownerId} on GitHub: the account was deleted and another one took its name. Review it, then run \`gh actions-lock\``,
     ]);
     expect(result.findings.filter((f) => f.ruleId === 'unpinned-action')).toEqual([]);
+  });
+});
+
+describe('immutable releases (information, never a pass)', () => {
+  const route = 'GET /repos/{owner}/{repo}/releases/tags/{tag}';
+  let r100: string; // rel/action v1.0.0: an immutable release
+  let r110: string; // rel/action v1.1.0 (a release, not immutable) and v1 (a major tag, no release)
+  beforeAll(async () => {
+    const rel = await gh.repos.create('rel/action');
+    r100 = await rel.commit({ files: { 'action.yml': 'name: r100\n' }, date: '2024-01-01T00:00:00Z' });
+    await rel.tag('v1.0.0', r100);
+    await rel.release('v1.0.0', { immutable: true });
+    r110 = await rel.commit({ files: { 'action.yml': 'name: r110\n' }, date: '2024-02-01T00:00:00Z' });
+    await rel.tag('v1.1.0', r110);
+    await rel.tag('v1', r110);
+    await rel.release('v1.1.0');
+  });
+  const ci = () =>
+    [
+      'jobs:',
+      '  a:',
+      '    steps:',
+      `      - uses: rel/action@${r100} # v1.0.0`,
+      `      - uses: rel/action@${r110}`,
+      '      - uses: rel/action@v1',
+      '      - uses: rel/action@v1.0.0',
+      `      - uses: rel/action@${r110} # v1.0.0`,
+      '',
+    ].join('\n');
+  const at = (line: number, reference: string, tag: string, release: string) => ({
+    file: '.github/workflows/ci.yml',
+    line,
+    column: 15,
+    reference,
+    repository: 'rel/action',
+    tag,
+    release,
+  });
+
+  it('reads the release of each pinned tag once, from the cache on the next run, and passes nothing', async () => {
+    write('.github/workflows/ci.yml', ci());
+    const cacheFile = join(root, 'cache', 'refs.json');
+    const before = gh.requests.count(route);
+    const result = await runPinCheck(options({ cacheFile }));
+    const expected = [
+      at(4, `rel/action@${r100}`, 'v1.0.0', 'immutable'),
+      // no comment: the most specific tag at the commit (v1.1.0 over v1)
+      at(5, `rel/action@${r110}`, 'v1.1.0', 'mutable'),
+      at(6, 'rel/action@v1', 'v1', 'none'),
+      at(7, 'rel/action@v1.0.0', 'v1.0.0', 'immutable'),
+      // line 8's comment drifts from its pin: it names no release of that commit
+    ];
+    expect(result.releases).toEqual(expected);
+    expect(gh.requests.count(route) - before).toBe(3);
+    expect(result.releaseRequests).toBe(3);
+    // an immutable release never makes a tag reference pinned
+    expect(
+      shown(result.findings.filter((f) => f.ruleId === 'unpinned-action')).map((f) => f.split(' ')[0]),
+    ).toEqual(['.github/workflows/ci.yml:6:15', '.github/workflows/ci.yml:7:15']);
+    const again = await runPinCheck(options({ cacheFile }));
+    expect(again.releases).toEqual(expected);
+    expect(gh.requests.count(route) - before).toBe(3);
+  });
+
+  it('a failed release lookup reads unknown, stops further ones and changes no finding', async () => {
+    write('.github/workflows/ci.yml', ci());
+    const clean = await runPinCheck(options());
+    gh.faults.serverError(route, { status: 503, times: Infinity });
+    const before = gh.requests.count(route);
+    const result = await runPinCheck(options());
+    expect(result.releases?.map((r) => r.release)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    expect(gh.requests.count(route) - before).toBe(2); // one lookup, retried once
+    expect(result.findings).toEqual(clean.findings);
+    expect(runOutcome(result.findings)).toBe(runOutcome(clean.findings));
   });
 });

@@ -10,6 +10,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -24,8 +25,15 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const actionDir = join(repoRoot, 'actions', 'pin-check');
 const fixtures = join(repoRoot, 'test', 'fixtures', 'pin-check');
 
+/** Temporary workspaces, removed after the file's tests. */
+const workspaces: string[] = [];
+afterAll(() => {
+  for (const workspace of workspaces) rmSync(workspace, { recursive: true, force: true });
+});
+
 function workspaceFrom(fixture: string): string {
   const workspace = mkdtempSync(join(tmpdir(), 'pin-check-ws-'));
+  workspaces.push(workspace);
   cpSync(join(fixtures, fixture), workspace, { recursive: true });
   return workspace;
 }
@@ -169,6 +177,16 @@ describe('pin-check action (offline)', () => {
       "Input 'path' is 'missing', which is not a folder in the workspace. Expected a folder relative to the workspace (default: .).",
     ],
     [
+      'min-release-age without update',
+      { 'min-release-age': '7d' },
+      "Input 'min-release-age' is set but update is not. Expected `min-release-age` only with `update: true`.",
+    ],
+    [
+      'a min-release-age without a unit',
+      { update: 'true', 'min-release-age': '7' },
+      "Input 'min-release-age' has the value '7'. Expected a duration with a unit such as `7d` or `72h`.",
+    ],
+    [
       'a policy file that does not exist',
       { policy: 'nope.yml' },
       "Input 'policy' is 'nope.yml', which does not exist in '.'. Expected a policy file relative to `path`, or no value for the default .github/slipway-pin.yml.",
@@ -178,6 +196,16 @@ describe('pin-check action (offline)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.annotations.map((a) => a.message)).toEqual([message]);
     expect(existsSync(join(result.runnerTemp, 'pin-check.sarif'))).toBe(false);
+  });
+
+  it('names the policy file and line of a bad min-release-age', async () => {
+    const workspace = workspaceFrom('clean');
+    writeFileSync(join(workspace, '.github', 'slipway-pin.yml'), 'allow: []\nmin-release-age: soon\n');
+    const result = await runAction({ actionDir, workspace });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.map((a) => a.message)).toEqual([
+      ".github/slipway-pin.yml:2:18: 'min-release-age' must be a duration such as 7d or 72h (how old a tag must be before --update moves a pin to it)",
+    ]);
   });
 
   it('names the policy file and line of a bad policy entry', async () => {
@@ -195,6 +223,8 @@ describe('pin-check action (GitHub API double)', () => {
   let gh: GitHubDouble;
   let v4: string;
   let pinned: string;
+  let cool100: string; // octo/cool v1.0.0 (2024, an immutable release)
+  let cool110: string; // octo/cool v1.1.0, made two days ago
   const token = 'ghs_action_token_0123456789';
   beforeAll(async () => {
     gh = await startGitHubDouble();
@@ -205,6 +235,13 @@ describe('pin-check action (GitHub API double)', () => {
     await checkout.tag('v4.1.0', pinned);
     const cache = await gh.repos.create('actions/cache');
     await cache.commit({ files: { 'action.yml': 'name: cache\n' }, date: '2024-01-01T00:00:00Z' });
+    const cool = await gh.repos.create('octo/cool');
+    cool100 = await cool.commit({ files: { 'action.yml': 'name: a\n' }, date: '2024-01-01T00:00:00Z' });
+    await cool.tag('v1.0.0', cool100);
+    await cool.release('v1.0.0', { immutable: true });
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    cool110 = await cool.commit({ files: { 'action.yml': 'name: b\n' }, date: twoDaysAgo });
+    await cool.tag('v1.1.0', cool110);
     const pipelines = await gh.repos.create('octo-org/pipelines');
     await pipelines.tag(
       'v2',
@@ -229,6 +266,58 @@ describe('pin-check action (GitHub API double)', () => {
       `      - uses: actions/checkout@${v4} # v4\n`,
     );
     expect(findLeaks(result, [token])).toEqual([]);
+  });
+
+  function coolWorkspace(): string {
+    const workspace = mkdtempSync(join(tmpdir(), 'pin-check-ws-'));
+    workspaces.push(workspace);
+    mkdirSync(join(workspace, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(workspace, '.github', 'workflows', 'ci.yml'),
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: octo/cool@${cool100} # v1.0.0\n`,
+    );
+    return workspace;
+  }
+  const coolCi = (sha: string, tag: string) => `      - uses: octo/cool@${sha} # ${tag}\n`;
+
+  it('with update, moves a pin only to a tag older than min-release-age (the policy, overridden by the input)', async () => {
+    const workspace = coolWorkspace();
+    const ci = join(workspace, '.github', 'workflows', 'ci.yml');
+    const run = (inputs: Record<string, string>) =>
+      runAction({ actionDir, workspace, inputs: { update: 'true', token, ...inputs }, env: { ...gh.env } });
+    writeFileSync(join(workspace, '.github', 'slipway-pin.yml'), 'min-release-age: 7d\n');
+    const byPolicy = await run({});
+    expect(byPolicy.exitCode, byPolicy.log).toBe(0);
+    expect(byPolicy.outputs.fixed).toBe('0');
+    expect(readFileSync(ci, 'utf8')).toContain(coolCi(cool100, 'v1.0.0'));
+    const byInput = await run({ 'min-release-age': '1d' });
+    expect(byInput.exitCode, byInput.log).toBe(0);
+    expect(byInput.outputs.fixed).toBe('1');
+    expect(readFileSync(ci, 'utf8')).toContain(coolCi(cool110, 'v1.1.0'));
+  });
+
+  it('online, lists whether each pinned tag is an immutable release, as information', async () => {
+    const result = await runAction({
+      actionDir,
+      workspace: coolWorkspace(),
+      inputs: { online: 'true', token, severity: 'stale-pin=off' },
+      env: { ...gh.env },
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.findings).toBe('0');
+    expect(result.summary).toContain(
+      [
+        '### Releases',
+        '',
+        'Information only: an immutable release does not pin a reference.',
+        '',
+        '| Location | Repository | Tag | Release |',
+        '| --- | --- | --- | --- |',
+        '| .github/workflows/ci.yml:6:15 | `octo/cool` | `v1.0.0` | immutable release |',
+      ].join('\n'),
+    );
+    expect(result.log).toContain('  .github/workflows/ci.yml:6:15  octo/cool v1.0.0: immutable release');
+    expect(gh.requests.count('GET /repos/{owner}/{repo}/releases/tags/{tag}')).toBeGreaterThan(0);
   });
 
   it('reports version-comment drift and missing commits in online mode', async () => {

@@ -1,5 +1,5 @@
 import { InputError, InputReader, maskSecret } from '@slipway/core';
-import { parseSeverityFlag, type Policy } from '@slipway/pinning';
+import { parseReleaseAge, parseSeverityFlag, type Policy } from '@slipway/pinning';
 
 export interface Inputs {
   path: string;
@@ -9,6 +9,8 @@ export interface Inputs {
   fix: boolean;
   update: boolean;
   major: boolean;
+  /** Milliseconds; undefined: the policy's, else none. */
+  'min-release-age'?: number;
   token?: string;
   'sarif-file'?: string;
   'fail-on-findings': boolean;
@@ -45,6 +47,15 @@ export function getInputs(reader = new InputReader()): Inputs {
       maxMs: 30 * 86_400_000,
     }) as number,
   };
+  const minAgeText = reader.string('min-release-age');
+  const minAge = minAgeText === undefined ? undefined : parseReleaseAge(minAgeText);
+  if (minAgeText !== undefined && minAge === undefined)
+    throw new InputError(
+      'min-release-age',
+      `has the value '${minAgeText}'`,
+      'a duration with a unit such as `7d` or `72h`',
+    );
+  if (minAge !== undefined) inputs['min-release-age'] = minAge;
   const policy = reader.string('policy');
   if (policy) inputs.policy = policy;
   const sarif = reader.string('sarif-file');
@@ -52,6 +63,12 @@ export function getInputs(reader = new InputReader()): Inputs {
   if (token) inputs.token = token;
   if (inputs.major && !inputs.update)
     throw new InputError('major', 'is true but update is not', '`major` only with `update: true`');
+  if (minAge !== undefined && !inputs.update)
+    throw new InputError(
+      'min-release-age',
+      'is set but update is not',
+      '`min-release-age` only with `update: true`',
+    );
   if ((inputs.online || inputs.fix || inputs.update) && !token)
     throw new InputError(
       'token',

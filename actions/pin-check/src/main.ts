@@ -14,10 +14,14 @@ import {
   errorCount,
   findingLink,
   runOutcome,
+  releaseLines,
+  releasesToShow,
+  RELEASE_WORDS,
   runPinCheck,
   serverUrlFromEnv,
   toSarif,
   type Finding,
+  type PinnedRelease,
 } from '@slipway/pinning';
 import { refCacheKey, refCacheScope, restoreRefCache, saveRefCache } from './actions-cache.ts';
 import { getInputs } from './inputs.ts';
@@ -62,6 +66,7 @@ async function check(): Promise<void> {
     fix: inputs.fix,
     update: inputs.update,
     major: inputs.major,
+    ...(inputs['min-release-age'] !== undefined ? { minReleaseAgeMs: inputs['min-release-age'] } : {}),
     ...(inputs.token ? { token: inputs.token } : {}),
     ...endpoints,
     ...(cacheFile ? { cacheFile } : {}),
@@ -99,9 +104,13 @@ async function check(): Promise<void> {
       startColumn: s.column,
     });
 
+  const releases = (result.releases ?? []).map((r) => ({ ...r, file: repoPath(r.file) }));
+  for (const line of releaseLines(releases)) if (line !== '') core.info(line);
+
   const errors = errorCount(result.findings);
   await actionsSummaryWriter(
-    summary(result.findings, result.files.length, fixed, repoPath, serverUrlFromEnv()),
+    summary(result.findings, result.files.length, fixed, repoPath, serverUrlFromEnv()) +
+      releaseSummary(releases),
   );
   core.setOutput('findings', String(result.findings.length));
   core.setOutput('errors', String(errors));
@@ -157,6 +166,19 @@ function summary(
     f.message,
   ]);
   return `${head}\n${markdownTable(['Location', 'Severity', 'Rule', 'Reference', 'Message'], rows)}\n`;
+}
+
+/** Online: each reference's release tag and whether the release is immutable (information only). */
+function releaseSummary(releases: readonly PinnedRelease[]): string {
+  const shown = releasesToShow(releases);
+  if (shown.length === 0) return '';
+  const rows = shown.map((r) => [
+    `${r.file}:${r.line}:${r.column}`,
+    `\`${r.repository}\``,
+    `\`${r.tag}\``,
+    RELEASE_WORDS[r.release],
+  ]);
+  return `\n### Releases\n\nInformation only: an immutable release does not pin a reference.\n\n${markdownTable(['Location', 'Repository', 'Tag', 'Release'], rows)}\n`;
 }
 
 /** The reference as code, linked to its page on the workflow's GitHub server for online findings. */

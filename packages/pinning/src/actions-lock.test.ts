@@ -52,6 +52,19 @@ describe('parseActionsLock', () => {
     ]);
   });
 
+  it('one owner has one owner_id and one repository one repo_id', () => {
+    const lock = (key: string, ownerId: number, repoId: number) =>
+      `  '${key}':\n    ref: '${key.split('@')[1]}'\n    commit: 'sha1-${'a'.repeat(40)}'\n    owner_id: ${ownerId}\n    repo_id: ${repoId}\n`;
+    expect(
+      messages(
+        `version: 'v0.0.2'\ndependencies:\n${lock('a/b@v1', 1, 2)}${lock('A/c@v1', 3, 4)}${lock('a/B@v2', 1, 5)}${lock('x/y@v1', 3, 6)}`,
+      ),
+    ).toEqual([
+      "13:3 lockfile-invalid .github/workflows/actions.lock: the entry 'a/B@v2' has repo_id 5, but 'a/b@v1' has 2 for the same repository",
+      "8:3 lockfile-invalid .github/workflows/actions.lock: the entry 'A/c@v1' has owner_id 3, but 'a/b@v1' has 1 for the same owner",
+    ]);
+  });
+
   it('names an unknown schema version, YAML errors and bad shapes', () => {
     expect(messages("version: 'v0.1.0'\n")).toEqual([
       "1:10 lockfile-invalid .github/workflows/actions.lock: schema version 'v0.1.0'; pin-check reads 'v0.0.2', so its entries are checked as that version",

@@ -58,6 +58,12 @@ const COMMIT = /^(sha1)-([0-9a-f]{40})$|^(sha256)-([0-9a-f]{64})$/;
 const KEY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)@(\S+)$/;
 const FULL_OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+/** The two GitHub ids of an entry: the field, its name in the file, and what it is the id of. */
+export const LOCK_IDS = [
+  { field: 'repoId', name: 'repo_id', of: 'repository', scope: (e: LockEntry) => `${e.owner}/${e.repo}` },
+  { field: 'ownerId', name: 'owner_id', of: 'owner', scope: (e: LockEntry) => e.owner },
+] as const;
+
 /** Reads the lockfile text; never throws: problems are `lockfile-invalid` findings. */
 export function parseActionsLock(text: string, file = ACTIONS_LOCK_PATH): ActionsLock {
   const lineCounter = new LineCounter();
@@ -178,7 +184,7 @@ function readEntry(
         `the entry '${key}' locks commit ${entry.commit.hex}, not the ${keyRef} its key names`,
       );
   }
-  for (const name of ['owner_id', 'repo_id']) {
+  for (const { field: property, name } of LOCK_IDS) {
     const id = field(name);
     if (!isScalar(id) || typeof id.value !== 'number' || !Number.isSafeInteger(id.value) || id.value <= 0)
       invalid(
@@ -186,8 +192,7 @@ function readEntry(
         key,
         `the entry '${key}' needs '${name}', GitHub's numeric id (a positive whole number)`,
       );
-    else if (name === 'owner_id') entry.ownerId = id.value;
-    else entry.repoId = id.value;
+    else entry[property] = id.value;
   }
   return entry;
 }
@@ -200,30 +205,20 @@ function checkIdentities(
   entries: readonly LockEntry[],
   invalid: (where: Position, reference: string, message: string) => void,
 ): void {
-  const repoIds = new Map<string, LockEntry>();
-  const ownerIds = new Map<string, LockEntry>();
-  for (const entry of entries) {
-    const repo = `${entry.owner}/${entry.repo}`.toLowerCase();
-    const firstRepo = repoIds.get(repo);
-    if (entry.repoId !== undefined) {
-      if (firstRepo && firstRepo.repoId !== entry.repoId)
+  for (const { field, name, of, scope } of LOCK_IDS) {
+    const first = new Map<string, LockEntry>();
+    for (const entry of entries) {
+      const id = entry[field];
+      if (id === undefined) continue;
+      const key = scope(entry).toLowerCase();
+      const earlier = first.get(key);
+      if (!earlier) first.set(key, entry);
+      else if (earlier[field] !== id)
         invalid(
           entry.at,
           entry.key,
-          `the entry '${entry.key}' has repo_id ${entry.repoId}, but '${firstRepo.key}' has ${firstRepo.repoId} for the same repository`,
+          `the entry '${entry.key}' has ${name} ${id}, but '${earlier.key}' has ${earlier[field]} for the same ${of}`,
         );
-      else if (!firstRepo) repoIds.set(repo, entry);
-    }
-    const owner = entry.owner.toLowerCase();
-    const firstOwner = ownerIds.get(owner);
-    if (entry.ownerId !== undefined) {
-      if (firstOwner && firstOwner.ownerId !== entry.ownerId)
-        invalid(
-          entry.at,
-          entry.key,
-          `the entry '${entry.key}' has owner_id ${entry.ownerId}, but '${firstOwner.key}' has ${firstOwner.ownerId} for the same owner`,
-        );
-      else if (!firstOwner) ownerIds.set(owner, entry);
     }
   }
 }

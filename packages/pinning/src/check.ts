@@ -5,6 +5,7 @@
  */
 import { discoverFiles } from './discover.ts';
 import type { ActionsLock } from './actions-lock.ts';
+import type { PinnedRelease } from './pinned-releases.ts';
 import { loadLockCheck } from './lock-check.ts';
 import { compilePolicy, type Policy } from './policy.ts';
 import { readCheckedFile } from './read-checked-file.ts';
@@ -27,6 +28,8 @@ export interface OnlineChecker {
   check(sites: ReferenceSite[]): Promise<Finding[]>;
   /** Checks the entries of .github/workflows/actions.lock against GitHub (repository identity). */
   checkLock?(lock: ActionsLock): Promise<Finding[]>;
+  /** Information, not findings: the release tag of each reference and whether it is immutable. */
+  releases?(sites: ReferenceSite[]): Promise<PinnedRelease[]>;
 }
 
 /** One file read and scanned. */
@@ -65,6 +68,8 @@ export interface PinCheckResult {
   findings: Finding[];
   /** Sites the policy does not exempt (allow-list), in file order. */
   checkedSites: ReferenceSite[];
+  /** Online: the release tag each action reference stands for, and whether it is immutable. */
+  releases?: PinnedRelease[];
 }
 
 /** Allow-list subject of a site: `owner/repo` for actions, the image name for images. */
@@ -124,11 +129,12 @@ export async function pinCheck(options: PinCheckOptions): Promise<PinCheckResult
   if (lock) raw.push(...lock.finish());
   if (options.online) raw.push(...(await options.online.check(checkedSites)));
   if (options.online?.checkLock && lock?.lock) raw.push(...(await options.online.checkLock(lock.lock)));
+  const releases = await options.online?.releases?.(checkedSites);
   const findings = raw
     .map((f) => policy.apply(f))
     .filter((f): f is Finding => f !== undefined)
     .sort(byPosition);
-  return { files: scanned, findings, checkedSites };
+  return { files: scanned, findings, checkedSites, ...(releases ? { releases } : {}) };
 }
 
 export function byPosition(a: Finding, b: Finding): number {

@@ -1,6 +1,6 @@
 /**
- * The two GitHub calls pin-check makes: a GraphQL query and the REST compare
- * endpoint. Built on octokit through @actions/github (proxy aware), with the
+ * The GitHub calls pin-check makes: a GraphQL query, and the REST compare and
+ * release-by-tag endpoints. Built on octokit through @actions/github (proxy aware), with the
  * throttling plugin for primary and secondary rate limits (it honours
  * `retry-after` and the reset headers) and @slipway/core `retry` for 5xx and
  * network failures, under a total time cap. Every request has a timeout.
@@ -30,6 +30,11 @@ export interface GitHubApi {
   graphql(query: string, variables: Record<string, unknown>): Promise<GraphqlResponse>;
   /** `GET /repos/{owner}/{repo}/compare/{base}...{head}`; undefined when GitHub answers 404. */
   compare(owner: string, repo: string, base: string, head: string): Promise<CompareStatus | undefined>;
+  /**
+   * `GET /repos/{owner}/{repo}/releases/tags/{tag}`: the published release of a tag, with its
+   * `immutable` flag (absent on a server that predates immutable releases); undefined on 404.
+   */
+  releaseByTag(owner: string, repo: string, tag: string): Promise<{ immutable?: boolean } | undefined>;
 }
 
 export interface GitHubApiOptions {
@@ -127,6 +132,21 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
             per_page: 1,
           });
           return (response.data as { status: CompareStatus }).status;
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }
+      }),
+    releaseByTag: (owner, repo, tag) =>
+      withRetry(`GitHub release ${owner}/${repo} ${tag}`, async () => {
+        try {
+          const response = await octokit.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', {
+            owner,
+            repo,
+            tag,
+          });
+          const immutable = (response.data as { immutable?: unknown }).immutable;
+          return typeof immutable === 'boolean' ? { immutable } : {};
         } catch (error) {
           if (statusOf(error) === 404) return undefined;
           throw error;

@@ -29,3 +29,4 @@ export * from './action-metadata.ts';
 export * from './nested-actions.ts';
 export * from './repo-health.ts';
 export * from './comment-drift.ts';
+export * from './pinned-releases.ts';

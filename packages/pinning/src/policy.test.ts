@@ -24,7 +24,7 @@ describe('parsePolicy', () => {
 
   it('names the file, line and accepted values in errors', () => {
     expect(() => parsePolicy('allow: [a]\nalow: [b]\n', 'p.yml')).toThrow(
-      "p.yml:2:1: unknown key 'alow'. Expected one of: allow, severity, ignore",
+      "p.yml:2:1: unknown key 'alow'. Expected one of: allow, severity, ignore, min-release-age",
     );
     expect(() => parsePolicy('severity:\n  unpinned: error\n', 'p.yml')).toThrow(
       "p.yml:2:3: unknown rule 'unpinned'. Rules: unpinned-action, unpinned-image",
@@ -51,6 +51,29 @@ describe('parsePolicy', () => {
     );
     expect(() => parseSeverityFlag('stale-pin=loud', "has the item 'stale-pin=loud'")).toThrow(
       "has the item 'stale-pin=loud': unknown severity 'loud'",
+    );
+  });
+});
+
+describe('parsePolicy: min-release-age', () => {
+  it('reads a duration with a unit; a later policy overrides it', () => {
+    const file = parsePolicy('min-release-age: 7d\n', 'p.yml');
+    expect(file.minReleaseAgeMs).toBe(7 * 86_400_000);
+    expect(parsePolicy("min-release-age: '36h'\n", 'p.yml').minReleaseAgeMs).toBe(36 * 3_600_000);
+    expect(mergePolicies(file, { allow: [], severity: {}, ignore: [] }).minReleaseAgeMs).toBe(7 * 86_400_000);
+    expect(
+      mergePolicies(file, { allow: [], severity: {}, ignore: [], minReleaseAgeMs: 0 }).minReleaseAgeMs,
+    ).toBe(0);
+  });
+
+  it.each([
+    ['min-release-age: 7\n', '1:18'],
+    ['min-release-age: a week\n', '1:18'],
+    ['min-release-age: [7d]\n', '1:18'],
+    ['allow: []\nmin-release-age:\n', '2:17'],
+  ])('refuses %j at file:line:col', (text, where) => {
+    expect(() => parsePolicy(text, 'p.yml')).toThrow(
+      `p.yml:${where}: 'min-release-age' must be a duration such as 7d or 72h (how old a tag must be before --update moves a pin to it)`,
     );
   });
 });

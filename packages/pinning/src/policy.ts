@@ -5,7 +5,7 @@
  */
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { UserError } from '@slipway/core';
+import { parseDuration, UserError } from '@slipway/core';
 import {
   expiredExceptionFindings,
   isExpired,
@@ -24,11 +24,13 @@ export interface Policy {
   severity: Partial<Record<RuleId, Severity>>;
   /** Globs over paths relative to the root (`.github/workflows/experimental-*.yml`). */
   ignore: string[];
+  /** With update: only move pins to tags made at least this many milliseconds ago (cooldown). */
+  minReleaseAgeMs?: number;
 }
 
 export const emptyPolicy = (): Policy => ({ allow: [], severity: {}, ignore: [] });
 
-const POLICY_KEYS = ['allow', 'severity', 'ignore'];
+const POLICY_KEYS = ['allow', 'severity', 'ignore', 'min-release-age'];
 
 /** Parses a policy file. Errors name the file, the line and what is accepted. */
 export function parsePolicy(text: string, file: string): Policy {
@@ -61,6 +63,8 @@ export function parsePolicy(text: string, file: string): Policy {
         : stringList(value, key, at);
     } else if (key === 'ignore') {
       policy[key] = stringList(value, key, at);
+    } else if (key === 'min-release-age') {
+      policy.minReleaseAgeMs = releaseAge(value, at(value ?? (pair.key as Node)));
     } else if (key === 'severity') {
       if (value === null) continue;
       if (!isMap(value))
@@ -80,6 +84,24 @@ export function parsePolicy(text: string, file: string): Policy {
     }
   }
   return policy;
+}
+
+/**
+ * A cooldown as the policy key, the action input and the CLI flag take it: a duration with a unit
+ * (`7d`, `72h`, `1d12h`). A bare number would read as seconds, which nobody means here.
+ */
+export function parseReleaseAge(text: string): number | undefined {
+  const value = text.trim();
+  return /[a-z]$/.test(value) ? parseDuration(value) : undefined;
+}
+
+function releaseAge(node: Node | null, where: string): number {
+  const ms = isScalar(node) && typeof node.value === 'string' ? parseReleaseAge(node.value) : undefined;
+  if (ms === undefined)
+    throw new UserError(
+      `${where}: 'min-release-age' must be a duration such as 7d or 72h (how old a tag must be before --update moves a pin to it)`,
+    );
+  return ms;
 }
 
 function stringList(node: Node | null, key: string, at: (node: Node | null | undefined) => string): string[] {
@@ -116,7 +138,7 @@ export function parseSeverityFlag(text: string, where = '--severity'): [RuleId, 
   return [checkRule(ruleId.trim(), where), checkSeverity(level.trim(), where)];
 }
 
-/** Later policies add to allow/ignore and override severities. */
+/** Later policies add to allow/ignore and override severities and the release age. */
 export function mergePolicies(...policies: Policy[]): Policy {
   const merged = emptyPolicy();
   for (const p of policies) {
@@ -124,6 +146,7 @@ export function mergePolicies(...policies: Policy[]): Policy {
     if (p.exceptions?.length) merged.exceptions = [...(merged.exceptions ?? []), ...p.exceptions];
     merged.ignore.push(...p.ignore);
     Object.assign(merged.severity, p.severity);
+    if (p.minReleaseAgeMs !== undefined) merged.minReleaseAgeMs = p.minReleaseAgeMs;
   }
   return merged;
 }

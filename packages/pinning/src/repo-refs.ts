@@ -21,6 +21,8 @@ export interface Advisory {
 export interface RepoRefs {
   /** GitHub's numeric id of the repository (`databaseId`, the `repo_id` of actions.lock). */
   repoId?: number;
+  /** GitHub's numeric id of the owner, a user or an organization (the `owner_id` of actions.lock). */
+  ownerId?: number;
   defaultBranch: string | undefined;
   /** The repository is archived (read-only, no more fixes). */
   archived: boolean;
@@ -61,6 +63,8 @@ export function isCachedRepoRefs(value: unknown): value is RepoRefs | null {
     );
   return (
     (r.repoId === undefined || typeof r.repoId === 'number') &&
+    // Entries cached before owner ids were read have a repoId alone: read those again.
+    (r.repoId === undefined ? r.ownerId === undefined : typeof r.ownerId === 'number') &&
     (r.defaultBranch === undefined || typeof r.defaultBranch === 'string') &&
     typeof r.archived === 'boolean' &&
     advisories &&
@@ -121,7 +125,7 @@ export function buildRepoRefsQuery(repos: readonly RepoName[]): {
       `v${i}: securityVulnerabilities(ecosystem: ACTIONS, package: $p${i}, first: ${ADVISORIES_PER_REPO}) { nodes { advisory { ghsaId summary withdrawnAt } severity vulnerableVersionRange firstPatchedVersion { identifier } } }`,
     );
     fields.push(
-      `r${i}: repository(owner: $o${i}, name: $n${i}) { databaseId isArchived defaultBranchRef { name } ` +
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { databaseId owner { ... on Organization { databaseId } ... on User { databaseId } } isArchived defaultBranchRef { name } ` +
         `tags: refs(refPrefix: "refs/tags/", first: ${REFS_PER_REPO}, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) { nodes { name target { ...Peel ... on Tag { tagger { date } } ... on Commit { committedDate } } } } ` +
         `branches: refs(refPrefix: "refs/heads/", first: ${REFS_PER_REPO}) { nodes { name target { ...Peel } } } }`,
     );
@@ -156,6 +160,11 @@ export class RepoRefsFetcher {
     private readonly batchSize = REPO_BATCH_SIZE,
   ) {}
 
+  /** The refs of a repository already fetched in this run, without asking GitHub. */
+  peek(owner: string, repo: string): RepoRefs | null | undefined {
+    return this.known.get(repoKey(owner, repo));
+  }
+
   /** Tags and branches of each repository; null for a repository that does not exist. */
   async fetch(repos: readonly RepoName[]): Promise<Map<string, RepoRefs | null>> {
     const todo = new Map<string, RepoName>();
@@ -177,6 +186,7 @@ export class RepoRefsFetcher {
         const data = response.data?.[`r${i}`] as
           | {
               databaseId?: number | null;
+              owner?: { databaseId?: number | null } | null;
               isArchived?: boolean;
               defaultBranchRef?: { name: string } | null;
               tags?: RefNodes;
@@ -187,6 +197,7 @@ export class RepoRefsFetcher {
         const refs: RepoRefs | null = data
           ? {
               ...(typeof data.databaseId === 'number' ? { repoId: data.databaseId } : {}),
+              ...(typeof data.owner?.databaseId === 'number' ? { ownerId: data.owner.databaseId } : {}),
               defaultBranch: data.defaultBranchRef?.name,
               archived: data.isArchived === true,
               advisories: readAdvisories(response.data?.[`v${i}`] as VulnerabilityNodes | null | undefined),

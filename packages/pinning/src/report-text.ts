@@ -2,6 +2,7 @@
  * Human-readable and JSON reports. Text groups findings by file, one line per
  * finding with `line:column`, severity, rule and message, then a total.
  */
+import type { PinnedRelease, ReleaseState } from './pinned-releases.ts';
 import type { Finding } from './rules.ts';
 
 export interface ReportTotals {
@@ -18,7 +19,36 @@ export function totals(findings: readonly Finding[], files: number): ReportTotal
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function toText(findings: readonly Finding[], filesChecked: number): string {
+export const RELEASE_WORDS: Record<ReleaseState, string> = {
+  immutable: 'immutable release',
+  mutable: 'release, not immutable',
+  none: 'no release',
+  unknown: 'release not known (the lookup failed)',
+};
+
+/** Tags that have a release (or whose lookup failed): a tag without one is not worth a line. */
+export const releasesToShow = (releases: readonly PinnedRelease[]): PinnedRelease[] =>
+  releases.filter((r) => r.release !== 'none');
+
+/** The online release information, one line per reference whose tag has a release. */
+export function releaseLines(releases: readonly PinnedRelease[]): string[] {
+  const shown = releasesToShow(releases);
+  if (shown.length === 0) return [];
+  return [
+    'Releases (information only: an immutable release does not pin a reference):',
+    ...shown.map(
+      (r) => `  ${r.file}:${r.line}:${r.column}  ${r.repository} ${r.tag}: ${RELEASE_WORDS[r.release]}`,
+    ),
+    '',
+  ];
+}
+
+/** `releases`: online release information, listed after the findings (tags without a release left out). */
+export function toText(
+  findings: readonly Finding[],
+  filesChecked: number,
+  releases: readonly PinnedRelease[] = [],
+): string {
   const lines: string[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
@@ -32,6 +62,7 @@ export function toText(findings: readonly Finding[], filesChecked: number): stri
     }
     lines.push('');
   }
+  lines.push(...releaseLines(releases));
   const t = totals(findings, filesChecked);
   if (findings.length === 0) lines.push(`No findings in ${plural(filesChecked, 'file')}.`);
   else
@@ -41,7 +72,12 @@ export function toText(findings: readonly Finding[], filesChecked: number): stri
   return `${lines.join('\n')}\n`;
 }
 
-export function toJson(findings: readonly Finding[], filesChecked: number): string {
+/** `releases` (online): listed whole as `releases`, information that does not count as findings. */
+export function toJson(
+  findings: readonly Finding[],
+  filesChecked: number,
+  releases?: readonly PinnedRelease[],
+): string {
   const report = {
     version: 1,
     totals: totals(findings, filesChecked),
@@ -54,6 +90,7 @@ export function toJson(findings: readonly Finding[], filesChecked: number): stri
       reference,
       message,
     })),
+    ...(releases ? { releases } : {}),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { toSarif } from './report-sarif.ts';
 import { toJson, toText } from './report-text.ts';
+import type { PinnedRelease } from './pinned-releases.ts';
 import { finding, RULE_IDS, type Finding } from './rules.ts';
 
 const findings: Finding[] = [
@@ -52,6 +53,40 @@ describe('reports', () => {
       reference: 'actions/checkout@v4',
       message: "uses 'actions/checkout@v4' is not pinned",
     });
+  });
+
+  it('lists online release information after the findings, never counted as a finding', () => {
+    const release = (line: number, tag: string, state: PinnedRelease['release']): PinnedRelease => ({
+      file: '.github/workflows/ci.yml',
+      line,
+      column: 15,
+      reference: `actions/checkout@${tag}`,
+      repository: 'actions/checkout',
+      tag,
+      release: state,
+    });
+    const releases = [
+      release(5, 'v4.1.0', 'immutable'),
+      release(6, 'v4.0.0', 'mutable'),
+      release(7, 'v4', 'none'),
+      release(8, 'v3.0.0', 'unknown'),
+    ];
+    expect(toText([], 1, releases)).toBe(
+      [
+        'Releases (information only: an immutable release does not pin a reference):',
+        '  .github/workflows/ci.yml:5:15  actions/checkout v4.1.0: immutable release',
+        '  .github/workflows/ci.yml:6:15  actions/checkout v4.0.0: release, not immutable',
+        '  .github/workflows/ci.yml:8:15  actions/checkout v3.0.0: release not known (the lookup failed)',
+        '',
+        'No findings in 1 file.',
+        '',
+      ].join('\n'),
+    );
+    expect(toText([], 1, [release(7, 'v4', 'none')])).toBe('No findings in 1 file.\n');
+    const report = JSON.parse(toJson([], 1, releases));
+    expect(report.totals).toEqual({ files: 1, error: 0, warning: 0, note: 0 });
+    expect(report.releases).toEqual(releases);
+    expect(JSON.parse(toJson([], 1)).releases).toBeUndefined();
   });
 
   it('sarif 2.1.0 carries rule metadata, levels, regions and relative URIs', () => {

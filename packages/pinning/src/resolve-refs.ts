@@ -162,6 +162,11 @@ export class RefResolver {
     private readonly batchSize = BATCH_SIZE,
   ) {}
 
+  /** The answer for a pair already resolved in this run, without asking GitHub. */
+  peek(pair: RefPair): Resolution | undefined {
+    return this.known.get(pairKey(pair));
+  }
+
   /** Resolves every pair; pairs already answered in this run or in the cache cost nothing. */
   async resolve(pairs: readonly RefPair[]): Promise<Map<string, Resolution>> {
     const wanted = new Map<string, RefPair>();

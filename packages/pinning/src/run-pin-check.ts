@@ -10,6 +10,7 @@ import { pinCheck, type PinCheckResult, type TreeScanner } from './check.ts';
 import { ActionMetadataFetcher } from './action-metadata.ts';
 import { createGitHubApi, type GitHubApi } from './github-api.ts';
 import { createOnlineChecker } from './online-check.ts';
+import { readPinnedReleases, ReleaseFetcher } from './pinned-releases.ts';
 import { planFixes, type FixPlan } from './fix-plan.ts';
 import {
   compilePolicy,
@@ -60,7 +61,10 @@ export interface RunPinCheckOptions {
   now?: Date;
   /** Levels of nested actions the online transitive check reads (default 5). */
   nestedDepth?: number;
-  /** With update: only move pins to tags made at least this long ago (cooldown; default 0). */
+  /**
+   * With update: only move pins to tags made at least this long ago (cooldown). Default: the
+   * policy's `min-release-age`, else 0.
+   */
   minReleaseAgeMs?: number;
 }
 
@@ -68,6 +72,8 @@ export interface RunPinCheckResult extends PinCheckResult {
   plan?: FixPlan;
   /** GraphQL requests made (cache hits excluded). */
   graphqlRequests: number;
+  /** REST requests for releases (cache hits excluded). */
+  releaseRequests: number;
   policyFile?: string;
 }
 
@@ -120,17 +126,22 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
   const resolver = api ? new RefResolver(api, cache) : undefined;
   const repoRefs = api ? new RepoRefsFetcher(api, cache) : undefined;
   const metadata = api ? new ActionMetadataFetcher(api, cache) : undefined;
+  const releases = api && options.online ? new ReleaseFetcher(api, cache) : undefined;
   const online =
     api && options.online
-      ? createOnlineChecker({
-          api,
-          resolver: resolver!,
-          repoRefs: repoRefs!,
-          metadata: metadata!,
-          allows: compilePolicy(policy, options.now).allows,
-          ...(options.nestedDepth !== undefined ? { maxDepth: options.nestedDepth } : {}),
-          ...(cache ? { cache } : {}),
-        })
+      ? {
+          ...createOnlineChecker({
+            api,
+            resolver: resolver!,
+            repoRefs: repoRefs!,
+            metadata: metadata!,
+            allows: compilePolicy(policy, options.now).allows,
+            ...(options.nestedDepth !== undefined ? { maxDepth: options.nestedDepth } : {}),
+            ...(cache ? { cache } : {}),
+          }),
+          releases: (sites: Parameters<typeof readPinnedReleases>[0]) =>
+            readPinnedReleases(sites, { resolver: resolver!, repoRefs: repoRefs!, releases: releases! }),
+        }
       : undefined;
   const base = {
     root: options.root,
@@ -143,12 +154,11 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
   let plan: FixPlan | undefined;
   if (options.fix || options.update) {
     const before = await pinCheck(base);
+    const minAgeMs = options.minReleaseAgeMs ?? policy.minReleaseAgeMs;
     plan = await planFixes(before.files, resolver!, repoRefs!, {
       update: options.update,
       major: options.major,
-      ...(options.minReleaseAgeMs
-        ? { releaseAge: { minAgeMs: options.minReleaseAgeMs, now: options.now ?? new Date() } }
-        : {}),
+      ...(minAgeMs ? { releaseAge: { minAgeMs, now: options.now ?? new Date() } } : {}),
     });
     writeFixes(options.root, plan);
   }
@@ -159,6 +169,7 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
       ...(plan ? { plan } : {}),
       ...(loaded.file ? { policyFile: loaded.file } : {}),
       graphqlRequests: (resolver?.requests ?? 0) + (repoRefs?.requests ?? 0) + (metadata?.requests ?? 0),
+      releaseRequests: releases?.requests ?? 0,
     };
   } finally {
     cache?.save();

@@ -8,6 +8,8 @@ export interface ReleaseRecord {
   body: string | null;
   draft: boolean;
   prerelease: boolean;
+  /** An immutable release: GitHub refuses to move its tag or change its assets (REST `immutable`). */
+  immutable: boolean;
   createdAt: string;
   publishedAt: string | null;
 }

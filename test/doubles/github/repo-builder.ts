@@ -32,6 +32,8 @@ export interface ReleaseSpec {
   body?: string;
   draft?: boolean;
   prerelease?: boolean;
+  /** Published while the repository had release immutability on (default false). */
+  immutable?: boolean;
   /** ISO 8601; orders releases and decides the latest one. */
   createdAt?: string;
 }
@@ -112,6 +114,7 @@ export class RepoBuilder {
       body: spec.body ?? null,
       draft: spec.draft ?? false,
       prerelease: spec.prerelease ?? false,
+      immutable: spec.immutable ?? false,
       createdAt,
       publishedAt: spec.draft ? null : createdAt,
     };

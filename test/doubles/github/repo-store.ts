@@ -18,6 +18,8 @@ export interface HostedRepo {
   name: string;
   fullName: string;
   id: number;
+  /** The owner's id (REST `owner.id`, GraphQL `owner { databaseId }`): one per login. */
+  ownerId: number;
   nodeId: string;
   git: GitRepo;
   parent: HostedRepo | null;
@@ -51,6 +53,11 @@ function makeSerializer(): HostedRepo['serialize'] {
     tail = result.catch(() => undefined);
     return result;
   };
+}
+
+/** The numeric id of a user or organization: the same for every repository of one login. */
+export function ownerIdFor(login: string): number {
+  return [...login.toLowerCase()].reduce((n, ch) => (n * 31 + ch.charCodeAt(0)) % 1_000_000, 7);
 }
 
 export function nodeIdFor(kind: string, key: string | number): string {
@@ -135,6 +142,7 @@ export class RepoStore {
       name,
       fullName: `${owner}/${name}`,
       id: this.nextId,
+      ownerId: ownerIdFor(owner),
       nodeId: nodeIdFor('R', this.nextId),
       git: new GitRepo(gitDir),
       parent,

@@ -1,22 +1,29 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError, type CliIo } from '../io.ts';
-import { defaultJobs, runPinCheckCommand } from './pin-check.ts';
+import { runPinCheckCommand } from './pin-check.ts';
 
-describe('defaultJobs', () => {
-  it.each([
-    [1, 1],
-    [2, 1],
-    [3, 1],
-    [4, 4],
-    [6, 6],
-    [8, 8],
-    [64, 8],
-  ])('%i CPUs -> %i scanner thread(s)', (cpus, jobs) => {
-    expect(defaultJobs(cpus)).toBe(jobs);
+describe('runPinCheckCommand: scanner threads', () => {
+  // 300 files: the size from which --jobs > 1 starts workers. The entry cannot serve as a worker,
+  // so a run that starts one fails.
+  const dir = mkdtempSync(join(tmpdir(), 'pin-check-jobs-'));
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  for (let i = 0; i < 300; i++)
+    writeFileSync(
+      join(dir, '.github', 'workflows', `w${i}.yml`),
+      'jobs:\n  a:\n    steps:\n      - run: x\n',
+    );
+  const io = () => Object.assign(recorder(dir), { entry: pathToFileURL(join(dir, 'no-such-entry.js')) });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scans on this thread unless --jobs asks for more', async () => {
+    const one = io();
+    expect(await runPinCheckCommand(['--no-cache'], one)).toBe(0);
+    expect(one.out).toBe('No findings in 300 files.\n');
+    await expect(runPinCheckCommand(['--no-cache', '--jobs', '2'], io())).rejects.toThrow(/no-such-entry/);
   });
 });
 
@@ -115,6 +122,7 @@ describe('runPinCheckCommand: --min-release-age', () => {
       ['--update', '--min-release-age', 'a week'],
       "--min-release-age 'a week' is not a duration such as 7d or 72h",
     ],
+    [['--update', '--min-release-age', '7'], "--min-release-age '7' is not a duration such as 7d or 72h"],
   ])('%j is a usage error', async (argv, message) => {
     await expect(runPinCheckCommand(['--no-cache', ...argv], recorder(dir))).rejects.toThrow(
       new UsageError(message),

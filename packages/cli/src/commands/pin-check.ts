@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, homedir } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, UserError } from '@slipway/core';
@@ -13,6 +13,7 @@ import {
   findCheckedRoot,
   graphqlUrlFor,
   refCacheFileName,
+  parseReleaseAge,
   parseSeverityFlag,
   runPinCheck,
   runOutcome,
@@ -51,17 +52,20 @@ Options:
   --allow <pattern>           allow an owner, owner/repo, image or glob (repeatable)
   --ignore <glob>             skip files matching the glob (repeatable)
   --severity <rule=level>     error, warning, note or off for a rule (repeatable)
-  --online                    also check with the GitHub API: drift, impostor commits, stale pins
+  --online                    also check with the GitHub API: drift, impostor commits, stale pins;
+                              lists each reference's release tag and whether it is immutable
+                              (information only: it never passes an unpinned reference)
   --fix                       rewrite unpinned refs to @<sha> # <tag> (needs a token)
   --update                    move pins to the newest release of the same major (needs a token)
   --major                     with --update, allow a newer major version
   --min-release-age <dur>     with --update, only move to tags made at least this long ago
-                              (cooldown, e.g. 7d; a tag whose date is unknown is not taken)
+                              (cooldown, e.g. 7d or 72h; a tag whose date is unknown is not
+                              taken; default: the policy's min-release-age, else none)
   --cache-dir <dir>           cache for GitHub lookups (default: ~/.cache/slipway)
   --cache-ttl <duration>      how long cached lookups stay valid (default: 24h)
   --no-cache                  do not read or write the caches (lookups, and scans by file content)
-  --jobs <n>                  threads for scanning large trees (default: CPU count, at most 8;
-                              1 below 4 CPUs, where threads measured slower)
+  --jobs <n>                  threads for scanning trees of 300 files or more (default: 1;
+                              worker threads measured slower, see bench/pin-check)
   --api-url <url>             REST API for online and fix modes (default: GITHUB_API_URL, else
                               https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3)
   --graphql-url <url>         GraphQL API (default: derived from --api-url when given, else
@@ -154,13 +158,13 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Scanner threads when --jobs is not given. On 2 CPUs the 2,000-file benchmark
- * (bench/pin-check) ran in 722 ms on one thread and 1,159 ms with two workers:
- * thread start-up and message passing cost more than the parsing they share.
+ * Scanner threads when --jobs is not given: one. On the shared corpus (1,802 real workflows,
+ * cold, --no-cache, 2 busy CPUs, median of 7 interleaved runs) the bundle took 0.94 s wall and
+ * 0.47 s CPU on one thread, 1.78 s and 0.87 s with --jobs 2, 2.24 s and 1.15 s with --jobs 4:
+ * the whole scan costs less CPU than the workers add (each loads the bundle), so more CPUs
+ * cannot win the time back.
  */
-export function defaultJobs(cpus: number): number {
-  return cpus >= 4 ? Math.min(cpus, 8) : 1;
-}
+export const DEFAULT_JOBS = 1;
 
 /** Worker threads for large trees when running from the bundle; the content cache unless --no-cache. */
 function scannerFor(io: CliIo, root: string, jobs: number, lookupCache: string | undefined): TreeScanner {
@@ -183,13 +187,13 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
   const minAge = values['min-release-age'];
   if (minAge !== undefined && !values.update)
     throw new UsageError('--min-release-age only applies with --update');
-  const minReleaseAgeMs = minAge === undefined ? undefined : parseDuration(minAge);
+  const minReleaseAgeMs = minAge === undefined ? undefined : parseReleaseAge(minAge);
   if (minAge !== undefined && minReleaseAgeMs === undefined)
     throw new UsageError(`--min-release-age '${minAge}' is not a duration such as 7d or 72h`);
   const ttl = values['cache-ttl'] === undefined ? 86_400_000 : parseDuration(values['cache-ttl']);
   if (ttl === undefined)
     throw new UsageError(`--cache-ttl '${values['cache-ttl']}' is not a duration such as 30m or 24h`);
-  const jobs = values.jobs === undefined ? defaultJobs(availableParallelism()) : Number(values.jobs);
+  const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
     throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${values.jobs}'`);
   const extraPolicy: Policy = {
@@ -256,12 +260,13 @@ export async function runPinCheckCommand(argv: string[], io: CliIo): Promise<num
     );
   }
   const shown: Finding[] = result.findings.map((f) => ({ ...f, file: forCwd(f.file) }));
+  const releases = result.releases?.map((r) => ({ ...r, file: forCwd(r.file) }));
   const report =
     format === 'json'
-      ? toJson(shown, result.files.length)
+      ? toJson(shown, result.files.length, releases)
       : format === 'sarif'
         ? `${JSON.stringify(toSarif(result.findings, { version: VERSION_FOR_REPORTS, srcRoot: root }), null, 2)}\n`
-        : colorize(toText(shown, result.files.length), io.isTty && !io.env.NO_COLOR);
+        : colorize(toText(shown, result.files.length, releases), io.isTty && !io.env.NO_COLOR);
   if (values.output !== undefined) {
     const path = resolve(io.cwd, values.output);
     try {

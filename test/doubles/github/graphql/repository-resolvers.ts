@@ -2,6 +2,7 @@
 import type { RefRecord } from '../git/git-repo.ts';
 import type { HostedRepo } from '../repo-store.ts';
 import { HttpError } from '../http-error.ts';
+import { ownerIdFor } from '../repo-store.ts';
 import { checkAccess } from '../tokens.ts';
 import { GitHubGraphqlError } from './graphql-errors.ts';
 import { cursorFor, indexFromCursor, objectNode, objectNodeFor, refNode } from './object-nodes.ts';
@@ -151,5 +152,6 @@ export const repositoryResolvers: Resolvers = {
   },
   Organization: {
     login: (owner: { login: string }) => owner.login,
+    databaseId: (owner: { login: string }) => ownerIdFor(owner.login),
   },
 };

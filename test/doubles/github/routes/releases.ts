@@ -23,6 +23,7 @@ function releaseJson(state: DoubleState, repo: HostedRepo, release: ReleaseRecor
     body: release.body,
     draft: release.draft,
     prerelease: release.prerelease,
+    immutable: release.immutable,
     created_at: release.createdAt,
     published_at: release.publishedAt,
     author: simpleUserJson(state, repo.owner),

@@ -1,9 +1,9 @@
 /** REST JSON for users and repositories, with GitHub's URL layout relative to the double's base URLs. */
 import type { DoubleState } from '../rest-route.ts';
-import { nodeIdFor, type HostedRepo } from '../repo-store.ts';
+import { nodeIdFor, ownerIdFor, type HostedRepo } from '../repo-store.ts';
 
 export function simpleUserJson(state: DoubleState, login: string): Record<string, unknown> {
-  const id = [...login].reduce((n, ch) => (n * 31 + ch.charCodeAt(0)) % 1_000_000, 7);
+  const id = ownerIdFor(login);
   const url = `${state.apiUrl}/users/${login}`;
   return {
     login,
