@@ -32,8 +32,8 @@ export function getInputs(reader = new InputReader()): Inputs {
   const command = reader.enumeration('command', COMMANDS);
   if (!command) throw new InputError('command', 'is required', COMMANDS.join(', '));
   if (!token) throw new InputError('github-token', 'is empty', 'a token (default: github.token)');
-  const needs = (name: string, when: boolean) => {
-    if (when) throw new InputError(name, `is required with command ${command}`, 'see the action inputs');
+  const needs = (name: string, when: boolean, form: string) => {
+    if (when) throw new InputError(name, `is required with command ${command}`, form);
   };
   const rawDir = reader.string('directory');
   let directory: string | undefined;
@@ -52,11 +52,15 @@ export function getInputs(reader = new InputReader()): Inputs {
   const pr = reader.integer('pr', { min: 0 });
   const sha = reader.string('sha', SHA);
   const mergeCommit = reader.string('merge-commit', SHA);
-  needs('directory', ['lock', 'status', 'unlock'].includes(command) && !directory);
-  needs('pr', ['lock', 'release'].includes(command) && !pr);
-  needs('sha', ['lock', 'status'].includes(command) && !sha);
+  needs(
+    'directory',
+    ['lock', 'status', 'unlock'].includes(command) && !directory,
+    'a root module directory relative to the repository root',
+  );
+  needs('pr', ['lock', 'release'].includes(command) && !pr, 'the pull request number');
+  needs('sha', ['lock', 'status'].includes(command) && !sha, SHA.form);
   const reason = reader.string('reason');
-  needs('reason', command === 'unlock' && !reason);
+  needs('reason', command === 'unlock' && !reason, 'why the lock is force-released');
   const text = (name: string) => reader.string(name) ?? '';
   return {
     command,
