@@ -25,7 +25,7 @@ function start() {
     const exported = {};
     globalThis[EXPORTS] = exported;
     const go = new globalThis.Go();
-    const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+    const { instance } = await globalThis.WebAssembly.instantiate(bytes, go.importObject);
     // runs for the life of the process; the exported functions are registered synchronously
     void go.run(instance);
     if (typeof exported.parse !== 'function')
