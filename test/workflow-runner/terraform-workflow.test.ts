@@ -5,7 +5,7 @@
  * double (keyless sealing): a pull request is routed and planned (comment, commit status, lock,
  * sealed plan artifact), /apply from a non-collaborator and /apply naming a stale SHA are
  * refused, the merge commit's push applies exactly that plan and releases the lock, and /unlock
- * releases a lock another pull request holds.
+ * releases a lock another pull request holds, and closing a pull request releases its locks.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { createGitLocks } from '@slipway/terraform/lock/git-lock';
 import { packTofuRelease } from '@slipway/terraform/install/tofu-release.fixture';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
 import type { RepoBuilder } from '../doubles/github/repo-builder.ts';
-import { setCollaborator } from '../doubles/github/routes/collaborators.ts';
+import { addReview, setCollaborator } from '../doubles/github/routes/collaborators.ts';
 import { issueComments } from '../doubles/github/routes/issue-comments.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
@@ -179,6 +179,8 @@ async function statuses(sha: string) {
 describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)', () => {
   let planRoute: JobRunResult;
   let planDigest = '';
+  let otherPr = 0;
+  let otherSha = '';
 
   it('pull_request: routes the changed root, takes its lock, plans, comments, seals and posts the commit status', async () => {
     planRoute = await job({
@@ -276,6 +278,23 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
     );
   }, 120_000);
 
+  it('/apply of the head by a writer, once a writer approved that head, routes the plan of the run that holds the lock', async () => {
+    const comment = commentEvent(`/apply ${head.slice(0, 10)} infra/app`, 'alice');
+    const unapproved = await job({ job: 'route', eventName: 'issue_comment', event: comment, runId: '107' });
+    expect(unapproved.conclusion).toBe('failure');
+    expect(errors(unapproved).join('\n')).toContain(
+      `/apply refused: pull request #1 has no approval of its head ${head.slice(0, 12)} from a user with write access.`,
+    );
+    setCollaborator(builder.repo, 'bob', 'write');
+    addReview(builder.repo, { pr: 1, user: 'bob', state: 'APPROVED', commitId: head });
+    const route = await job({ job: 'route', eventName: 'issue_comment', event: comment, runId: '108' });
+    expect(errors(route)).toEqual([]);
+    expect(route.outputs).toMatchObject({ action: 'apply', count: '1', pr: '1', sha: head });
+    expect(JSON.parse(route.outputs.matrix!)).toEqual({
+      include: [expect.objectContaining({ dir: 'infra/app', pr: 1, 'plan-run': '101' })],
+    });
+  }, 120_000);
+
   it('push of the merge commit applies exactly the reviewed plan, then releases the lock', async () => {
     // a merge commit whose tree is the pull request head's (the branch was up to date)
     const tree = (await builder.repo.git.run(['rev-parse', `${head}^{tree}`])).trim();
@@ -363,5 +382,43 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
       previous: { pr, run: '200' },
     });
     expect(unlock.summary).toContain(`infra/app (workspace default), held by PR #${pr}`);
+    otherPr = pr;
+    otherSha = other;
+  }, 120_000);
+
+  it('pull_request closed without merging releases the locks the pull request holds', async () => {
+    await locks().acquire('infra/app', 'default', { pr: otherPr, run: '201', sha: otherSha });
+    const closed = {
+      action: 'closed',
+      number: otherPr,
+      pull_request: { number: otherPr, head: { sha: otherSha }, merged: false, merge_commit_sha: null },
+      repository: { default_branch: 'main' },
+    };
+    const route = await job({
+      job: 'route',
+      eventName: 'pull_request',
+      event: closed,
+      runId: '106',
+      sha: otherSha,
+    });
+    expect(errors(route)).toEqual([]);
+    expect(route.outputs).toMatchObject({ action: 'release', pr: String(otherPr), 'merge-commit': '' });
+    const release = await job({
+      job: 'unlock',
+      eventName: 'pull_request',
+      event: closed,
+      runId: '106',
+      needs: routed(route),
+    });
+    expect(errors(release)).toEqual([]);
+    expect(release.steps.map((s) => `${s.name}:${s.outcome}`).slice(-2)).toEqual([
+      '/unlock :skipped',
+      'Release the locks of the closed pull request:success',
+    ]);
+    expect((await locks().read('infra/app', 'default')).record).toMatchObject({
+      state: 'released',
+      by: 'pr-closed',
+      previous: { pr: otherPr, run: '201' },
+    });
   }, 120_000);
 });
