@@ -47,6 +47,7 @@ describe('slipway-token in the reusable workflows', () => {
       'gitops-bump.yml',
       'pin-check.yml',
       'promote.yml',
+      'terraform.yml',
     ]);
     for (const { file, text, workflow } of checked) {
       const secret = workflow.on!.workflow_call!.secrets?.['slipway-token'];

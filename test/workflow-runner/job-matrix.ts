@@ -1,7 +1,9 @@
 /**
  * `strategy.matrix` of a job: each key's values (a list, or an expression such as
  * `${{ fromJSON(needs.plan.outputs.apps) }}` that must yield one), expanded into
- * the combinations GitHub would start, one job each. include/exclude are refused.
+ * the combinations GitHub would start, one job each. A matrix of only `include` (a list of
+ * mappings, e.g. a `fromJSON` of `{"include": [...]}`) starts one job per entry, as on GitHub;
+ * include/exclude next to other keys are refused.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { evaluateExpression, type ExpressionContext, type ExpressionValue } from '../harness/expressions.ts';
@@ -22,6 +24,23 @@ export function expandMatrix(matrix: unknown, context: ExpressionContext, job: s
   const spec = values(matrix, context, `jobs.${job}.strategy.matrix`);
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
     throw new Error(`jobs.${job}.strategy.matrix must be a mapping, got ${JSON.stringify(spec)}`);
+  const keys = Object.keys(spec);
+  if (keys.length === 1 && keys[0] === 'include') {
+    const include = values(
+      (spec as Record<string, unknown>).include,
+      context,
+      `jobs.${job}.strategy.matrix.include`,
+    );
+    if (
+      !Array.isArray(include) ||
+      include.length === 0 ||
+      include.some((e) => e === null || typeof e !== 'object' || Array.isArray(e))
+    )
+      throw new Error(
+        `jobs.${job}.strategy.matrix.include must be a non-empty list of mappings, got ${JSON.stringify(include)}`,
+      );
+    return include as MatrixLeg[];
+  }
   let legs: MatrixLeg[] = [{}];
   for (const [key, raw] of Object.entries(spec)) {
     if (key === 'include' || key === 'exclude')

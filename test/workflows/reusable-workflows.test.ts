@@ -64,6 +64,7 @@ describe('reusable workflows', () => {
       'gitops-bump.yml',
       'pin-check.yml',
       'promote.yml',
+      'terraform.yml',
     ]);
   });
 

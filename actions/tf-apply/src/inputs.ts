@@ -8,13 +8,10 @@ import {
 } from '@slipway/supply-chain/signing/identity-policy';
 import { parsePlanKey } from '@slipway/terraform/apply/plan-cipher';
 import { BUNDLE_SUFFIX } from '@slipway/terraform/apply/seal-plan';
-import { getInputs as getModuleInputs, type Inputs as ModuleInputs } from '../../tf-plan/src/inputs.ts';
+import { readRootModuleInputs, type RootModuleInputs } from '@slipway/terraform/inputs/root-module-inputs';
 
-/** The root-module inputs are tf-plan's (same names, same validation); comments and sealing are not ours. */
-export type Inputs = Pick<
-  ModuleInputs,
-  'tool' | 'version' | 'working-directory' | 'directoryLabel' | 'workspace' | 'var-files' | 'backend-config'
-> & {
+/** The root-module inputs are tf-plan's (same names, same validation, from packages/terraform). */
+export type Inputs = RootModuleInputs & {
   'sealed-plan': string;
   'plan-bundle': string;
   'plan-key': Buffer;
@@ -44,10 +41,7 @@ export function getInputs(
   if (token) maskSecret(token);
   const keyText = reader.string('plan-key');
   if (keyText) maskSecret(keyText);
-  const module = getModuleInputs(
-    new InputReader((name) => (name === 'comment' || name === 'seal' ? 'false' : source(name))),
-    workspaceRoot,
-  );
+  const module = readRootModuleInputs(reader, workspaceRoot);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(workspaceRoot, p));
   const sealed = file(
     reader,
@@ -76,13 +70,7 @@ export function getInputs(
   });
   if (!token) throw new InputError('github-token', 'is empty', 'a token with contents: write');
   return {
-    tool: module.tool,
-    version: module.version,
-    'working-directory': module['working-directory'],
-    directoryLabel: module.directoryLabel,
-    workspace: module.workspace,
-    'var-files': module['var-files'],
-    'backend-config': module['backend-config'],
+    ...module,
     'sealed-plan': sealed,
     'plan-bundle': bundle,
     'plan-key': key,

@@ -1,43 +1,20 @@
-import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError, InputReader, maskSecret } from '@slipway/core';
-import { normaliseTfVersion, type TfTool } from '@slipway/terraform/install/tf-releases';
 import { parsePlanKey } from '@slipway/terraform/apply/plan-cipher';
+import {
+  inputLines,
+  readRootModuleInputs,
+  type RootModuleInputs,
+} from '@slipway/terraform/inputs/root-module-inputs';
 import { readServiceUrl } from '@slipway/supply-chain/signing/service-url-input';
 
-export interface Inputs {
-  tool: TfTool;
-  version: string | undefined;
-  /** Absolute. */
-  'working-directory': string;
-  /** working-directory relative to the workspace ('.' for the root), for the comment and its marker. */
-  directoryLabel: string;
-  workspace: string;
-  'var-files': string[];
-  'backend-config': string[];
+export interface Inputs extends RootModuleInputs {
   'github-token': string | undefined;
   comment: boolean;
   redact: RegExp[];
+  /** The commit planned (its tree goes into the sealed manifest); default GITHUB_SHA. */
+  sha: string | undefined;
   /** With `seal: true`: the AES-256 key and the Sigstore services; undefined otherwise. */
   seal: { key: Buffer; fulcioUrl: string; rekorUrl: string } | undefined;
-}
-
-const WORKSPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,89}$/;
-
-/** Newline-separated items (values may contain commas); blank and `#` lines dropped. */
-function lines(reader: InputReader, name: string): string[] {
-  return (reader.string(name) ?? '')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Reads and validates every input; nothing here runs a program or touches the network. */
@@ -50,52 +27,7 @@ export function getInputs(
   if (token) maskSecret(token);
   const planKey = reader.string('plan-key');
   if (planKey) maskSecret(planKey);
-  const tool = reader.enumeration('tool', ['tofu', 'terraform'] as const, 'tofu');
-  const rawVersion = reader.string('version');
-  const version = rawVersion === undefined ? undefined : normaliseTfVersion(tool, rawVersion, 'version');
-  const dirInput = reader.string('working-directory') ?? '.';
-  const workingDirectory = isAbsolute(dirInput) ? dirInput : resolve(workspaceRoot, dirInput);
-  if (!isDirectory(workingDirectory))
-    throw new InputError(
-      'working-directory',
-      `names ${dirInput}, which is not a directory`,
-      'a root module directory relative to the workspace',
-    );
-  const label = relative(workspaceRoot, workingDirectory).split('\\').join('/') || '.';
-  const workspace =
-    reader.string('workspace', {
-      pattern: WORKSPACE,
-      form: 'a workspace name of letters, digits, `-`, `_` and `.` (at most 90 characters)',
-    }) ?? 'default';
-  const varFiles = reader.list('var-files');
-  for (const file of varFiles) {
-    try {
-      if (!statSync(resolve(workingDirectory, file)).isFile()) throw new Error('not a file');
-    } catch {
-      throw new InputError(
-        'var-files',
-        `names ${file}, which is not a file in ${label}`,
-        'files relative to working-directory',
-      );
-    }
-  }
-  const backendConfig = lines(reader, 'backend-config');
-  for (const item of backendConfig) {
-    const eq = item.indexOf('=');
-    if (eq > 0) {
-      maskSecret(item.slice(eq + 1));
-      continue;
-    }
-    try {
-      if (!statSync(resolve(workingDirectory, item)).isFile()) throw new Error('not a file');
-    } catch {
-      throw new InputError(
-        'backend-config',
-        `has the item '${item}', which is neither key=value nor a file in ${label}`,
-        '`key=value` lines or file paths relative to working-directory',
-      );
-    }
-  }
+  const module = readRootModuleInputs(reader, workspaceRoot);
   const comment = reader.boolean('comment', true);
   if (comment && !token)
     throw new InputError(
@@ -103,7 +35,7 @@ export function getInputs(
       'is empty while comment is true',
       'a token with pull-requests: write, or comment: false',
     );
-  const redact = lines(reader, 'redact').map((source) => {
+  const redact = inputLines(reader, 'redact').map((source) => {
     try {
       return new RegExp(source, 'g');
     } catch (error) {
@@ -126,14 +58,13 @@ export function getInputs(
       rekorUrl: readServiceUrl(reader, 'rekor-url'),
     };
   }
+  const sha = reader.string('sha', {
+    pattern: /^[0-9a-f]{40}$/,
+    form: 'the full 40-character SHA of the checked-out commit',
+  });
   return {
-    tool,
-    version,
-    'working-directory': workingDirectory,
-    directoryLabel: label,
-    workspace,
-    'var-files': varFiles,
-    'backend-config': backendConfig,
+    ...module,
+    sha,
     'github-token': token,
     comment,
     redact,

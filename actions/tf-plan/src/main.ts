@@ -104,9 +104,11 @@ export default () =>
     core.setOutput('plan-json', result.planJson);
     core.setOutput('comment-url', result.comment?.url ?? '');
     if (inputs.seal && result.exitcode !== 1) {
-      const commit = env.GITHUB_SHA ?? '';
+      const commit = inputs.sha ?? env.GITHUB_SHA ?? '';
       if (!/^[0-9a-f]{40}$/.test(commit) || !owner || !repo)
-        throw new UserError('seal: true needs GITHUB_SHA and GITHUB_REPOSITORY (a GitHub Actions run).');
+        throw new UserError(
+          'seal: true needs the sha input (or GITHUB_SHA) and GITHUB_REPOSITORY (a GitHub Actions run).',
+        );
       const sealed = await runSealStep({
         planFile: result.planFile,
         outputDir,

@@ -28,6 +28,7 @@ import { repoIssueRoutes } from './routes/repo-issues.ts';
 import { pullFileRoutes } from './routes/pull-files.ts';
 import { issueCommentRoutes } from './routes/issue-comments.ts';
 import { releaseRoutes } from './routes/releases.ts';
+import { collaboratorRoutes } from './routes/collaborators.ts';
 
 export type { FaultSpec, FaultHandle, FaultRequest } from './faults.ts';
 export type { AdvisoryRecord } from './graphql/advisory-resolvers.ts';
@@ -112,6 +113,7 @@ const ALL_ROUTES: RestRoute[] = [
   ...pullFileRoutes,
   ...issueCommentRoutes,
   ...releaseRoutes,
+  ...collaboratorRoutes,
 ];
 
 export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Promise<GitHubDouble> {

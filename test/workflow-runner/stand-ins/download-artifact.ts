@@ -2,7 +2,8 @@
  * Stand-in for actions/download-artifact: serves what the upload-artifact stand-in
  * recorded earlier in the same run (another job), selected by `name` or `pattern`
  * (`*` wildcards), written under `path` (one folder per artifact, or all together
- * with merge-multiple), as the real action lays them out.
+ * with merge-multiple), as the real action lays them out. With `run-id` (an artifact of another
+ * run of the same repository, which needs `github-token`), from `otherRuns` keyed by run id.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,12 +27,19 @@ const INPUTS = [
   'artifact-ids',
 ];
 
-export function downloadArtifactStandIn(artifacts: readonly ArtifactRecord[]): StandIn {
+export function downloadArtifactStandIn(
+  sameRun: readonly ArtifactRecord[],
+  otherRuns: Record<string, readonly ArtifactRecord[]> = {},
+): StandIn {
   return (call: StandInCall) => {
     expectKnownInputs(call, INPUTS);
     const fail = (message: string) => new StandInInputError(call.uses, message);
-    if (call.with['run-id'] || call.with.repository)
-      throw fail('not supported by the local runner: another run or repository');
+    if (call.with.repository) throw fail('not supported by the local runner: another repository');
+    const runId = call.with['run-id'];
+    if (runId && !/^\d+$/.test(runId))
+      throw fail(`input 'run-id' must be a run id, got ${JSON.stringify(runId)}`);
+    if (runId && !call.with['github-token']) throw fail("input 'run-id' needs 'github-token'");
+    const artifacts = runId ? (otherRuns[runId] ?? []) : sameRun;
     const merge = booleanInput(call, 'merge-multiple', false);
     const { name, pattern } = call.with;
     if (name && pattern) throw fail('give name or pattern, not both');
