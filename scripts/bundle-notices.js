@@ -2,20 +2,21 @@
 // chunk, lazily loaded chunks included) rather than from ncc's --license, which keeps only the notices
 // of the last chunk it writes (dist/sign held 2.4 MB of third-party code and named only p-map).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix, sep } from 'node:path';
 
 const LICENSE_FILE = /^(licen[cs]e|copying|notice)(\.|-|$)/i;
 
 /**
  * The package folders (relative to `root`, with '/' separators) of every node_modules module in a
  * webpack stats object, walking concatenated modules (`modules` nested in a module) and all chunks.
+ * `context`: the build's folder relative to root, when it is not root (module names are relative to it).
  */
-export function packageDirsFromStats(stats) {
+export function packageDirsFromStats(stats, context = '') {
   const dirs = new Set();
   const visit = (modules) => {
     for (const module of modules ?? []) {
       const dir = packageDirOf(module.name ?? '');
-      if (dir) dirs.add(dir);
+      if (dir) dirs.add(posix.join(context.split(sep).join('/'), dir));
       visit(module.modules);
     }
   };
@@ -36,8 +37,11 @@ export function packageDirOf(moduleName) {
   return path.slice(0, at + marker.length) + rest.slice(0, nameParts).join('/');
 }
 
-/** One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim. */
-export function noticesText(root, packageDirs) {
+/**
+ * One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim; with
+ * `textsIn` (a path), each notice names the file that holds those texts instead of repeating them.
+ */
+export function noticesText(root, packageDirs, { textsIn } = {}) {
   const notices = new Map();
   for (const dir of packageDirs) {
     const absolute = join(root, ...dir.split('/'));
@@ -45,6 +49,10 @@ export function noticesText(root, packageDirs) {
     if (!manifest) continue; // a folder such as node_modules/x/dist without its own package.json
     const id = `${manifest.name}@${manifest.version}`;
     if (notices.has(id)) continue;
+    if (textsIn) {
+      notices.set(id, [id, licenseField(manifest), `(licence text: ${textsIn})`].join('\n'));
+      continue;
+    }
     const files = readdirSync(absolute)
       .filter((file) => LICENSE_FILE.test(file))
       .sort();
