@@ -4,6 +4,8 @@
 // its first input, though undici is used only when a request goes through a proxy or @actions/github's
 // fetch. This object loads the real undici on the first use of any of its exports; the importers read
 // those exports only when they are called (webpack reads a CommonJS module's exports at the use site).
+/* global require, module */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: a require() inside a function is what webpack evaluates only when it runs */
 let undici;
 const load = () => (undici ??= require('undici/index.js'));
 
