@@ -14,8 +14,9 @@ export const SHARED = 'shared';
 
 /**
  * Builds `dispatcher` (a module whose default export start(name) imports the named action; ncc runs in
- * its folder, so that folder's tsconfig.json applies) into outRoot/shared, then writes outRoot/<name>/{index.js,package.json,licenses.txt} for every action in
- * `actions` ({ name, entry }). Resolves { code, output } and never rejects.
+ * its folder, so that folder's tsconfig.json applies) into outRoot/shared, then writes
+ * outRoot/<name>/{index.js,package.json,licenses.txt} for every action in `actions` ({ name, entry }).
+ * Resolves { code, output } and never rejects.
  */
 export async function buildActions({ root, dispatcher, actions, outRoot }) {
   const sharedDir = join(outRoot, SHARED);

@@ -109,3 +109,16 @@ describe('the committed dist/', () => {
     expect(ids.filter((id) => !shared.includes(id))).toEqual([]);
   });
 });
+
+describe('lazy-undici.cjs, what the actions bundle gets for undici', () => {
+  it('loads nothing until an export is read, then gives the real export', () => {
+    const script = `
+      const undiciFile = require.resolve('undici/index.js');
+      const lazy = require('./scripts/actions-bundle/lazy-undici.cjs');
+      const before = undiciFile in require.cache;
+      const agent = lazy.ProxyAgent;
+      console.log(JSON.stringify({ before, after: undiciFile in require.cache, same: agent === require('undici').ProxyAgent, keys: Object.keys(lazy).includes('fetch') }));`;
+    const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }));
+    expect(seen).toEqual({ before: false, after: true, same: true, keys: true });
+  });
+});
