@@ -38,8 +38,10 @@ export function packageDirOf(moduleName) {
 }
 
 /**
- * One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim; with
- * `textsIn` (a path), each notice names the file that holds those texts instead of repeating them.
+ * One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim; a text
+ * identical to one printed above (the Apache-2.0 text of a dozen packages, an author's ISC text) names
+ * that notice instead of repeating it. With `textsIn` (a path), each notice names the file that holds
+ * the texts instead.
  */
 export function noticesText(root, packageDirs, { textsIn } = {}) {
   const notices = new Map();
@@ -49,28 +51,26 @@ export function noticesText(root, packageDirs, { textsIn } = {}) {
     if (!manifest) continue; // a folder such as node_modules/x/dist without its own package.json
     const id = `${manifest.name}@${manifest.version}`;
     if (notices.has(id)) continue;
-    if (textsIn) {
-      notices.set(id, [id, licenseField(manifest), `(licence text: ${textsIn})`].join('\n'));
-      continue;
-    }
-    const files = readdirSync(absolute)
-      .filter((file) => LICENSE_FILE.test(file))
-      .sort();
-    const texts = files.map((file) => readFileSync(join(absolute, file), 'utf8').trim());
-    notices.set(
-      id,
-      [
-        id,
-        licenseField(manifest),
-        texts.length > 0
-          ? texts.join('\n\n')
-          : '(the package ships no licence file; see its licence field above)',
-      ].join('\n'),
-    );
+    const files = textsIn
+      ? []
+      : readdirSync(absolute)
+          .filter((file) => LICENSE_FILE.test(file))
+          .sort();
+    const text = files.map((file) => readFileSync(join(absolute, file), 'utf8').trim()).join('\n\n');
+    notices.set(id, { licence: licenseField(manifest), text });
   }
+  const printed = new Map(); // licence text -> the id it was printed with
   return [...notices.keys()]
     .sort()
-    .map((id) => notices.get(id))
+    .map((id) => {
+      const { licence, text } = notices.get(id);
+      let body = text;
+      if (textsIn) body = `(licence text: ${textsIn})`;
+      else if (!text) body = '(the package ships no licence file; see its licence field above)';
+      else if (printed.has(text)) body = `(licence text: the same as ${printed.get(text)} above)`;
+      else printed.set(text, id);
+      return [id, licence, body].join('\n');
+    })
     .join('\n\n\n')
     .concat('\n');
 }
