@@ -1,11 +1,14 @@
 // npm run build [-- name ...] [-- --out-root DIR]: bundles every discovered entry with ncc (ESM
-// output, minified, third-party notices alongside) into DIR/<name>/ (default: dist/). ncc empties
-// each output folder's .js files first, so every bundle has its own folder and none is nested in another.
+// output, every file minified, third-party notices alongside) into DIR/ (default: dist/). The actions
+// share one bundle, DIR/shared/, each started by DIR/<name>/index.js; naming any action rebuilds them
+// all. A program (packages/<pkg>/src/bin.ts) is a bundle of its own in DIR/<pkg>/. ncc empties each
+// output folder's .js files first, so every bundle has its own folder and none is nested in another.
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildActions, SHARED } from './build-actions.js';
 import { buildBundle } from './build-bundle.js';
-import { discoverBundles } from './bundles.js';
+import { ACTIONS_DISPATCHER, discoverBundles } from './bundles.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,30 +27,42 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
-const bundles = wanted.length > 0 ? all.filter((b) => wanted.includes(b.name)) : all;
+const chosen = wanted.length > 0 ? all.filter((b) => wanted.includes(b.name)) : all;
+const actions = all.filter((b) => b.kind === 'action');
+const jobs = chosen
+  .filter((b) => b.kind !== 'action')
+  .map((b) => ({
+    name: b.name,
+    run: () => buildBundle({ root, entry: b.entry, outDir: join(outRoot, b.name) }),
+  }));
+if (chosen.some((b) => b.kind === 'action'))
+  jobs.unshift({
+    name: `${SHARED} (${actions.map((b) => b.name).join(', ')})`,
+    run: () => buildActions({ root, dispatcher: join(root, ACTIONS_DISPATCHER), actions, outRoot }),
+  });
 
 const started = Date.now();
-const queue = [...bundles];
+const queue = [...jobs];
 const results = [];
-const workers = Array.from({ length: Math.max(1, Math.min(availableParallelism(), 4)) }, async () => {
-  for (let next = queue.shift(); next; next = queue.shift()) {
-    const outDir = join(outRoot, next.name);
-    results.push({ bundle: next, outDir, ...(await buildBundle({ root, entry: next.entry, outDir })) });
-  }
+const workers = Array.from({ length: Math.max(1, Math.min(availableParallelism(), 2)) }, async () => {
+  for (let next = queue.shift(); next; next = queue.shift())
+    results.push({ name: next.name, ...pick(await next.run()) });
 });
 await Promise.all(workers);
 let failed = 0;
-for (const { bundle, outDir, code, output } of results.sort((a, b) =>
-  a.bundle.name.localeCompare(b.bundle.name),
-)) {
+for (const { name, code, output } of results.sort((a, b) => a.name.localeCompare(b.name))) {
   if (code === 0) {
-    console.log(`built ${join(outDir, 'index.js')}`);
+    console.log(`built ${name}`);
   } else {
     failed++;
-    console.error(`build of ${bundle.name} failed:\n${output}`);
+    console.error(`build of ${name} failed:\n${output}`);
   }
 }
 console.log(
   `${results.length - failed}/${results.length} bundles in ${((Date.now() - started) / 1000).toFixed(1)}s`,
 );
 process.exit(failed === 0 ? 0 : 1);
+
+function pick({ code, output }) {
+  return { code, output };
+}

@@ -2,20 +2,21 @@
 // chunk, lazily loaded chunks included) rather than from ncc's --license, which keeps only the notices
 // of the last chunk it writes (dist/sign held 2.4 MB of third-party code and named only p-map).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix, sep } from 'node:path';
 
 const LICENSE_FILE = /^(licen[cs]e|copying|notice)(\.|-|$)/i;
 
 /**
  * The package folders (relative to `root`, with '/' separators) of every node_modules module in a
  * webpack stats object, walking concatenated modules (`modules` nested in a module) and all chunks.
+ * `context`: the build's folder relative to root, when it is not root (module names are relative to it).
  */
-export function packageDirsFromStats(stats) {
+export function packageDirsFromStats(stats, context = '') {
   const dirs = new Set();
   const visit = (modules) => {
     for (const module of modules ?? []) {
       const dir = packageDirOf(module.name ?? '');
-      if (dir) dirs.add(dir);
+      if (dir) dirs.add(posix.join(context.split(sep).join('/'), dir));
       visit(module.modules);
     }
   };
@@ -36,8 +37,13 @@ export function packageDirOf(moduleName) {
   return path.slice(0, at + marker.length) + rest.slice(0, nameParts).join('/');
 }
 
-/** One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim. */
-export function noticesText(root, packageDirs) {
+/**
+ * One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim; a text
+ * identical to one printed above (the Apache-2.0 text of a dozen packages, an author's ISC text) names
+ * that notice instead of repeating it. With `textsIn` (a path), each notice names the file that holds
+ * the texts instead.
+ */
+export function noticesText(root, packageDirs, { textsIn } = {}) {
   const notices = new Map();
   for (const dir of packageDirs) {
     const absolute = join(root, ...dir.split('/'));
@@ -45,24 +51,26 @@ export function noticesText(root, packageDirs) {
     if (!manifest) continue; // a folder such as node_modules/x/dist without its own package.json
     const id = `${manifest.name}@${manifest.version}`;
     if (notices.has(id)) continue;
-    const files = readdirSync(absolute)
-      .filter((file) => LICENSE_FILE.test(file))
-      .sort();
-    const texts = files.map((file) => readFileSync(join(absolute, file), 'utf8').trim());
-    notices.set(
-      id,
-      [
-        id,
-        licenseField(manifest),
-        texts.length > 0
-          ? texts.join('\n\n')
-          : '(the package ships no licence file; see its licence field above)',
-      ].join('\n'),
-    );
+    const files = textsIn
+      ? []
+      : readdirSync(absolute)
+          .filter((file) => LICENSE_FILE.test(file))
+          .sort();
+    const text = files.map((file) => readFileSync(join(absolute, file), 'utf8').trim()).join('\n\n');
+    notices.set(id, { licence: licenseField(manifest), text });
   }
+  const printed = new Map(); // licence text -> the id it was printed with
   return [...notices.keys()]
     .sort()
-    .map((id) => notices.get(id))
+    .map((id) => {
+      const { licence, text } = notices.get(id);
+      let body = text;
+      if (textsIn) body = `(licence text: ${textsIn})`;
+      else if (!text) body = '(the package ships no licence file; see its licence field above)';
+      else if (printed.has(text)) body = `(licence text: the same as ${printed.get(text)} above)`;
+      else printed.set(text, id);
+      return [id, licence, body].join('\n');
+    })
     .join('\n\n\n')
     .concat('\n');
 }

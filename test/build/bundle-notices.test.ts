@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JS build scripts, no declarations
 import { buildBundle } from '../../scripts/build-bundle.js';
 // @ts-expect-error -- plain JS build scripts, no declarations
-import { noticeIds, packageDirOf, packageDirsFromStats } from '../../scripts/bundle-notices.js';
+import { noticeIds, noticesText, packageDirOf, packageDirsFromStats } from '../../scripts/bundle-notices.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const version = (name: string) =>
@@ -30,6 +30,40 @@ describe('packageDirOf', () => {
       chunks: [{ modules: [{ name: './node_modules/@s/b/y.js' }] }],
     };
     expect(packageDirsFromStats(stats)).toEqual(['node_modules/@s/b', 'node_modules/a']);
+  });
+});
+
+describe('noticesText', () => {
+  const root = mkdtempSync(join(tmpdir(), 'slipway-notice-texts-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const pkg = (name: string, licence: string | undefined) => {
+    mkdirSync(join(root, 'node_modules', name), { recursive: true });
+    writeFileSync(
+      join(root, 'node_modules', name, 'package.json'),
+      JSON.stringify({ name, version: '1.0.0', license: 'MIT' }),
+    );
+    if (licence) writeFileSync(join(root, 'node_modules', name, 'LICENSE'), `${licence}\n`);
+    return `node_modules/${name}`;
+  };
+
+  it('prints each licence text once, in full, and names it from the notices with the same text', () => {
+    const dirs = [
+      pkg('c', 'Copyright C'),
+      pkg('a', 'Copyright A'),
+      pkg('b', 'Copyright A'),
+      pkg('d', undefined),
+    ];
+    expect(noticesText(root, dirs)).toBe(
+      [
+        'a@1.0.0\nMIT\nCopyright A',
+        'b@1.0.0\nMIT\n(licence text: the same as a@1.0.0 above)',
+        'c@1.0.0\nMIT\nCopyright C',
+        'd@1.0.0\nMIT\n(the package ships no licence file; see its licence field above)',
+      ].join('\n\n\n') + '\n',
+    );
+    expect(noticesText(root, dirs.slice(0, 2), { textsIn: '../x.txt' })).toBe(
+      'a@1.0.0\nMIT\n(licence text: ../x.txt)\n\n\nc@1.0.0\nMIT\n(licence text: ../x.txt)\n',
+    );
   });
 });
 
