@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { UserError, githubApiUrl, run } from '@slipway/core';
+import { UserError, run } from '@slipway/core';
+import { createGitHub } from '@slipway/github';
 import {
-  createGitHubClient,
   findRollbackTarget,
   readFileHistory,
   readKustomizeImage,
@@ -17,8 +16,7 @@ export default async function main(): Promise<void> {
 
 async function readHistory(): Promise<void> {
   const inputs = getInputs();
-  const apiUrl = githubApiUrl(process.env);
-  const client = createGitHubClient(getOctokit(inputs.token, { baseUrl: apiUrl }));
+  const client = createGitHub({ token: inputs.token, log: (message) => core.info(message) });
   const slug = `${inputs.owner}/${inputs.repo}`;
   const history = await readFileHistory(client, {
     owner: inputs.owner,

@@ -1,9 +1,7 @@
 /**
- * The two calls the bump makes to GitHub, REST and GraphQL, over an injected
- * octokit: each with a timeout, retried through @slipway/core `retry` (one total
- * cap) on network errors, 5xx, and primary or secondary rate limits, honouring
- * `retry-after` and `x-ratelimit-reset`. A request that never got a response
- * (DNS, refused, proxy unreachable) ends in a UserError naming its URL.
+ * @deprecated Superseded by @slipway/github `createGitHub`; kept only while
+ * packages/terraform and the tf-plan/tf-apply actions still build their client
+ * from an octokit (removed with their conversion).
  */
 import {
   classifyTransient,
@@ -13,15 +11,11 @@ import {
   type RetryDecision,
   type RetryOptions,
 } from '@slipway/core';
+import { graphqlErrors, type GitHubClient } from '@slipway/github';
 
 export interface OctokitLike {
   request(route: string, params?: Record<string, unknown>): Promise<{ data: unknown }>;
   graphql(request: Record<string, unknown>): Promise<unknown>;
-}
-
-export interface GitHubClient {
-  rest<T>(route: string, params?: Record<string, unknown>): Promise<T>;
-  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
 }
 
 export interface GitHubClientOptions {
@@ -30,18 +24,6 @@ export interface GitHubClientOptions {
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   now?: () => number;
-}
-
-/** A GraphQL error entry as GitHub returns it. */
-export interface GraphqlError {
-  type?: string;
-  message: string;
-  path?: (string | number)[];
-}
-
-export function graphqlErrors(error: unknown): GraphqlError[] {
-  const errors = (error as { errors?: unknown })?.errors;
-  return Array.isArray(errors) ? (errors as GraphqlError[]) : [];
 }
 
 function header(error: unknown, name: string): string | undefined {
