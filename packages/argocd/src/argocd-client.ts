@@ -167,12 +167,11 @@ export class ArgoCdClient {
         }
         if (response.status >= 200 && response.status < 300) {
           const etag = response.headers.etag;
-          if (method === 'GET' && typeof etag === 'string')
-            this.etags.set(url, { etag, body: response.text() });
-          const text = response.text();
+          const text = response.body.toString();
+          if (method === 'GET' && typeof etag === 'string') this.etags.set(url, { etag, body: text });
           return (text ? JSON.parse(text) : {}) as T;
         }
-        const detail = redact(errorText(response.text()), this.secrets);
+        const detail = redact(errorText(response.body.toString()), this.secrets);
         if (isTransientStatus(response.status)) {
           throw new RetryableError(
             `Argo CD answered HTTP ${response.status} to ${method} ${path}: ${detail}`,

@@ -88,7 +88,7 @@ export class DexTokenSource implements TokenSource {
           if (error instanceof NetworkError) throw new RetryableError(`Dex token endpoint: ${error.message}`);
           throw error;
         }
-        const body = parseJsonBody(response.text());
+        const body = parseJsonBody(response.body.toString());
         if (isTransientStatus(response.status)) {
           throw new RetryableError(`Dex answered HTTP ${response.status}`);
         }

@@ -28,9 +28,8 @@ export interface HttpResponse {
   status: number;
   /** Lower-cased names; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /** The whole body (`body.toString()` for text). */
   body: Buffer;
-  /** The body as UTF-8 text. */
-  text(): string;
 }
 
 /** The network edge every package takes as a parameter; tests pass `createHttpTransport` pointed at a double. */
@@ -125,7 +124,12 @@ export function checkStatus(
   now: () => number = Date.now,
 ): HttpResponse {
   if (accepted(response.status)) return response;
-  throw new HttpStatusError(response.status, url, retryAfterMs(response.headers, now), response.text());
+  throw new HttpStatusError(
+    response.status,
+    url,
+    retryAfterMs(response.headers, now),
+    response.body.toString(),
+  );
 }
 
 function lowerCased(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -179,7 +183,6 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         status: response.message.statusCode ?? 0,
         headers: lowerCased(response.message.headers),
         body: bytes,
-        text: () => bytes.toString('utf8'),
       };
     } catch (error) {
       throw networkError(error, url, options.timeoutMs);

@@ -45,11 +45,11 @@ async function send(
 ): Promise<AssumedRole> {
   const response = await http({ method: 'POST', url: `${endpoint}/`, headers, body });
   if (response.status === 200) {
-    const assumed = parseAssumeRoleResponse(response.text(), action);
+    const assumed = parseAssumeRoleResponse(response.body.toString(), action);
     if (assumed) return assumed;
     throw new StsError('MalformedResponse', `the ${action} response had no credentials`, response.status);
   }
-  const error = parseStsError(response.text());
+  const error = parseStsError(response.body.toString());
   throw new StsError(
     error?.code ?? `HTTP${response.status}`,
     error?.message ?? '',

@@ -72,7 +72,7 @@ export function azureEnvironment(options: AzureLoginOptions, tokenFile: string):
 }
 
 function entraError(response: HttpResponse): { code: string; description: string } {
-  const body = parseJsonBody(response.text());
+  const body = parseJsonBody(response.body.toString());
   return {
     code: typeof body?.error === 'string' ? body.error : `HTTP ${response.status}`,
     description: typeof body?.error_description === 'string' ? body.error_description.split(/\r?\n/)[0]! : '',
@@ -123,7 +123,7 @@ export async function azureLogin(
             `The Microsoft identity platform refused the token exchange for client ${options.clientId} (HTTP ${response.status} ${code}: ${description}). Check the app registration's federated credential (issuer ${tokenIssuer(githubToken)}, subject and audience) against the claims below.\n${describeTrustClaims(githubToken)}`,
           );
         }
-        const body = parseJsonBody(response.text());
+        const body = parseJsonBody(response.body.toString());
         if (typeof body?.access_token !== 'string' || body.access_token === '')
           throw new RetryableError('token endpoint answered without an access_token');
         return {

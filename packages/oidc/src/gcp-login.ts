@@ -151,7 +151,7 @@ export async function gcpLogin(
               },
             ),
         );
-        const parsed = parseJsonBody(response.text());
+        const parsed = parseJsonBody(response.body.toString());
         const value = method === 'generateAccessToken' ? parsed?.accessToken : parsed?.token;
         if (typeof value !== 'string' || value === '')
           throw new RetryableError(`${method} answered without a token`);

@@ -64,7 +64,7 @@ export async function mintIdToken(
       { hint: ID_TOKEN_PERMISSION_HINT },
     );
   }
-  const value = parseJsonBody(response.text())?.value;
+  const value = parseJsonBody(response.body.toString())?.value;
   if (typeof value !== 'string' || value.split('.').length !== 3) {
     throw new RetryableError("GitHub's OIDC token endpoint answered without a JWT in `value`");
   }

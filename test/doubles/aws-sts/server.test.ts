@@ -99,7 +99,7 @@ describe('STS double: AssumeRole signature checks', () => {
       body: body.replace('double-test', 'other-name'),
     });
     expect(response.status).toBe(403);
-    expect(response.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect(response.body.toString()).toContain('<Code>SignatureDoesNotMatch</Code>');
   });
 });
 

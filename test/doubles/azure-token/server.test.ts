@@ -38,7 +38,11 @@ async function exchange(assertion: string, tenant = TENANT) {
       client_assertion: assertion,
     }).toString(),
   });
-  const body = JSON.parse(response.text()) as { error?: string; error_codes?: number[]; token_type?: string };
+  const body = JSON.parse(response.body.toString()) as {
+    error?: string;
+    error_codes?: number[];
+    token_type?: string;
+  };
   return [response.status, body.error ?? body.token_type, body.error_codes?.[0]];
 }
 

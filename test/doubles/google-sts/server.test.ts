@@ -48,7 +48,7 @@ describe('Google double', () => {
       body: '{"scope":["s"]}',
     });
     expect(response.status).toBe(401);
-    expect(JSON.parse(response.text())).toEqual({
+    expect(JSON.parse(response.body.toString())).toEqual({
       error: {
         code: 401,
         message: 'Request had invalid authentication credentials.',
