@@ -54,8 +54,11 @@ export interface GitHubOptions {
   maxRateLimitWaitMs?: number;
   /** Length of the `retry-after` unit; 1000 (a second) but in tests. */
   retryAfterUnitMs?: number;
-  /** Spacing of writes/GraphQL and of notification-triggering writes (default 1 s and 3 s, as GitHub asks). */
-  spacing?: { writeMs: number; notificationMs: number };
+  /**
+   * Spacing of writes/GraphQL and of notification-triggering writes, and requests in flight at once
+   * (default 1 s, 3 s and 10, the throttling plugin's: what GitHub asks of an integration).
+   */
+  spacing?: { writeMs: number; notificationMs: number; maxConcurrent?: number };
   userAgent?: string;
   log?: (message: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -89,6 +92,10 @@ export function createGitHub(options: GitHubOptions): GitHub {
     ? {
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.spacing.writeMs }),
         notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.spacing.notificationMs }),
+        // not in the plugin's option types, but read like `write`: state.global ?? its own group
+        ...(options.spacing.maxConcurrent
+          ? { global: new Bottleneck.Group({ maxConcurrent: options.spacing.maxConcurrent }) }
+          : {}),
       }
     : {};
   let sent = 0;

@@ -1,4 +1,7 @@
-/** Test fixture: the actions' GitHub client on the GitHub double, without retries or write spacing. */
+/**
+ * Test fixture: the actions' GitHub client on the GitHub double, without retries or write
+ * spacing, and with room for races of more than the plugin's 10 requests in flight.
+ */
 import type { GitHubDouble } from '../../../test/doubles/github/index.ts';
 import { createGitHub, type GitHub, type GitHubOptions } from './client.ts';
 import { endpointsFor } from './endpoints.ts';
@@ -8,7 +11,7 @@ export function clientOnDouble(double: GitHubDouble, options: Partial<GitHubOpti
     token: 't',
     endpoints: endpointsFor(double.url, { graphqlUrl: double.graphqlUrl, serverUrl: double.serverUrl }),
     retries: 0,
-    spacing: { writeMs: 0, notificationMs: 0 },
+    spacing: { writeMs: 0, notificationMs: 0, maxConcurrent: 64 },
     ...options,
   });
 }
