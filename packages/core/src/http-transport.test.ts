@@ -126,15 +126,22 @@ describe('status errors and retry-after', () => {
     const response = await transport()({ method: 'GET', url: `${base}/busy` });
     const error = (() => {
       try {
-        return checkStatus(response, `${base}/busy`);
+        return checkStatus(response, { method: 'GET', url: `${base}/busy` });
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(HttpStatusError);
-    expect(error).toMatchObject({ status: 503, retryAfterMs: 7_000, url: `${base}/busy` });
-    expect((error as Error).message).toBe(`${base}/busy answered HTTP 503: maintenance`);
-    expect(checkStatus(response, `${base}/busy`, (status) => status === 503)).toBe(response);
+    expect(error).toMatchObject({
+      status: 503,
+      retryAfterMs: 7_000,
+      url: `${base}/busy`,
+      bodyText: 'maintenance',
+    });
+    expect((error as Error).message).toBe(`GET ${base}/busy answered HTTP 503`);
+    expect(checkStatus(response, { method: 'GET', url: `${base}/busy` }, (status) => status === 503)).toBe(
+      response,
+    );
   });
 
   it('retry waits the retry-after of a 429 (not its own shorter backoff)', async () => {
@@ -147,7 +154,10 @@ describe('status errors and retry-after', () => {
     const http = transport();
     const waits: number[] = [];
     const response = await retry(
-      async () => checkStatus(await http({ method: 'GET', url: `${base}/limited` }), `${base}/limited`),
+      async () => {
+        const request = { method: 'GET', url: `${base}/limited` } as const;
+        return checkStatus(await http(request), request);
+      },
       { baseDelayMs: 1, maxDelayMs: 1, sleep: async (ms) => void waits.push(ms) },
     );
     expect(response.body.toString()).toBe('ok');

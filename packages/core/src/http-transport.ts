@@ -67,16 +67,19 @@ export class NetworkError extends Error {
   readonly url: string | undefined;
 }
 
-/** A response whose status the caller does not accept; `retryAfterMs` is the server's wait, when it gave one. */
+/**
+ * A response whose status the caller does not accept: "<METHOD> <url> answered HTTP <status>";
+ * `retryAfterMs` is the server's wait when it gave one, `bodyText` what it said.
+ */
 export class HttpStatusError extends Error {
   constructor(
     readonly status: number,
+    readonly method: string,
     readonly url: string,
-    readonly retryAfterMs: number | undefined,
-    readonly bodyText: string,
+    readonly retryAfterMs: number | undefined = undefined,
+    readonly bodyText = '',
   ) {
-    const excerpt = bodyText.trim().slice(0, 200);
-    super(`${url} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`);
+    super(`${method} ${url} answered HTTP ${status}`);
     this.name = 'HttpStatusError';
   }
 }
@@ -119,14 +122,15 @@ export function retryAfterMs(
 /** The response when its status is accepted (default 2xx), else an HttpStatusError. */
 export function checkStatus(
   response: HttpResponse,
-  url: string,
+  request: Pick<HttpRequest, 'method' | 'url'>,
   accepted: (status: number) => boolean = (status) => status >= 200 && status < 300,
   now: () => number = Date.now,
 ): HttpResponse {
   if (accepted(response.status)) return response;
   throw new HttpStatusError(
     response.status,
-    url,
+    request.method,
+    request.url,
     retryAfterMs(response.headers, now),
     response.body.toString(),
   );
@@ -144,7 +148,11 @@ function networkError(error: unknown, url: string, timeoutMs: number): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const refused = proxyRefusal(error, url);
   if (refused) return new NetworkError(refused.message, refused.code, { cause: error, url });
-  if (typeof code === 'string') return new NetworkError(`${message} (${code})`, code, { cause: error, url });
+  if (typeof code === 'string')
+    return new NetworkError(message.includes(code) ? message : `${message} (${code})`, code, {
+      cause: error,
+      url,
+    });
   if (isSocketTimeout(error))
     return new NetworkError(`no response within ${timeoutMs} ms from ${url}`, 'ETIMEDOUT', {
       cause: error,
