@@ -6,16 +6,15 @@
  * for pin-check: every failure GitHub or the network caused is "could not verify".
  */
 import { UserError } from '@slipway/core';
+import { createGitHub, endpointsFor, type GraphqlResponse } from '@slipway/github';
+// in the order toUserError checks them (a timeout is also a no-response)
 import {
-  createGitHub,
-  endpointsFor,
-  GitHubError,
-  GitHubNoResponseError,
-  GitHubNotFoundError,
-  GitHubPermissionError,
-  GitHubRateLimitError,
   GitHubTimeoutError,
-  type GraphqlResponse,
+  GitHubNoResponseError,
+  GitHubRateLimitError,
+  GitHubPermissionError,
+  GitHubNotFoundError,
+  GitHubError,
 } from '@slipway/github';
 import { CouldNotVerifyError } from './could-not-verify.ts';
 
