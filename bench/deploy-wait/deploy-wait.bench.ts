@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { ArgoCdClient, staticTokenSource, waitForApplications, type WaitClock } from '@slipway/argocd';
-import { actionsHttpTransport } from '@slipway/oidc';
+import { createHttpTransport } from '@slipway/core';
 import { startArgoCdDouble, type ArgoCdDouble } from '../../test/doubles/argocd/server.ts';
 import type { Stage } from '../../test/doubles/argocd/app-script.ts';
 
@@ -45,7 +45,7 @@ async function measure(label: string, pollMs: number, maxPollMs: number): Promis
   scriptedApp(name, clock, PROGRESSING_MS);
   const c = new ArgoCdClient({
     server: argo.url,
-    http: actionsHttpTransport(10_000, 'bench'),
+    http: createHttpTransport({ userAgent: 'bench', timeoutMs: 10_000 }),
     auth: staticTokenSource([...argo.tokens][0]!),
   });
   await waitForApplications({
@@ -66,7 +66,7 @@ beforeAll(async () => {
   argo = await startArgoCdDouble();
   client = new ArgoCdClient({
     server: argo.url,
-    http: actionsHttpTransport(10_000, 'bench'),
+    http: createHttpTransport({ userAgent: 'bench', timeoutMs: 10_000 }),
     auth: staticTokenSource([...argo.tokens][0]!),
   });
   argo.addApp({

@@ -7,17 +7,17 @@
  * existing one, and through the REST Git Data API fallback. Target: at most 6
  * requests for one bump with an existing pull request, whatever the repository size.
  */
-import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import {
   bumpOpsRepo,
-  createGitHubClient,
   DEFAULT_BODY_TEMPLATE,
   DEFAULT_COMMIT_TEMPLATE,
   DEFAULT_TITLE_TEMPLATE,
   parseChanges,
   type BumpRequest,
 } from '@slipway/gitops';
+// the actions' client without GitHub's write spacing: the wall times are the code's, not the waits'
+import { clientOnDouble } from '../../packages/github/src/double-client.fixture.ts';
 import { startGitHubDouble, type GitHubDouble } from '../../test/doubles/github/index.ts';
 
 const overlay = (i: number) => `apps/app-${i}/overlays/prod/kustomization.yaml`;
@@ -88,7 +88,7 @@ async function scenario(size: 'small' | 'large'): Promise<void> {
     for (let i = 0; i < 10; i++) content[overlay(i)] = kustomization(i);
     for (let i = 10; i < total; i++) content[`manifests/m-${i}.yaml`] = filler(i);
     await ops.commit({ files: content, message: 'init' });
-    const client = createGitHubClient(getOctokit('t', { baseUrl: gh.url }), { graphqlUrl: gh.graphqlUrl });
+    const client = clientOnDouble(gh);
     const [owner, repo] = ops.fullName.split('/') as [string, string];
     const api = preferRest ? ' (REST Git Data commit)' : '';
     await measure(`${files} file(s), new PR${api}`, `${total} files`, () =>
@@ -128,7 +128,7 @@ describe('image-bump', () => {
     'one bump with an existing pull request (wall time on the double)',
     async () => {
       n++;
-      const client = createGitHubClient(getOctokit('t', { baseUrl: gh.url }), { graphqlUrl: gh.graphqlUrl });
+      const client = clientOnDouble(gh);
       await bumpOpsRepo(client, request('acme', 'ops-small-1-gql', 1, `3.0.${n}`));
     },
     { iterations: 10, warmupIterations: 1 },

@@ -313,7 +313,7 @@ describe('oidc-login aws: retried errors', () => {
     expect(result.exitCode).toBe(0);
     expect(stsCalls()).toHaveLength(2);
     expect(result.main.stdout).toMatch(
-      /AssumeRoleWithWebIdentity: attempt 1 failed \(no response within 1000 ms\); retrying in \d+ ms/,
+      /AssumeRoleWithWebIdentity: attempt 1 failed \(no response within 1000 ms from http:\/\/127\.0\.0\.1:\d+\/\); retrying in \d+ ms/,
     );
   });
 
@@ -361,7 +361,7 @@ describe('oidc-login aws: total time cap', () => {
     expect(stsCalls()).toHaveLength(2);
     expect(minted()).toHaveLength(2);
     expect(errorOf(result)).toContain(
-      `AssumeRoleWithWebIdentity at ${sts.url} did not succeed: no response within 1000 ms.\nThe retries ran out (see max-attempts and retry-timeout).`,
+      `AssumeRoleWithWebIdentity at ${sts.url} did not succeed: no response within 1000 ms from ${sts.url}/.\nThe retries ran out (see max-attempts and retry-timeout).`,
     );
   });
 });

@@ -158,7 +158,8 @@ function options(overrides: Partial<RunPinCheckOptions> = {}): RunPinCheckOption
     apiUrl: gh.url,
     graphqlUrl: gh.graphqlUrl,
     cacheTtlMs: 3_600_000,
-    retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+    retries: 1,
+    retryAfterUnitMs: 5,
     // v1.1.0 makes every v1.0.0 pin stale; these tests are about other rules
     extraPolicy: { allow: [], ignore: [], severity: { 'stale-pin': 'off' } },
     ...overrides,

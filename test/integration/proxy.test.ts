@@ -90,7 +90,7 @@ describe('oidc-login (aws) behind a proxy', () => {
       'GET https://token.actions.proxied.test/_apis/token?api-version=2.0&audience=sts.amazonaws.com 200',
     ]);
     expect(errorOf(result).split('\n')[0]).toBe(
-      'AssumeRoleWithWebIdentity at https://sts.proxied.test did not succeed: getaddrinfo ENOTFOUND sts.proxied.test (ENOTFOUND).',
+      'AssumeRoleWithWebIdentity at https://sts.proxied.test did not succeed: getaddrinfo ENOTFOUND sts.proxied.test.',
     );
   });
 

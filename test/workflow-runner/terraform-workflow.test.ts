@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '@slipway/gitops';
+import { clientOnDouble } from '../../packages/github/src/double-client.fixture.ts';
 import { createGitLocks } from '@slipway/terraform/lock/git-lock';
 import { packTofuRelease } from '@slipway/terraform/install/tofu-release.fixture';
 import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts';
@@ -166,7 +166,7 @@ const routed = (route: JobRunResult) => ({ route: { result: route.conclusion, ou
 const errors = (r: JobRunResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 const locks = () =>
   createGitLocks({
-    client: createGitHubClient(getOctokit(TOKEN, { baseUrl: gh.url })),
+    client: clientOnDouble(gh),
     owner: 'acme',
     repo: 'infra',
   });

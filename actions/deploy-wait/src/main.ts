@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
 import {
   ArgoCdClient,
   DexTokenSource,
@@ -18,11 +17,11 @@ import {
   UserError,
   actionsCoreMask,
   actionsSummaryWriter,
-  githubApiUrl,
+  createHttpTransport,
   run,
 } from '@slipway/core';
-import { createGitHubClient, type GitHubClient } from '@slipway/gitops';
-import { actionsHttpTransport, idTokenRequestEnv } from '@slipway/oidc';
+import { createGitHub, type GitHub } from '@slipway/github';
+import { idTokenRequestEnv } from '@slipway/oidc';
 import { getInputs, type Inputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {
@@ -33,9 +32,10 @@ async function deployWait(): Promise<void> {
   const inputs = getInputs(new InputReader(), actionsCoreMask, process.env.GITHUB_WORKSPACE ?? process.cwd());
   if (inputs.mode === 'push') return pushMode(inputs);
   const server = inputs.server!;
-  const http = actionsHttpTransport(inputs['request-timeout'], 'slipway-deploy-wait', {
-    insecure: inputs.insecure,
-    ...(inputs.ca ? { ca: inputs.ca } : {}),
+  const http = createHttpTransport({
+    userAgent: 'slipway-deploy-wait',
+    timeoutMs: inputs['request-timeout'],
+    tls: { insecure: inputs.insecure, ...(inputs.ca ? { ca: inputs.ca } : {}) },
   });
   const auth: TokenSource = inputs.token
     ? staticTokenSource(inputs.token)
@@ -78,7 +78,7 @@ async function deployWait(): Promise<void> {
     ...(inputs['accept-descendants']
       ? {
           isDescendant: descendantCheck(
-            githubClient(inputs).github,
+            githubClient(inputs),
             inputs.repository!.owner,
             inputs.repository!.repo,
             inputs.revision,
@@ -101,19 +101,13 @@ async function deployWait(): Promise<void> {
   }
 }
 
-/** The one GitHub client (GITHUB_API_URL aware), counting its requests. */
-function githubClient(inputs: Inputs): { github: GitHubClient; requests: () => number } {
-  const apiUrl = githubApiUrl(process.env);
-  let requests = 0;
-  const octokit = getOctokit(inputs['github-token']!, { baseUrl: apiUrl });
-  octokit.hook.before('request', () => {
-    requests++;
-  });
-  return { github: createGitHubClient(octokit), requests: () => requests };
+/** The one GitHub client, endpoints from the runner; it counts its requests. */
+function githubClient(inputs: Inputs): GitHub {
+  return createGitHub({ token: inputs['github-token']!, log: (line) => core.info(line) });
 }
 
 async function pushMode(inputs: Inputs): Promise<void> {
-  const { github, requests } = githubClient(inputs);
+  const github = githubClient(inputs);
   const { owner, repo } = inputs.repository!;
   const report = inputs['push-report'];
   const results = await waitForCommitStatuses({
@@ -138,7 +132,7 @@ async function pushMode(inputs: Inputs): Promise<void> {
     failed.find((r) => r.outcome === 'failed')?.outcome ?? failed[0]?.outcome ?? 'healthy',
   );
   core.setOutput('applications', JSON.stringify(results));
-  core.setOutput('requests', String(requests()));
+  core.setOutput('requests', String(github.requests()));
   if (failed.length > 0) {
     const noun = report === 'check-run' ? 'check run' : 'status';
     const lines = failed.map(

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, codeBlock, details, githubApiUrl, githubServerUrl, run } from '@slipway/core';
-import { bumpOpsRepo, changeTable, createGitHubClient, type BumpOutcome } from '@slipway/gitops';
+import { actionsSummaryWriter, codeBlock, details, run } from '@slipway/core';
+import { bumpOpsRepo, changeTable, type BumpOutcome } from '@slipway/gitops';
+import { createGitHub } from '@slipway/github';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {
@@ -11,15 +11,10 @@ export default async function main(): Promise<void> {
 async function bump(): Promise<void> {
   const inputs = getInputs();
   const env = process.env;
-  // GITHUB_API_URL: https://api.github.com, https://api.<sub>.ghe.com or https://<host>/api/v3 (GHES)
-  const apiUrl = githubApiUrl(env);
-  const octokit = getOctokit(inputs.token, { baseUrl: apiUrl });
-  // without GITHUB_GRAPHQL_URL octokit derives it: /api/graphql beside /api/v3, else /graphql
-  const client = createGitHubClient(octokit, {
-    ...(env.GITHUB_GRAPHQL_URL?.trim() ? { graphqlUrl: env.GITHUB_GRAPHQL_URL.trim() } : {}),
-  });
+  // API, GraphQL and web roots from the runner (github.com, GHE.com, GHES)
+  const client = createGitHub({ token: inputs.token, log: (message) => core.info(message) });
   // links in the commit message and PR body point at the workflow's own server
-  const serverUrl = githubServerUrl(env);
+  const serverUrl = client.endpoints.serverUrl;
   const sourceRepository = env.GITHUB_REPOSITORY ?? '';
   const outcome = await bumpOpsRepo(
     client,

@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { UserError, githubApiUrl, run } from '@slipway/core';
+import { UserError, run } from '@slipway/core';
+import { createGitHub } from '@slipway/github';
 import {
-  createGitHubClient,
   findRollbackTarget,
   formatValuePath,
   locatorFor,
@@ -21,8 +20,7 @@ export default async function main(): Promise<void> {
 
 async function readHistory(): Promise<void> {
   const inputs = getInputs();
-  const apiUrl = githubApiUrl(process.env);
-  const client = createGitHubClient(getOctokit(inputs.token, { baseUrl: apiUrl }));
+  const client = createGitHub({ token: inputs.token, log: (message) => core.info(message) });
   const slug = `${inputs.owner}/${inputs.repo}`;
   // which kind of file it is is known once the newest version is read (as image-bump decides)
   let read: ImageReader | undefined;

@@ -1,7 +1,14 @@
 import * as core from '@actions/core';
-import { actionsCoreMask, actionsSummaryWriter, markdownTable, redact, run, runPost } from '@slipway/core';
 import {
-  actionsHttpTransport,
+  actionsCoreMask,
+  actionsSummaryWriter,
+  createHttpTransport,
+  markdownTable,
+  redact,
+  run,
+  runPost,
+} from '@slipway/core';
+import {
   awsCredentialsIni,
   awsExports,
   awsLogin,
@@ -56,7 +63,7 @@ async function login(): Promise<void> {
   const prepared = prepare(inputs);
   const request = idTokenRequestEnv(process.env, actionsCoreMask);
   const io: LoginIo = {
-    http: actionsHttpTransport(inputs['request-timeout']),
+    http: createHttpTransport({ userAgent: 'slipway-oidc-login', timeoutMs: inputs['request-timeout'] }),
     mask: actionsCoreMask,
     log: (line) => core.info(line),
     retry: { maxAttempts: inputs['max-attempts'], totalTimeoutMs: inputs['retry-timeout'] },

@@ -9,8 +9,8 @@ import {
   SLIPWAY_VERSION,
   UserError,
 } from '@slipway/core';
+import { githubEndpoints } from '@slipway/github';
 import {
-  endpointsFromEnv,
   errorCount,
   findingLink,
   runOutcome,
@@ -50,7 +50,8 @@ async function check(): Promise<void> {
     );
   const needsApi = inputs.online || inputs.fix || inputs.update;
   const cacheFile = needsApi ? join(temp, 'slipway-pin-check', 'refs.json') : undefined;
-  const endpoints = endpointsFromEnv();
+  const { apiUrl, graphqlUrl } = githubEndpoints();
+  const endpoints = { apiUrl, graphqlUrl };
   const cacheScope = refCacheScope(process.env);
   const cacheKey = inputs.cache
     ? refCacheKey(cacheScope, endpoints.apiUrl, inputs['cache-ttl'], Date.now())

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, githubApiUrl, markdownTable, run, UserError } from '@slipway/core';
-import { createGitHubClient } from '@slipway/gitops';
+import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
+import { createGitHub, githubEndpoints } from '@slipway/github';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { runApplyStep } from '@slipway/terraform/apply/apply-step';
@@ -20,7 +19,11 @@ export default () =>
       ? readTrustedRoot(inputs['trusted-root'])
       : await publicGoodTrustedRoot(join(temp, 'slipway-tuf'), 30_000);
     const installed = await installTfForAction(inputs.tool, inputs.version, env);
-    const client = createGitHubClient(getOctokit(inputs['github-token'], { baseUrl: githubApiUrl(env) }));
+    const client = createGitHub({
+      token: inputs['github-token'],
+      endpoints: githubEndpoints(env),
+      log: (line) => core.info(line),
+    });
     const step = runApplyStep(
       {
         tool: inputs.tool,

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, githubApiUrl, githubServerUrl, run, UserError } from '@slipway/core';
-import { createGitHubClient } from '@slipway/gitops';
+import { actionsSummaryWriter, run, UserError } from '@slipway/core';
+import { createGitHub, githubEndpoints } from '@slipway/github';
 import { planStatus, postCommitStatus } from '@slipway/terraform/control/commit-status';
 import { releaseLocks, takePlanLock, unlockDirectory } from '@slipway/terraform/control/lock-steps';
 import { routeEvent, type WorkflowEvent } from '@slipway/terraform/control/route-event';
@@ -15,12 +14,15 @@ export default () =>
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
     if (!owner || !repo)
       throw new UserError('GITHUB_REPOSITORY is not set: tf-control runs in a GitHub Actions job.');
-    const client = createGitHubClient(getOctokit(inputs['github-token'], { baseUrl: githubApiUrl(env) }), {
-      graphqlUrl: env.GITHUB_GRAPHQL_URL,
+    const endpoints = githubEndpoints(env);
+    const client = createGitHub({
+      token: inputs['github-token'],
+      endpoints,
+      log: (line) => core.info(line),
     });
     const at = { client, owner, repo };
     const runUrl = env.GITHUB_RUN_ID
-      ? `${githubServerUrl(env)}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
+      ? `${endpoints.serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined;
     const key = { dir: inputs.directory ?? '.', workspace: inputs.workspace ?? 'default' };
 

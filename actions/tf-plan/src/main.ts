@@ -2,16 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import {
-  actionsSummaryWriter,
-  actionsCoreMask,
-  githubApiUrl,
-  githubServerUrl,
-  run,
-  UserError,
-} from '@slipway/core';
-import { createGitHubClient } from '@slipway/gitops';
+import { actionsSummaryWriter, actionsCoreMask, run, UserError } from '@slipway/core';
+import { createGitHub, githubEndpoints } from '@slipway/github';
 import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { installTfForAction } from '@slipway/terraform/install/action-install';
 import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan/plan-step';
@@ -50,7 +42,7 @@ export default () =>
     const issueNumber = inputs.comment ? pullRequestNumber(env) : undefined;
     if (inputs.comment && issueNumber === undefined)
       core.notice('tf-plan: this event has no pull request; no plan comment is posted.');
-    const serverUrl = githubServerUrl(env);
+    const serverUrl = githubEndpoints(env).serverUrl;
     const installed = await installTfForAction(inputs.tool, inputs.version, env);
     const outputDir = join(
       env.RUNNER_TEMP || tmpdir(),
@@ -59,11 +51,11 @@ export default () =>
       `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
     );
     const client = () =>
-      createGitHubClient(
-        getOctokit(inputs['github-token'] ?? '', {
-          baseUrl: githubApiUrl(env),
-        }),
-      );
+      createGitHub({
+        token: inputs['github-token'] ?? '',
+        endpoints: githubEndpoints(env),
+        log: (line) => core.info(line),
+      });
     const result = await runPlanStep(
       {
         tool: inputs.tool,

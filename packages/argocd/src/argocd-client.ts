@@ -7,14 +7,16 @@
  * told when the server refused it, so an exchanged token can be renewed once.
  */
 import {
+  NetworkError,
   RetryableError,
   UserError,
   classifyTransient,
   redact,
   retry,
+  type HttpTransport,
   type RetryOptions,
 } from '@slipway/core';
-import { NetworkError, isTransientStatus, type HttpTransport } from '@slipway/oidc';
+import { isTransientStatus } from '@slipway/oidc';
 import type { Application, ApplicationTree } from './application.ts';
 
 export interface TokenSource {
@@ -165,11 +167,11 @@ export class ArgoCdClient {
         }
         if (response.status >= 200 && response.status < 300) {
           const etag = response.headers.etag;
-          if (method === 'GET' && typeof etag === 'string')
-            this.etags.set(url, { etag, body: response.body });
-          return (response.body ? JSON.parse(response.body) : {}) as T;
+          const text = response.body.toString();
+          if (method === 'GET' && typeof etag === 'string') this.etags.set(url, { etag, body: text });
+          return (text ? JSON.parse(text) : {}) as T;
         }
-        const detail = redact(errorText(response.body), this.secrets);
+        const detail = redact(errorText(response.body.toString()), this.secrets);
         if (isTransientStatus(response.status)) {
           throw new RetryableError(
             `Argo CD answered HTTP ${response.status} to ${method} ${path}: ${detail}`,

@@ -5,7 +5,7 @@
  * synced. Only commits of the ops repository are compared.
  */
 import { statusOf } from '@slipway/core';
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 
 export function descendantCheck(
   github: GitHubClient,

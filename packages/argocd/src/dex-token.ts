@@ -10,17 +10,12 @@ import {
   UserError,
   maskSecret,
   retry,
+  NetworkError,
+  type HttpTransport,
   type MaskSink,
   type RetryOptions,
 } from '@slipway/core';
-import {
-  NetworkError,
-  isTransientStatus,
-  mintIdToken,
-  parseJsonBody,
-  type HttpTransport,
-  type IdTokenRequestEnv,
-} from '@slipway/oidc';
+import { isTransientStatus, mintIdToken, parseJsonBody, type IdTokenRequestEnv } from '@slipway/oidc';
 import type { TokenSource } from './argocd-client.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -93,7 +88,7 @@ export class DexTokenSource implements TokenSource {
           if (error instanceof NetworkError) throw new RetryableError(`Dex token endpoint: ${error.message}`);
           throw error;
         }
-        const body = parseJsonBody(response.body);
+        const body = parseJsonBody(response.body.toString());
         if (isTransientStatus(response.status)) {
           throw new RetryableError(`Dex answered HTTP ${response.status}`);
         }

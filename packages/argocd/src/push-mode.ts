@@ -5,7 +5,7 @@
  * GitHub API alone (the combined status of the commit, latest per context).
  */
 import { formatDuration } from '@slipway/core';
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 import { realClock, type Outcome, type WaitClock } from './wait.ts';
 
 /** What Argo CD Notifications posts on the commit: a commit status or a check run. */

@@ -4,7 +4,7 @@
  * the soak end and the deadline, with no real waiting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionsHttpTransport } from '@slipway/oidc';
+import { createHttpTransport } from '@slipway/core';
 import { deployment } from '../../../test/doubles/argocd/app-script.ts';
 import { startArgoCdDouble, type ArgoCdDouble } from '../../../test/doubles/argocd/server.ts';
 import { ArgoCdClient } from './argocd-client.ts';
@@ -37,7 +37,7 @@ function fakeClock(): WaitClock & { sleeps: number[] } {
 function client(): ArgoCdClient {
   return new ArgoCdClient({
     server: argo.url,
-    http: actionsHttpTransport(5000, 'test'),
+    http: createHttpTransport({ userAgent: 'test', timeoutMs: 5000 }),
     auth: staticTokenSource([...argo.tokens][0]!),
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
   });

@@ -68,3 +68,17 @@ export { readBoundedBody, checkDeclaredLength, type BodyStream } from './bounded
 export { jobCanMintIdToken } from './id-token-job.ts';
 export { SLIPWAY_VERSION } from './version.ts';
 export { githubApiUrl, githubServerUrl } from './github-urls.ts';
+export {
+  createHttpTransport,
+  checkStatus,
+  retryAfterMs,
+  NetworkError,
+  HttpStatusError,
+  ResponseTooLargeError,
+  MAX_RESPONSE_BYTES,
+  type HttpTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransportOptions,
+  type TransportTls,
+} from './http-transport.ts';

@@ -86,7 +86,9 @@ export function classifyTransient(error: unknown): RetryDecision {
   if (isSocketTimeout(error)) return { retry: true };
   const status = statusOf(error);
   if (status === 408 || status === 429 || (status !== undefined && status >= 500 && status <= 599)) {
-    return { retry: true };
+    // the server's own wait (HttpStatusError.retryAfterMs from retry-after) comes first
+    const afterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+    return typeof afterMs === 'number' ? { retry: true, afterMs } : { retry: true };
   }
   return { retry: false };
 }

@@ -7,7 +7,7 @@
  */
 import { retry, UserError } from '@slipway/core';
 import type { BumpChange } from './change-spec.ts';
-import type { GitHubClient } from './github-client.ts';
+import type { GitHubClient } from '@slipway/github';
 import { isBranchMoved } from './github-errors.ts';
 import { readOpsRepo, type RefSnapshot } from './ops-repo-read.ts';
 import { commitFiles, createBranch, resetBranch, type CommitResult } from './ops-repo-write.ts';

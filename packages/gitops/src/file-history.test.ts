@@ -1,13 +1,13 @@
 /**
  * readFileHistory + findRollbackTarget against the GitHub double (real git
  * repositories; requests and responses validated against GitHub's OpenAPI
- * description), through the same octokit client the actions use.
+ * description), through the same GitHub client the actions use.
  */
-import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../../test/doubles/github/index.ts';
 import { readFileHistory } from './file-history.ts';
-import { createGitHubClient, type GitHubClient } from './github-client.ts';
+import type { GitHubClient } from '@slipway/github';
+import { clientOnDouble } from '../../github/src/double-client.fixture.ts';
 import { findRollbackTarget, rollbackSearchSettled } from './rollback-target.ts';
 
 const PROD = 'apps/web/overlays/production/kustomization.yaml';
@@ -21,7 +21,7 @@ let client: GitHubClient;
 
 beforeAll(async () => {
   gh = await startGitHubDouble();
-  client = createGitHubClient(getOctokit('t', { baseUrl: gh.url }), { retry: { maxAttempts: 1 } });
+  client = clientOnDouble(gh);
 });
 afterAll(async () => {
   await gh.close();

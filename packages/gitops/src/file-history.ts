@@ -5,7 +5,7 @@
  * (`GET /repos/{o}/{r}/contents/{path}?ref=`). Input for findRollbackTarget.
  */
 import { UserError, statusOf } from '@slipway/core';
-import type { GitHubClient } from './github-client.ts';
+import type { GitHubClient } from '@slipway/github';
 import type { FileAtCommit } from './rollback-target.ts';
 
 export interface FileHistoryRequest {

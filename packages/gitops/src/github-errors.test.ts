@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
-import { classifyGitHubError } from './github-client.ts';
+import { toGitHubError } from '@slipway/github';
 import { BranchMovedError, explainApiError, isBranchMoved } from './github-errors.ts';
 
 /** The shape @octokit/request-error gives a failed REST call. */
@@ -8,49 +8,6 @@ const restError = (status: number, message: string, headers: Record<string, stri
   status,
   message,
   response: { status, headers, data: { message, documentation_url: 'https://docs.github.com/rest' } },
-});
-
-describe('classifyGitHubError', () => {
-  const now = () => 1_700_000_000_000;
-  it('waits for retry-after on a secondary rate limit', () => {
-    expect(
-      classifyGitHubError(
-        restError(403, 'You have exceeded a secondary rate limit.', { 'retry-after': '7' }),
-        now,
-      ),
-    ).toEqual({
-      retry: true,
-      afterMs: 7000,
-    });
-    expect(classifyGitHubError(restError(403, 'You have exceeded a secondary rate limit.'), now)).toEqual({
-      retry: true,
-      afterMs: 60_000,
-    });
-  });
-
-  it('waits until x-ratelimit-reset when the primary limit is used up', () => {
-    const error = restError(403, 'API rate limit exceeded', {
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': '1700000030',
-    });
-    expect(classifyGitHubError(error, now)).toEqual({ retry: true, afterMs: 31_000 });
-  });
-
-  it('retries 5xx and GraphQL RATE_LIMITED, not 403 permission errors or 422', () => {
-    expect(classifyGitHubError(restError(502, 'Server Error'), now)).toEqual({ retry: true });
-    expect(
-      classifyGitHubError({ errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] }, now),
-    ).toEqual({
-      retry: true,
-      afterMs: 60_000,
-    });
-    expect(classifyGitHubError(restError(403, 'Resource not accessible by integration'), now)).toEqual({
-      retry: false,
-    });
-    expect(classifyGitHubError(restError(422, 'Update is not a fast forward'), now)).toEqual({
-      retry: false,
-    });
-  });
 });
 
 describe('isBranchMoved', () => {
@@ -62,6 +19,9 @@ describe('isBranchMoved', () => {
     [new BranchMovedError('moved'), true],
     [restError(422, 'Validation Failed'), false],
     [restError(409, 'Git Repository is empty.'), false],
+    // as the GitHub client throws them
+    [toGitHubError('GitHub POST request', restError(422, 'Reference already exists')), true],
+    [toGitHubError('GitHub PATCH request', restError(422, 'Validation Failed')), false],
   ])('%#', (error, moved) => {
     expect(isBranchMoved(error)).toBe(moved);
   });
@@ -69,8 +29,9 @@ describe('isBranchMoved', () => {
 
 describe('explainApiError', () => {
   it('names the missing permission, the repository and the step', () => {
+    // the typed error the GitHub client throws (a UserError in generic words) is worded for the step
     const denied = explainApiError(
-      restError(403, 'Resource not accessible by integration'),
+      toGitHubError('GitHub POST request', restError(403, 'Resource not accessible by integration')),
       'commit',
       'acme/ops',
     );

@@ -4,7 +4,7 @@
  * us" (re-read and retry).
  */
 import { UserError, statusOf } from '@slipway/core';
-import { graphqlErrors } from './github-client.ts';
+import { GitHubError, graphqlErrors } from '@slipway/github';
 
 export type ApiStep = 'read' | 'branch' | 'commit' | 'pull-request' | 'labels' | 'assignees' | 'reviewers';
 
@@ -59,7 +59,8 @@ export function isBranchMoved(error: unknown): boolean {
  * step and the permission the token lacks; any other error is returned unchanged.
  */
 export function explainApiError(error: unknown, step: ApiStep, repository: string): unknown {
-  if (error instanceof UserError) return error;
+  // a GitHubError is a UserError too, but its words are generic: name the step and the permission
+  if (error instanceof UserError && !(error instanceof GitHubError)) return error;
   const status = statusOf(error);
   const types = graphqlErrors(error).map((e) => e.type);
   const message = apiMessage(error);

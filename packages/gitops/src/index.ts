@@ -10,7 +10,6 @@ export * from './plan.ts';
 export * from './unified-diff.ts';
 export * from './templates.ts';
 export { changeTable, markdownCode, markdownText } from './markdown-text.ts';
-export * from './github-client.ts';
 export * from './github-errors.ts';
 export * from './ops-repo-read.ts';
 export * from './ops-repo-write.ts';

@@ -5,7 +5,7 @@
  * the bump branch, and the head of the last closed one.
  */
 import { UserError } from '@slipway/core';
-import type { GitHubClient } from './github-client.ts';
+import type { GitHubClient } from '@slipway/github';
 import { explainApiError } from './github-errors.ts';
 
 export interface RepoFile {

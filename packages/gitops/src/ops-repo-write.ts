@@ -5,8 +5,8 @@
  * (older GHES), the REST Git Data API: one tree with inline contents on top of
  * the base tree, one commit, one ref update with `force: false`.
  */
-import type { GitHubClient } from './github-client.ts';
-import { graphqlErrors } from './github-client.ts';
+import type { GitHubClient } from '@slipway/github';
+import { graphqlErrors } from '@slipway/github';
 import { BranchMovedError, explainApiError, isBranchMoved } from './github-errors.ts';
 
 export interface RepoCoordinates {

@@ -2,7 +2,7 @@
  * A fork's pull request from a branch with the bump branch's name must never be
  * taken for the bump's own: GitHub's `pullRequests(headRefName:)` returns it too.
  * Against the GitHub double (real git repositories, GitHub's schema), through the
- * same octokit client the action uses.
+ * same GitHub client the action uses.
  */
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ import {
 } from '../../../test/doubles/github/index.ts';
 import { bumpOpsRepo, type BumpRequest } from './bump.ts';
 import { changeFrom } from './change-spec.ts';
-import { createGitHubClient, type GitHubClient } from './github-client.ts';
+import type { GitHubClient } from '@slipway/github';
+import { clientOnDouble } from '../../github/src/double-client.fixture.ts';
 import { readOpsRepo } from './ops-repo-read.ts';
 import { upsertPullRequest } from './pull-request.ts';
 import { DEFAULT_BODY_TEMPLATE, DEFAULT_COMMIT_TEMPLATE, DEFAULT_TITLE_TEMPLATE } from './templates.ts';
@@ -33,7 +34,7 @@ let repo: string;
 beforeAll(async () => {
   gh = await startGitHubDouble();
   octokit = getOctokit('t', { baseUrl: gh.url });
-  client = createGitHubClient(octokit, { retry: { maxAttempts: 1 } });
+  client = clientOnDouble(gh);
 });
 afterAll(async () => {
   await gh.close();

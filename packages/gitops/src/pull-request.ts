@@ -7,7 +7,7 @@
  * updated: a fork's pull request from a branch of the same name is left alone.
  */
 import { errorMessage } from '@slipway/core';
-import { graphqlErrors, type GitHubClient } from './github-client.ts';
+import { graphqlErrors, type GitHubClient } from '@slipway/github';
 import { explainApiError } from './github-errors.ts';
 import { isFromRepository, type OpenPullRequest } from './ops-repo-read.ts';
 import type { RepoCoordinates } from './ops-repo-write.ts';

@@ -1,5 +1,5 @@
 import { UserError } from '@slipway/core';
-import { endpointUrl } from './http-transport.ts';
+import { endpointUrl } from './http-endpoint.ts';
 
 export type AwsPartition = 'aws' | 'aws-cn' | 'aws-us-gov';
 

@@ -12,7 +12,7 @@ import { assumeRole, assumeRoleWithWebIdentity, type SessionParameters } from '.
 import { StsError, describeStsFailure, isTrustRejection } from './aws-sts-errors.ts';
 import type { AssumedRole } from './aws-sts-xml.ts';
 import { mintIdToken, type IdTokenRequestEnv } from './github-id-token.ts';
-import type { HttpTransport } from './http-transport.ts';
+import type { HttpTransport } from '@slipway/core';
 import { describeTrustClaims, tokenIssuer } from './jwt-claims.ts';
 import { retryLoginStep, unreachable } from './login-retry.ts';
 

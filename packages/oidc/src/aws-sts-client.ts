@@ -3,7 +3,7 @@ import { parseAssumeRoleResponse, parseStsError } from './aws-sts-xml.ts';
 import { StsError } from './aws-sts-errors.ts';
 import { signRequest } from './aws-sigv4.ts';
 import type { ChainedRole } from './aws-role-chain.ts';
-import type { HttpTransport } from './http-transport.ts';
+import type { HttpTransport } from '@slipway/core';
 
 export const STS_API_VERSION = '2011-06-15';
 
@@ -45,11 +45,11 @@ async function send(
 ): Promise<AssumedRole> {
   const response = await http({ method: 'POST', url: `${endpoint}/`, headers, body });
   if (response.status === 200) {
-    const assumed = parseAssumeRoleResponse(response.body, action);
+    const assumed = parseAssumeRoleResponse(response.body.toString(), action);
     if (assumed) return assumed;
     throw new StsError('MalformedResponse', `the ${action} response had no credentials`, response.status);
   }
-  const error = parseStsError(response.body);
+  const error = parseStsError(response.body.toString());
   throw new StsError(
     error?.code ?? `HTTP${response.status}`,
     error?.message ?? '',

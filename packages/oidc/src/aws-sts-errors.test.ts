@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StsError, describeStsFailure, isRetryableSts, isTrustRejection } from './aws-sts-errors.ts';
 import { classifyLoginFailure } from './login-retry.ts';
-import { NetworkError } from './http-transport.ts';
+import { NetworkError } from '@slipway/core';
 import { UserError } from '@slipway/core';
 
 const JWKS =

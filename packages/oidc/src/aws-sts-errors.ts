@@ -1,5 +1,5 @@
 import type { RetryDecision } from '@slipway/core';
-import { isTransientStatus } from './http-transport.ts';
+import { isTransientStatus } from './http-endpoint.ts';
 import { GITHUB_COM_ISSUER } from './jwt-claims.ts';
 
 /** An STS answer other than success: the XML error code (or `HTTP <status>` when the body had none). */

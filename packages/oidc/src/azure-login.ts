@@ -1,7 +1,8 @@
 import { InputError, RetryableError, UserError, maskSecret } from '@slipway/core';
 import type { LoginIo } from './aws-login.ts';
 import { mintIdToken, type IdTokenRequestEnv } from './github-id-token.ts';
-import { isTransientStatus, parseJsonBody, type HttpResponse } from './http-transport.ts';
+import type { HttpResponse } from '@slipway/core';
+import { isTransientStatus, parseJsonBody } from './http-endpoint.ts';
 import { describeTrustClaims, tokenIssuer } from './jwt-claims.ts';
 import { retryLoginStep, unreachable } from './login-retry.ts';
 
@@ -71,7 +72,7 @@ export function azureEnvironment(options: AzureLoginOptions, tokenFile: string):
 }
 
 function entraError(response: HttpResponse): { code: string; description: string } {
-  const body = parseJsonBody(response.body);
+  const body = parseJsonBody(response.body.toString());
   return {
     code: typeof body?.error === 'string' ? body.error : `HTTP ${response.status}`,
     description: typeof body?.error_description === 'string' ? body.error_description.split(/\r?\n/)[0]! : '',
@@ -122,7 +123,7 @@ export async function azureLogin(
             `The Microsoft identity platform refused the token exchange for client ${options.clientId} (HTTP ${response.status} ${code}: ${description}). Check the app registration's federated credential (issuer ${tokenIssuer(githubToken)}, subject and audience) against the claims below.\n${describeTrustClaims(githubToken)}`,
           );
         }
-        const body = parseJsonBody(response.body);
+        const body = parseJsonBody(response.body.toString());
         if (typeof body?.access_token !== 'string' || body.access_token === '')
           throw new RetryableError('token endpoint answered without an access_token');
         return {

@@ -10,7 +10,7 @@ import {
 } from './gcp-sts.ts';
 import { idTokenUrl, mintIdToken, type IdTokenRequestEnv } from './github-id-token.ts';
 import { RetryableError } from '@slipway/core';
-import { parseJsonBody } from './http-transport.ts';
+import { parseJsonBody } from './http-endpoint.ts';
 import { retryLoginStep, unreachable } from './login-retry.ts';
 
 export type GoogleTokenFormat = 'none' | 'access_token' | 'id_token';
@@ -151,7 +151,7 @@ export async function gcpLogin(
               },
             ),
         );
-        const parsed = parseJsonBody(response.body);
+        const parsed = parseJsonBody(response.body.toString());
         const value = method === 'generateAccessToken' ? parsed?.accessToken : parsed?.token;
         if (typeof value !== 'string' || value === '')
           throw new RetryableError(`${method} answered without a token`);

@@ -1,5 +1,6 @@
 import { InputError, RetryableError, UserError, maskSecret, type MaskSink } from '@slipway/core';
-import { isTransientStatus, parseJsonBody, type HttpResponse, type HttpTransport } from './http-transport.ts';
+import type { HttpResponse, HttpTransport } from '@slipway/core';
+import { isTransientStatus, parseJsonBody } from './http-endpoint.ts';
 import { describeTrustClaims, tokenIssuer } from './jwt-claims.ts';
 
 export const GOOGLE_STS_ENDPOINT = 'https://sts.googleapis.com';
@@ -44,7 +45,7 @@ export function stsAudience(provider: string): string {
 
 /** Reads the message of a Google error body: OAuth (`error`, `error_description`) or API (`error.message`). */
 export function googleErrorMessage(response: HttpResponse): string {
-  const body = parseJsonBody(response.body);
+  const body = parseJsonBody(response.body.toString());
   const error = body?.error;
   if (typeof error === 'string') {
     const description = typeof body?.error_description === 'string' ? `: ${body.error_description}` : '';
@@ -104,7 +105,7 @@ export async function exchangeAtGoogleSts(
         `Google STS rejected the GitHub token for ${provider} (HTTP ${response.status}: ${detail}). Check the provider's issuer (${tokenIssuer(githubToken)}), allowed audiences and attribute condition against the claims below.\n${describeTrustClaims(githubToken)}`,
       ),
   );
-  const body = parseJsonBody(response.body);
+  const body = parseJsonBody(response.body.toString());
   const accessToken = body?.access_token;
   if (typeof accessToken !== 'string' || accessToken === '')
     throw new RetryableError('Google STS answered without an access_token');

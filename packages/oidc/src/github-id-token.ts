@@ -1,5 +1,6 @@
 import { RetryableError, UserError, maskSecret, type MaskSink } from '@slipway/core';
-import { isTransientStatus, parseJsonBody, type HttpTransport } from './http-transport.ts';
+import type { HttpTransport } from '@slipway/core';
+import { isTransientStatus, parseJsonBody } from './http-endpoint.ts';
 
 export const ID_TOKEN_PERMISSION_HINT =
   'Add `permissions: id-token: write` to the job (or the workflow) that runs this step; for a reusable workflow the caller job needs it too.';
@@ -63,7 +64,7 @@ export async function mintIdToken(
       { hint: ID_TOKEN_PERMISSION_HINT },
     );
   }
-  const value = parseJsonBody(response.body)?.value;
+  const value = parseJsonBody(response.body.toString())?.value;
   if (typeof value !== 'string' || value.split('.').length !== 3) {
     throw new RetryableError("GitHub's OIDC token endpoint answered without a JWT in `value`");
   }

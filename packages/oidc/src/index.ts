@@ -1,4 +1,4 @@
-export * from './http-transport.ts';
+export * from './http-endpoint.ts';
 export * from './github-id-token.ts';
 export * from './jwt-claims.ts';
 export * from './aws-endpoint.ts';

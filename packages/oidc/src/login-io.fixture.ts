@@ -3,7 +3,7 @@
 import type { OidcIssuer } from '../../../test/doubles/oidc-issuer/server.ts';
 import type { LoginIo } from './aws-login.ts';
 import type { IdTokenRequestEnv } from './github-id-token.ts';
-import { actionsHttpTransport } from './http-transport.ts';
+import { createHttpTransport } from '@slipway/core';
 
 export type RecordingIo = LoginIo & { masked: string[]; lines: string[] };
 
@@ -11,7 +11,7 @@ export function recordingIo(maxAttempts = 3): RecordingIo {
   const masked: string[] = [];
   const lines: string[] = [];
   return {
-    http: actionsHttpTransport(5_000),
+    http: createHttpTransport({ userAgent: 'slipway-test', timeoutMs: 5_000 }),
     mask: (value) => masked.push(value),
     log: (line) => lines.push(line),
     retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2, totalTimeoutMs: 10_000 },

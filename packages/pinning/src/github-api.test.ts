@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 const api = (apiUrl: string) =>
-  createGitHubApi({ token: 'ghs_test', apiUrl, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+  createGitHubApi({ token: 'ghs_test', apiUrl, retries: 1, retryAfterUnitMs: 1 });
 
 async function failure(call: Promise<unknown>): Promise<UserError> {
   const error = await call.then(
@@ -47,7 +47,7 @@ describe('createGitHubApi failures', () => {
         token: 'ghs_test',
         apiUrl: 'http://api.nowhere.invalid',
         apiUrlSource: '--api-url',
-        retry: { maxAttempts: 1 },
+        retries: 0,
       }).graphql('{ viewer { login } }', {}),
     );
     expect(error.message).toMatch(

@@ -2,28 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { endpointsFromEnv, graphqlUrlFor } from './github-api.ts';
 import { commentVersion } from './version-comment.ts';
 import { MAX_CLOCK_SKEW_MS, RefCache } from './ref-cache.ts';
 import { newestTag } from './repo-refs.ts';
 import { buildResolveQuery, peel, readResolution } from './resolve-refs.ts';
-
-describe('GitHub endpoints', () => {
-  it('derives the GraphQL endpoint for github.com and GHES, and prefers GITHUB_GRAPHQL_URL', () => {
-    expect(graphqlUrlFor('https://api.github.com')).toBe('https://api.github.com/graphql');
-    expect(graphqlUrlFor('https://ghes.example.com/api/v3/')).toBe('https://ghes.example.com/api/graphql');
-    expect(endpointsFromEnv({})).toEqual({
-      apiUrl: 'https://api.github.com',
-      graphqlUrl: 'https://api.github.com/graphql',
-    });
-    expect(
-      endpointsFromEnv({
-        GITHUB_API_URL: 'https://ghes.example.com/api/v3',
-        GITHUB_GRAPHQL_URL: 'https://gql.example.com/x',
-      }),
-    ).toEqual({ apiUrl: 'https://ghes.example.com/api/v3', graphqlUrl: 'https://gql.example.com/x' });
-  });
-});
 
 describe('ref resolution query and answers', () => {
   it('asks tags, branches and short SHAs per pair with variables, and full SHAs by oid', () => {

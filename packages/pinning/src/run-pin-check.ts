@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UserError, type RetryOptions } from '@slipway/core';
+import { UserError } from '@slipway/core';
 import { pinCheck, type PinCheckResult, type TreeScanner } from './check.ts';
 import { ActionMetadataFetcher } from './action-metadata.ts';
 import { createGitHubApi, type GitHubApi } from './github-api.ts';
@@ -50,8 +50,10 @@ export interface RunPinCheckOptions {
   cacheScope?: string;
   /** Time one GitHub request may take (default 30 s). */
   requestTimeoutMs?: number;
-  /** Retry policy for 5xx and network failures (default: @slipway/core DEFAULT_RETRY). */
-  retry?: Partial<RetryOptions>;
+  /** Retries of a 5xx or a request without response (default 3, see @slipway/github). */
+  retries?: number;
+  /** Length of a retry-after "second" and of the retry plugin's waits (tests shorten it). */
+  retryAfterUnitMs?: number;
   /** Reads and scans the files (default: on this thread). */
   scanner?: TreeScanner;
   /** Replaces the GitHub client (tests). */
@@ -113,7 +115,8 @@ export async function runPinCheck(options: RunPinCheckOptions): Promise<RunPinCh
         graphqlUrl: options.graphqlUrl,
         ...(options.apiUrlSource ? { apiUrlSource: options.apiUrlSource } : {}),
         ...(options.log ? { log: options.log } : {}),
-        ...(options.retry ? { retry: options.retry } : {}),
+        ...(options.retries !== undefined ? { retries: options.retries } : {}),
+        ...(options.retryAfterUnitMs !== undefined ? { retryAfterUnitMs: options.retryAfterUnitMs } : {}),
         ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
       }))
     : undefined;

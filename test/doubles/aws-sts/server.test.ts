@@ -1,3 +1,4 @@
+import { createHttpTransport } from '@slipway/core';
 /**
  * The STS double must reject what real STS rejects, or the integration tests
  * prove nothing: bad SigV4 signatures, tampered bodies, foreign or expired JWTs.
@@ -5,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
 import {
-  actionsHttpTransport,
   assumeRole,
   assumeRoleWithWebIdentity,
   signRequest,
@@ -19,7 +19,7 @@ import { startStsDouble, type StsDouble } from './server.ts';
 const WEB = 'arn:aws:iam::111122223333:role/web';
 const NEXT = 'arn:aws:iam::444455556666:role/next';
 const session = { roleArn: WEB, sessionName: 'double-test', durationSeconds: 3600 };
-const http = actionsHttpTransport(5000);
+const http = createHttpTransport({ userAgent: 'slipway-test', timeoutMs: 5000 });
 
 let issuer: OidcIssuer;
 let sts: StsDouble;
@@ -99,7 +99,7 @@ describe('STS double: AssumeRole signature checks', () => {
       body: body.replace('double-test', 'other-name'),
     });
     expect(response.status).toBe(403);
-    expect(response.body).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect(response.body.toString()).toContain('<Code>SignatureDoesNotMatch</Code>');
   });
 });
 

@@ -1,12 +1,12 @@
 /** The Azure token double must refuse what Entra ID refuses. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionsHttpTransport } from '@slipway/oidc';
+import { createHttpTransport } from '@slipway/core';
 import { startOidcIssuer, type OidcIssuer } from '../oidc-issuer/server.ts';
 import { startAzureTokenDouble, type AzureDouble } from './server.ts';
 
 const CLIENT = '11111111-2222-4333-8444-555555555555';
 const TENANT = '99999999-8888-4777-8666-555555555555';
-const http = actionsHttpTransport(5000);
+const http = createHttpTransport({ userAgent: 'slipway-test', timeoutMs: 5000 });
 let issuer: OidcIssuer;
 let azure: AzureDouble;
 
@@ -38,7 +38,11 @@ async function exchange(assertion: string, tenant = TENANT) {
       client_assertion: assertion,
     }).toString(),
   });
-  const body = JSON.parse(response.body) as { error?: string; error_codes?: number[]; token_type?: string };
+  const body = JSON.parse(response.body.toString()) as {
+    error?: string;
+    error_codes?: number[];
+    token_type?: string;
+  };
   return [response.status, body.error ?? body.token_type, body.error_codes?.[0]];
 }
 

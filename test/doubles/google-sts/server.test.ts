@@ -1,13 +1,14 @@
 /** The Google double must refuse what Google refuses, or the gcp integration tests prove nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
-import { actionsHttpTransport, exchangeAtGoogleSts } from '@slipway/oidc';
+import { createHttpTransport } from '@slipway/core';
+import { exchangeAtGoogleSts } from '@slipway/oidc';
 import { startOidcIssuer, type OidcIssuer } from '../oidc-issuer/server.ts';
 import { startGoogleDouble, type GoogleDouble } from './server.ts';
 
 const PROVIDER = 'projects/42/locations/global/workloadIdentityPools/pool/providers/github';
 const AUDIENCE = `https://iam.googleapis.com/${PROVIDER}`;
-const http = actionsHttpTransport(5000);
+const http = createHttpTransport({ userAgent: 'slipway-test', timeoutMs: 5000 });
 let issuer: OidcIssuer;
 let google: GoogleDouble;
 
@@ -47,7 +48,7 @@ describe('Google double', () => {
       body: '{"scope":["s"]}',
     });
     expect(response.status).toBe(401);
-    expect(JSON.parse(response.body)).toEqual({
+    expect(JSON.parse(response.body.toString())).toEqual({
       error: {
         code: 401,
         message: 'Request had invalid authentication credentials.',

@@ -8,10 +8,9 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, UserError } from '@slipway/core';
+import { githubEndpoints, graphqlUrlFor } from '@slipway/github';
 import {
-  endpointsFromEnv,
   findCheckedRoot,
-  graphqlUrlFor,
   refCacheFileName,
   parseReleaseAge,
   parseSeverityFlag,
@@ -149,7 +148,7 @@ export function apiEndpoints(
     const apiUrl = endpointFlag('api-url', flags['api-url']);
     return { apiUrl, graphqlUrl: graphqlFlag ?? graphqlUrlFor(apiUrl) };
   }
-  const fromEnv = endpointsFromEnv(env);
+  const fromEnv = githubEndpoints(env);
   return { apiUrl: fromEnv.apiUrl, graphqlUrl: graphqlFlag ?? fromEnv.graphqlUrl };
 }
 

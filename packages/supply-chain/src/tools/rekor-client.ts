@@ -7,14 +7,22 @@
  *                                                   logIndex, verification: { signedEntryTimestamp,
  *                                                   inclusionProof? } } }
  *
- * Every call has a socket timeout and goes through @slipway/core retry with a
- * total cap; 5xx, 429 and dropped connections are retried, a 4xx is not.
+ * Every call goes through @slipway/core's HTTP transport (socket timeout, proxy)
+ * and its retry with a total cap; 5xx, 429 and dropped connections are retried
+ * (after Rekor's retry-after when it sends one), a 4xx is not.
  */
-import { HttpClient } from '@actions/http-client';
-import { UserError, errorMessage, retry, type RetryOptions } from '@slipway/core';
-import { HttpStatusError } from './release-download.ts';
+import {
+  UserError,
+  checkStatus,
+  createHttpTransport,
+  errorMessage,
+  retry,
+  type HttpResponse,
+  type HttpTransport,
+  type RetryOptions,
+} from '@slipway/core';
 
-export type RekorHttp = Pick<HttpClient, 'get' | 'post'>;
+export type RekorHttp = HttpTransport;
 
 export const REKOR_SOCKET_TIMEOUT_MS = 20_000;
 export const PUBLIC_GOOD_REKOR_URL = 'https://rekor.sigstore.dev';
@@ -25,13 +33,8 @@ const DEFAULT_REKOR_RETRY: Partial<RetryOptions> = {
   totalTimeoutMs: 60_000,
 };
 
-export function createRekorHttp(): HttpClient {
-  return new HttpClient('slipway-tool-installer', [], {
-    socketTimeout: REKOR_SOCKET_TIMEOUT_MS,
-    allowRetries: false,
-    allowRedirects: true,
-    maxRedirects: 5,
-  });
+export function createRekorHttp(timeoutMs = REKOR_SOCKET_TIMEOUT_MS): HttpTransport {
+  return createHttpTransport({ userAgent: 'slipway-tool-installer', timeoutMs, maxRedirects: 5 });
 }
 
 export interface RekorInclusionProof {
@@ -165,18 +168,12 @@ export function createRekorClient(options: RekorClientOptions): RekorClient {
     }
   };
 
-  const readJson = async (
-    method: string,
-    url: string,
-    response: Awaited<ReturnType<RekorHttp['get']>>,
-  ): Promise<unknown> => {
-    const status = response.message.statusCode ?? 0;
-    const text = await response.readBody();
-    if (status !== 200) throw new HttpStatusError(url, status, method);
+  const readJson = (request: { method: 'GET' | 'POST'; url: string }, response: HttpResponse): unknown => {
+    checkStatus(response, request, (status) => status === 200);
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(response.body.toString()) as unknown;
     } catch {
-      return fail(`${url} did not answer JSON`);
+      return fail(`${request.url} did not answer JSON`);
     }
   };
 
@@ -186,19 +183,25 @@ export function createRekorClient(options: RekorClientOptions): RekorClient {
       const root = await baseUrl();
       const indexUrl = `${root}/api/v1/index/retrieve`;
       const uuids = await call(`for entries of sha256:${sha256Hex}`, async () => {
-        const response = await options.http.post(indexUrl, JSON.stringify({ hash: `sha256:${sha256Hex}` }), {
-          'content-type': 'application/json',
-          accept: 'application/json',
-        });
-        return parseIndexResponse(await readJson('POST', indexUrl, response));
+        const request = {
+          method: 'POST',
+          url: indexUrl,
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ hash: `sha256:${sha256Hex}` }),
+        } as const;
+        return parseIndexResponse(readJson(request, await options.http(request)));
       });
       const entries: RekorLogEntry[] = [];
       for (const uuid of [...new Set(uuids)].slice(0, MAX_ENTRIES_PER_HASH)) {
         const entryUrl = `${root}/api/v1/log/entries/${uuid}`;
         entries.push(
           await call(`for entry ${uuid}`, async () => {
-            const response = await options.http.get(entryUrl, { accept: 'application/json' });
-            return parseEntryResponse(await readJson('GET', entryUrl, response), uuid);
+            const request = {
+              method: 'GET',
+              url: entryUrl,
+              headers: { accept: 'application/json' },
+            } as const;
+            return parseEntryResponse(readJson(request, await options.http(request)), uuid);
           }),
         );
       }

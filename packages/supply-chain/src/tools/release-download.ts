@@ -17,6 +17,7 @@ import {
   readBoundedBody,
   retry,
   type RetryOptions,
+  HttpStatusError,
 } from '@slipway/core';
 
 /** The part of HttpClient the installer uses; tests pass a real client pointed at the release double. */
@@ -31,17 +32,6 @@ export function createReleaseHttp(): HttpClient {
     allowRedirects: true,
     maxRedirects: 10,
   });
-}
-
-export class HttpStatusError extends Error {
-  constructor(
-    readonly url: string,
-    readonly status: number,
-    method = 'GET',
-  ) {
-    super(`${method} ${url} answered HTTP ${status}`);
-    this.name = 'HttpStatusError';
-  }
 }
 
 /** A release asset that the server does not have (HTTP 404); never retried. */
@@ -127,7 +117,7 @@ async function getOk(http: ReleaseHttp, url: string) {
   if (status === 200) return response;
   response.message.resume();
   if (status === 404) throw new ReleaseAssetNotFoundError(url);
-  throw new HttpStatusError(url, status);
+  throw new HttpStatusError(status, 'GET', url);
 }
 
 /** Streams `url` into `dest`, hashing as it goes. A short body (content-length not met) is an error. */

@@ -6,7 +6,8 @@
  * half way (the state moved on; that plan is stale either way).
  */
 import { statusOf } from '@slipway/core';
-import { explainApiError, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { explainApiError } from '@slipway/gitops';
 
 export const APPLIED_REF_PREFIX = 'refs/slipway-tf-applied/';
 

@@ -8,9 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getOctokit } from '@actions/github';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { createGitHubClient } from '@slipway/gitops';
+import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
 import { execProgram, type ProgramRunner } from '@slipway/supply-chain/tools/run-program';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -61,7 +60,7 @@ beforeAll(async () => {
   merged = await builder.commit({ files: { 'app/main.tf': MODULE } });
   other = await builder.commit({ files: { 'app/main.tf': `${MODULE}# changed\n` } });
   hosted = builder.repo;
-  const client = createGitHubClient(getOctokit('t', { baseUrl: gh.url }), { retry: { maxAttempts: 1 } });
+  const client = clientOnDouble(gh);
   github = { client, owner: 'infra', repo: 'live' };
 }, 60_000);
 afterAll(async () => {

@@ -3,7 +3,8 @@
  * GitHub lists at most 3000 files; a list that reaches the cap may be missing
  * some, so it is reported as incomplete and the caller plans every root.
  */
-import { explainApiError, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { explainApiError } from '@slipway/gitops';
 
 /** GitHub's documented maximum for the pull request files list. */
 export const PULL_FILES_LIMIT = 3000;

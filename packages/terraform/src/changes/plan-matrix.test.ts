@@ -4,7 +4,8 @@
  * real Terraform files read by the real HCL parser.
  */
 import { getOctokit } from '@actions/github';
-import { createGitHubClient, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startGitHubDouble,
@@ -72,7 +73,7 @@ const dirs = (m: { matrix: { include: { dir: string; workspace: string }[] } }) 
 beforeAll(async () => {
   gh = await startGitHubDouble();
   octokit = getOctokit('t', { baseUrl: gh.url });
-  client = createGitHubClient(octokit, { retry: { maxAttempts: 1 } });
+  client = clientOnDouble(gh);
 });
 afterAll(async () => {
   await gh.close();

@@ -2,7 +2,7 @@
  * The plan matrix of a pull request, entirely through the API: its changed files,
  * the tree and Terraform files at its head, and `.github/slipway-tf.yml` there.
  */
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 import { listPullRequestFiles } from './changed-files.ts';
 import { mapChanges, type ChangeMapping } from './plan-matrix.ts';
 import { readSnapshot, type RepoSnapshot } from './repo-snapshot.ts';

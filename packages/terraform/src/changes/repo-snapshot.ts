@@ -4,7 +4,8 @@
  * `object(expression: "<sha>:<path>")` aliases.
  */
 import { UserError } from '@slipway/core';
-import { explainApiError, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { explainApiError } from '@slipway/gitops';
 import { dirOf, isTerraformFile, type TerraformSource } from './module-graph.ts';
 
 export interface RepoSnapshot extends TerraformSource {

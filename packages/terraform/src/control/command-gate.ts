@@ -11,7 +11,7 @@
  *   changes (an approval of an older commit does not approve what would be applied).
  */
 import { statusOf, UserError } from '@slipway/core';
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 import type { CommentCommand } from './comment-command.ts';
 
 export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';

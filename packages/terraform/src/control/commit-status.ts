@@ -5,7 +5,7 @@
  * 140 characters (GitHub's limit) and says what happened: the counts, no changes, the plan
  * failed, or which pull request holds the lock.
  */
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 import type { LockKey } from '../lock/lock-name.ts';
 
 export type StatusState = 'pending' | 'success' | 'failure' | 'error';

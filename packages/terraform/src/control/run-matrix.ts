@@ -13,7 +13,7 @@
  * A closed pull request releases its other locks (`locksToRelease`).
  */
 import { UserError } from '@slipway/core';
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 import { commitTree } from '../apply/applied-marker.ts';
 import { matrixForAllRoots, matrixForPullRequest } from '../changes/pull-request-matrix.ts';
 import type { ChangeMapping, MatrixEntry } from '../changes/plan-matrix.ts';

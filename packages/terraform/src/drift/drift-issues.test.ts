@@ -1,7 +1,8 @@
 /** Drift issues on the GitHub double: open, update in place, close when clean, with request counts. */
 import { getOctokit } from '@actions/github';
 import { UserError } from '@slipway/core';
-import { createGitHubClient, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startGitHubDouble,
@@ -42,7 +43,7 @@ function counts() {
 beforeAll(async () => {
   gh = await startGitHubDouble();
   const octokit = getOctokit('t', { baseUrl: gh.url });
-  client = createGitHubClient(octokit, { retry: { maxAttempts: 1 } });
+  client = clientOnDouble(gh);
   const live = await gh.repos.create('infra/live');
   await live.commit({ files: { 'a.tf': '' } });
   await live.commit({ branch: 'feature', files: { 'b.tf': '' } });
@@ -134,9 +135,7 @@ describe('drift issues', () => {
 
   it('a token without issues: write gets a UserError naming the permission', async () => {
     gh.tokens.set('read-only', { permissions: { issues: 'read', contents: 'read', metadata: 'read' } });
-    const readOnly = createGitHubClient(getOctokit('read-only', { baseUrl: gh.url }), {
-      retry: { maxAttempts: 1 },
-    });
+    const readOnly = clientOnDouble(gh, { token: 'read-only' });
     const attempt = syncDriftIssues(readOnly, repoArgs, [result('infra/new', 2, 1)], run(5));
     await expect(attempt).rejects.toThrow(UserError);
     await expect(attempt).rejects.toThrow(/needs `issues: write` on infra\/live/);

@@ -6,7 +6,7 @@
  * search API, which lags behind writes).
  */
 import { statusOf, UserError } from '@slipway/core';
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 import {
   cleanComment,
   DRIFT_LABEL,

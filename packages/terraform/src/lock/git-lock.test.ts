@@ -3,9 +3,8 @@
  * through the same client image-bump uses: the race, idempotence, release rules,
  * /unlock, and release on pull request close.
  */
-import { getOctokit } from '@actions/github';
 import { UserError } from '@slipway/core';
-import { createGitHubClient } from '@slipway/gitops';
+import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   startGitHubDouble,
@@ -38,7 +37,7 @@ beforeEach(async () => {
   sha = await live.commit({ files: { 'infra/prod/main.tf': 'resource "terraform_data" "a" {}\n' } });
   sha2 = await live.commit({ files: { 'infra/prod/main.tf': 'resource "terraform_data" "b" {}\n' } });
   hosted = live.repo;
-  const client = createGitHubClient(getOctokit('t', { baseUrl: gh.url }), { retry: { maxAttempts: 1 } });
+  const client = clientOnDouble(gh);
   locks = createGitLocks({
     client,
     owner: 'infra',

@@ -8,7 +8,8 @@
  * state lock stays on; this lock spans the time between plan and apply.
  */
 import { statusOf, UserError } from '@slipway/core';
-import { explainApiError, isBranchMoved, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { explainApiError, isBranchMoved } from '@slipway/gitops';
 import { listLocks } from './lock-list.ts';
 import { lockRef, refUrlPath, type LockKey } from './lock-name.ts';
 import {

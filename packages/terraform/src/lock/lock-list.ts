@@ -4,7 +4,8 @@
  * tip commit's message), for releasing a closed pull request's locks and for
  * status pages.
  */
-import { explainApiError, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { explainApiError } from '@slipway/gitops';
 import { LOCK_REF_PREFIX } from './lock-name.ts';
 import { parseLockMessage, type LockRecord } from './lock-record.ts';
 

@@ -1,6 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient, type GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
+import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
 import { startGitHubDouble, type GitHubDouble } from '../../../../test/doubles/github/index.ts';
 import { issueComments } from '../../../../test/doubles/github/routes/issue-comments.ts';
 import type { HostedRepo } from '../../../../test/doubles/github/repo-store.ts';
@@ -24,7 +25,7 @@ beforeAll(async () => {
     base: 'main',
     title: 'infra change',
   });
-  client = createGitHubClient(octokit, { retry: { maxAttempts: 1 } });
+  client = clientOnDouble(gh);
   repo = builder.repo;
 });
 afterAll(() => gh.close());

@@ -5,7 +5,7 @@
  * shared GitHub client (timeouts, retries, rate limits).
  */
 import { UserError } from '@slipway/core';
-import type { GitHubClient } from '@slipway/gitops';
+import type { GitHubClient } from '@slipway/github';
 import { hasMarker } from './comment-marker.ts';
 import { GITHUB_COMMENT_LIMIT } from './plan-markdown.ts';
 
