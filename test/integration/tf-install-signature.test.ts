@@ -11,12 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { SignatureRefusedError, createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import { installTfTool, type TfInstallOptions } from '@slipway/terraform/install/install-tf';
-import { downloadRootFor } from '@slipway/terraform/install/tf-releases';
-import { packTofuRelease, type TofuRelease } from '@slipway/terraform/install/tofu-release.fixture';
+import {
+  actionsToolDirectoryCache,
+  createReleaseHttp,
+  createSigstoreVerifier,
+  DirectoryCache,
+  SignatureRefusedError,
+} from '@slipway/supply-chain/tools';
+import { downloadRootFor, installTfTool, type TfInstallOptions } from '@slipway/terraform/install';
+import {
+  packTofuRelease,
+  type TofuRelease,
+} from '../../packages/terraform/src/install/tofu-release.fixture.ts';
 import { signDetached } from '../doubles/release-assets/detached-signature.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startRekorIndex, type RekorIndex } from '../doubles/rekor-index/rekor-index.ts';

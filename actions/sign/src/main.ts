@@ -9,14 +9,17 @@ import {
   markdownTable,
   run,
 } from '@slipway/core';
-import { openImage } from '@slipway/supply-chain/registry/open-image';
-import { snapshotReferrers, type ReferrerSnapshot } from '@slipway/supply-chain/registry/referrer-snapshot';
-import { cosignSign, type CosignRuntime } from '@slipway/supply-chain/signing/cosign-engine';
-import { attestImageNative, signImageNative } from '@slipway/supply-chain/signing/native-signer';
-import { SIGSTORE_BUNDLE_MEDIA_TYPE } from '@slipway/supply-chain/signing/sigstore-endpoints';
-import { readPredicate } from '@slipway/supply-chain/signing/predicate-types';
-import { readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
-import { installForAction } from '@slipway/supply-chain/tools/action-install';
+import { openImage, type ReferrerSnapshot, snapshotReferrers } from '@slipway/supply-chain/registry';
+import {
+  attestImageNative,
+  type CosignRuntime,
+  cosignSign,
+  readPredicate,
+  readTrustedRoot,
+  signImageNative,
+  SIGSTORE_BUNDLE_MEDIA_TYPE,
+} from '@slipway/supply-chain/signing';
+import { installForAction } from '@slipway/supply-chain/tools';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {

@@ -3,11 +3,10 @@ import { statSync } from 'node:fs';
 import { envInputSource, InputError, InputReader, maskSecret, type InputSource } from '@slipway/core';
 import {
   GITHUB_ACTIONS_ISSUER,
-  validateIdentityPolicy,
   type IdentityPolicy,
-} from '@slipway/supply-chain/signing/identity-policy';
-import { parsePlanKey } from '@slipway/terraform/apply/plan-cipher';
-import { BUNDLE_SUFFIX } from '@slipway/terraform/apply/seal-plan';
+  validateIdentityPolicy,
+} from '@slipway/supply-chain/signing';
+import { BUNDLE_SUFFIX, parsePlanKey } from '@slipway/terraform/apply';
 import { getInputs as getModuleInputs, type Inputs as ModuleInputs } from '../../tf-plan/src/inputs.ts';
 
 /** The root-module inputs are tf-plan's (same names, same validation); comments and sealing are not ours. */

@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError, InputReader, maskSecret } from '@slipway/core';
-import { normaliseTfVersion, type TfTool } from '@slipway/terraform/install/tf-releases';
-import { parsePlanKey } from '@slipway/terraform/apply/plan-cipher';
-import { readServiceUrl } from '@slipway/supply-chain/signing/service-url-input';
+import { normaliseTfVersion, type TfTool } from '@slipway/terraform/install';
+import { parsePlanKey } from '@slipway/terraform/apply';
+import { readServiceUrl } from '@slipway/supply-chain/signing';
 
 export interface Inputs {
   tool: TfTool;

@@ -12,11 +12,11 @@ import {
   UserError,
 } from '@slipway/core';
 import { createGitHubClient } from '@slipway/gitops';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
-import { installTfForAction } from '@slipway/terraform/install/action-install';
-import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan/plan-step';
-import { runSealStep } from '@slipway/terraform/apply/seal-step';
-import { collectSecrets } from '@slipway/terraform/render/redaction';
+import { execProgram } from '@slipway/supply-chain/tools';
+import { installTfForAction } from '@slipway/terraform/install';
+import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan';
+import { runSealStep } from '@slipway/terraform/apply';
+import { collectSecrets } from '@slipway/terraform/render';
 import { getInputs } from './inputs.ts';
 
 /** The pull request of the triggering event (pull_request*, or issue_comment on a pull request). */

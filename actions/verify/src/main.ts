@@ -10,22 +10,22 @@ import {
   markdownTable,
   run,
 } from '@slipway/core';
-import { openImage } from '@slipway/supply-chain/registry/open-image';
-import { constraintsCosignCannotCheck } from '@slipway/supply-chain/signing/cosign-argv';
-import { cosignVerify } from '@slipway/supply-chain/signing/cosign-engine';
-import { verifyImageNative } from '@slipway/supply-chain/signing/native-verifier';
-import { PREDICATE_TYPES } from '@slipway/supply-chain/signing/predicate-types';
-import { gatePolicyMismatch } from '@slipway/supply-chain/signing/gate-policy';
-import { gatePolicyPlatformsMismatch } from '@slipway/supply-chain/signing/gate-policy-platforms';
+import { openImage, type ResolvedImage } from '@slipway/supply-chain/registry';
 import {
   attestedPerPlatform,
+  constraintsCosignCannotCheck,
+  cosignVerify,
+  gatePolicyMismatch,
+  gatePolicyPlatformsMismatch,
   indexPlatformImages,
+  type InTotoStatement,
   platformSubject,
-} from '@slipway/supply-chain/signing/index-subjects';
-import type { ResolvedImage } from '@slipway/supply-chain/registry/resolve-digest';
-import type { InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
-import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
-import { installForAction } from '@slipway/supply-chain/tools/action-install';
+  PREDICATE_TYPES,
+  publicGoodTrustedRoot,
+  readTrustedRoot,
+  verifyImageNative,
+} from '@slipway/supply-chain/signing';
+import { installForAction } from '@slipway/supply-chain/tools';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { createGitHubClient } from '@slipway/gitops';
-import { execProgram, type ProgramRunner } from '@slipway/supply-chain/tools/run-program';
+import { execProgram, type ProgramRunner } from '@slipway/supply-chain/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startGitHubDouble,

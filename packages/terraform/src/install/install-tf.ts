@@ -18,20 +18,25 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as toolCacheLib from '@actions/tool-cache';
 import { UserError } from '@slipway/core';
-import { ChecksumMismatchError, parseChecksums, sha256File } from '@slipway/supply-chain/tools/checksums';
-import { downloadToFile, fetchBytes, type ReleaseHttp } from '@slipway/supply-chain/tools/release-download';
 import {
+  checkCachedTool,
+  ChecksumMismatchError,
   createSigstoreVerifier,
+  downloadToFile,
+  fetchBytes,
+  parseChecksums,
+  type PersistentCache,
+  type RekorOptions,
+  type ReleaseHttp,
   type ReleaseSignatureVerifier,
-} from '@slipway/supply-chain/tools/release-signature';
-import {
+  sha256File,
+  type ToolArch,
+  type ToolDirectoryCache,
+  type ToolPlatform,
   UnsignedReleaseError,
   verifySignedChecksums,
-  type RekorOptions,
-} from '@slipway/supply-chain/tools/signed-checksums';
-import type { ToolArch, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
-import type { PersistentCache, ToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import { checkCachedTool, writeVerifiedRecord } from '@slipway/supply-chain/tools/verified-record';
+  writeVerifiedRecord,
+} from '@slipway/supply-chain/tools';
 import { committedTfToolsLock, describeLocked, tfLockedAsset, type TfToolsLock } from './tf-lock.ts';
 import {
   DEFAULT_DOWNLOAD_ROOT,
