@@ -7,6 +7,7 @@ export * from './certificate-claims.ts';
 export * from './cosign-argv.ts';
 export * from './cosign-engine.ts';
 export * from './cosign-key-file.ts';
+export * from './cosign-runtime.ts';
 export * from './cosign-version-input.ts';
 export * from './gate-policy.ts';
 export * from './gate-policy-platforms.ts';
