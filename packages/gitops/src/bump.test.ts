@@ -3,23 +3,20 @@
  * the octokit client the image-bump action uses: the commit it makes, the pull request it opens or
  * updates, what it reports, how it retries when the branch moves, and the errors that name an input.
  */
-import { getOctokit } from '@actions/github';
 import { UserError } from '@slipway/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bumpOpsRepo } from './bump.ts';
 import {
-  startGitHubDouble,
-  type GitHubDouble,
-  type RepoBuilder,
-} from '../../../test/doubles/github/index.ts';
-import { bumpOpsRepo, type BumpRequest } from './bump.ts';
-import { changeFrom } from './change-spec.ts';
-import { createGitHubClient, type GitHubClient } from './github-client.ts';
-import {
-  DEFAULT_BODY_TEMPLATE,
-  DEFAULT_BRANCH_TEMPLATE,
-  DEFAULT_COMMIT_TEMPLATE,
-  DEFAULT_TITLE_TEMPLATE,
-} from './templates.ts';
+  BUMP_TEMPLATES,
+  bumpRequest,
+  client,
+  gh,
+  octokit,
+  ops,
+  owner,
+  repo,
+  useOpsRepoDouble,
+} from './ops-repo.fixture.ts';
 
 const WEB = 'apps/web/kustomization.yaml';
 const API = 'apps/api/kustomization.yaml';
@@ -27,63 +24,14 @@ const BRANCH = 'slipway/bump/web';
 const kustomization = (name: string, tag: string) =>
   `# ${name}\nimages:\n  - name: ${name} # keep\n    newTag: "${tag}"\n`;
 const noWait = { sleep: async () => {} };
-const TEMPLATES = {
-  branch: DEFAULT_BRANCH_TEMPLATE,
-  commit: DEFAULT_COMMIT_TEMPLATE,
-  title: DEFAULT_TITLE_TEMPLATE,
-  body: DEFAULT_BODY_TEMPLATE,
-};
+const request = bumpRequest;
 
-let gh: GitHubDouble;
-let octokit: ReturnType<typeof getOctokit>;
-let client: GitHubClient;
-let ops: RepoBuilder;
-let owner: string;
-let repo: string;
-
-beforeAll(async () => {
-  gh = await startGitHubDouble();
-  octokit = getOctokit('t', { baseUrl: gh.url });
-  client = createGitHubClient(octokit, { retry: { maxAttempts: 1 } });
-});
-afterAll(async () => {
-  await gh.close();
-});
-beforeEach(async () => {
-  gh.faults.clear();
-  ops = await gh.repos.create(`acme/ops-${Math.random().toString(36).slice(2, 8)}`);
-  [owner = '', repo = ''] = ops.fullName.split('/');
-  await ops.commit({ files: { [WEB]: kustomization('web', '1.0'), [API]: kustomization('api', '1.0') } });
-});
-
-function request(image: string, file = WEB, overrides: Partial<BumpRequest> = {}): BumpRequest {
-  return {
-    owner,
-    repo,
-    changes: [changeFrom({ file, image })],
-    direct: false,
-    templates: TEMPLATES,
-    run: {
-      sha: 'a'.repeat(40),
-      runUrl: 'https://github.com/acme/web/actions/runs/1',
-      sourceRepository: 'acme/web',
-    },
-    pullRequest: {
-      labels: [],
-      reviewers: [],
-      teamReviewers: [],
-      assignees: [],
-      draft: false,
-      autoMerge: undefined,
-    },
-    ...overrides,
-  };
-}
+useOpsRepoDouble({ [WEB]: kustomization('web', '1.0'), [API]: kustomization('api', '1.0') });
 
 describe('bumpOpsRepo', () => {
   it('creates the bump branch, commits only the changed line and opens a pull request', async () => {
     const main = await ops.resolve('main');
-    const outcome = await bumpOpsRepo(client, request('web=*:2.0'), noWait);
+    const outcome = await bumpOpsRepo(client, request('web=*:2.0', WEB), noWait);
 
     expect(outcome).toMatchObject({ changed: true, branch: BRANCH, base: 'main', files: [WEB], attempts: 1 });
     expect(outcome.changes).toEqual([expect.objectContaining({ file: WEB, from: '1.0', to: '2.0' })]);
@@ -108,10 +56,10 @@ describe('bumpOpsRepo', () => {
   });
 
   it('run again with the same change: no commit, the same pull request', async () => {
-    const first = await bumpOpsRepo(client, request('web=*:2.0'), noWait);
+    const first = await bumpOpsRepo(client, request('web=*:2.0', WEB), noWait);
     const head = await ops.resolve(BRANCH);
     gh.requests.reset();
-    const second = await bumpOpsRepo(client, request('web=*:2.0'), noWait);
+    const second = await bumpOpsRepo(client, request('web=*:2.0', WEB), noWait);
     expect(second).toMatchObject({ changed: false, commit: undefined, files: [] });
     expect(second.pullRequest).toEqual({ ...first.pullRequest, created: false });
     expect(await ops.resolve(BRANCH)).toBe(head);
@@ -122,12 +70,12 @@ describe('bumpOpsRepo', () => {
   it('a second image on the same branch commits on top and the pull request describes both', async () => {
     const first = await bumpOpsRepo(
       client,
-      request('web=*:2.0', WEB, { templates: { ...TEMPLATES, branch: 'slipway/bump/all' } }),
+      request('web=*:2.0', WEB, { templates: { ...BUMP_TEMPLATES, branch: 'slipway/bump/all' } }),
       noWait,
     );
     const second = await bumpOpsRepo(
       client,
-      request('api=*:3.0', API, { templates: { ...TEMPLATES, branch: 'slipway/bump/all' } }),
+      request('api=*:3.0', API, { templates: { ...BUMP_TEMPLATES, branch: 'slipway/bump/all' } }),
       noWait,
     );
     expect(second.pullRequest).toEqual({ ...first.pullRequest, created: false });
@@ -150,13 +98,16 @@ describe('bumpOpsRepo', () => {
   });
 
   it('when another run commits to the branch first, re-reads and lands on top of it', async () => {
-    await bumpOpsRepo(client, request('web=*:2.0'), noWait);
+    await bumpOpsRepo(client, request('web=*:2.0', WEB), noWait);
     let other = '';
     gh.faults.beforeRequest('graphql:createCommitOnBranch', async () => {
       other = await ops.commit({ branch: BRANCH, files: { 'apps/other.yaml': 'x: 1\n' } });
     });
     const log: string[] = [];
-    const outcome = await bumpOpsRepo(client, request('web=*:3.0'), { ...noWait, log: (m) => log.push(m) });
+    const outcome = await bumpOpsRepo(client, request('web=*:3.0', WEB), {
+      ...noWait,
+      log: (m) => log.push(m),
+    });
     expect(outcome.attempts).toBe(2);
     expect(outcome.changes).toEqual([expect.objectContaining({ from: '2.0', to: '3.0' })]);
     expect(await ops.resolve(`${BRANCH}~1`)).toBe(other);
@@ -165,14 +116,14 @@ describe('bumpOpsRepo', () => {
   });
 
   it('gives up with a UserError naming the branch when it keeps moving', async () => {
-    await bumpOpsRepo(client, request('web=*:2.0'), noWait);
+    await bumpOpsRepo(client, request('web=*:2.0', WEB), noWait);
     let n = 0;
     gh.faults.beforeRequest(
       'graphql:createCommitOnBranch',
       async () => void (await ops.commit({ branch: BRANCH, files: { 'apps/other.yaml': `x: ${++n}\n` } })),
       { times: Infinity },
     );
-    const error = await bumpOpsRepo(client, request('web=*:3.0'), { ...noWait, maxAttempts: 2 }).catch(
+    const error = await bumpOpsRepo(client, request('web=*:3.0', WEB), { ...noWait, maxAttempts: 2 }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(UserError);
@@ -180,7 +131,7 @@ describe('bumpOpsRepo', () => {
   });
 
   it('refuses a branch template that names the base branch, naming the input', async () => {
-    const templates = { ...TEMPLATES, branch: 'main' };
+    const templates = { ...BUMP_TEMPLATES, branch: 'main' };
     const error = await bumpOpsRepo(client, request('web=*:2.0', WEB, { templates }), noWait).catch(
       (e: unknown) => e,
     );
@@ -191,7 +142,7 @@ describe('bumpOpsRepo', () => {
 
   it('an image with no entry in the file is an error naming the file and the entries, and writes nothing', async () => {
     gh.requests.reset();
-    const error = await bumpOpsRepo(client, request('db=*:2.0'), noWait).catch((e: unknown) => e);
+    const error = await bumpOpsRepo(client, request('db=*:2.0', WEB), noWait).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(`${WEB} has no \`images\` entry named 'db' (it has 'web').`);
     expect((error as UserError).hint).toContain('set `create: true`');

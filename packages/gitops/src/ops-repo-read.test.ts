@@ -3,44 +3,16 @@
  * the octokit client the action uses: one query returns both heads, the files at each, and the
  * bump branch's pull requests; bad inputs are errors that name the input or the file.
  */
-import { getOctokit } from '@actions/github';
 import { UserError } from '@slipway/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startGitHubDouble,
-  type GitHubDouble,
-  type RepoBuilder,
-} from '../../../test/doubles/github/index.ts';
-import { createGitHubClient, type GitHubClient } from './github-client.ts';
+import { describe, expect, it } from 'vitest';
 import { readOpsRepo } from './ops-repo-read.ts';
+import { client, gh, octokit, ops, owner, repo, useOpsRepoDouble } from './ops-repo.fixture.ts';
 
 const WEB = 'apps/web/kustomization.yaml';
 const API = 'apps/api/values.yaml';
 const BRANCH = 'slipway/bump/web';
 
-let gh: GitHubDouble;
-let octokit: ReturnType<typeof getOctokit>;
-let client: GitHubClient;
-let ops: RepoBuilder;
-let owner: string;
-let repo: string;
-
-beforeAll(async () => {
-  gh = await startGitHubDouble();
-  octokit = getOctokit('t', { baseUrl: gh.url });
-  client = createGitHubClient(octokit, { retry: { maxAttempts: 1 } });
-});
-afterAll(async () => {
-  await gh.close();
-});
-beforeEach(async () => {
-  ops = await gh.repos.create(`acme/ops-${Math.random().toString(36).slice(2, 8)}`);
-  [owner = '', repo = ''] = ops.fullName.split('/');
-  await ops.commit({
-    files: { [WEB]: 'images:\n  - name: web\n    newTag: "1.0"\n', [API]: 'image:\n  tag: "1"\n' },
-  });
-  gh.requests.reset();
-});
+useOpsRepoDouble({ [WEB]: 'images:\n  - name: web\n    newTag: "1.0"\n', [API]: 'image:\n  tag: "1"\n' });
 
 describe('readOpsRepo', () => {
   it('reads the default branch, its files and an absent bump branch in one GraphQL request', async () => {
