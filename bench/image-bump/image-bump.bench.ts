@@ -17,7 +17,7 @@ import {
   type BumpRequest,
 } from '@slipway/gitops';
 // the actions' client without GitHub's write spacing: the wall times are the code's, not the waits'
-import { clientOnDouble } from '../../packages/github/src/double-client.fixture.ts';
+import { clientOnDouble } from '../../test/doubles/github/client.ts';
 import { startGitHubDouble, type GitHubDouble } from '../../test/doubles/github/index.ts';
 
 const overlay = (i: number) => `apps/app-${i}/overlays/prod/kustomization.yaml`;

@@ -14,11 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
-import { parseToolsLock } from '@slipway/supply-chain/tools/lock-file';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
+import {
+  actionsToolDirectoryCache,
+  createReleaseHttp,
+  createSigstoreVerifier,
+  DirectoryCache,
+  type InstallToolOptions,
+  installToolWithReport,
+  parseToolsLock,
+} from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor } from '../../test/doubles/release-assets/release-assets.ts';
 import { signDetached, signatureFiles } from '../../test/doubles/release-assets/detached-signature.ts';
 import { startReleaseServer, type ReleaseServer } from '../../test/doubles/release-assets/release-server.ts';

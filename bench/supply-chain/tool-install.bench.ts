@@ -15,11 +15,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
-import { parseToolsLock } from '@slipway/supply-chain/tools/lock-file';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import type { ToolName } from '@slipway/supply-chain/tools/tool-assets';
+import {
+  actionsToolDirectoryCache,
+  createReleaseHttp,
+  DirectoryCache,
+  type InstallToolOptions,
+  installToolWithReport,
+  parseToolsLock,
+  type ToolName,
+} from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor } from '../../test/doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../../test/doubles/release-assets/release-server.ts';
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runnerPlatform } from '@slipway/supply-chain/tools/tool-assets';
+import { runnerPlatform } from '@slipway/supply-chain/tools';
 import { runAction } from '../harness/run-action.ts';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {

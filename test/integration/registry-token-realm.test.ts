@@ -9,8 +9,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
-import { parseImageReference } from '@slipway/supply-chain/registry/image-reference';
-import { openImage } from '@slipway/supply-chain/registry/open-image';
+import { openImage, parseImageReference } from '@slipway/supply-chain/registry';
 import { startTokenAuthProxy, type TokenAuthProxy } from '../doubles/oci-registry/token-auth-proxy.ts';
 
 let collector: { host: string; seen: IncomingHttpHeaders[]; close(): void };

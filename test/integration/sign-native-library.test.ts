@@ -6,13 +6,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { parseImageReference } from '@slipway/supply-chain/registry/image-reference';
-import { RegistryClient } from '@slipway/supply-chain/registry/registry-client';
-import { httpClientTransport } from '@slipway/supply-chain/registry/http-transport';
-import { resolveDigest, type ResolvedImage } from '@slipway/supply-chain/registry/resolve-digest';
-import { attestImageNative, signImageNative } from '@slipway/supply-chain/signing/native-signer';
-import { verifyImageNative } from '@slipway/supply-chain/signing/native-verifier';
-import { readPredicate } from '@slipway/supply-chain/signing/predicate-types';
+import {
+  httpClientTransport,
+  parseImageReference,
+  RegistryClient,
+  resolveDigest,
+  type ResolvedImage,
+} from '@slipway/supply-chain/registry';
+import {
+  attestImageNative,
+  readPredicate,
+  signImageNative,
+  verifyImageNative,
+} from '@slipway/supply-chain/signing';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import {
   GITHUB_ISSUER,

@@ -4,11 +4,13 @@
  * directly and behind a Bearer-token front like GHCR's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseImageReference } from '@slipway/supply-chain/registry/image-reference';
-import { RegistryClient } from '@slipway/supply-chain/registry/registry-client';
-import { httpClientTransport } from '@slipway/supply-chain/registry/http-transport';
-import { resolveDigest } from '@slipway/supply-chain/registry/resolve-digest';
-import { snapshotReferrers } from '@slipway/supply-chain/registry/referrer-snapshot';
+import {
+  httpClientTransport,
+  parseImageReference,
+  RegistryClient,
+  resolveDigest,
+  snapshotReferrers,
+} from '@slipway/supply-chain/registry';
 import { attachArtifactToImage, type Credentials } from '@sigstore/oci';
 import { startRegistry, type RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import { startTokenAuthProxy, type TokenAuthProxy } from '../doubles/oci-registry/token-auth-proxy.ts';

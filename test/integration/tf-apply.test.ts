@@ -23,7 +23,7 @@ import type { HostedRepo } from '../doubles/github/repo-store.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { realTool } from '../real-tools.ts';
-import { packTofuRelease } from '@slipway/terraform/install/tofu-release.fixture';
+import { packTofuRelease } from '../../packages/terraform/src/install/tofu-release.fixture.ts';
 
 const planAction = resolve(import.meta.dirname, '../../actions/tf-plan');
 const applyAction = resolve(import.meta.dirname, '../../actions/tf-apply');

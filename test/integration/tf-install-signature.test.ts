@@ -16,12 +16,18 @@ import { join, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { SignatureRefusedError, createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import { installTfTool, type TfInstallOptions } from '@slipway/terraform/install/install-tf';
-import { downloadRootFor } from '@slipway/terraform/install/tf-releases';
-import { packTofuRelease, type TofuRelease } from '@slipway/terraform/install/tofu-release.fixture';
+import {
+  actionsToolDirectoryCache,
+  createReleaseHttp,
+  createSigstoreVerifier,
+  DirectoryCache,
+  SignatureRefusedError,
+} from '@slipway/supply-chain/tools';
+import { downloadRootFor, installTfTool, type TfInstallOptions } from '@slipway/terraform/install';
+import {
+  packTofuRelease,
+  type TofuRelease,
+} from '../../packages/terraform/src/install/tofu-release.fixture.ts';
 import { signDetached } from '../doubles/release-assets/detached-signature.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startRekorIndex, type RekorIndex } from '../doubles/rekor-index/rekor-index.ts';
@@ -31,7 +37,7 @@ import { runAction } from '../harness/run-action.ts';
 import {
   AWS_PROVIDER_SUMS,
   AWS_PROVIDER_SUMS_SIG_BASE64,
-} from '@slipway/terraform/install/hashicorp-signed.fixture';
+} from '../../packages/terraform/src/install/hashicorp-signed.fixture.ts';
 
 const VERSION = '1.13.0';
 const SUMS = `tofu_${VERSION}_SHA256SUMS`;

@@ -13,10 +13,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
-import { applyPlanFile } from '@slipway/terraform/apply/run-apply';
-import { planChanges } from '@slipway/terraform/plan/plan-changes';
-import { TfCommandError, runPlan, type PlanRun } from '@slipway/terraform/plan/run-plan';
+import { execProgram } from '@slipway/supply-chain/tools';
+import { applyPlanFile } from '@slipway/terraform/apply';
+import { planChanges } from '@slipway/terraform/plan';
+import { TfCommandError, runPlan, type PlanRun } from '@slipway/terraform/plan';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../doubles/postgres/postgres-server.ts';
 import { realTool } from '../real-tools.ts';
 

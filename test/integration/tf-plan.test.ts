@@ -24,8 +24,8 @@ import { issueComments } from '../doubles/github/routes/issue-comments.ts';
 import type { HostedRepo } from '../doubles/github/repo-store.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { realTool } from '../real-tools.ts';
-import { packTofuRelease } from '@slipway/terraform/install/tofu-release.fixture';
-import { planCommentMarker } from '@slipway/terraform/render/comment-marker';
+import { packTofuRelease } from '../../packages/terraform/src/install/tofu-release.fixture.ts';
+import { planCommentMarker } from '@slipway/terraform/render';
 
 const actionDir = resolve(import.meta.dirname, '../../actions/tf-plan');
 const DB_PASSWORD = 'pw-Staple-Battery-77';

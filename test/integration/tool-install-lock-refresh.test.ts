@@ -14,11 +14,14 @@ import { bundleToJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { FulcioSigner, MessageSignatureBundleBuilder, RekorWitness } from '@sigstore/sign';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { committedToolsLock } from '@slipway/supply-chain/tools/lock-file';
-import { refreshToolsLock, type RefreshOptions } from '@slipway/supply-chain/tools/lock-refresh';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
-import { releaseBaseUrl } from '@slipway/supply-chain/tools/install';
+import {
+  committedToolsLock,
+  createReleaseHttp,
+  createSigstoreVerifier,
+  type RefreshOptions,
+  refreshToolsLock,
+  releaseBaseUrl,
+} from '@slipway/supply-chain/tools';
 import { buildRelease, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { signDetached, signatureFiles } from '../doubles/release-assets/detached-signature.ts';

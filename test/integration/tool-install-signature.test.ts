@@ -12,12 +12,16 @@ import { bundleToJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness } from '@sigstore/sign';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { installToolWithReport } from '@slipway/supply-chain/tools/install';
-import { parseToolsLock } from '@slipway/supply-chain/tools/lock-file';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { SignatureRefusedError, createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import { releaseSigner } from '@slipway/supply-chain/tools/tool-assets';
+import {
+  actionsToolDirectoryCache,
+  createReleaseHttp,
+  createSigstoreVerifier,
+  DirectoryCache,
+  installToolWithReport,
+  parseToolsLock,
+  releaseSigner,
+  SignatureRefusedError,
+} from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';

@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
-import { parseToolsLock } from '@slipway/supply-chain/tools/lock-file';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { SignatureRefusedError, createSigstoreVerifier } from '@slipway/supply-chain/tools/release-signature';
-import { RekorUnavailableError, createRekorHttp } from '@slipway/supply-chain/tools/rekor-client';
-import { UnsignedReleaseError } from '@slipway/supply-chain/tools/signed-checksums';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import { releaseSigner } from '@slipway/supply-chain/tools/tool-assets';
+import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools';
+import { parseToolsLock } from '@slipway/supply-chain/tools';
+import { createReleaseHttp } from '@slipway/supply-chain/tools';
+import { SignatureRefusedError, createSigstoreVerifier } from '@slipway/supply-chain/tools';
+import { RekorUnavailableError, createRekorHttp } from '@slipway/supply-chain/tools';
+import { UnsignedReleaseError } from '@slipway/supply-chain/tools';
+import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools';
+import { releaseSigner } from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import {
   signDetached,

@@ -5,17 +5,23 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '@slipway/core';
-import { ChecksumMismatchError } from '@slipway/supply-chain/tools/checksums';
-import { installToolWithReport, type InstallToolOptions } from '@slipway/supply-chain/tools/install';
-import { committedToolsLock, parseToolsLock, type ToolsLock } from '@slipway/supply-chain/tools/lock-file';
 import {
-  DownloadTooLargeError,
-  MAX_DOCUMENT_BYTES,
+  actionsToolDirectoryCache,
+  ChecksumMismatchError,
+  committedToolsLock,
   createReleaseHttp,
+  DirectoryCache,
   downloadToFile,
-} from '@slipway/supply-chain/tools/release-download';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import type { ToolArch, ToolName, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
+  DownloadTooLargeError,
+  type InstallToolOptions,
+  installToolWithReport,
+  MAX_DOCUMENT_BYTES,
+  parseToolsLock,
+  type ToolArch,
+  type ToolName,
+  type ToolPlatform,
+  type ToolsLock,
+} from '@slipway/supply-chain/tools';
 import {
   buildRelease,
   lockFor,

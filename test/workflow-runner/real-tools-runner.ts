@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools/tool-assets';
+import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools';
 import type { RegistryServer } from '../doubles/oci-registry/registry-server.ts';
 import { buildRelease, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import { startReleaseServer } from '../doubles/release-assets/release-server.ts';

@@ -1,16 +1,14 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError, InputReader } from '@slipway/core';
-import type { PlatformFilter } from '@slipway/supply-chain/registry/image-platforms';
-import { parseImageReference } from '@slipway/supply-chain/registry/image-reference';
-import { readPlatformsInput } from '@slipway/supply-chain/registry/platforms-input';
+import { parseImageReference, type PlatformFilter, readPlatformsInput } from '@slipway/supply-chain/registry';
 import {
-  SBOM_FORMATS,
   defaultFileName,
   registryImageRef,
+  SBOM_FORMATS,
   type SbomOutput,
   type SbomSource,
-} from '@slipway/supply-chain/syft/syft-args';
+} from '@slipway/supply-chain/syft';
 
 export interface Inputs {
   source: SbomSource;

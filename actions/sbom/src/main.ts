@@ -3,22 +3,19 @@ import { relative } from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { actionsCoreMask, actionsSummaryWriter, maskSecret, run } from '@slipway/core';
-import { openImage } from '@slipway/supply-chain/registry/open-image';
-import { imageIndexTargets } from '@slipway/supply-chain/registry/platform-targets';
-import {
-  generateSbom,
-  sbomPlatformsOutput,
-  sbomSummaryMarkdown,
-} from '@slipway/supply-chain/syft/generate-sbom';
+import { imageIndexTargets, openImage } from '@slipway/supply-chain/registry';
 import {
   artifactSummaryLine,
-  checkArtifactService,
-  uploadSbomArtifact,
   type ArtifactUploader,
-} from '@slipway/supply-chain/syft/sbom-artifact';
-import { registryImageRef, syftSource } from '@slipway/supply-chain/syft/syft-args';
-import { installForAction } from '@slipway/supply-chain/tools/action-install';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
+  checkArtifactService,
+  generateSbom,
+  registryImageRef,
+  sbomPlatformsOutput,
+  sbomSummaryMarkdown,
+  syftSource,
+  uploadSbomArtifact,
+} from '@slipway/supply-chain/syft';
+import { execProgram, installForAction } from '@slipway/supply-chain/tools';
 import { getInputs } from './inputs.ts';
 
 const uploadArtifact: ArtifactUploader = async (name, files, rootDirectory) => {

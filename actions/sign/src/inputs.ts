@@ -6,15 +6,17 @@ import {
   type InputSource,
   type MaskSink,
 } from '@slipway/core';
-import { readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry/image-input';
-import type { ImageReference } from '@slipway/supply-chain/registry/image-reference';
-import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
-import { isPem } from '@slipway/supply-chain/signing/cosign-key-file';
-import { readServiceUrl } from '@slipway/supply-chain/signing/service-url-input';
-import { rejectLineBreaks } from '@slipway/supply-chain/signing/single-line-inputs';
-import { readCosignVersion } from '@slipway/supply-chain/signing/cosign-version-input';
-import type { SigningKey } from '@slipway/supply-chain/signing/cosign-engine';
-import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
+import { type ImageReference, readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry';
+import {
+  isPem,
+  KMS_URI,
+  PREDICATE_KINDS,
+  type PredicateKind,
+  readCosignVersion,
+  readServiceUrl,
+  rejectLineBreaks,
+  type SigningKey,
+} from '@slipway/supply-chain/signing';
 
 export interface Inputs {
   image: ImageReference;

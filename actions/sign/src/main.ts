@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { getExecOutput } from '@actions/exec';
 import {
   UserError,
   envInputSource,
@@ -9,14 +8,16 @@ import {
   markdownTable,
   run,
 } from '@slipway/core';
-import { openImage } from '@slipway/supply-chain/registry/open-image';
-import { snapshotReferrers, type ReferrerSnapshot } from '@slipway/supply-chain/registry/referrer-snapshot';
-import { cosignSign, type CosignRuntime } from '@slipway/supply-chain/signing/cosign-engine';
-import { attestImageNative, signImageNative } from '@slipway/supply-chain/signing/native-signer';
-import { SIGSTORE_BUNDLE_MEDIA_TYPE } from '@slipway/supply-chain/signing/sigstore-endpoints';
-import { readPredicate } from '@slipway/supply-chain/signing/predicate-types';
-import { readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
-import { installForAction } from '@slipway/supply-chain/tools/action-install';
+import { openImage, type ReferrerSnapshot, snapshotReferrers } from '@slipway/supply-chain/registry';
+import {
+  attestImageNative,
+  cosignRuntimeForAction,
+  cosignSign,
+  readPredicate,
+  readTrustedRoot,
+  signImageNative,
+  SIGSTORE_BUNDLE_MEDIA_TYPE,
+} from '@slipway/supply-chain/signing';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {
@@ -76,20 +77,10 @@ async function signImage(): Promise<void> {
       );
     }
   } else {
-    const cosign = await installForAction({
-      tool: 'cosign',
-      ...(inputs['cosign-version'] ? { version: inputs['cosign-version'] } : {}),
-    });
-    const runtime: CosignRuntime = {
-      cosignPath: cosign.path,
-      exec: async (command, args, options) =>
-        getExecOutput(command, args, { env: options.env, ignoreReturnCode: true }),
-      tempDir: process.env.RUNNER_TEMP ?? resolve(workspace, '..'),
-      env: Object.fromEntries(
-        Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-      ),
+    const runtime = await cosignRuntimeForAction({
+      version: inputs['cosign-version'],
       mask: actionsCoreMask,
-    };
+    });
     // cosign prints no reference for the bundles it pushes: find them as new referrers of the digest
     const snapshot = await snapshotReferrers(client, resolved.digest, SIGSTORE_BUNDLE_MEDIA_TYPE).catch(
       (error: unknown) => {

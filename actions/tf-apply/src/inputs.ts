@@ -5,10 +5,10 @@ import {
   GITHUB_ACTIONS_ISSUER,
   validateIdentityPolicy,
   type IdentityPolicy,
-} from '@slipway/supply-chain/signing/identity-policy';
-import { parsePlanKey } from '@slipway/terraform/apply/plan-cipher';
-import { BUNDLE_SUFFIX } from '@slipway/terraform/apply/seal-plan';
-import { readRootModuleInputs, type RootModuleInputs } from '@slipway/terraform/inputs/root-module-inputs';
+} from '@slipway/supply-chain/signing';
+import { parsePlanKey } from '@slipway/terraform/apply';
+import { BUNDLE_SUFFIX } from '@slipway/terraform/apply';
+import { readRootModuleInputs, type RootModuleInputs } from '@slipway/terraform/inputs';
 
 /** The root-module inputs are tf-plan's (same names, same validation, from packages/terraform). */
 export type Inputs = RootModuleInputs & {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
 import { createGitHub, githubEndpoints } from '@slipway/github';
-import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
-import { runApplyStep } from '@slipway/terraform/apply/apply-step';
-import { installTfForAction } from '@slipway/terraform/install/action-install';
+import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing';
+import { execProgram } from '@slipway/supply-chain/tools';
+import { runApplyStep } from '@slipway/terraform/apply';
+import { installTfForAction } from '@slipway/terraform/install';
 import { getInputs } from './inputs.ts';
 
 export default () =>

@@ -1,5 +1,5 @@
 import { InputError, InputReader, maskSecret } from '@slipway/core';
-import { normalizeDirectory, validateWorkspace } from '@slipway/terraform/lock/lock-name';
+import { normalizeDirectory, validateWorkspace } from '@slipway/terraform/lock';
 
 export const COMMANDS = ['route', 'lock', 'status', 'release', 'unlock'] as const;
 export type Command = (typeof COMMANDS)[number];

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { actionsSummaryWriter, run, UserError } from '@slipway/core';
 import { createGitHub, githubEndpoints } from '@slipway/github';
-import { planStatus, postCommitStatus } from '@slipway/terraform/control/commit-status';
-import { releaseLocks, takePlanLock, unlockDirectory } from '@slipway/terraform/control/lock-steps';
-import { routeEvent, type WorkflowEvent } from '@slipway/terraform/control/route-event';
+import { planStatus, postCommitStatus } from '@slipway/terraform/control';
+import { releaseLocks, takePlanLock, unlockDirectory } from '@slipway/terraform/control';
+import { routeEvent, type WorkflowEvent } from '@slipway/terraform/control';
 import { getInputs } from './inputs.ts';
 
 export default () =>

@@ -1,11 +1,7 @@
 import { InputError, InputReader, maskSecret } from '@slipway/core';
-import { parsePlanKey } from '@slipway/terraform/apply/plan-cipher';
-import {
-  inputLines,
-  readRootModuleInputs,
-  type RootModuleInputs,
-} from '@slipway/terraform/inputs/root-module-inputs';
-import { readServiceUrl } from '@slipway/supply-chain/signing/service-url-input';
+import { parsePlanKey } from '@slipway/terraform/apply';
+import { inputLines, readRootModuleInputs, type RootModuleInputs } from '@slipway/terraform/inputs';
+import { readServiceUrl } from '@slipway/supply-chain/signing';
 
 export interface Inputs extends RootModuleInputs {
   'github-token': string | undefined;

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { actionsSummaryWriter, actionsCoreMask, run, UserError } from '@slipway/core';
 import { createGitHub, githubEndpoints } from '@slipway/github';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
-import { installTfForAction } from '@slipway/terraform/install/action-install';
-import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan/plan-step';
-import { runSealStep } from '@slipway/terraform/apply/seal-step';
-import { collectSecrets } from '@slipway/terraform/render/redaction';
+import { execProgram } from '@slipway/supply-chain/tools';
+import { installTfForAction } from '@slipway/terraform/install';
+import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan';
+import { runSealStep } from '@slipway/terraform/apply';
+import { collectSecrets } from '@slipway/terraform/render';
 import { getInputs } from './inputs.ts';
 
 /** The pull request of the triggering event (pull_request*, or issue_comment on a pull request). */

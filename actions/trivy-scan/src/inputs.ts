@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError, InputReader } from '@slipway/core';
-import { SEVERITIES, type FailOn, type Severity } from '@slipway/supply-chain/trivy/severity';
-import { SCAN_TYPES, type ScanType } from '@slipway/supply-chain/trivy/trivy-args';
-import { CACHE_MODES, type CacheMode } from '@slipway/supply-chain/tools/tool-caches';
-import { DEFAULT_DB_REPOSITORIES, DEFAULT_JAVA_DB_REPOSITORIES } from '@slipway/supply-chain/trivy/trivy-db';
-import type { PlatformFilter } from '@slipway/supply-chain/registry/image-platforms';
-import { parseImageReference } from '@slipway/supply-chain/registry/image-reference';
-import { readPlatformsInput } from '@slipway/supply-chain/registry/platforms-input';
+import {
+  DEFAULT_DB_REPOSITORIES,
+  DEFAULT_JAVA_DB_REPOSITORIES,
+  type FailOn,
+  SCAN_TYPES,
+  type ScanType,
+  SEVERITIES,
+  type Severity,
+} from '@slipway/supply-chain/trivy';
+import { CACHE_MODES, type CacheMode } from '@slipway/supply-chain/tools';
+import { parseImageReference, type PlatformFilter, readPlatformsInput } from '@slipway/supply-chain/registry';
 
 export interface Inputs {
   'scan-type': ScanType;

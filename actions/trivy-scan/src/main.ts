@@ -1,14 +1,21 @@
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { UserError, actionsCoreMask, actionsSummaryWriter, run } from '@slipway/core';
-import { coreCacheLog, installForAction } from '@slipway/supply-chain/tools/action-install';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
-import { persistentCacheFromEnv } from '@slipway/supply-chain/tools/tool-caches';
-import { runTrivyScan } from '@slipway/supply-chain/trivy/run-scan';
-import { countBySeverity, scanSummaryMarkdown } from '@slipway/supply-chain/trivy/scan-summary';
-import { openImage } from '@slipway/supply-chain/registry/open-image';
-import { imageIndexTargets } from '@slipway/supply-chain/registry/platform-targets';
-import { platformsOutput, worstCounts, type PlatformScan } from '@slipway/supply-chain/trivy/platform-report';
+import {
+  coreCacheLog,
+  execProgram,
+  installForAction,
+  persistentCacheFromEnv,
+} from '@slipway/supply-chain/tools';
+import {
+  countBySeverity,
+  type PlatformScan,
+  platformsOutput,
+  runTrivyScan,
+  scanSummaryMarkdown,
+  worstCounts,
+} from '@slipway/supply-chain/trivy';
+import { imageIndexTargets, openImage } from '@slipway/supply-chain/registry';
 import { getInputs } from './inputs.ts';
 
 const REGISTRY_TIMEOUT_MS = 60_000;

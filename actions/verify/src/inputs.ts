@@ -1,18 +1,18 @@
 import { InputError, InputReader, envInputSource, type InputSource, type MaskSink } from '@slipway/core';
-import { readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry/image-input';
-import type { ImageReference } from '@slipway/supply-chain/registry/image-reference';
-import { KMS_URI } from '@slipway/supply-chain/signing/cosign-argv';
-import { isPem } from '@slipway/supply-chain/signing/cosign-key-file';
-import { readCosignVersion } from '@slipway/supply-chain/signing/cosign-version-input';
+import { type ImageReference, readImageInput, readRegistryLogin } from '@slipway/supply-chain/registry';
 import {
+  type GatePolicyRequirement,
   GITHUB_ACTIONS_ISSUER,
-  validateIdentityPolicy,
   type IdentityPolicy,
-} from '@slipway/supply-chain/signing/identity-policy';
-import { PREDICATE_KINDS, type PredicateKind } from '@slipway/supply-chain/signing/predicate-types';
-import { rejectLineBreaks } from '@slipway/supply-chain/signing/single-line-inputs';
-import type { GatePolicyRequirement } from '@slipway/supply-chain/signing/gate-policy';
-import { SEVERITIES, type FailOn } from '@slipway/supply-chain/trivy/severity';
+  isPem,
+  KMS_URI,
+  PREDICATE_KINDS,
+  type PredicateKind,
+  readCosignVersion,
+  rejectLineBreaks,
+  validateIdentityPolicy,
+} from '@slipway/supply-chain/signing';
+import { type FailOn, SEVERITIES } from '@slipway/supply-chain/trivy';
 
 export interface Inputs {
   image: ImageReference;

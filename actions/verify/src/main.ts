@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { getExecOutput } from '@actions/exec';
 import {
   UserError,
   actionsCoreMask,
@@ -10,22 +9,24 @@ import {
   markdownTable,
   run,
 } from '@slipway/core';
-import { openImage } from '@slipway/supply-chain/registry/open-image';
-import { constraintsCosignCannotCheck } from '@slipway/supply-chain/signing/cosign-argv';
-import { cosignVerify } from '@slipway/supply-chain/signing/cosign-engine';
-import { verifyImageNative } from '@slipway/supply-chain/signing/native-verifier';
-import { PREDICATE_TYPES } from '@slipway/supply-chain/signing/predicate-types';
-import { gatePolicyMismatch } from '@slipway/supply-chain/signing/gate-policy';
-import { gatePolicyPlatformsMismatch } from '@slipway/supply-chain/signing/gate-policy-platforms';
+import { openImage, type ResolvedImage } from '@slipway/supply-chain/registry';
 import {
   attestedPerPlatform,
+  constraintsCosignCannotCheck,
+  cosignRuntimeForAction,
+  type CosignRuntime,
+  cosignVerify,
+  gatePolicyMismatch,
+  gatePolicyPlatformsMismatch,
   indexPlatformImages,
+  type InTotoStatement,
   platformSubject,
-} from '@slipway/supply-chain/signing/index-subjects';
-import type { ResolvedImage } from '@slipway/supply-chain/registry/resolve-digest';
-import type { InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
-import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
-import { installForAction } from '@slipway/supply-chain/tools/action-install';
+  PREDICATE_TYPES,
+  publicGoodTrustedRoot,
+  readTrustedRoot,
+  runnerTempDir,
+  verifyImageNative,
+} from '@slipway/supply-chain/signing';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {
@@ -35,7 +36,7 @@ export default async function main(): Promise<void> {
 async function verifyImage(): Promise<void> {
   const inputs = getInputs(envInputSource(), actionsCoreMask);
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const tempDir = process.env.RUNNER_TEMP ?? resolve(workspace, '..');
+  const tempDir = runnerTempDir();
   const trustedRootPath = inputs['trusted-root'] ? resolve(workspace, inputs['trusted-root']) : undefined;
   const trustedRootFile = trustedRootPath ? readTrustedRoot(trustedRootPath) : undefined;
 
@@ -93,6 +94,7 @@ async function verifyImage(): Promise<void> {
     return result;
   };
 
+  let cosignRuntime: CosignRuntime | undefined; // installed once, for the first subject
   const verifySubject = async (
     subject: ResolvedImage,
   ): Promise<{ verified: number; identities: string[] }> => {
@@ -103,32 +105,19 @@ async function verifyImage(): Promise<void> {
       verified = result.verified.length;
       identities = [...new Set(result.verified.map((v) => v.identity))];
     } else {
-      const cosign = await installForAction({
-        tool: 'cosign',
-        ...(inputs['cosign-version'] ? { version: inputs['cosign-version'] } : {}),
+      cosignRuntime ??= await cosignRuntimeForAction({
+        version: inputs['cosign-version'],
+        mask: actionsCoreMask,
       });
-      verified = await cosignVerify(
-        {
-          cosignPath: cosign.path,
-          exec: async (command, args, options) =>
-            getExecOutput(command, args, { env: options.env, ignoreReturnCode: true }),
-          tempDir,
-          env: Object.fromEntries(
-            Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-          ),
-          mask: actionsCoreMask,
-        },
-        subject,
-        {
-          policy: inputs.policy,
-          key: inputs.key,
-          trustedRootPath,
-          ignoreSct: inputs['insecure-ignore-sct'],
-          ignoreTlog: inputs['insecure-ignore-tlog'],
-          predicate: inputs.type,
-          rejectStatement,
-        },
-      );
+      verified = await cosignVerify(cosignRuntime, subject, {
+        policy: inputs.policy,
+        key: inputs.key,
+        trustedRootPath,
+        ignoreSct: inputs['insecure-ignore-sct'],
+        ignoreTlog: inputs['insecure-ignore-tlog'],
+        predicate: inputs.type,
+        rejectStatement,
+      });
       // cosign has no flag for these: check them on the Sigstore bundles of the digest with the
       // native verifier (same trust root, full policy), never skip them
       const unchecked = constraintsCosignCannotCheck(inputs.policy);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../../test/doubles/github/index.ts';
 import { startForwardProxy, type ForwardProxy } from '../../../test/doubles/forward-proxy/forward-proxy.ts';
 import { createGitHub, type GitHubOptions } from './client.ts';
-import { clientOnDouble } from './double-client.fixture.ts';
+import { clientOnDouble } from '../../../test/doubles/github/client.ts';
 import { endpointsFor, githubEndpoints } from './endpoints.ts';
 import {
   GitHubError,

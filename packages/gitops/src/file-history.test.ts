@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../../test/doubles/github/index.ts';
 import { readFileHistory } from './file-history.ts';
 import type { GitHubClient } from '@slipway/github';
-import { clientOnDouble } from '../../github/src/double-client.fixture.ts';
+import { clientOnDouble } from '../../../test/doubles/github/client.ts';
 import { findRollbackTarget, rollbackSearchSettled } from './rollback-target.ts';
 
 const PROD = 'apps/web/overlays/production/kustomization.yaml';

@@ -15,7 +15,6 @@ export * from './ops-repo-read.ts';
 export * from './ops-repo-write.ts';
 export * from './pull-request.ts';
 export * from './bump.ts';
-export { runBumpCommand, BUMP_USAGE, type BumpCommandIO } from './bump-command.ts';
 export * from './rollback-target.ts';
 export * from './image-locator.ts';
 export * from './file-history.ts';

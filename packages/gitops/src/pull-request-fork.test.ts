@@ -2,76 +2,34 @@
  * A fork's pull request from a branch with the bump branch's name must never be
  * taken for the bump's own: GitHub's `pullRequests(headRefName:)` returns it too.
  * Against the GitHub double (real git repositories, GitHub's schema), through the
- * same GitHub client the action uses.
+ * same octokit client the action uses.
  */
-import { getOctokit } from '@actions/github';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bumpOpsRepo } from './bump.ts';
 import {
-  startGitHubDouble,
-  type GitHubDouble,
-  type RepoBuilder,
-} from '../../../test/doubles/github/index.ts';
-import { bumpOpsRepo, type BumpRequest } from './bump.ts';
-import { changeFrom } from './change-spec.ts';
-import type { GitHubClient } from '@slipway/github';
-import { clientOnDouble } from '../../github/src/double-client.fixture.ts';
+  BUMP_TEMPLATES,
+  bumpRequest,
+  client,
+  gh,
+  octokit,
+  ops,
+  owner,
+  repo,
+  useOpsRepoDouble,
+} from './ops-repo.fixture.ts';
 import { readOpsRepo } from './ops-repo-read.ts';
 import { upsertPullRequest } from './pull-request.ts';
-import { DEFAULT_BODY_TEMPLATE, DEFAULT_COMMIT_TEMPLATE, DEFAULT_TITLE_TEMPLATE } from './templates.ts';
 
 const WEB = 'apps/web/kustomization.yaml';
 const API = 'apps/api/kustomization.yaml';
 const BRANCH = 'slipway/bump/web';
 const kustomization = (name: string, tag: string) => `images:\n  - name: ${name}\n    newTag: "${tag}"\n`;
 
-let gh: GitHubDouble;
-let octokit: ReturnType<typeof getOctokit>;
-let client: GitHubClient;
-let ops: RepoBuilder;
-let owner: string;
-let repo: string;
+useOpsRepoDouble({ [WEB]: kustomization('web', '1.0'), [API]: kustomization('api', '1.0') });
 
-beforeAll(async () => {
-  gh = await startGitHubDouble();
-  octokit = getOctokit('t', { baseUrl: gh.url });
-  client = clientOnDouble(gh);
-});
-afterAll(async () => {
-  await gh.close();
-});
-beforeEach(async () => {
-  ops = await gh.repos.create(`acme/ops-${Math.random().toString(36).slice(2, 8)}`);
-  [owner = '', repo = ''] = ops.fullName.split('/');
-  await ops.commit({ files: { [WEB]: kustomization('web', '1.0'), [API]: kustomization('api', '1.0') } });
-});
-
-function request(image: string, file = WEB): BumpRequest {
-  return {
-    owner,
-    repo,
-    changes: [changeFrom({ file, image })],
-    direct: false,
-    templates: {
-      branch: BRANCH,
-      commit: DEFAULT_COMMIT_TEMPLATE,
-      title: DEFAULT_TITLE_TEMPLATE,
-      body: DEFAULT_BODY_TEMPLATE,
-    },
-    run: {
-      sha: 'a'.repeat(40),
-      runUrl: 'https://github.com/acme/web/actions/runs/1',
-      sourceRepository: 'acme/web',
-    },
-    pullRequest: {
-      labels: [],
-      reviewers: [],
-      teamReviewers: [],
-      assignees: [],
-      draft: false,
-      autoMerge: undefined,
-    },
-  };
-}
+/** The bump branch is BRANCH whatever the image. */
+const request = (image: string, file = WEB) =>
+  bumpRequest(image, file, { templates: { ...BUMP_TEMPLATES, branch: BRANCH } });
 
 /** A fork of the ops repository with its own `slipway/bump/web`, and a pull request from it. */
 async function forkPullRequest(forkName = `mallory/${repo}`, state: 'open' | 'closed' = 'open') {

@@ -11,15 +11,15 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  TOOL_ARCHES,
-  TOOL_PLATFORMS,
   assetName,
   executableName,
-  toolRelease,
+  TOOL_ARCHES,
+  TOOL_PLATFORMS,
   type ToolArch,
   type ToolName,
   type ToolPlatform,
-} from '@slipway/supply-chain/tools/tool-assets';
+  toolRelease,
+} from '@slipway/supply-chain/tools';
 import { SHARED_FIXTURES_DIR } from '../../shared-fixtures.ts';
 
 export const SHARED_FIXTURES = SHARED_FIXTURES_DIR;

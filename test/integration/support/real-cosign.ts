@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools/tool-assets';
+import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor, type BuiltRelease } from '../../doubles/release-assets/release-assets.ts';
 import type { ToolReleases } from '../../doubles/release-assets/action-env.ts';
 import { realTool } from '../../real-tools.ts';

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import {
   assetName,
   runnerPlatform,
-  toolRelease,
   type ToolArch,
   type ToolPlatform,
-} from '@slipway/supply-chain/tools/tool-assets';
+  toolRelease,
+} from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor, type BuiltRelease } from '../../doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../../doubles/release-assets/release-server.ts';
 import { realTool } from '../../real-tools.ts';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools/tool-assets';
+import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor, type BuiltRelease } from '../../doubles/release-assets/release-assets.ts';
 import { startReleaseServer } from '../../doubles/release-assets/release-server.ts';
 import type { ToolReleases } from '../../doubles/release-assets/action-env.ts';

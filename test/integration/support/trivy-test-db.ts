@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import { dbCacheKey, utcDay } from '@slipway/supply-chain/trivy/trivy-db';
+import { DirectoryCache } from '@slipway/supply-chain/tools';
+import { dbCacheKey, utcDay } from '@slipway/supply-chain/trivy';
 import { toolsCacheDir } from '../../../scripts/real-tools-paths.js';
 
 const SOURCE_DIR = resolve(import.meta.dirname, '../../tools/trivy-test-db');

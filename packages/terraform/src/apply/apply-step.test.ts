@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
-import { execProgram, type ProgramRunner } from '@slipway/supply-chain/tools/run-program';
+import { clientOnDouble } from '../../../../test/doubles/github/client.ts';
+import { execProgram, type ProgramRunner } from '@slipway/supply-chain/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startGitHubDouble,

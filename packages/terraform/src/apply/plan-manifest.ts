@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IN_TOTO_STATEMENT_V1, type InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
+import { IN_TOTO_STATEMENT_V1, type InTotoStatement } from '@slipway/supply-chain/signing';
 
 export const PLAN_SEAL_PREDICATE_TYPE = 'https://slipway.dev/terraform/sealed-plan/v1';
 export const SEALED_PLAN_NAME = 'tfplan.sealed';

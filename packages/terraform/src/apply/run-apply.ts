@@ -3,7 +3,7 @@
  * argv arrays through the injected runner. A saved plan applies without a prompt and fails
  * (exit 1, "Saved plan is stale") when the state changed since it was made.
  */
-import type { ProgramRunner } from '@slipway/supply-chain/tools/run-program';
+import type { ProgramRunner } from '@slipway/supply-chain/tools';
 import { TfCommandError } from '../plan/run-plan.ts';
 
 export interface ApplyRequest {

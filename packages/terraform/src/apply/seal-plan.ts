@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SerializedBundle } from '@sigstore/bundle';
-import type { InTotoStatement } from '@slipway/supply-chain/signing/signed-payloads';
+import type { InTotoStatement } from '@slipway/supply-chain/signing';
 import { encryptPlan } from './plan-cipher.ts';
 import { manifestStatement, SEALED_PLAN_NAME, sha256Hex, type PlanManifest } from './plan-manifest.ts';
 

@@ -2,7 +2,7 @@
  * tf-plan's seal step with its inputs resolved: the lock-file hash and the planned commit's
  * tree (through the API), then sealPlan signed by the native Sigstore engine.
  */
-import { signStatementNative, type NativeSigningOptions } from '@slipway/supply-chain/signing/native-signer';
+import { type NativeSigningOptions, signStatementNative } from '@slipway/supply-chain/signing';
 import { commitTree, type MarkerTarget } from './applied-marker.ts';
 import { lockFileSha256 } from './plan-manifest.ts';
 import { sealPlan, type SealedPlan } from './seal-plan.ts';

@@ -8,9 +8,13 @@ import { bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { UserError, errorMessage } from '@slipway/core';
-import { certificateWorkflowClaims } from '@slipway/supply-chain/signing/certificate-claims';
-import { identityMismatch, type IdentityPolicy } from '@slipway/supply-chain/signing/identity-policy';
-import { parseStatement, statementCoversDigest } from '@slipway/supply-chain/signing/signed-payloads';
+import {
+  certificateWorkflowClaims,
+  identityMismatch,
+  type IdentityPolicy,
+  parseStatement,
+  statementCoversDigest,
+} from '@slipway/supply-chain/signing';
 import { PLAN_SEAL_PREDICATE_TYPE, parseManifest, sha256Hex, type PlanManifest } from './plan-manifest.ts';
 
 export class ProvenanceError extends UserError {

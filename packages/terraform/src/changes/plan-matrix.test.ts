@@ -5,7 +5,7 @@
  */
 import { getOctokit } from '@actions/github';
 import type { GitHubClient } from '@slipway/github';
-import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
+import { clientOnDouble } from '../../../../test/doubles/github/client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startGitHubDouble,

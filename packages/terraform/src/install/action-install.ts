@@ -9,10 +9,13 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { UserError } from '@slipway/core';
-import { coreCacheLog } from '@slipway/supply-chain/tools/action-install';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { runnerPlatform } from '@slipway/supply-chain/tools/tool-assets';
-import { actionsToolDirectoryCache, persistentCacheFromEnv } from '@slipway/supply-chain/tools/tool-caches';
+import {
+  actionsToolDirectoryCache,
+  coreCacheLog,
+  createReleaseHttp,
+  persistentCacheFromEnv,
+  runnerPlatform,
+} from '@slipway/supply-chain/tools';
 import { installTfTool, type InstalledTf } from './install-tf.ts';
 import { parseTfToolsLock } from './tf-lock.ts';
 import { downloadRootFor, type TfTool } from './tf-releases.ts';

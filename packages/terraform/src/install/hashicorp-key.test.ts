@@ -1,6 +1,6 @@
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { SignatureRefusedError } from '@slipway/supply-chain/tools/release-signature';
+import { SignatureRefusedError } from '@slipway/supply-chain/tools';
 import { HASHICORP_KEY_FINGERPRINT, HASHICORP_RELEASE_KEY } from './hashicorp-key.ts';
 import {
   AWS_PROVIDER_SUMS,

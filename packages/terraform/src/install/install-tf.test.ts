@@ -3,9 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChecksumMismatchError } from '@slipway/supply-chain/tools/checksums';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
+import {
+  actionsToolDirectoryCache,
+  ChecksumMismatchError,
+  createReleaseHttp,
+  DirectoryCache,
+} from '@slipway/supply-chain/tools';
 import {
   startReleaseServer,
   type ReleaseServer,

@@ -18,20 +18,13 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as toolCacheLib from '@actions/tool-cache';
 import { UserError } from '@slipway/core';
-import { ChecksumMismatchError, parseChecksums, sha256File } from '@slipway/supply-chain/tools/checksums';
-import { downloadToFile, fetchBytes, type ReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import {
-  createSigstoreVerifier,
-  type ReleaseSignatureVerifier,
-} from '@slipway/supply-chain/tools/release-signature';
-import {
-  UnsignedReleaseError,
-  verifySignedChecksums,
-  type RekorOptions,
-} from '@slipway/supply-chain/tools/signed-checksums';
-import type { ToolArch, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
-import type { PersistentCache, ToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
-import { checkCachedTool, writeVerifiedRecord } from '@slipway/supply-chain/tools/verified-record';
+import { ChecksumMismatchError, parseChecksums, sha256File } from '@slipway/supply-chain/tools';
+import { downloadToFile, fetchBytes, type ReleaseHttp } from '@slipway/supply-chain/tools';
+import { createSigstoreVerifier, type ReleaseSignatureVerifier } from '@slipway/supply-chain/tools';
+import { UnsignedReleaseError, verifySignedChecksums, type RekorOptions } from '@slipway/supply-chain/tools';
+import type { ToolArch, ToolPlatform } from '@slipway/supply-chain/tools';
+import type { PersistentCache, ToolDirectoryCache } from '@slipway/supply-chain/tools';
+import { checkCachedTool, writeVerifiedRecord } from '@slipway/supply-chain/tools';
 import type { PinnedOpenPgpKey } from './openpgp-signature.ts';
 import { verifyTerraformChecksums } from './terraform-signature.ts';
 import { committedTfToolsLock, describeLocked, tfLockedAsset, type TfToolsLock } from './tf-lock.ts';

@@ -9,7 +9,7 @@
  * run starts without it. It behaves the same on Linux, macOS and Windows runners and in containers,
  * none of which is sure to have GnuPG's gpgv, and it needs no keyring files or gpg home.
  */
-import { SignatureRefusedError } from '@slipway/supply-chain/tools/release-signature';
+import { SignatureRefusedError } from '@slipway/supply-chain/tools';
 
 export const OPENPGP_EVIDENCE = 'OpenPGP signature';
 

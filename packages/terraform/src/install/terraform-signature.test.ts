@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChecksumMismatchError } from '@slipway/supply-chain/tools/checksums';
-import { createReleaseHttp } from '@slipway/supply-chain/tools/release-download';
-import { SignatureRefusedError } from '@slipway/supply-chain/tools/release-signature';
-import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools/tool-caches';
+import { ChecksumMismatchError } from '@slipway/supply-chain/tools';
+import { createReleaseHttp } from '@slipway/supply-chain/tools';
+import { SignatureRefusedError } from '@slipway/supply-chain/tools';
+import { DirectoryCache, actionsToolDirectoryCache } from '@slipway/supply-chain/tools';
 import {
   startReleaseServer,
   type ReleaseServer,

@@ -8,11 +8,7 @@
  * they are refused as signed by another key.
  */
 import { UserError } from '@slipway/core';
-import {
-  ReleaseAssetNotFoundError,
-  fetchBytes,
-  type ReleaseHttp,
-} from '@slipway/supply-chain/tools/release-download';
+import { ReleaseAssetNotFoundError, fetchBytes, type ReleaseHttp } from '@slipway/supply-chain/tools';
 import { HASHICORP_KEY_FINGERPRINT, HASHICORP_RELEASE_KEY } from './hashicorp-key.ts';
 import { verifyOpenPgpDetached, type PinnedOpenPgpKey } from './openpgp-signature.ts';
 

@@ -22,7 +22,7 @@
  * verifies each SHA256SUMS's signature and takes the digest from it.
  */
 import { UserError } from '@slipway/core';
-import type { ToolArch, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
+import type { ToolArch, ToolPlatform } from '@slipway/supply-chain/tools';
 import committed from './tf-tools.lock.json' with { type: 'json' };
 import { TF_TOOLS, normaliseTfVersion, tfAssetName, type TfTool } from './tf-releases.ts';
 

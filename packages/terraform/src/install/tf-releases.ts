@@ -10,7 +10,7 @@
  * `terraform_<v>_SHA256SUMS` signed with HashiCorp's GPG key (`.sig`).
  */
 import { UserError } from '@slipway/core';
-import type { SignerIdentity, ToolArch, ToolPlatform } from '@slipway/supply-chain/tools/tool-assets';
+import type { SignerIdentity, ToolArch, ToolPlatform } from '@slipway/supply-chain/tools';
 
 export type TfTool = 'tofu' | 'terraform';
 export const TF_TOOLS: readonly TfTool[] = ['tofu', 'terraform'];

@@ -4,7 +4,7 @@
  * /unlock, and release on pull request close.
  */
 import { UserError } from '@slipway/core';
-import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
+import { clientOnDouble } from '../../../../test/doubles/github/client.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   startGitHubDouble,

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@slipway/core';
-import type { ProgramRunner } from '@slipway/supply-chain/tools/run-program';
+import type { ProgramRunner } from '@slipway/supply-chain/tools';
 import type { GitHubClient } from '@slipway/github';
 import { planCommentMarker } from '../render/comment-marker.ts';
 import { upsertPlanComment, type PostedComment } from '../render/plan-comment.ts';

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
+import { execProgram } from '@slipway/supply-chain/tools';
 import { runPlan, type PlanRun } from './run-plan.ts';
 
 export function writeModule(dir: string, files: Record<string, string>): string {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
+import { execProgram } from '@slipway/supply-chain/tools';
 import { realTool } from '../../../../test/real-tools.ts';
 import { planChanges } from './plan-changes.ts';
 import { runPlan, type PlanRequest } from './run-plan.ts';

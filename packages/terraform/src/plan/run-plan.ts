@@ -5,8 +5,7 @@
  * 1 error, 2 changes).
  */
 import { UserError } from '@slipway/core';
-import { sha256File } from '@slipway/supply-chain/tools/checksums';
-import { tail, type ProgramResult, type ProgramRunner } from '@slipway/supply-chain/tools/run-program';
+import { type ProgramResult, type ProgramRunner, sha256File, tail } from '@slipway/supply-chain/tools';
 
 export interface PlanRequest {
   /** Absolute path of the verified tofu/terraform executable. */

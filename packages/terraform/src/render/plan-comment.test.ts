@@ -1,7 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GitHubClient } from '@slipway/github';
-import { clientOnDouble } from '../../../github/src/double-client.fixture.ts';
+import { clientOnDouble } from '../../../../test/doubles/github/client.ts';
 import { startGitHubDouble, type GitHubDouble } from '../../../../test/doubles/github/index.ts';
 import { issueComments } from '../../../../test/doubles/github/routes/issue-comments.ts';
 import type { HostedRepo } from '../../../../test/doubles/github/repo-store.ts';

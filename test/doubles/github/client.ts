@@ -2,9 +2,8 @@
  * Test fixture: the actions' GitHub client on the GitHub double, without retries or write
  * spacing, and with room for races of more than the plugin's 10 requests in flight.
  */
-import type { GitHubDouble } from '../../../test/doubles/github/index.ts';
-import { createGitHub, type GitHub, type GitHubOptions } from './client.ts';
-import { endpointsFor } from './endpoints.ts';
+import { createGitHub, endpointsFor, type GitHub, type GitHubOptions } from '@slipway/github';
+import type { GitHubDouble } from './index.ts';
 
 export function clientOnDouble(double: GitHubDouble, options: Partial<GitHubOptions> = {}): GitHub {
   return createGitHub({

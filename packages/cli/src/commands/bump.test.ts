@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUMP_USAGE, runBumpCommand } from './bump-command.ts';
+import { BUMP_USAGE, runBumpCommand } from './bump.ts';
 
-const fixture = resolve(import.meta.dirname, '../../../test/fixtures/gitops/ops-repo');
+const fixture = resolve(import.meta.dirname, '../../../../test/fixtures/gitops/ops-repo');
 const DEV = 'apps/web/overlays/dev/kustomization.yaml';
 const PROD = 'apps/web/overlays/prod/kustomization.yaml';
 
@@ -18,10 +18,11 @@ async function bump(argv: string[], cwd: string) {
   let stdout = '';
   let stderr = '';
   const code = await runBumpCommand(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
+    stdout: (t: string) => void (stdout += t),
+    stderr: (t: string) => void (stderr += t),
     cwd,
     env: {},
+    isTty: false,
   });
   return { code, stdout, stderr };
 }
