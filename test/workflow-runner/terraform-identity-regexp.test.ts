@@ -15,7 +15,7 @@ import { runShellStep } from './shell-step.ts';
 import { readWorkflow } from './workflow-file.ts';
 
 const STEP = 'Signing identity and trusted root';
-const step = readWorkflow(slipwayAtHead().workflow('terraform.yml')).jobs.apply!.steps.find(
+const step = readWorkflow(slipwayAtHead().workflow('terraform.yml')).jobs.apply!.steps!.find(
   (s) => s.name === STEP,
 )!;
 const temp = mkdtempSync(join(tmpdir(), 'tf-identity-'));
@@ -78,9 +78,18 @@ describe("terraform.yml's default signing identity", () => {
     });
     const workflow = 'https://ghe.example.com:8443/platform/slip.way+x/.github/workflows/terraform.yml';
     expect(accepts(regexp!, `${workflow}@refs/tags/v2`)).toBe(true);
-    expect(accepts(regexp!, `https://ghe.example.com:8443/platform/slipXway+x/.github/workflows/terraform.yml@refs/tags/v2`)).toBe(false);
-    expect(accepts(regexp!, `https://gheXexample.com:8443/platform/slip.way+x/.github/workflows/terraform.yml@v2`)).toBe(false);
-    expect(accepts(regexp!, `https://ghe.example.com:8443/platform/slip.wayyx/.github/workflows/terraform.yml@v2`)).toBe(false);
+    expect(
+      accepts(
+        regexp!,
+        `https://ghe.example.com:8443/platform/slipXway+x/.github/workflows/terraform.yml@refs/tags/v2`,
+      ),
+    ).toBe(false);
+    expect(
+      accepts(regexp!, `https://gheXexample.com:8443/platform/slip.way+x/.github/workflows/terraform.yml@v2`),
+    ).toBe(false);
+    expect(
+      accepts(regexp!, `https://ghe.example.com:8443/platform/slip.wayyx/.github/workflows/terraform.yml@v2`),
+    ).toBe(false);
   });
 
   it('passes a given regexp through, adds none next to an exact identity, and writes a trusted root', async () => {

@@ -165,8 +165,14 @@ describe('.github/slipway-tf.yml', () => {
       `projects:\n  - dir: a\n  - dir: b\n    client-id: ${CLIENT}\n`,
       `${FILE}:3: projects[1] sets client-id for a azure login but not tenant-id`,
     ],
-    ['defaults:\n  client-id: not-a-guid\n', `${FILE}:2: defaults.client-id must be the application (client) ID`],
-    [`defaults:\n  tenant-id: ${TENANT}\n`, `${FILE}:1: defaults sets tenant-id for a azure login but not client-id`],
+    [
+      'defaults:\n  client-id: not-a-guid\n',
+      `${FILE}:2: defaults.client-id must be the application (client) ID`,
+    ],
+    [
+      `defaults:\n  tenant-id: ${TENANT}\n`,
+      `${FILE}:1: defaults sets tenant-id for a azure login but not client-id`,
+    ],
   ])('a bad cloud login names the file and line: %j', (text, expected) => {
     expect(errorOf(text)).toContain(expected);
   });

@@ -101,7 +101,8 @@ export async function routeEvent(
     let command: CommentCommand | null = null;
     try {
       command = parseCommentCommand(body);
-      if (!command) return { action: 'none', reason: 'the comment is not a /plan, /apply or /unlock command' };
+      if (!command)
+        return { action: 'none', reason: 'the comment is not a /plan, /apply or /unlock command' };
       return await routeCommand(at, command, event.comment?.user?.login ?? '', pr);
     } catch (error) {
       if (options.replyToRefusals && error instanceof UserError) {
@@ -125,7 +126,12 @@ export async function routeEvent(
 }
 
 /** An authorised /plan, /apply or /unlock; throws when it is refused. */
-async function routeCommand(at: Coordinates, command: CommentCommand, actor: string, pr: number): Promise<Route> {
+async function routeCommand(
+  at: Coordinates,
+  command: CommentCommand,
+  actor: string,
+  pr: number,
+): Promise<Route> {
   const coords = { owner: at.owner, repo: at.repo };
   const facts = await readCommandFacts(at.client, coords, {
     actor,

@@ -5,9 +5,8 @@ import { parseTfVars } from './tf-vars.ts';
 describe('parseTfVars', () => {
   it('reads NAME=value lines, masking every value; a value keeps its = and spaces', () => {
     const masked: string[] = [];
-    const vars = parseTfVars(
-      '# database\ndb_password=s3cr=t value \n\nregion-name=eu\r\n  \n',
-      (v) => masked.push(v),
+    const vars = parseTfVars('# database\ndb_password=s3cr=t value \n\nregion-name=eu\r\n  \n', (v) =>
+      masked.push(v),
     );
     expect(vars).toEqual([
       { name: 'db_password', value: 's3cr=t value ' },
