@@ -2,18 +2,38 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { actionsSummaryWriter, githubApiUrl, markdownTable, run, UserError } from '@slipway/core';
+import {
+  actionsCoreMask,
+  actionsSummaryWriter,
+  githubApiUrl,
+  markdownTable,
+  run,
+  UserError,
+} from '@slipway/core';
 import { createGitHubClient } from '@slipway/gitops';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing/trusted-root';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { runApplyStep } from '@slipway/terraform/apply/apply-step';
 import { installTfForAction } from '@slipway/terraform/install/action-install';
+import { collectSecrets, scrubText } from '@slipway/terraform/render/redaction';
+import { scrubbedProgramRunner } from '@slipway/terraform/render/scrubbed-runner';
 import { getInputs } from './inputs.ts';
 
 export default () =>
   run(async () => {
     const env = process.env;
     const inputs = getInputs();
+    // TF_VAR_* values and backend-config values: tofu's apply output can show them (a variable
+    // not marked sensitive, an output of one); the log gets them scrubbed
+    const secrets = collectSecrets(
+      {
+        inputs: [inputs['github-token'], inputs['plan-key'].toString('base64')],
+        env,
+        backendConfig: inputs['backend-config'],
+        patterns: [],
+      },
+      actionsCoreMask,
+    );
+    const log = (line: string) => core.info(scrubText(line, secrets));
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
     const temp = env.RUNNER_TEMP || tmpdir();
     const trustedRoot = inputs['trusted-root']
@@ -45,7 +65,11 @@ export default () =>
           `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
         ),
       },
-      { run: execProgram, log: (line) => core.info(line), warn: (line) => core.warning(line) },
+      {
+        run: scrubbedProgramRunner(secrets, (line) => core.info(line)),
+        log,
+        warn: (line) => core.warning(scrubText(line, secrets)),
+      },
     );
     const result = await step.catch(async (error: unknown) => {
       if (error instanceof UserError) {

@@ -12,11 +12,11 @@ import {
   UserError,
 } from '@slipway/core';
 import { createGitHubClient } from '@slipway/gitops';
-import { execProgram } from '@slipway/supply-chain/tools/run-program';
 import { installTfForAction } from '@slipway/terraform/install/action-install';
 import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan/plan-step';
 import { runSealStep } from '@slipway/terraform/apply/seal-step';
 import { collectSecrets } from '@slipway/terraform/render/redaction';
+import { scrubbedProgramRunner } from '@slipway/terraform/render/scrubbed-runner';
 import { getInputs } from './inputs.ts';
 
 /** The pull request of the triggering event (pull_request*, or issue_comment on a pull request). */
@@ -90,7 +90,11 @@ export default () =>
             ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
             : undefined,
       },
-      { run: execProgram, summary: actionsSummaryWriter, log: (line) => core.info(line) },
+      {
+        run: scrubbedProgramRunner(secrets, (line) => core.info(line)),
+        summary: actionsSummaryWriter,
+        log: (line) => core.info(line),
+      },
     );
     const c = result.changes;
     core.setOutput('exitcode', String(result.exitcode));
