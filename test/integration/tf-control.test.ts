@@ -148,4 +148,26 @@ describe('tf-control (committed bundle)', () => {
     const unmasked = (r: ActionRunResult) => r.log.split('\n').filter((l) => !l.startsWith('::add-mask::'));
     for (const r of [noSha, escape, unknown]) expect(unmasked(r).join('\n')).not.toContain(TOKEN);
   }, 60_000);
+  it('vars: exports the tf-vars lines as TF_VAR_*, masked; a bad line is named by number, never printed', async () => {
+    const before = gh.requests.total;
+    const secret = 'pa55-w0rd=with=equals';
+    const ok = await control({
+      command: 'vars',
+      'tf-vars': `# comment\ndb_password=${secret}\nregion=eu-west-1\n`,
+    });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.env).toMatchObject({ TF_VAR_db_password: secret, TF_VAR_region: 'eu-west-1' });
+    expect(ok.masks).toEqual(expect.arrayContaining([secret, 'eu-west-1']));
+    expect(ok.log).toContain('Exported (masked): TF_VAR_db_password, TF_VAR_region.');
+    const bad = await control({
+      command: 'vars',
+      'tf-vars': `db_password=${secret}\nexport TOKEN=${secret}x\n`,
+    });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.log).toContain('tf-vars line 2 is not NAME=value');
+    expect(bad.env).toEqual({});
+    expect(gh.requests.total).toBe(before);
+    const unmasked = (r: ActionRunResult) => r.log.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    for (const r of [ok, bad]) expect(unmasked(r).join('\n')).not.toContain(secret);
+  }, 60_000);
 });

@@ -6,6 +6,11 @@
  * sealed plan artifact), /apply from a non-collaborator and /apply naming a stale SHA are
  * refused, the merge commit's push applies exactly that plan and releases the lock, and /unlock
  * releases a lock another pull request holds, and closing a pull request releases its locks.
+ * Refused commands get a reply on the pull request saying why. A variable passed through the
+ * tf-vars secret (not marked sensitive, so the plan shows it) never appears in a comment, summary,
+ * artifact or log. A directory's Google Cloud and Azure settings in .github/slipway-tf.yml reach
+ * oidc-login (both log in without a cloud call: an external_account credentials file, a federated
+ * token file).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +24,7 @@ import { startGitHubDouble, type GitHubDouble } from '../doubles/github/index.ts
 import type { RepoBuilder } from '../doubles/github/repo-builder.ts';
 import { addReview, setCollaborator } from '../doubles/github/routes/collaborators.ts';
 import { issueComments } from '../doubles/github/routes/issue-comments.ts';
+import { REFUSAL_MARKER } from '@slipway/terraform/control';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { realTool } from '../real-tools.ts';
@@ -33,10 +39,13 @@ const slipway = slipwayAtHead();
 const workflow = slipway.workflow('terraform.yml');
 const TOKEN = 'ghs_terraformWorkflowRunToken000000000001';
 const PLAN_KEY = Buffer.alloc(32, 7).toString('base64');
+// passed through the tf-vars secret; the variable is not marked sensitive, so tofu shows it
+const DB_PASSWORD = 'hunter2-Zq8vK3mW9xTfRb';
 const module = (input: string) => `terraform {
   backend "local" {}
 }
-resource "terraform_data" "app" { input = "${input}" }
+variable "db_password" { type = string }
+resource "terraform_data" "app" { input = "${input}:\${var.db_password}" }
 output "app" { value = terraform_data.app.input }
 `;
 
@@ -122,7 +131,7 @@ async function job(call: JobCall): Promise<JobRunResult & { uploaded: ArtifactRe
       'trusted-root': JSON.stringify(sigstore.trustedRoot()),
       environment: 'production',
     },
-    secrets: { 'plan-key': PLAN_KEY },
+    secrets: { 'plan-key': PLAN_KEY, 'tf-vars': `# for every directory\ndb_password=${DB_PASSWORD}\n` },
     github: {
       repository: 'acme/infra',
       sha: call.sha ?? head,
@@ -163,6 +172,20 @@ async function job(call: JobCall): Promise<JobRunResult & { uploaded: ArtifactRe
 }
 
 const routed = (route: JobRunResult) => ({ route: { result: route.conclusion, outputs: route.outputs } });
+const refusals = () =>
+  issueComments(builder.repo).filter((c) => c.issueNumber === 1 && c.body.startsWith(REFUSAL_MARKER));
+/** Every byte the job left behind: comments on the repository, summary, log, artifact files. */
+function leaksOf(result: JobRunResult & { uploaded: ArtifactRecord[] }, secret: string): string[] {
+  const found = findJobLeaks(result, [secret]);
+  for (const c of issueComments(builder.repo)) if (c.body.includes(secret)) found.push(`comment ${c.id}`);
+  for (const a of result.uploaded)
+    for (const [name, bytes] of Object.entries(a.files))
+      if (bytes.includes(secret)) found.push(`artifact ${a.name}/${name}`);
+  for (const s of result.steps)
+    for (const [name, value] of Object.entries(s.outputs))
+      if (value.includes(secret)) found.push(`output ${s.name}.${name}`);
+  return found;
+}
 const errors = (r: JobRunResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 const locks = () =>
   createGitLocks({
@@ -217,7 +240,8 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
       "Check that this workflow's own commit is known:success",
       "Check out Slipway's actions at this workflow's commit:success",
       'Take the lock of infra/app:success',
-      "Log in to the cloud with the directory's role:skipped",
+      'Log in to the cloud of infra/app:skipped',
+      'Terraform variables from the tf-vars secret:success',
       'Plan infra/app:success',
       'Upload the sealed plan:success',
       'Commit status of infra/app:success',
@@ -231,6 +255,9 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
     const comments = issueComments(builder.repo).filter((c) => c.issueNumber === 1);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('infra/app');
+    // the variable reached tofu through TF_VAR_db_password, and is redacted where the plan shows it
+    expect(comments[0]!.body).toContain('v2:***');
+    expect(leaksOf(plan, DB_PASSWORD)).toEqual([]);
     // the commit status on the planned head, per directory
     const status = (await statuses(head)).filter((s) => s.context === 'slipway/terraform plan: infra/app');
     expect(status.map((s) => [s.state, s.description])).toEqual([
@@ -263,6 +290,12 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
       '/apply by @mallory refused: their permission on this repository is "read"; commands need write, maintain or admin.',
     );
     expect(route.outputs.action ?? '').toBe('');
+    // the pull request says why (the route job's reply), and nothing else
+    expect(refusals().map((c) => c.body)).toEqual([
+      expect.stringContaining(
+        '**/apply was refused.** /apply by @mallory refused: their permission on this repository is "read"; commands need write, maintain or admin.',
+      ),
+    ]);
   }, 120_000);
 
   it('/apply naming a SHA that is no longer the head is refused, naming the head', async () => {
@@ -276,6 +309,10 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
     expect(errors(route).join('\n')).toContain(
       `/apply ${base.slice(0, 12)} refused: the head of pull request #1 is ${head}, not ${base.slice(0, 12)}.`,
     );
+    expect(refusals()).toHaveLength(2);
+    expect(refusals()[1]!.body).toContain(
+      `**/apply was refused.** /apply ${base.slice(0, 12)} refused: the head of pull request #1 is ${head}, not ${base.slice(0, 12)}.`,
+    );
   }, 120_000);
 
   it('/apply of the head by a writer, once a writer approved that head, routes the plan of the run that holds the lock', async () => {
@@ -285,11 +322,19 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
     expect(errors(unapproved).join('\n')).toContain(
       `/apply refused: pull request #1 has no approval of its head ${head.slice(0, 12)} from a user with write access.`,
     );
+    expect(refusals()).toHaveLength(3);
+    expect(refusals()[2]!.body).toContain(
+      `/apply refused: pull request #1 has no approval of its head ${head.slice(0, 12)} from a user with write access.`,
+    );
+    expect(refusals()[2]!.body).toContain('/actions/runs/107');
+    for (const secret of [TOKEN, PLAN_KEY, DB_PASSWORD])
+      expect(refusals().filter((c) => c.body.includes(secret))).toEqual([]);
     setCollaborator(builder.repo, 'bob', 'write');
     addReview(builder.repo, { pr: 1, user: 'bob', state: 'APPROVED', commitId: head });
     const route = await job({ job: 'route', eventName: 'issue_comment', event: comment, runId: '108' });
     expect(errors(route)).toEqual([]);
     expect(route.outputs).toMatchObject({ action: 'apply', count: '1', pr: '1', sha: head });
+    expect(refusals()).toHaveLength(3); // an authorised command gets no reply
     expect(JSON.parse(route.outputs.matrix!)).toEqual({
       include: [expect.objectContaining({ dir: 'infra/app', pr: 1, 'plan-run': '101' })],
     });
@@ -336,6 +381,7 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
       previous: { pr: 1, run: '101' },
     });
     expect(findJobLeaks(apply, [TOKEN, PLAN_KEY])).toEqual([]);
+    expect(leaksOf(apply, DB_PASSWORD)).toEqual([]);
   }, 300_000);
 
   it('/unlock releases a lock held by another pull request, recording who and why', async () => {
@@ -421,4 +467,108 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
       previous: { pr: otherPr, run: '201' },
     });
   }, 120_000);
+  it("a directory's Google Cloud or Azure settings in .github/slipway-tf.yml reach oidc-login in its plan job", async () => {
+    const WIP = 'projects/123456789/locations/global/workloadIdentityPools/github/providers/slipway';
+    const SA = 'tf-plan@acme-prod.iam.gserviceaccount.com';
+    const CLIENT = '00112233-4455-6677-8899-aabbccddeeff';
+    const TENANT = '0f0e0d0c-0b0a-0908-0706-050403020100';
+    const SUBSCRIPTION = '8899aabb-ccdd-eeff-0011-223344556677';
+    await builder.commit({
+      files: {
+        '.github/slipway-tf.yml': [
+          'defaults:',
+          `  tenant-id: ${TENANT}`,
+          'projects:',
+          '  - dir: infra/app',
+          '    role: arn:aws:iam::111122223333:role/tf-plan',
+          '  - dir: gcp/app',
+          `    workload-identity-provider: ${WIP}`,
+          `    service-account: ${SA}`,
+          '    project-id: acme-prod',
+          '  - dir: azure/app',
+          `    client-id: ${CLIENT}`,
+          `    subscription-id: ${SUBSCRIPTION}`,
+          '',
+        ].join('\n'),
+      },
+    });
+    const sha = await builder.commit({
+      branch: 'clouds',
+      files: { 'gcp/app/main.tf': module('gcp'), 'azure/app/main.tf': module('azure') },
+    });
+    const octokit = getOctokit(TOKEN, { baseUrl: gh.url });
+    const pr = (
+      await octokit.rest.pulls.create({
+        owner: 'acme',
+        repo: 'infra',
+        head: 'clouds',
+        base: 'main',
+        title: 'clouds',
+      })
+    ).data.number;
+    const event = {
+      action: 'opened',
+      number: pr,
+      pull_request: { number: pr, head: { sha }, merged: false, merge_commit_sha: null },
+      repository: { default_branch: 'main' },
+    };
+    const route = await job({ job: 'route', eventName: 'pull_request', event, runId: '301', sha });
+    expect(errors(route)).toEqual([]);
+    const include = (JSON.parse(route.outputs.matrix!) as { include: Record<string, string>[] }).include;
+    expect(include.map((e) => [e.dir, e.cloud])).toEqual([
+      ['azure/app', 'azure'],
+      ['gcp/app', 'gcp'],
+    ]);
+
+    const planned: Record<string, JobRunResult> = {};
+    for (const entry of include) {
+      const result = await job({
+        job: 'plan',
+        eventName: 'pull_request',
+        event,
+        runId: '301',
+        sha,
+        needs: routed(route),
+        matrix: entry,
+      });
+      expect(errors(result), entry.dir).toEqual([]);
+      expect(result.conclusion).toBe('success');
+      planned[entry.dir!] = result;
+    }
+    const login = (dir: string) =>
+      planned[dir]!.steps.find((s) => s.name === `Log in to the cloud of ${dir}`)!;
+
+    const gcp = login('gcp/app');
+    expect(gcp.outcome).toBe('success');
+    expect(gcp.with).toMatchObject({
+      provider: 'gcp',
+      'workload-identity-provider': WIP,
+      'service-account': SA,
+      'project-id': 'acme-prod',
+      'client-id': '',
+      'role-to-assume': '',
+    });
+    expect(gcp.exported).toMatchObject({
+      GOOGLE_APPLICATION_CREDENTIALS: gcp.outputs['credentials-file'],
+      GOOGLE_CLOUD_PROJECT: 'acme-prod',
+    });
+
+    // azure: client-id of the directory, tenant-id of the defaults
+    const azure = login('azure/app');
+    expect(azure.outcome).toBe('success');
+    expect(azure.with).toMatchObject({
+      provider: 'azure',
+      'client-id': CLIENT,
+      'tenant-id': TENANT,
+      'subscription-id': SUBSCRIPTION,
+      'workload-identity-provider': '',
+    });
+    expect(azure.exported).toMatchObject({
+      ARM_USE_OIDC: 'true',
+      ARM_CLIENT_ID: CLIENT,
+      ARM_TENANT_ID: TENANT,
+      ARM_SUBSCRIPTION_ID: SUBSCRIPTION,
+    });
+    for (const result of Object.values(planned)) expect(findJobLeaks(result, [TOKEN, PLAN_KEY])).toEqual([]);
+  }, 300_000);
 });

@@ -1,18 +1,30 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
+import { actionsCoreMask, actionsSummaryWriter, markdownTable, run, UserError } from '@slipway/core';
 import { createGitHub, githubEndpoints } from '@slipway/github';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing';
-import { execProgram } from '@slipway/supply-chain/tools';
 import { runApplyStep } from '@slipway/terraform/apply';
 import { installTfForAction } from '@slipway/terraform/install';
+import { collectSecrets, scrubbedProgramRunner, scrubText } from '@slipway/terraform/render';
 import { getInputs } from './inputs.ts';
 
 export default () =>
   run(async () => {
     const env = process.env;
     const inputs = getInputs();
+    // TF_VAR_* values and backend-config values: tofu's apply output can show them (a variable
+    // not marked sensitive, an output of one); the log gets them scrubbed
+    const secrets = collectSecrets(
+      {
+        inputs: [inputs['github-token'], inputs['plan-key'].toString('base64')],
+        env,
+        backendConfig: inputs['backend-config'],
+        patterns: [],
+      },
+      actionsCoreMask,
+    );
+    const log = (line: string) => core.info(scrubText(line, secrets));
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
     const temp = env.RUNNER_TEMP || tmpdir();
     const trustedRoot = inputs['trusted-root']
@@ -48,7 +60,11 @@ export default () =>
           `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
         ),
       },
-      { run: execProgram, log: (line) => core.info(line), warn: (line) => core.warning(line) },
+      {
+        run: scrubbedProgramRunner(secrets, (line) => core.info(line)),
+        log,
+        warn: (line) => core.warning(scrubText(line, secrets)),
+      },
     );
     const result = await step.catch(async (error: unknown) => {
       if (error instanceof UserError) {

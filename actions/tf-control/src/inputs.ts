@@ -1,7 +1,8 @@
 import { InputError, InputReader, maskSecret } from '@slipway/core';
+import { parseTfVars, type TfVar } from '@slipway/terraform/control';
 import { normalizeDirectory, validateWorkspace } from '@slipway/terraform/lock';
 
-export const COMMANDS = ['route', 'lock', 'status', 'release', 'unlock'] as const;
+export const COMMANDS = ['route', 'lock', 'status', 'release', 'unlock', 'vars'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Inputs {
@@ -21,6 +22,8 @@ export interface Inputs {
   change: string;
   destroy: string;
   'lock-message': string;
+  /** vars: the parsed `tf-vars` lines, every value already masked. */
+  'tf-vars': TfVar[];
 }
 
 const SHA = { pattern: /^[0-9a-f]{40}$/, form: 'a full 40-character commit SHA' };
@@ -29,6 +32,7 @@ const SHA = { pattern: /^[0-9a-f]{40}$/, form: 'a full 40-character commit SHA' 
 export function getInputs(reader = new InputReader()): Inputs {
   const token = reader.string('github-token');
   if (token) maskSecret(token);
+  const tfVars = parseTfVars(reader.string('tf-vars') ?? '', maskSecret);
   const command = reader.enumeration('command', COMMANDS);
   if (!command) throw new InputError('command', 'is required', COMMANDS.join(', '));
   if (!token) throw new InputError('github-token', 'is empty', 'a token (default: github.token)');
@@ -79,5 +83,6 @@ export function getInputs(reader = new InputReader()): Inputs {
     change: text('change'),
     destroy: text('destroy'),
     'lock-message': text('lock-message'),
+    'tf-vars': tfVars,
   };
 }

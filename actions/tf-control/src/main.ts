@@ -30,7 +30,11 @@ export default () =>
       case 'route': {
         const eventName = env.GITHUB_EVENT_NAME ?? '';
         const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8')) as WorkflowEvent;
-        const route = await routeEvent(at, eventName, event);
+        const route = await routeEvent(at, eventName, event, {
+          replyToRefusals: true,
+          runUrl,
+          warn: (message) => core.warning(message),
+        });
         core.setOutput('action', route.action);
         const entries = route.action === 'plan' || route.action === 'apply' ? route.entries : [];
         core.setOutput('matrix', JSON.stringify({ include: entries }));
@@ -101,6 +105,12 @@ export default () =>
         core.info(
           released.length ? `Released the locks of PR #${inputs.pr}: ${list}.` : 'No lock to release.',
         );
+        return;
+      }
+      case 'vars': {
+        for (const { name, value } of inputs['tf-vars']) core.exportVariable(`TF_VAR_${name}`, value);
+        const names = inputs['tf-vars'].map((v) => `TF_VAR_${v.name}`);
+        core.info(names.length ? `Exported (masked): ${names.join(', ')}.` : 'No tf-vars given.');
         return;
       }
       case 'unlock': {

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { actionsSummaryWriter, actionsCoreMask, run, UserError } from '@slipway/core';
 import { createGitHub, githubEndpoints } from '@slipway/github';
-import { execProgram } from '@slipway/supply-chain/tools';
 import { installTfForAction } from '@slipway/terraform/install';
 import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan';
 import { runSealStep } from '@slipway/terraform/apply';
-import { collectSecrets } from '@slipway/terraform/render';
+import { collectSecrets, scrubbedProgramRunner } from '@slipway/terraform/render';
 import { getInputs } from './inputs.ts';
 
 /** The pull request of the triggering event (pull_request*, or issue_comment on a pull request). */
@@ -82,7 +81,11 @@ export default () =>
             ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
             : undefined,
       },
-      { run: execProgram, summary: actionsSummaryWriter, log: (line) => core.info(line) },
+      {
+        run: scrubbedProgramRunner(secrets, (line) => core.info(line)),
+        summary: actionsSummaryWriter,
+        log: (line) => core.info(line),
+      },
     );
     const c = result.changes;
     core.setOutput('exitcode', String(result.exitcode));

@@ -12,6 +12,7 @@ import {
   type GitHubDouble,
   type RepoBuilder,
 } from '../../../../test/doubles/github/index.ts';
+import { emptyCloudLogin } from './cloud-login.ts';
 import { matrixForAllRoots, matrixForPullRequest } from './pull-request-matrix.ts';
 
 let gh: GitHubDouble;
@@ -95,7 +96,8 @@ describe('roots found by themselves (no settings file)', () => {
     expect(result.matrix.include[0]).toEqual({
       dir: 'live/prod',
       workspace: 'default',
-      role: '',
+      cloud: '',
+      ...emptyCloudLogin(),
       environment: '',
       'backend-config': '',
       'var-files': '',
@@ -197,6 +199,8 @@ describe('roots and settings from .github/slipway-tf.yml', () => {
       {
         dir: 'live/prod',
         workspace: 'default',
+        cloud: 'aws',
+        ...emptyCloudLogin(),
         role: 'arn:aws:iam::111122223333:role/plan',
         environment: 'production',
         'backend-config': 'key=prod.tfstate\n../backend.hcl',

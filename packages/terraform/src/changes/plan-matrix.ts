@@ -11,6 +11,7 @@ import { UserError } from '@slipway/core';
 import type { ChangedFiles } from './changed-files.ts';
 import { buildModuleGraph, dirOf, isTerraformFile, moduleClosure, type ModuleGraph } from './module-graph.ts';
 import type { RepoSnapshot } from './repo-snapshot.ts';
+import { cloudOf, type Cloud, type CloudLogin } from './cloud-login.ts';
 import { SETTINGS_PATH, type ProjectSettings, type TfSettings } from './settings-file.ts';
 
 /** GitHub runs at most this many jobs from one matrix. */
@@ -23,10 +24,12 @@ export interface Project {
   where?: string;
 }
 
-export interface MatrixEntry {
+/** A root module to plan: its settings as strings for the workflow's steps. */
+export interface MatrixEntry extends CloudLogin {
   dir: string;
   workspace: string;
-  role: string;
+  /** Whose login oidc-login does: aws, gcp, azure, or '' for none (cloud-login.ts). */
+  cloud: Cloud | '';
   environment: string;
   /** Newline-separated, as multi-line action inputs take them. */
   'backend-config': string;
@@ -104,7 +107,8 @@ function entryFor(project: Project, reason: string): MatrixEntry {
   return {
     dir: project.dir,
     workspace: project.settings.workspace,
-    role: project.settings.role,
+    cloud: cloudOf(project.settings.login),
+    ...project.settings.login,
     environment: project.settings.environment,
     'backend-config': project.settings.backendConfig.join('\n'),
     'var-files': project.settings.varFiles.join('\n'),

@@ -14,16 +14,30 @@
  *   - dirs: "services/*"         # ... or a glob over directories with Terraform files
  *     workspace: staging
  * ```
+ *
+ * Cloud login per directory (AWS `role`, Google Cloud `workload-identity-provider`, Azure
+ * `client-id`/`tenant-id`, ...): see cloud-login.ts.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { UserError } from '@slipway/core';
 import { normalizeDirectory, validateWorkspace } from '../lock/lock-name.ts';
+import {
+  ALL_CLOUD_KEYS,
+  checkCloudLoginComplete,
+  checkCloudValue,
+  emptyCloudLogin,
+  isCloudKey,
+  mergeCloudLogin,
+  type CloudKey,
+  type CloudLogin,
+} from './cloud-login.ts';
 
 export const SETTINGS_PATH = '.github/slipway-tf.yml';
 
 export interface ProjectSettings {
   workspace: string;
-  role: string;
+  /** oidc-login settings of the directory's cloud (cloud-login.ts); every key '' without one. */
+  login: CloudLogin;
   environment: string;
   /** `-backend-config` values: a file relative to the directory, or `key=value`. */
   backendConfig: string[];
@@ -46,12 +60,12 @@ export interface TfSettings {
   projects: ProjectRule[] | null;
 }
 
-const SETTING_KEYS = ['workspace', 'role', 'environment', 'backend-config', 'var-files'] as const;
+const SETTING_KEYS = ['workspace', 'environment', 'backend-config', 'var-files'] as const;
 const TOP_KEYS = ['version', 'defaults', 'projects'];
 
 export const builtinDefaults = (): ProjectSettings => ({
   workspace: 'default',
-  role: '',
+  login: emptyCloudLogin(),
   environment: '',
   backendConfig: [],
   varFiles: [],
@@ -108,12 +122,19 @@ export function parseSettings(text: string, file = SETTINGS_PATH): TfSettings {
     }
   }
   checkDuplicates(settings.projects ?? []);
+  // the login each root gets must be complete (defaults may hold a shared part, e.g. tenant-id)
+  if (settings.projects === null) {
+    const where = root.items.find((p) => keyOf(p) === 'defaults');
+    checkCloudLoginComplete(settings.defaults.login, 'defaults', at(where?.key ?? root));
+  }
+  (settings.projects ?? []).forEach((p, i) =>
+    checkCloudLoginComplete(p.settings.login, `projects[${i}]`, p.where),
+  );
   return settings;
 }
 
 const FIELD: Record<(typeof SETTING_KEYS)[number], keyof ProjectSettings> = {
   workspace: 'workspace',
-  role: 'role',
   environment: 'environment',
   'backend-config': 'backendConfig',
   'var-files': 'varFiles',
@@ -151,17 +172,22 @@ function readSettings(
   path: string,
   extraKeys: string[] = [],
 ): ProjectSettings {
+  const cloud: { key: CloudKey; value: string; where: string }[] = [];
   for (const pair of map.items) {
     const key = keyOf(pair);
     const value = pair.value as Node | null;
     if (extraKeys.includes(key)) continue;
+    if (isCloudKey(key)) {
+      const text = nonEmptyString(value, `${path}.${key}`, at);
+      cloud.push({ key, value: checkCloudValue(key, text, path, at(value)), where: at(pair.key) });
+      continue;
+    }
     switch (key) {
       case 'workspace': {
         const workspace = nonEmptyString(value, `${path}.workspace`, at);
         into.workspace = wrap(() => validateWorkspace(workspace, `${path}.workspace`), at(value));
         break;
       }
-      case 'role':
       case 'environment':
         into[key] = nonEmptyString(value, `${path}.${key}`, at);
         break;
@@ -171,10 +197,11 @@ function readSettings(
         break;
       default:
         throw new UserError(
-          `${at(pair.key)}: unknown key '${key}' in ${path}. Expected one of: ${[...extraKeys, ...SETTING_KEYS].join(', ')}`,
+          `${at(pair.key)}: unknown key '${key}' in ${path}. Expected one of: ${[...extraKeys, ...SETTING_KEYS, ...ALL_CLOUD_KEYS].join(', ')}`,
         );
     }
   }
+  into.login = mergeCloudLogin(into.login, cloud, path);
   for (const file of into.varFiles) {
     if (file.includes('\n'))
       throw new UserError(`${at(map)}: ${path}.var-files entries must be single paths`);

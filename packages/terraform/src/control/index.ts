@@ -6,5 +6,7 @@ export * from './command-gate.ts';
 export * from './comment-command.ts';
 export * from './commit-status.ts';
 export * from './lock-steps.ts';
+export * from './refusal-reply.ts';
 export * from './route-event.ts';
 export * from './run-matrix.ts';
+export * from './tf-vars.ts';

@@ -9,12 +9,15 @@
  * | `push` to the default branch | `apply` the reviewed plans of the pushed tree |
  * | anything else (other comments, other branches) | `none` |
  *
- * A comment command that is refused throws (CommandRefusedError, or UserError for bad syntax).
+ * A comment command that is refused throws (CommandRefusedError, or UserError for bad syntax),
+ * after replying on the pull request with the reason when `options.replyToRefusals` is set.
  */
+import { UserError } from '@slipway/core';
 import { listLocks } from '../lock/lock-list.ts';
 import type { LockKey } from '../lock/lock-name.ts';
 import { authoriseCommand, readCommandFacts } from './command-gate.ts';
-import { parseCommentCommand } from './comment-command.ts';
+import { parseCommentCommand, type CommentCommand } from './comment-command.ts';
+import { postRefusalReply } from './refusal-reply.ts';
 import {
   applyEntriesForCommand,
   applyEntriesForPush,
@@ -56,7 +59,21 @@ export interface WorkflowEvent {
 
 const PLAN_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review'];
 
-export async function routeEvent(at: Coordinates, eventName: string, event: WorkflowEvent): Promise<Route> {
+export interface RouteOptions {
+  /** Reply on the pull request when a comment command is refused (needs `pull-requests: write`). */
+  replyToRefusals?: boolean;
+  /** The run, linked from the reply. */
+  runUrl?: string | undefined;
+  /** Where a failure to post the reply is reported; the refusal itself is thrown regardless. */
+  warn?: (message: string) => void;
+}
+
+export async function routeEvent(
+  at: Coordinates,
+  eventName: string,
+  event: WorkflowEvent,
+  options: RouteOptions = {},
+): Promise<Route> {
   const coords = { owner: at.owner, repo: at.repo };
   if (eventName === 'pull_request' || eventName === 'pull_request_target') {
     const pull = event.pull_request!;
@@ -79,29 +96,23 @@ export async function routeEvent(at: Coordinates, eventName: string, event: Work
   if (eventName === 'issue_comment') {
     if (event.action !== 'created' || !event.issue?.pull_request)
       return { action: 'none', reason: 'not a new comment on a pull request' };
-    const command = parseCommentCommand(event.comment?.body ?? '');
-    if (!command) return { action: 'none', reason: 'the comment is not a /plan, /apply or /unlock command' };
-    const actor = event.comment?.user?.login ?? '';
+    const body = event.comment?.body ?? '';
     const pr = event.issue.number;
-    const facts = await readCommandFacts(at.client, coords, {
-      actor,
-      pr,
-      reviews: command.command === 'apply',
-    });
-    const { sha } = authoriseCommand(command, facts);
-    if (command.command === 'unlock')
-      return { action: 'unlock', pr, sha, target: command.target, reason: command.reason, actor };
-    const pull = { number: pr, headSha: sha };
-    if (command.command === 'plan') {
-      const { entries, warnings } = await planEntries(at, pull, command.target);
-      return { action: 'plan', pr, sha, entries, warnings };
+    let command: CommentCommand | null = null;
+    try {
+      command = parseCommentCommand(body);
+      if (!command)
+        return { action: 'none', reason: 'the comment is not a /plan, /apply or /unlock command' };
+      return await routeCommand(at, command, event.comment?.user?.login ?? '', pr);
+    } catch (error) {
+      if (options.replyToRefusals && error instanceof UserError) {
+        const reply = { command: command?.command ?? null, error, runUrl: options.runUrl };
+        await postRefusalReply(at.client, { ...coords, pr }, reply).catch((failure: unknown) =>
+          options.warn?.(`Could not reply to the refused command on #${pr}: ${(failure as Error).message}`),
+        );
+      }
+      throw error;
     }
-    const [roots, locks] = await Promise.all([
-      planEntries(at, pull, command.target),
-      listLocks(at.client, at.owner, at.repo),
-    ]);
-    const entries = applyEntriesForCommand(roots.entries, locks, pull, command.target);
-    return { action: 'apply', pr, sha, entries, warnings: roots.warnings };
   }
   if (eventName === 'push') {
     const branch = event.repository?.default_branch;
@@ -112,4 +123,33 @@ export async function routeEvent(at: Coordinates, eventName: string, event: Work
     return { action: 'apply', pr: 0, sha: event.after, entries, warnings };
   }
   return { action: 'none', reason: `${eventName} events are not handled` };
+}
+
+/** An authorised /plan, /apply or /unlock; throws when it is refused. */
+async function routeCommand(
+  at: Coordinates,
+  command: CommentCommand,
+  actor: string,
+  pr: number,
+): Promise<Route> {
+  const coords = { owner: at.owner, repo: at.repo };
+  const facts = await readCommandFacts(at.client, coords, {
+    actor,
+    pr,
+    reviews: command.command === 'apply',
+  });
+  const { sha } = authoriseCommand(command, facts);
+  if (command.command === 'unlock')
+    return { action: 'unlock', pr, sha, target: command.target, reason: command.reason, actor };
+  const pull = { number: pr, headSha: sha };
+  if (command.command === 'plan') {
+    const { entries, warnings } = await planEntries(at, pull, command.target);
+    return { action: 'plan', pr, sha, entries, warnings };
+  }
+  const [roots, locks] = await Promise.all([
+    planEntries(at, pull, command.target),
+    listLocks(at.client, at.owner, at.repo),
+  ]);
+  const entries = applyEntriesForCommand(roots.entries, locks, pull, command.target);
+  return { action: 'apply', pr, sha, entries, warnings: roots.warnings };
 }

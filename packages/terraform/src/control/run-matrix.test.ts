@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyCloudLogin } from '../changes/cloud-login.ts';
 import type { LockRecord } from '../lock/lock-record.ts';
 import { applyEntriesForCommand, planArtifactName, selectTarget, type PlanEntry } from './run-matrix.ts';
 
@@ -7,7 +8,8 @@ const OLD = 'b'.repeat(40);
 const entry = (dir: string, workspace = 'default'): PlanEntry => ({
   dir,
   workspace,
-  role: '',
+  cloud: '',
+  ...emptyCloudLogin(),
   environment: '',
   'backend-config': '',
   'var-files': '',

@@ -5,3 +5,4 @@ export * from './comment-marker.ts';
 export * from './plan-comment.ts';
 export * from './plan-markdown.ts';
 export * from './redaction.ts';
+export * from './scrubbed-runner.ts';
