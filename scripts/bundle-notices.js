@@ -38,7 +38,8 @@ export function packageDirOf(moduleName) {
 }
 
 /**
- * One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim; a text
+ * One notice per distinct name@version, sorted, each with the package's licence file(s) verbatim (but for
+ * runs of blank lines, cut to one); a text
  * identical to one printed above (the Apache-2.0 text of a dozen packages, an author's ISC text) names
  * that notice instead of repeating it. With `textsIn` (a path), each notice names the file that holds
  * the texts instead.
@@ -56,7 +57,15 @@ export function noticesText(root, packageDirs, { textsIn } = {}) {
       : readdirSync(absolute)
           .filter((file) => LICENSE_FILE.test(file))
           .sort();
-    const text = files.map((file) => readFileSync(join(absolute, file), 'utf8').trim()).join('\n\n');
+    // Runs of blank lines inside a text are cut to one: two blank lines separate the notices (see
+    // noticeIds), and the LGPL-3.0 text (openpgp) has two in a row.
+    const text = files
+      .map((file) =>
+        readFileSync(join(absolute, file), 'utf8')
+          .trim()
+          .replace(/\n\s*\n(\s*\n)+/g, '\n\n'),
+      )
+      .join('\n\n');
     notices.set(id, { licence: licenseField(manifest), text });
   }
   const printed = new Map(); // licence text -> the id it was printed with

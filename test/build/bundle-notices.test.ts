@@ -65,6 +65,13 @@ describe('noticesText', () => {
       'a@1.0.0\nMIT\n(licence text: ../x.txt)\n\n\nc@1.0.0\nMIT\n(licence text: ../x.txt)\n',
     );
   });
+
+  it('keeps notices apart when a licence text has runs of blank lines (LGPL-3.0 has two in a row)', () => {
+    const dirs = [pkg('e', 'Preamble\n\n\n  Section 1\n\n \n\nSection 2'), pkg('f', 'Copyright F')];
+    const text = noticesText(root, dirs);
+    expect(noticeIds(text)).toEqual(['e@1.0.0', 'f@1.0.0']);
+    expect(text).toContain('e@1.0.0\nMIT\nPreamble\n\n  Section 1\n\nSection 2');
+  });
 });
 
 describe('bundle notices', () => {
