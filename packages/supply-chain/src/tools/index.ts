@@ -4,6 +4,7 @@
  * caches; runs programs through an argv array.
  */
 export * from './action-install.ts';
+export * from './cache-modes.ts';
 export * from './checksums.ts';
 export * from './install.ts';
 export * from './lock-file.ts';

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as actionsCache from '@actions/cache';
 import * as toolCache from '@actions/tool-cache';
 import { jobCanMintIdToken } from '@slipway/core';
+import type { CacheMode } from './cache-modes.ts';
 
 /** Same-job cache of installed tool directories (RUNNER_TOOL_CACHE). */
 export interface ToolDirectoryCache {
@@ -32,13 +33,6 @@ export const actionsToolDirectoryCache: ToolDirectoryCache = {
   find: (tool, version, arch) => toolCache.find(tool, version, arch),
   cacheDir: (dir, tool, version, arch) => toolCache.cacheDir(dir, tool, version, arch),
 };
-
-/**
- * `cache` inputs: `auto` restores from the Actions cache except in a job that can mint an OIDC
- * token, `true` restores there too (with a warning), `false` neither restores nor saves.
- */
-export const CACHE_MODES = ['auto', 'true', 'false'] as const;
-export type CacheMode = (typeof CACHE_MODES)[number];
 
 export interface CacheLog {
   info(line: string): void;
