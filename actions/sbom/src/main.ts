@@ -1,24 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import * as core from '@actions/core';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { actionsCoreMask, actionsSummaryWriter, maskSecret, run } from '@slipway/core';
-import { imageIndexTargets, openImage } from '@slipway/supply-chain/registry';
-import {
-  artifactSummaryLine,
-  type ArtifactUploader,
-  checkArtifactService,
-  generateSbom,
-  registryImageRef,
-  sbomPlatformsOutput,
-  sbomSummaryMarkdown,
-  syftSource,
-  uploadSbomArtifact,
-} from '@slipway/supply-chain/syft';
-import { execProgram, installForAction } from '@slipway/supply-chain/tools';
+import type { ArtifactUploader } from '@slipway/supply-chain/syft';
 import { getInputs } from './inputs.ts';
 
 const uploadArtifact: ArtifactUploader = async (name, files, rootDirectory) => {
+  const { DefaultArtifactClient } = await import('@actions/artifact');
   const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
   return id;
 };
@@ -28,6 +16,19 @@ const REGISTRY_TIMEOUT_MS = 60_000;
 export default () =>
   run(async () => {
     const inputs = getInputs();
+    // the registry client, syft and its installer load only once the inputs are valid
+    const { imageIndexTargets, openImage } = await import('@slipway/supply-chain/registry');
+    const {
+      artifactSummaryLine,
+      checkArtifactService,
+      generateSbom,
+      registryImageRef,
+      sbomPlatformsOutput,
+      sbomSummaryMarkdown,
+      syftSource,
+      uploadSbomArtifact,
+    } = await import('@slipway/supply-chain/syft');
+    const { execProgram, installForAction } = await import('@slipway/supply-chain/tools');
     if (inputs['upload-artifact']) {
       checkArtifactService(process.env);
       // the runner masks it as well; masked here too for any other host of the action

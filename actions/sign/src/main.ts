@@ -8,16 +8,7 @@ import {
   markdownTable,
   run,
 } from '@slipway/core';
-import { openImage, type ReferrerSnapshot, snapshotReferrers } from '@slipway/supply-chain/registry';
-import {
-  attestImageNative,
-  cosignRuntimeForAction,
-  cosignSign,
-  readPredicate,
-  readTrustedRoot,
-  signImageNative,
-  SIGSTORE_BUNDLE_MEDIA_TYPE,
-} from '@slipway/supply-chain/signing';
+import type { ReferrerSnapshot } from '@slipway/supply-chain/registry';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {
@@ -26,6 +17,17 @@ export default async function main(): Promise<void> {
 
 async function signImage(): Promise<void> {
   const inputs = getInputs(envInputSource(), actionsCoreMask);
+  // the registry client and Sigstore load only once the inputs are valid: a bad input fails fast
+  const { openImage, snapshotReferrers } = await import('@slipway/supply-chain/registry');
+  const {
+    attestImageNative,
+    cosignRuntimeForAction,
+    cosignSign,
+    readPredicate,
+    readTrustedRoot,
+    signImageNative,
+    SIGSTORE_BUNDLE_MEDIA_TYPE,
+  } = await import('@slipway/supply-chain/signing');
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const predicate = inputs.predicate
     ? readPredicate(resolve(workspace, inputs.predicate.path), inputs.predicate.kind)

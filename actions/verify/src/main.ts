@@ -9,24 +9,8 @@ import {
   markdownTable,
   run,
 } from '@slipway/core';
-import { openImage, type ResolvedImage } from '@slipway/supply-chain/registry';
-import {
-  attestedPerPlatform,
-  constraintsCosignCannotCheck,
-  cosignRuntimeForAction,
-  type CosignRuntime,
-  cosignVerify,
-  gatePolicyMismatch,
-  gatePolicyPlatformsMismatch,
-  indexPlatformImages,
-  type InTotoStatement,
-  platformSubject,
-  PREDICATE_TYPES,
-  publicGoodTrustedRoot,
-  readTrustedRoot,
-  runnerTempDir,
-  verifyImageNative,
-} from '@slipway/supply-chain/signing';
+import type { ResolvedImage } from '@slipway/supply-chain/registry';
+import type { CosignRuntime, InTotoStatement } from '@slipway/supply-chain/signing';
 import { getInputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {
@@ -35,6 +19,23 @@ export default async function main(): Promise<void> {
 
 async function verifyImage(): Promise<void> {
   const inputs = getInputs(envInputSource(), actionsCoreMask);
+  // the registry client and Sigstore load only once the inputs are valid: a bad input fails fast
+  const { openImage } = await import('@slipway/supply-chain/registry');
+  const {
+    attestedPerPlatform,
+    constraintsCosignCannotCheck,
+    cosignRuntimeForAction,
+    cosignVerify,
+    gatePolicyMismatch,
+    gatePolicyPlatformsMismatch,
+    indexPlatformImages,
+    platformSubject,
+    PREDICATE_TYPES,
+    publicGoodTrustedRoot,
+    readTrustedRoot,
+    runnerTempDir,
+    verifyImageNative,
+  } = await import('@slipway/supply-chain/signing');
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const tempDir = runnerTempDir();
   const trustedRootPath = inputs['trusted-root'] ? resolve(workspace, inputs['trusted-root']) : undefined;
