@@ -1,4 +1,4 @@
-// Issue 14 (cold start): trivy-scan, tf-plan and tf-apply read and validate their inputs before they
+// Issue 14 (cold start): sbom, sign, trivy-scan, tf-plan, tf-apply and verify read and validate their inputs before they
 // load @actions/cache, the Azure SDK, sigstore and the tool installers, so a bad input fails without
 // reading those chunks. Runs each committed bundle as the runner starts it, with its required inputs
 // unset, and records every file the process loads (bench/bundles/record-loads.js).
@@ -19,6 +19,9 @@ const HEAVY = {
 };
 
 const cases = [
+  { action: 'sbom', env: {}, error: "Input 'image' and path are both empty" },
+  { action: 'sign', env: {}, error: "Input 'image' is required" },
+  { action: 'verify', env: {}, error: "Input 'image' is required" },
   { action: 'trivy-scan', env: {}, error: "Input 'target' is required" },
   { action: 'tf-plan', env: { INPUT_COMMENT: 'true' }, error: "Input 'github-token' is empty" },
   { action: 'tf-apply', env: {}, error: "Input 'sealed-plan' is required" },
