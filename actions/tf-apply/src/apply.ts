@@ -5,6 +5,7 @@ import { actionsCoreMask, actionsSummaryWriter, markdownTable, UserError } from 
 import { createGitHub, githubEndpoints } from '@slipway/github';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing';
 import { runApplyStep } from '@slipway/terraform/apply';
+import { rootModuleOutputDir, rootModuleTarget } from '@slipway/terraform/inputs';
 import { installTfForAction } from '@slipway/terraform/install';
 import { collectSecrets, scrubbedProgramRunner, scrubText } from '@slipway/terraform/render';
 import type { Inputs } from './inputs.ts';
@@ -37,14 +38,7 @@ export async function apply(inputs: Inputs): Promise<void> {
   });
   const step = runApplyStep(
     {
-      tool: inputs.tool,
-      binary: installed.path,
-      toolVersion: installed.version,
-      workingDirectory: inputs['working-directory'],
-      directoryLabel: inputs.directoryLabel,
-      workspace: inputs.workspace,
-      varFiles: inputs['var-files'],
-      backendConfig: inputs['backend-config'],
+      ...rootModuleTarget(inputs, installed),
       sealedFile: inputs['sealed-plan'],
       bundleFile: inputs['plan-bundle'],
       key: inputs['plan-key'],
@@ -53,11 +47,7 @@ export async function apply(inputs: Inputs): Promise<void> {
       commit: inputs.sha,
       github: { client, owner, repo },
       onMismatch: inputs['on-mismatch'],
-      outputDir: join(
-        temp,
-        'slipway-tf-apply',
-        `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
-      ),
+      outputDir: rootModuleOutputDir(temp, 'slipway-tf-apply', inputs),
     },
     {
       run: scrubbedProgramRunner(secrets, (line) => core.info(line)),

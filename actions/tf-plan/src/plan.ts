@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { actionsSummaryWriter, actionsCoreMask, UserError } from '@slipway/core';
 import { createGitHub, githubEndpoints } from '@slipway/github';
+import { rootModuleOutputDir, rootModuleTarget } from '@slipway/terraform/inputs';
 import { installTfForAction } from '@slipway/terraform/install';
 import { PlanFailedError, runPlanStep } from '@slipway/terraform/plan';
 import { runSealStep } from '@slipway/terraform/apply';
@@ -42,12 +42,7 @@ export async function plan(inputs: Inputs): Promise<void> {
     core.notice('tf-plan: this event has no pull request; no plan comment is posted.');
   const serverUrl = githubEndpoints(env).serverUrl;
   const installed = await installTfForAction(inputs.tool, inputs.version, env);
-  const outputDir = join(
-    env.RUNNER_TEMP || tmpdir(),
-    'slipway-tf-plan',
-    // one folder per directory and workspace; encoded so that no two directories share one
-    `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`,
-  );
+  const outputDir = rootModuleOutputDir(env.RUNNER_TEMP || tmpdir(), 'slipway-tf-plan', inputs);
   const client = () =>
     createGitHub({
       token: inputs['github-token'] ?? '',
@@ -56,14 +51,7 @@ export async function plan(inputs: Inputs): Promise<void> {
     });
   const result = await runPlanStep(
     {
-      tool: inputs.tool,
-      binary: installed.path,
-      toolVersion: installed.version,
-      workingDirectory: inputs['working-directory'],
-      directoryLabel: inputs.directoryLabel,
-      workspace: inputs.workspace,
-      varFiles: inputs['var-files'],
-      backendConfig: inputs['backend-config'],
+      ...rootModuleTarget(inputs, installed),
       outputDir,
       secrets,
       comment:

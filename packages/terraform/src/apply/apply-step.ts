@@ -11,6 +11,7 @@ import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { UserError } from '@slipway/core';
 import type { IdentityPolicy } from '@slipway/supply-chain/signing';
 import type { ProgramRunner } from '@slipway/supply-chain/tools';
+import type { RootModuleTarget } from '../inputs/root-module-inputs.ts';
 import { runPlan } from '../plan/run-plan.ts';
 import { claimPlan, commitTree, isApplied, type MarkerTarget } from './applied-marker.ts';
 import { decryptPlan } from './plan-cipher.ts';
@@ -18,15 +19,7 @@ import { lockFileSha256, sha256Hex, type PlanManifest } from './plan-manifest.ts
 import { applyPlanFile } from './run-apply.ts';
 import { ProvenanceError, verifySealedPlan } from './verify-sealed-plan.ts';
 
-export interface ApplyStepRequest {
-  tool: 'tofu' | 'terraform';
-  binary: string;
-  toolVersion: string;
-  workingDirectory: string;
-  directoryLabel: string;
-  workspace: string;
-  varFiles: readonly string[];
-  backendConfig: readonly string[];
+export interface ApplyStepRequest extends RootModuleTarget {
   sealedFile: string;
   bundleFile: string;
   key: Buffer;

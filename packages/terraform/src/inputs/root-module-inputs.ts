@@ -4,7 +4,7 @@
  * any program runs or any request is made; `key=value` backend settings are masked at once.
  */
 import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, type InputReader, maskSecret } from '@slipway/core';
 import { normaliseTfVersion, type TfTool } from '../install/tf-releases.ts';
 
@@ -18,6 +18,50 @@ export interface RootModuleInputs {
   workspace: string;
   'var-files': string[];
   'backend-config': string[];
+}
+
+/** The root module a tf-plan or tf-apply step works on, with the verified program that runs it. */
+export interface RootModuleTarget {
+  tool: TfTool;
+  /** Absolute path of the verified tofu/terraform executable. */
+  binary: string;
+  toolVersion: string;
+  /** Absolute. */
+  workingDirectory: string;
+  /** As shown to people and used in markers and manifests: the directory relative to the workspace. */
+  directoryLabel: string;
+  workspace: string;
+  varFiles: readonly string[];
+  backendConfig: readonly string[];
+}
+
+/** The step's target from the validated inputs and the installed program. */
+export function rootModuleTarget(
+  inputs: RootModuleInputs,
+  installed: { path: string; version: string },
+): RootModuleTarget {
+  return {
+    tool: inputs.tool,
+    binary: installed.path,
+    toolVersion: installed.version,
+    workingDirectory: inputs['working-directory'],
+    directoryLabel: inputs.directoryLabel,
+    workspace: inputs.workspace,
+    varFiles: inputs['var-files'],
+    backendConfig: inputs['backend-config'],
+  };
+}
+
+/**
+ * `<temp>/<step>/<directory>@<workspace>`: one folder per directory and workspace, the directory
+ * encoded so that no two directories share one.
+ */
+export function rootModuleOutputDir(
+  temp: string,
+  step: string,
+  inputs: Pick<RootModuleInputs, 'directoryLabel' | 'workspace'>,
+): string {
+  return join(temp, step, `${encodeURIComponent(inputs.directoryLabel)}@${inputs.workspace}`);
 }
 
 const WORKSPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,89}$/;

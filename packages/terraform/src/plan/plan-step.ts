@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { UserError } from '@slipway/core';
 import type { ProgramRunner } from '@slipway/supply-chain/tools';
 import type { GitHubClient } from '@slipway/github';
+import type { RootModuleTarget } from '../inputs/root-module-inputs.ts';
 import { planCommentMarker } from '../render/comment-marker.ts';
 import { upsertPlanComment, type PostedComment } from '../render/plan-comment.ts';
 import {
@@ -22,16 +23,7 @@ import { redactPlanJson, scrubText, type Secrets } from '../render/redaction.ts'
 import { planChanges, type PlanChanges } from './plan-changes.ts';
 import { runPlan, type PlanExitCode } from './run-plan.ts';
 
-export interface PlanStepRequest {
-  tool: 'tofu' | 'terraform';
-  binary: string;
-  toolVersion: string;
-  workingDirectory: string;
-  /** As shown to people and used in the marker: the directory relative to the workspace. */
-  directoryLabel: string;
-  workspace: string;
-  varFiles: readonly string[];
-  backendConfig: readonly string[];
+export interface PlanStepRequest extends RootModuleTarget {
   /** Where the plan file and the redacted plan JSON are written. */
   outputDir: string;
   secrets: Secrets;
