@@ -82,13 +82,7 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
           basehead: `${base}...${head}`,
           per_page: 1,
         })
-        .then(
-          (data) => data.status,
-          (error: unknown) => {
-            if (error instanceof GitHubNotFoundError) return undefined;
-            throw error;
-          },
-        )
+        .then((data) => data.status, undefinedIfNotFound)
         .catch(explained(`GitHub compare ${owner}/${repo} ${base}...${head}`)),
     releaseByTag: (owner, repo, tag) =>
       github
@@ -100,13 +94,16 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
         .then(
           (data): { immutable?: boolean } | undefined =>
             typeof data.immutable === 'boolean' ? { immutable: data.immutable } : {},
-          (error: unknown) => {
-            if (error instanceof GitHubNotFoundError) return undefined;
-            throw error;
-          },
+          undefinedIfNotFound,
         )
         .catch(explained(`GitHub release ${owner}/${repo} ${tag}`)),
   };
+}
+
+/** A 404 answer means "there is none" (no such compare base, no release for the tag). */
+function undefinedIfNotFound(error: unknown): undefined {
+  if (error instanceof GitHubNotFoundError) return undefined;
+  throw error;
 }
 
 function toUserError(what: string, error: unknown, apiUrlSource: string): unknown {
