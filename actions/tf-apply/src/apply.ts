@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { actionsCoreMask, actionsSummaryWriter, markdownTable, UserError } from '@slipway/core';
-import { createGitHub, githubEndpoints } from '@slipway/github';
+import { createGitHub } from '@slipway/github';
 import { publicGoodTrustedRoot, readTrustedRoot } from '@slipway/supply-chain/signing';
 import { runApplyStep } from '@slipway/terraform/apply';
 import { rootModuleOutputDir, rootModuleTarget } from '@slipway/terraform/inputs';
@@ -33,7 +33,6 @@ export async function apply(inputs: Inputs): Promise<void> {
   const installed = await installTfForAction(inputs.tool, inputs.version, env);
   const client = createGitHub({
     token: inputs['github-token'],
-    endpoints: githubEndpoints(env),
     log: (line) => core.info(line),
   });
   const step = runApplyStep(

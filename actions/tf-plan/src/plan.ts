@@ -40,13 +40,13 @@ export async function plan(inputs: Inputs): Promise<void> {
   const issueNumber = inputs.comment ? pullRequestNumber(env) : undefined;
   if (inputs.comment && issueNumber === undefined)
     core.notice('tf-plan: this event has no pull request; no plan comment is posted.');
-  const serverUrl = githubEndpoints(env).serverUrl;
+  const endpoints = githubEndpoints(env);
   const installed = await installTfForAction(inputs.tool, inputs.version, env);
   const outputDir = rootModuleOutputDir(env.RUNNER_TEMP || tmpdir(), 'slipway-tf-plan', inputs);
   const client = () =>
     createGitHub({
       token: inputs['github-token'] ?? '',
-      endpoints: githubEndpoints(env),
+      endpoints,
       log: (line) => core.info(line),
     });
   const result = await runPlanStep(
@@ -65,7 +65,7 @@ export async function plan(inputs: Inputs): Promise<void> {
           : undefined,
       fullPlanUrl:
         env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-          ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+          ? `${endpoints.serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
           : undefined,
     },
     {
