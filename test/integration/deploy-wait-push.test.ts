@@ -87,7 +87,9 @@ describe('deploy-wait (push mode)', () => {
     expect(result.log).toContain("web: status 'continuous-delivery/web' is pending: Sync running");
     expect(result.log).toContain("web: status 'continuous-delivery/web' is success: Healthy");
     expect(result.summary).toContain('| web | ✅ healthy | continuous-delivery/web | success | Healthy |');
-    expect(Number(result.outputs.requests)).toBeGreaterThanOrEqual(3);
+    // The second read may already see success (the double counts a request when it
+    // arrives, before it answers), so two reads is the least that proves polling.
+    expect(Number(result.outputs.requests)).toBeGreaterThanOrEqual(2);
     expect(scanAndClean(result, [TOKEN], [NOTIFIER])).toEqual([]);
   });
 
