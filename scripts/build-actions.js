@@ -73,7 +73,9 @@ export function chunksOfModule(stats, moduleName) {
   const visit = (modules, outer) => {
     for (const module of modules ?? []) {
       const chunks = (outer ?? module).chunks ?? [];
-      chunksOf.set(module.identifier, chunks);
+      // a module concatenated into another is listed twice: nested in its host (with the host's chunks)
+      // and at the top level with no chunks of its own; the union keeps the host's
+      chunksOf.set(module.identifier, [...new Set([...(chunksOf.get(module.identifier) ?? []), ...chunks])]);
       if ((module.name ?? '').replace(/ \+ \d+ modules?$/, '') === moduleName)
         for (const id of chunks) home.add(id);
       visit(module.modules, outer ?? module);

@@ -18,7 +18,9 @@ type Chunk = { id: number };
 
 describe('chunksOfModule', () => {
   // entry chunk 1 (the dispatcher's context, module c) imports ./a and ./b; a and b share vendor chunk 9;
-  // b lazily loads chunk 20 from its own module, and a module of the vendor chunk lazily loads chunk 30
+  // b lazily loads chunk 20 from its own module, and a module of the vendor chunk lazily loads chunk 30;
+  // a2, concatenated into a (and so also listed at the top level with no chunks, as webpack does),
+  // lazily loads chunk 40
   const origin = (moduleIdentifier: string, request: string) => ({ moduleIdentifier, request });
   const stats = {
     modules: [
@@ -28,6 +30,8 @@ describe('chunksOfModule', () => {
       { identifier: 'v', name: './node_modules/v/i.js', chunks: [9] },
       { identifier: 'l', name: './node_modules/l/i.js', chunks: [20] },
       { identifier: 'm', name: './node_modules/m/i.js', chunks: [30] },
+      { identifier: 'a2', name: './a/src/cache.ts', chunks: [] },
+      { identifier: 'k', name: './node_modules/k/i.js', chunks: [40] },
     ],
     chunks: [
       { id: 1, initial: true, origins: [] },
@@ -36,12 +40,13 @@ describe('chunksOfModule', () => {
       { id: 9, origins: [origin('c', './a/src/index.ts'), origin('c', './b/src/index.ts')] },
       { id: 20, origins: [origin('b', 'l')] },
       { id: 30, origins: [origin('v', 'm')] },
+      { id: 40, origins: [origin('a2', 'k')] },
     ],
   };
   const ids = (name: string) => (chunksOfModule(stats, name) as Chunk[]).map((c) => c.id);
 
   it('takes the entry, the module own group and what any of them loads lazily, not a sibling group', () => {
-    expect(ids('./a/src/index.ts')).toEqual([1, 2, 9, 30]);
+    expect(ids('./a/src/index.ts')).toEqual([1, 2, 9, 30, 40]);
     expect(ids('./b/src/index.ts')).toEqual([1, 3, 9, 20, 30]);
   });
   it('finds nothing for a module that is not in the bundle', () => {
