@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error -- plain JS build scripts, no declarations
 import {
   buildActions,
   chunksOfModule,
   entryFile,
   programEntryFile,
   SHARED,
+  // @ts-expect-error -- plain JS build scripts, no declarations
 } from '../../scripts/build-actions.js';
 // @ts-expect-error -- plain JS build scripts, no declarations
 import { noticeIds } from '../../scripts/bundle-notices.js';
