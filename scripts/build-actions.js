@@ -42,7 +42,9 @@ export async function buildActions({ root, dispatcher, actions, programs = [], o
     const moduleName = path.startsWith('../') ? path : `./${path}`;
     const chunks = chunksOfModule(built.stats, moduleName);
     if (chunks.length === 0) {
-      problems.push(`${start.name}: ${moduleName} is in no chunk of the shared bundle`);
+      problems.push(
+        `${start.name}: ${moduleName} is in no chunk of the shared bundle (${relative(root, dispatcher)} must import it)`,
+      );
       continue;
     }
     const dir = join(outRoot, start.name);
