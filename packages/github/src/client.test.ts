@@ -83,6 +83,38 @@ describe('rate limits and retries', () => {
     expect(github.requests()).toBe(2);
   });
 
+  it.each(['github.com', 'ghes'] as const)(
+    'waits out an exhausted GraphQL limit (200 with a RATE_LIMITED error) on %s',
+    async (layout) => {
+      const server = layout === 'ghes' ? await startGitHubDouble({ layout: 'ghes' }) : gh;
+      try {
+        if (server !== gh) await server.repos.create('acme/ops');
+        server.faults.add({
+          route: 'graphql:repository',
+          status: 200,
+          headers: {
+            'x-ratelimit-limit': '5000',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)),
+            'x-ratelimit-resource': 'graphql',
+          },
+          body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] },
+        });
+        const github = clientOnDouble(server, { token: 'ghs_full', retries: 3, retryAfterUnitMs: 1 });
+        const data = await github.graphql<{ repository: { name: string } }>(
+          'query { repository(owner: "acme", name: "ops") { name } }',
+        );
+        expect(data.repository.name).toBe('ops');
+        expect(github.requests()).toBe(2);
+        expect(new URL(github.endpoints.graphqlUrl).pathname).toBe(
+          layout === 'ghes' ? '/api/graphql' : '/graphql',
+        );
+      } finally {
+        if (server !== gh) await server.close();
+      }
+    },
+  );
+
   it('retries a 429 after its retry-after', async () => {
     gh.faults.add({
       route: REPO_ROUTE,

@@ -161,7 +161,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
     graphql: async <T>(query: string, variables: Record<string, unknown> = {}) => {
       try {
         // the object form: `url` is an option there, not a variable
-        return (await octokit.graphql({ ...variables, query, url: endpoints.graphqlUrl })) as T;
+        return (await octokit.graphql({ ...variables, query, ...graphqlTarget(endpoints.graphqlUrl) })) as T;
       } catch (error) {
         throw toGitHubError('GitHub GraphQL request', error);
       }
@@ -170,7 +170,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
       try {
         const response = await octokit.request({
           method: 'POST',
-          url: endpoints.graphqlUrl,
+          ...graphqlTarget(endpoints.graphqlUrl),
           query,
           variables,
         });
@@ -180,6 +180,19 @@ export function createGitHub(options: GitHubOptions): GitHub {
       }
     },
   };
+}
+
+/**
+ * The GraphQL endpoint as octokit options. The throttling plugin knows a GraphQL request by its
+ * path starting with /graphql (to retry a RATE_LIMITED answer and its non-401 failures), and sees
+ * the path before the base URL is joined: GHES's absolute https://<host>/api/graphql looked like
+ * an ordinary write. So an endpoint ending in /graphql is sent as base URL + '/graphql'.
+ */
+function graphqlTarget(graphqlUrl: string): { baseUrl?: string; url: string } {
+  const url = new URL(graphqlUrl);
+  if (!url.search && url.pathname.endsWith('/graphql'))
+    return { baseUrl: graphqlUrl.slice(0, -'/graphql'.length), url: '/graphql' };
+  return { url: graphqlUrl };
 }
 
 function headersOf(error: unknown): Record<string, string> {
