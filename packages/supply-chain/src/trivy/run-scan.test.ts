@@ -5,7 +5,7 @@
  * filesystem with npm packages of test/integration/support/trivy-target.ts. What trivy ran is read
  * from a recording around the real program runner.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '@slipway/core';
@@ -15,6 +15,10 @@ import { startRegistry, type RegistryServer } from '../../../../test/doubles/oci
 import { publishTrivyTestDb } from '../../../../test/integration/support/trivy-db-registry.ts';
 import { seedTrivyDbCache, trivyTestDbProgram } from '../../../../test/integration/support/trivy-test-db.ts';
 import { writeTrivyTarget } from '../../../../test/integration/support/trivy-target.ts';
+import { pushMultiPlatformImage } from '../../../../test/integration/support/multi-platform-image.ts';
+import { imageIndexTargets } from '../registry/platform-targets.ts';
+import { openImage } from '../registry/open-image.ts';
+import { platformFilePath } from '../registry/image-platforms.ts';
 import { execProgram, type ProgramRunner } from '../tools/run-program.ts';
 import { DirectoryCache } from '../tools/tool-caches.ts';
 import { runTrivyScan, type TrivyScanRun } from './run-scan.ts';
@@ -35,7 +39,7 @@ beforeAll(async () => {
   trivy = realTool('trivy').path;
   trivyTestDbProgram(); // builds it on a fresh machine (minutes), cached afterwards
   writeTrivyTarget(target);
-  await seedTrivyDbCache(seededCache, runnerTemp, { now, databases: ['db'] });
+  await seedTrivyDbCache(seededCache, runnerTemp, { now, databases: ['db', 'java-db'] });
   registry = await startRegistry();
 }, 900_000);
 afterAll(async () => {
@@ -175,6 +179,55 @@ describe('runTrivyScan with the real trivy', () => {
       });
       expect(second.outcome.databases).toEqual([{ source: 'cache', cacheKey: key }]);
       expect(second.calls.map((argv) => argv[0])).toEqual(['fs', 'convert']);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'an image index: each platform image scanned by digest on its own, one merged report, the gate over all',
+    async () => {
+      // only the arm64 image holds minimist 1.2.5 (CVE-2099-2002, CRITICAL); both hold left-pad (LOW)
+      const image = await pushMultiPlatformImage(registry.host, 'octo-org/multi', '1.0');
+      const index = await imageIndexTargets(image.tagged, 'all', {
+        open: (reference) => openImage(reference, { timeoutMs: 30_000 }),
+        log: { info: () => undefined, notice: () => undefined },
+        input: 'target',
+      });
+      expect(index?.digest).toBe(image.indexDigest);
+      const { outcome, calls, dir } = await scan({ scanType: 'image', target: image.tagged, index });
+      const jsonFile = join(dir, 'results.json');
+      expect(calls.map((argv) => argv.find((a) => a.includes('@sha256:')) ?? argv[0])).toEqual([
+        `${registry.host}/octo-org/multi@${image.amd64}`,
+        `${registry.host}/octo-org/multi@${image.arm64}`,
+        'convert',
+      ]);
+      const byPlatform = Object.fromEntries(
+        (outcome.platforms ?? []).map((p) => [p.platform, { ids: ids(p.findings), gated: ids(p.gated) }]),
+      );
+      expect(byPlatform).toEqual({
+        'linux/amd64': { ids: ['CVE-2099-2003'], gated: [] },
+        'linux/arm64/v8': { ids: ['CVE-2099-2002', 'CVE-2099-2003'], gated: ['CVE-2099-2002'] },
+      });
+      expect(ids(outcome.gated)).toEqual(['CVE-2099-2002']);
+      expect(ids(outcome.findings)).toEqual(['CVE-2099-2002', 'CVE-2099-2003', 'CVE-2099-2003']);
+      // each platform's own report beside results.json, and results.json the report of them all
+      for (const p of outcome.platforms ?? []) {
+        expect(p.jsonFile).toBe(
+          platformFilePath(jsonFile, index!.targets.find((t) => t.digest === p.digest)!.slug),
+        );
+        expect(existsSync(p.jsonFile)).toBe(true);
+      }
+      const merged = JSON.parse(readFileSync(jsonFile, 'utf8')) as {
+        ArtifactName: string;
+        Platforms: { Platform: string; Digest: string }[];
+      };
+      expect(merged.ArtifactName).toBe(index!.pinned);
+      expect(merged.Platforms).toEqual([
+        { Platform: 'linux/amd64', Digest: image.amd64 },
+        { Platform: 'linux/arm64/v8', Digest: image.arm64 },
+      ]);
+      // the SARIF is trivy's conversion of that merged report
+      expect(outcome.sarif.ruleIds).toEqual(expect.arrayContaining(['CVE-2099-2002', 'CVE-2099-2003']));
     },
     TIMEOUT,
   );
