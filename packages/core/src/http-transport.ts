@@ -8,6 +8,7 @@
  * Any status comes back as a response: `checkStatus` turns a failed one into an
  * HttpStatusError carrying the server's retry-after.
  */
+import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { HttpClient } from '@actions/http-client';
 import { UserError } from './errors.ts';
@@ -19,7 +20,8 @@ export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text is sent as UTF-8; a Buffer byte for byte; either with its Content-Length (never chunked). */
+  body?: string | Buffer;
   /** Largest response body accepted (default the transport's); a larger one is a ResponseTooLargeError. */
   maxBodyBytes?: number;
 }
@@ -143,6 +145,12 @@ function lowerCased(headers: Record<string, string | string[] | undefined>): Rec
   return out;
 }
 
+/** http-client sets Content-Length for a string body only; a Buffer goes as a stream, so name its length. */
+function withLength(headers: Record<string, string>, length: number): Record<string, string> {
+  const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
+  return named ? headers : { ...headers, 'Content-Length': String(length) };
+}
+
 function networkError(error: unknown, url: string, timeoutMs: number): unknown {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
@@ -182,7 +190,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         const agent = client.getAgent(url) as { options?: Record<string, unknown> };
         agent.options = { ...agent.options, ca };
       }
-      const response = await client.request(method, url, body ?? null, headers);
+      const response = Buffer.isBuffer(body)
+        ? await client.request(method, url, Readable.from([body]), withLength(headers, body.length))
+        : await client.request(method, url, body ?? null, headers);
       const limit = request.maxBodyBytes ?? options.maxBodyBytes ?? MAX_RESPONSE_BYTES;
       const bytes = response.message.readable
         ? await readBoundedBody(response.message, limit, () => new ResponseTooLargeError(url, limit))
