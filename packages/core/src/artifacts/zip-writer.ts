@@ -8,6 +8,7 @@
  * offset) is refused with a ZipLimitError instead of being written wrong.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
+import { UserError } from '../errors.ts';
 
 export interface ZipEntry {
   /** Forward-slash path inside the archive: relative, no `.`/`..`/empty segments, no backslash. */
@@ -18,9 +19,9 @@ export interface ZipEntry {
 }
 
 /** An archive that needs Zip64, which this writer does not write. */
-export class ZipLimitError extends Error {
+export class ZipLimitError extends UserError {
   constructor(message: string) {
-    super(message);
+    super(`Cannot write the ZIP archive: ${message}.`);
     this.name = 'ZipLimitError';
   }
 }
