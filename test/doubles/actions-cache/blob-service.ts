@@ -68,7 +68,12 @@ export class BlobService {
     if (authError) return blobError(res, 403, 'AuthenticationFailed', authError);
     // Put Blob and Put Block need the body's length up front: Azure answers a chunked body 411
     if ((op === 'PutBlob' || op === 'PutBlock') && req.headers['content-length'] === undefined)
-      return blobError(res, 411, 'MissingContentLengthHeader', 'The Content-Length header was not specified.');
+      return blobError(
+        res,
+        411,
+        'MissingContentLengthHeader',
+        'The Content-Length header was not specified.',
+      );
     switch (op) {
       case 'PutBlob': {
         if (req.headers['x-ms-blob-type'] !== 'BlockBlob')
