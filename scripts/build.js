@@ -1,8 +1,13 @@
-// npm run build [-- name ...] [-- --out-root DIR]: bundles every discovered entry with ncc (ESM
-// output, every file minified, third-party notices alongside) into DIR/ (default: dist/). The actions
-// share one bundle, DIR/shared/, each started by DIR/<name>/index.js; naming any action rebuilds them
-// all. A program (packages/<pkg>/src/bin.ts) is a bundle of its own in DIR/<pkg>/. ncc empties each
-// output folder's .js files first, so every bundle has its own folder and none is nested in another.
+// npm run build [-- name ...] [-- --out-root DIR]: bundles every discovered action and program with ncc
+// (ESM output, every file minified, third-party notices alongside) into DIR/ (default: dist/): one
+// shared bundle, DIR/shared/, from which DIR/<name>/index.js starts each action and program (see
+// build-actions.js); naming any of them rebuilds them all.
+// npm run build -- --standalone name ... --out-root DIR: each named program (packages/<pkg>/src/bin.ts)
+// as a bundle of its own in DIR/<pkg>/, with the full notices, which runs with node alone: what npm
+// packs (packages/cli/scripts/prepack.js). Never committed, so DIR must be named (dist/<pkg> is the
+// launcher of the shared bundle).
+// ncc empties each output folder's .js files first, so every bundle has its own folder and none is
+// nested in another.
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +23,10 @@ if (outFlag >= 0 && !args[outFlag + 1]) {
   console.error('build: --out-root needs a folder');
   process.exit(2);
 }
-const wanted = args.filter((_arg, i) => outFlag < 0 || (i !== outFlag && i !== outFlag + 1));
+const standalone = args.includes('--standalone');
+const wanted = args.filter(
+  (arg, i) => arg !== '--standalone' && (outFlag < 0 || (i !== outFlag && i !== outFlag + 1)),
+);
 const all = discoverBundles(root);
 const unknown = wanted.filter((name) => !all.some((b) => b.name === name));
 if (unknown.length > 0) {
@@ -27,19 +35,35 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
-const chosen = wanted.length > 0 ? all.filter((b) => wanted.includes(b.name)) : all;
-const actions = all.filter((b) => b.kind === 'action');
-const jobs = chosen
-  .filter((b) => b.kind !== 'action')
-  .map((b) => ({
-    name: b.name,
-    run: () => buildBundle({ root, entry: b.entry, outDir: join(outRoot, b.name) }),
-  }));
-if (chosen.some((b) => b.kind === 'action'))
-  jobs.unshift({
-    name: `${SHARED} (${actions.map((b) => b.name).join(', ')})`,
-    run: () => buildActions({ root, dispatcher: join(root, ACTIONS_DISPATCHER), actions, outRoot }),
-  });
+const programs = all.filter((b) => b.kind === 'program');
+const notPrograms = wanted.filter((name) => !programs.some((b) => b.name === name));
+if (standalone && (wanted.length === 0 || notPrograms.length > 0 || outFlag < 0)) {
+  console.error(
+    `build: --standalone builds programs by name (${programs.map((b) => b.name).join(', ')}) into --out-root DIR${notPrograms.length > 0 ? `; not a program: ${notPrograms.join(', ')}` : ''}`,
+  );
+  process.exit(2);
+}
+const context = dirname(join(root, ACTIONS_DISPATCHER));
+const jobs = standalone
+  ? programs
+      .filter((b) => wanted.includes(b.name))
+      .map((b) => ({
+        name: `${b.name} (standalone)`,
+        run: () => buildBundle({ root, entry: b.entry, outDir: join(outRoot, b.name), context }),
+      }))
+  : [
+      {
+        name: `${SHARED} (${all.map((b) => b.name).join(', ')})`,
+        run: () =>
+          buildActions({
+            root,
+            dispatcher: join(root, ACTIONS_DISPATCHER),
+            actions: all.filter((b) => b.kind === 'action'),
+            programs,
+            outRoot,
+          }),
+      },
+    ];
 
 const started = Date.now();
 const queue = [...jobs];

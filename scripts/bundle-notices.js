@@ -7,8 +7,10 @@ import { join, posix, sep } from 'node:path';
 const LICENSE_FILE = /^(licen[cs]e|copying|notice)(\.|-|$)/i;
 
 /**
- * The package folders (relative to `root`, with '/' separators) of every node_modules module in a
- * webpack stats object, walking concatenated modules (`modules` nested in a module) and all chunks.
+ * The package folders (relative to `root`, with '/' separators) of every node_modules module in the
+ * chunks of a webpack stats object, walking concatenated modules (`modules` nested in a module). The
+ * top-level module list is not read: it also holds orphans, modules webpack left out of every chunk
+ * (unused exports of a package without side effects), whose code is not in the bundle.
  * `context`: the build's folder relative to root, when it is not root (module names are relative to it).
  */
 export function packageDirsFromStats(stats, context = '') {
@@ -20,7 +22,6 @@ export function packageDirsFromStats(stats, context = '') {
       visit(module.modules);
     }
   };
-  visit(stats.modules);
   for (const chunk of stats.chunks ?? []) visit(chunk.modules);
   return [...dirs].sort();
 }

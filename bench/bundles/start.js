@@ -1,6 +1,7 @@
 // npm run bench:bundles [-- --root DIR] [-- --runs N]: what the JavaScript actions ship and how fast
 // they start. Prints two tables for the checkout at DIR (default: this one), from its actions/*/action.yml
-// and committed dist/:
+// and committed dist/ (the programs too: each other dist/<name>/index.js but dist/shared's, e.g. the CLI,
+// run with --help):
 //   - size: the files of each action's dist folder, and the JavaScript the action reads before its first
 //     error (recorded once per action with record-loads.js); then dist/ in total against the goal;
 //   - start: each action started as the runner starts it (`node <runs.main>`, INPUT_* set to the
@@ -22,7 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -51,10 +52,17 @@ const actions = readdirSync(join(root, 'actions'), { withFileTypes: true })
         .map(([input, spec]) => [`INPUT_${input.replace(/ /g, '_').toUpperCase()}`, String(spec.default)]),
     ),
   }));
+/** The programs: dist/<name>/index.js that no action runs (dist/shared is the bundle they all start). */
+const programs = readdirSync(join(root, 'dist'))
+  .filter((name) => name !== 'shared' && existsSync(join(root, 'dist', name, 'index.js')))
+  .map((name) => join(root, 'dist', name, 'index.js'))
+  .filter((main) => !actions.some((a) => a.main === main))
+  .map((main) => ({ name: `${basename(dirname(main))} --help`, main, args: ['--help'], defaults: {} }));
+const started = [...actions, ...programs];
 
 /** A fresh runner-like environment and workspace for one action run. */
 function runnerEnv(action) {
-  const dir = mkdtempSync(join(work, `${action.name}-`));
+  const dir = mkdtempSync(join(work, `${action.name.replace(/\W+/g, '-')}-`));
   const workspace = join(dir, 'workspace');
   mkdirSync(workspace);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...OFFLINE, ...action.defaults };
@@ -70,10 +78,14 @@ function loadedFiles(action) {
   const { env, cwd } = runnerEnv(action);
   const log = join(env.RUNNER_TEMP, 'loads.txt');
   writeFileSync(log, '');
-  spawnSync(process.execPath, ['--import', join(here, 'record-loads.js'), action.main], {
-    cwd,
-    env: { ...env, SLIPWAY_BENCH_LOADS: log },
-  });
+  spawnSync(
+    process.execPath,
+    ['--import', join(here, 'record-loads.js'), action.main, ...(action.args ?? [])],
+    {
+      cwd,
+      env: { ...env, SLIPWAY_BENCH_LOADS: log },
+    },
+  );
   return [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];
 }
 
@@ -92,14 +104,14 @@ function cpuRun(argv, env, cwd) {
 }
 
 function measureStarts() {
-  const cpu = new Map([['bare', []], ...actions.map((a) => [a.name, []])]);
+  const cpu = new Map([['bare', []], ...started.map((a) => [a.name, []])]);
   const last = new Map();
   for (let round = 0; round < runs; round++) {
     const bareEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: work };
     cpu.get('bare').push(cpuRun([process.execPath, '-e', '0'], bareEnv, work).cpu);
-    for (const action of actions) {
+    for (const action of started) {
       const { env, cwd } = runnerEnv(action);
-      const result = cpuRun([process.execPath, action.main], env, cwd);
+      const result = cpuRun([process.execPath, action.main, ...(action.args ?? [])], env, cwd);
       cpu.get(action.name).push(result.cpu);
       last.set(action.name, result);
     }
@@ -130,7 +142,7 @@ function filesUnder(dir) {
 
 function printSizes(loaded) {
   const dist = join(root, 'dist');
-  const rows = actions.map((action) => {
+  const rows = started.map((action) => {
     const own = filesUnder(dirname(action.main));
     const js = loaded.get(action.name).filter((f) => f.startsWith(`${dist}/`) && f.endsWith('.js'));
     return [
@@ -143,7 +155,7 @@ function printSizes(loaded) {
   const all = filesUnder(dist);
   const js = all.filter((f) => f.endsWith('.js'));
   for (const folder of readdirSync(dist).filter(
-    (f) => !actions.some((a) => dirname(a.main) === join(dist, f)),
+    (f) => !started.some((a) => dirname(a.main) === join(dist, f)),
   )) {
     const files = filesUnder(join(dist, folder));
     rows.push([
@@ -177,7 +189,7 @@ function printSizes(loaded) {
 
 function printStarts({ cpu, last }) {
   const bare = median(cpu.get('bare'));
-  const rows = actions.map((action) => {
+  const rows = started.map((action) => {
     const seconds = median(cpu.get(action.name));
     const result = last.get(action.name);
     const error = /^::error::(.*)$/m.exec(result.output)?.[1] ?? '';
@@ -201,7 +213,7 @@ function printStarts({ cpu, last }) {
 
 const work = mkdtempSync(join(tmpdir(), 'slipway-bundle-bench-'));
 try {
-  const loaded = new Map(actions.map((a) => [a.name, loadedFiles(a)]));
+  const loaded = new Map(started.map((a) => [a.name, loadedFiles(a)]));
   printSizes(loaded);
   printStarts(measureStarts());
 } finally {

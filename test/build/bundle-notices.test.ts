@@ -24,10 +24,14 @@ describe('packageDirOf', () => {
     expect(packageDirOf(name)).toBe(dir);
   });
 
-  it('walks concatenated modules and chunk modules', () => {
+  it('walks the modules of every chunk and the modules concatenated into them, not orphans', () => {
     const stats = {
-      modules: [{ name: './src/main.ts + 2 modules', modules: [{ name: './node_modules/a/x.js' }] }],
-      chunks: [{ modules: [{ name: './node_modules/@s/b/y.js' }] }],
+      // an orphan: listed, but in no chunk (webpack dropped it), so its code is not in the bundle
+      modules: [{ name: './node_modules/dropped/x.js', chunks: [] }],
+      chunks: [
+        { modules: [{ name: './src/main.ts + 2 modules', modules: [{ name: './node_modules/a/x.js' }] }] },
+        { modules: [{ name: './node_modules/@s/b/y.js' }] },
+      ],
     };
     expect(packageDirsFromStats(stats)).toEqual(['node_modules/@s/b', 'node_modules/a']);
   });

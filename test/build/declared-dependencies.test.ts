@@ -34,7 +34,7 @@ const POLICY: Policy = {
   },
   bundledRuntime: {
     'packages/cli':
-      'published as the dist/cli bundle (scripts/prepack.js), so the tarball depends on nothing and what the bundle holds is a devDependency',
+      'published as a standalone bundle built at pack time (scripts/prepack.js), so the tarball depends on nothing and what the bundle holds is a devDependency',
   },
 };
 

@@ -1,5 +1,5 @@
 /**
- * `slipway bump` through the committed CLI bundle: a dry run prints the unified
+ * `slipway bump` through the committed dist/cli/index.js (the shared bundle): a dry run prints the unified
  * diff and leaves the checkout alone; --write changes exactly the tag's line;
  * bad usage exits 2 and bad input exits 1, each with a message.
  */

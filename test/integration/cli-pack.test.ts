@@ -1,6 +1,7 @@
 /**
- * The CLI as a user installs it: `npm pack` of packages/cli (prepack copies the committed bundle in),
- * the tarball installed offline into an empty project, and `slipway pin-check` run there on that
+ * The CLI as a user installs it: `npm pack` of packages/cli (prepack builds a standalone bundle of
+ * the CLI, since the committed dist/cli only starts it from the shared bundle of the actions), the
+ * tarball installed offline into an empty project, and `slipway pin-check` run there on that
  * project's own workflow. Proves the package is self-contained (no dependencies, no clone needed).
  */
 import { execFile } from 'node:child_process';
@@ -26,7 +27,7 @@ async function exec(command: string, args: string[], cwd: string) {
 }
 
 describe('the @slipway/cli package', () => {
-  it('packs the bundle alone and runs pin-check from an empty project', { timeout: 180_000 }, async () => {
+  it('packs a bundle of its own and runs pin-check from an empty project', { timeout: 300_000 }, async () => {
     const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], cliDir);
     expect(packed.code).toBe(0);
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
@@ -57,6 +58,13 @@ describe('the @slipway/cli package', () => {
       project,
     );
     expect(installed.code).toBe(0);
+    const packedDist = join(project, 'node_modules', '@slipway', 'cli', 'dist');
+    // the full notices, licence texts included, not the committed launcher's pointers into dist/shared
+    const notices = readFileSync(join(packedDist, 'licenses.txt'), 'utf8');
+    expect(notices).toMatch(/^yaml@\d/m);
+    expect(notices).toContain('Permission is hereby granted'); // an MIT text, verbatim
+    expect(notices).not.toContain('../shared/');
+    expect(readFileSync(join(packedDist, 'index.js'), 'utf8')).not.toContain('../shared/');
     const manifest = JSON.parse(
       readFileSync(join(project, 'node_modules', '@slipway', 'cli', 'package.json'), 'utf8'),
     ) as { dependencies?: unknown };

@@ -1,5 +1,5 @@
 /**
- * The `slipway` CLI bundle (dist/cli/index.js) against a GitHub Enterprise Server: the GitHub
+ * The `slipway` CLI (the committed dist/cli/index.js, run from the shared bundle) against a GitHub Enterprise Server: the GitHub
  * double in its 'ghes' layout (REST only under /api/v3, GraphQL only at /api/graphql). The server
  * comes from GITHUB_API_URL / GITHUB_GRAPHQL_URL, or from --api-url on a laptop; lookups cached
  * for one server never answer for another; `slipway bump` works offline and contacts no server.

@@ -1,6 +1,7 @@
 /**
- * The `slipway` CLI as users run it: the committed bundle dist/cli/index.js (and
- * the packages/cli/bin launcher) spawned on fixture folders; exit codes 0/1/2,
+ * The `slipway` CLI as users run it in a clone: the committed dist/cli/index.js,
+ * which starts it from the shared bundle dist/shared (and the packages/cli/bin
+ * launcher), spawned on fixture folders; exit codes 0/1/2,
  * text, JSON and SARIF output, the policy file, and --fix against the GitHub
  * API double.
  */

@@ -6,7 +6,7 @@
  * (served by the rekor-index double), and cosign's bundle signed by its release
  * identity, a Google service account (an email SAN issued by the sigstore double).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,7 @@ import {
   refreshToolsLock,
   releaseBaseUrl,
 } from '@slipway/supply-chain/tools';
+import { startGitHubDouble } from '../doubles/github/index.ts';
 import { buildRelease, type BuiltRelease } from '../doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { signDetached, signatureFiles } from '../doubles/release-assets/detached-signature.ts';
@@ -268,5 +269,33 @@ describe('npm run tools:refresh', () => {
       'tools:refresh failed: trivy 0.69.4 is a known-malicious release; it is never locked.',
     );
     expect(readFileSync(lockPath, 'utf8')).toBe(before);
+  }, 120_000);
+
+  it("takes a version left out from the tool's latest GitHub release (GITHUB_API_URL, GITHUB_TOKEN)", async () => {
+    const gh = await startGitHubDouble();
+    try {
+      const token = 'ghs_toolsrefreshlatest000000000000000000';
+      gh.tokens.set(token, { permissions: { contents: 'read', metadata: 'read' } });
+      const trivy = await gh.repos.create('aquasecurity/trivy');
+      await trivy.tag('v0.69.4', await trivy.commit({ files: { 'README.md': 'trivy\n' } }));
+      trivy.release('v0.69.4');
+      const root = resolve(import.meta.dirname, '../..');
+      const lockPath = join(root, 'packages/supply-chain/tools.lock.json');
+      const before = readFileSync(lockPath, 'utf8');
+      const run = spawn(node24Path(), ['scripts/tools-refresh.js', '--syft', '1.51.0', '--cosign', '3.1.3'], {
+        cwd: root,
+        env: { ...process.env, GITHUB_API_URL: gh.url, GITHUB_TOKEN: token },
+      });
+      let stderr = '';
+      run.stderr.on('data', (d: Buffer) => (stderr += d));
+      const code = await new Promise((done) => run.on('close', done));
+      // the latest release was read through the API (with the token) and then refused by name
+      expect(stderr).toContain('tools:refresh failed: trivy 0.69.4 is a known-malicious release');
+      expect(code).toBe(1);
+      expect(gh.requests.count('GET /repos/{owner}/{repo}/releases/latest')).toBe(1);
+      expect(readFileSync(lockPath, 'utf8')).toBe(before);
+    } finally {
+      await gh.close();
+    }
   }, 120_000);
 });

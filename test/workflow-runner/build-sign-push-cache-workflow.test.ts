@@ -33,6 +33,8 @@ const slipway = slipwayAtHead();
 const workflow = slipway.workflow('build-sign-push.yml');
 const GHCR = 'ghcr.io';
 const SIGN_BUNDLE = '.slipway/dist/sign/index.js';
+// the sign launcher starts the actions' shared bundle, whose entry is the other file worth replacing
+const SHARED_ENTRY = '.slipway/dist/shared/index.js';
 const POISON = "console.log('poisoned sign bundle ran'); process.exit(0);\n";
 
 let registry: RegistryServer;
@@ -90,7 +92,7 @@ describe('build-sign-push.yml: the signing job restores nothing from the Actions
   it('entries that would overwrite the sign bundle are never requested; the real bundle signs', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'leg-temp-'));
     for (const entry of restoredEntries(temp))
-      await writePoisonedEntry(cache, { ...entry, members: { [SIGN_BUNDLE]: POISON } });
+      await writePoisonedEntry(cache, { ...entry, members: { [SIGN_BUNDLE]: POISON, [SHARED_ENTRY]: POISON } });
     expect(cache.entries()).toHaveLength(4);
     cache.resetCounters();
 
@@ -124,6 +126,7 @@ describe('build-sign-push.yml: the signing job restores nothing from the Actions
     // the sign bundle in the job's workspace is the committed one, and it is what ran
     const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
     expect(sha256(join(leg.workspace, SIGN_BUNDLE))).toBe(sha256(join(slipway.dir, 'dist/sign/index.js')));
+    expect(sha256(join(leg.workspace, SHARED_ENTRY))).toBe(sha256(join(slipway.dir, 'dist/shared/index.js')));
     expect(leg.rawLog).not.toContain('poisoned sign bundle ran');
     expect(leg.conclusion).toBe('success');
     const cosign = runner

@@ -21,6 +21,9 @@ import { slipwayAtHead } from './local-repos.ts';
 const slipway = slipwayAtHead();
 const workflow = slipway.workflow('deploy-gate.yml');
 const VERIFY_BUNDLE = '.slipway/dist/verify/index.js';
+// the verify launcher starts the actions' shared bundle, whose entry is the other file worth replacing
+const SHARED_ENTRY = '.slipway/dist/shared/index.js';
+const POISON = "console.log('poisoned verify bundle ran'); process.exit(0);\n";
 
 let registry: RegistryServer;
 let cosign: ToolReleases;
@@ -55,7 +58,7 @@ describe('deploy-gate.yml: the verify job restores nothing from the Actions cach
     await writePoisonedEntry(cache, {
       key: `slipway-tool-cosign-${version}-${platform}-${sha256}`,
       paths: [join(temp, 'slipway-tools', `cosign-${version}-${platform}`, asset)],
-      members: { [VERIFY_BUNDLE]: "console.log('poisoned verify bundle ran'); process.exit(0);\n" },
+      members: { [VERIFY_BUNDLE]: POISON, [SHARED_ENTRY]: POISON },
     });
     cache.resetCounters();
 
@@ -85,6 +88,7 @@ describe('deploy-gate.yml: the verify job restores nothing from the Actions cach
 
     const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
     expect(hash(join(result.workspace, VERIFY_BUNDLE))).toBe(hash(join(slipway.dir, 'dist/verify/index.js')));
+    expect(hash(join(result.workspace, SHARED_ENTRY))).toBe(hash(join(slipway.dir, 'dist/shared/index.js')));
     expect(result.rawLog).not.toContain('poisoned verify bundle ran');
     expect(result.conclusion).toBe('success');
     const verified = runner.calls().filter((c) => c.tool === 'cosign' && c.argv[0]?.startsWith('verify'));

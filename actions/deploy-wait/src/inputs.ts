@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError, InputReader, maskSecret, type MaskSink } from '@slipway/core';
 import type { PushReport, RolloutRequest } from '@slipway/argocd';
-import { endpointUrl } from '@slipway/oidc';
+import { endpointUrl } from '@slipway/oidc/id-token';
 
 export interface Inputs {
   mode: 'api' | 'push';

@@ -21,7 +21,7 @@ import {
   run,
 } from '@slipway/core';
 import { createGitHub, type GitHub } from '@slipway/github';
-import { idTokenRequestEnv } from '@slipway/oidc';
+import { idTokenRequestEnv } from '@slipway/oidc/id-token';
 import { getInputs, type Inputs } from './inputs.ts';
 
 export default async function main(): Promise<void> {

@@ -14,8 +14,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { jobCanMintIdToken } from '@slipway/core';
-import * as cache from '@actions/cache';
 import * as core from '@actions/core';
+
+type ActionsCache = typeof import('@actions/cache');
+
+/**
+ * @actions/cache (with the Azure storage SDK, about 0.7 MB of the bundle) when
+ * the runner offers a cache service, else undefined without loading it: both
+ * service versions need one of these variables (isFeatureAvailable decides
+ * which), so a run outside Actions, or a local one, never reads that code.
+ */
+async function cacheService(env: NodeJS.ProcessEnv): Promise<ActionsCache | undefined> {
+  if (!env.ACTIONS_CACHE_URL && !env.ACTIONS_RESULTS_URL) return undefined;
+  const cache = await import('@actions/cache');
+  return cache.isFeatureAvailable() ? cache : undefined;
+}
 
 const KEY_PREFIX = 'slipway-pin-check-refs-v2-';
 
@@ -34,7 +47,8 @@ export function refCacheKey(scope: string, apiUrl: string, ttlMs: number, now: n
 
 /** True when the entry for `key` was restored. */
 export async function restoreRefCache(file: string, key: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  if (!cache.isFeatureAvailable()) return false;
+  const cache = await cacheService(env);
+  if (!cache) return false;
   if (jobCanMintIdToken(env)) {
     core.info(
       'Not restoring cached GitHub lookups: this job can request OIDC tokens (id-token: write), and a restore unpacks the archive before it can be checked. Run pin-check in a job without id-token: write to use the cache.',
@@ -62,8 +76,10 @@ export async function restoreRefCache(file: string, key: string, env: NodeJS.Pro
   }
 }
 
-export async function saveRefCache(file: string, key: string): Promise<void> {
-  if (!cache.isFeatureAvailable() || !existsSync(file)) return;
+export async function saveRefCache(file: string, key: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!existsSync(file)) return;
+  const cache = await cacheService(env);
+  if (!cache) return;
   try {
     await cache.saveCache([dirname(file)], key);
   } catch (error) {

@@ -76,7 +76,7 @@ async function check(): Promise<void> {
     log: (message) => core.info(message),
   });
   // An entry is never overwritten: after a restore, the key is taken until the next TTL period.
-  if (cacheFile && cacheKey && !restored) await saveRefCache(cacheFile, cacheKey);
+  if (cacheFile && cacheKey && !restored) await saveRefCache(cacheFile, cacheKey, process.env);
 
   // Annotations and SARIF name files relative to the repository that holds them.
   const repoRoot = repositoryRoot(root, workspace);

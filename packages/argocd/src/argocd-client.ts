@@ -16,7 +16,7 @@ import {
   type HttpTransport,
   type RetryOptions,
 } from '@slipway/core';
-import { isTransientStatus } from '@slipway/oidc';
+import { isTransientStatus } from '@slipway/oidc/id-token';
 import type { Application, ApplicationTree } from './application.ts';
 
 export interface TokenSource {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Launcher for `slipway`: in the published package it runs the bundle packed beside it (dist/index.js);
-// in a clone (`npx slipway`, `npm exec slipway`) it runs the committed bundle dist/cli/index.js.
+// Launcher for `slipway`: in the published package it runs the standalone bundle packed beside it
+// (dist/index.js, built by scripts/prepack.js); in a clone (`npx slipway`, `npm exec slipway`) it runs
+// the committed dist/cli/index.js, which starts the CLI from the shared bundle dist/shared.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

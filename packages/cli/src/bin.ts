@@ -1,11 +1,6 @@
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { SCAN_WORKER_ROLE, serveScanRequests } from '@slipway/pinning';
-import { processIo } from './io.ts';
-import { main } from './main.ts';
+import { runProgram } from './program.ts';
 
-// The bundle is also its own worker: pin-check scans large trees on worker threads.
-if (!isMainThread && (workerData as { role?: string } | undefined)?.role === SCAN_WORKER_ROLE) {
-  serveScanRequests(parentPort!);
-} else {
-  process.exitCode = await main(process.argv.slice(2), processIo(new URL(import.meta.url)));
-}
+// The standalone program (scripts/build.js --standalone cli, which npm packs): this bundle is also
+// its own worker for pin-check's scans. The committed dist/cli/index.js runs program.ts from the
+// shared bundle instead.
+await runProgram(new URL(import.meta.url));

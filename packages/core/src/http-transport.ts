@@ -8,6 +8,7 @@
  * Any status comes back as a response: `checkStatus` turns a failed one into an
  * HttpStatusError carrying the server's retry-after.
  */
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { HttpClient } from '@actions/http-client';
@@ -171,7 +172,22 @@ function networkError(error: unknown, url: string, timeoutMs: number): unknown {
   return error;
 }
 
-export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+/** A response whose body is still a stream (read it to the end, or `resume()` it, to free the socket). */
+export interface HttpStreamResponse {
+  status: number;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: IncomingMessage;
+}
+
+/** The transport for bodies too large to hold in memory (release archives): the body comes back unread. */
+export type HttpStreamTransport = (request: Omit<HttpRequest, 'maxBodyBytes'>) => Promise<HttpStreamResponse>;
+
+/**
+ * The one @actions/http-client set-up behind both transports: its retries off, redirects as asked,
+ * the socket timeout, the TLS settings, and a failure without a response turned into a NetworkError.
+ */
+function clientRequest(options: HttpTransportOptions): HttpStreamTransport {
   const maxRedirects = options.maxRedirects ?? 0;
   const client = new HttpClient(options.userAgent, [], {
     allowRetries: false,
@@ -182,8 +198,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     ignoreSslError: options.tls?.insecure === true,
   });
   const ca = options.tls?.ca ? [...rootCertificates, options.tls.ca] : undefined;
-  return async (request) => {
-    const { method, url, headers = {}, body } = request;
+  return async ({ method, url, headers = {}, body }) => {
     try {
       // http-client sets no CA option of its own: extend the agent it picked (direct or proxy tunnel)
       if (ca && url.startsWith('https:')) {
@@ -193,17 +208,35 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       const response = Buffer.isBuffer(body)
         ? await client.request(method, url, Readable.from([body]), withLength(headers, body.length))
         : await client.request(method, url, body ?? null, headers);
-      const limit = request.maxBodyBytes ?? options.maxBodyBytes ?? MAX_RESPONSE_BYTES;
-      const bytes = response.message.readable
-        ? await readBoundedBody(response.message, limit, () => new ResponseTooLargeError(url, limit))
-        : Buffer.alloc(0);
-      return {
-        status: response.message.statusCode ?? 0,
-        headers: lowerCased(response.message.headers),
-        body: bytes,
-      };
+      const message = response.message;
+      // a body left unread (resume()d after a refused status) must not crash the process when its
+      // socket fails later; whoever reads the body still gets the error through its own listener
+      message.on('error', () => undefined);
+      return { status: message.statusCode ?? 0, headers: lowerCased(message.headers), body: message };
     } catch (error) {
       throw networkError(error, url, options.timeoutMs);
     }
   };
+}
+
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  const send = clientRequest(options);
+  return async (request) => {
+    const response = await send(request);
+    const { url } = request;
+    const limit = request.maxBodyBytes ?? options.maxBodyBytes ?? MAX_RESPONSE_BYTES;
+    try {
+      const bytes = response.body.readable
+        ? await readBoundedBody(response.body, limit, () => new ResponseTooLargeError(url, limit))
+        : Buffer.alloc(0);
+      return { status: response.status, headers: response.headers, body: bytes };
+    } catch (error) {
+      throw networkError(error, url, options.timeoutMs);
+    }
+  };
+}
+
+/** Like createHttpTransport, but the body is left unread for the caller to stream (and bound) itself. */
+export function createHttpStreamTransport(options: HttpTransportOptions): HttpStreamTransport {
+  return clientRequest(options);
 }

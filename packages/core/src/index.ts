@@ -70,6 +70,7 @@ export { SLIPWAY_VERSION } from './version.ts';
 export { githubApiUrl, githubServerUrl } from './github-urls.ts';
 export {
   createHttpTransport,
+  createHttpStreamTransport,
   checkStatus,
   retryAfterMs,
   NetworkError,
@@ -77,6 +78,8 @@ export {
   ResponseTooLargeError,
   MAX_RESPONSE_BYTES,
   type HttpTransport,
+  type HttpStreamTransport,
+  type HttpStreamResponse,
   type HttpRequest,
   type HttpResponse,
   type HttpTransportOptions,

@@ -1,6 +1,4 @@
-export * from './http-endpoint.ts';
-export * from './github-id-token.ts';
-export * from './jwt-claims.ts';
+export * from './id-token.ts';
 export * from './aws-endpoint.ts';
 export * from './aws-session.ts';
 export * from './aws-role-chain.ts';

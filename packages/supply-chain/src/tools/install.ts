@@ -11,7 +11,7 @@
  *     platform   'linux' | 'macos' | 'windows';  arch: 'x64' | 'arm64'  (see runnerPlatform())
  *     baseUrl    release download root; default https://github.com/<owner>/<repo>/releases/download
  *                (see releaseBaseUrl() for mirrors); assets are fetched from <baseUrl>/v<version>/<asset>
- *     http       @actions/http-client HttpClient (createReleaseHttp())
+ *     http       the streaming transport of @slipway/core (createReleaseHttp())
  *     cache      PersistentCache across runs (actionsPersistentCache() or DirectoryCache)
  *     toolCache  ToolDirectoryCache for the same job (actionsToolDirectoryCache)
  *     log        { info(line), warning(line) }

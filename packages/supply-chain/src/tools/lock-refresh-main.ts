@@ -7,8 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { HttpClient } from '@actions/http-client';
-import { errorMessage } from '@slipway/core';
+import { checkStatus, createHttpTransport, errorMessage, type HttpRequest } from '@slipway/core';
 import { parseToolsLock } from './lock-file.ts';
 import { refreshToolsLock } from './lock-refresh.ts';
 import { createReleaseHttp } from './release-download.ts';
@@ -21,16 +20,18 @@ const LOCK = new URL('../../tools.lock.json', import.meta.url);
 async function latestVersion(tool: ToolName): Promise<string> {
   const { owner, repo } = toolRelease(tool, '0.0.0');
   const api = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-  const client = new HttpClient('slipway-tools-refresh', [], { socketTimeout: 30_000 });
+  const http = createHttpTransport({ userAgent: 'slipway-tools-refresh', timeoutMs: 30_000 });
   const headers: Record<string, string> = { accept: 'application/vnd.github+json' };
   if (process.env.GITHUB_TOKEN) headers.authorization = `Bearer ${process.env.GITHUB_TOKEN}`;
-  const response = await client.getJson<{ tag_name: string }>(
-    `${api}/repos/${owner}/${repo}/releases/latest`,
+  const request: HttpRequest = {
+    method: 'GET',
+    url: `${api}/repos/${owner}/${repo}/releases/latest`,
     headers,
-  );
-  if (!response.result?.tag_name)
-    throw new Error(`no latest release for ${owner}/${repo} (HTTP ${response.statusCode})`);
-  return response.result.tag_name;
+  };
+  const response = checkStatus(await http(request), request);
+  const tag = (JSON.parse(response.body.toString()) as { tag_name?: unknown }).tag_name;
+  if (typeof tag !== 'string' || !tag) throw new Error(`no latest release for ${owner}/${repo}`);
+  return tag;
 }
 
 try {

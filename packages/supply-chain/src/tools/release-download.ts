@@ -1,7 +1,8 @@
 /**
- * Fetching release assets over HTTP(S) through @actions/http-client (proxy
- * aware, redirects followed, socket timeout), with @slipway/core retry and a
- * total cap. Downloads are hashed while they stream to disk.
+ * Fetching release assets over HTTP(S) through @slipway/core's streaming
+ * transport (proxy aware, redirects followed, socket timeout, network errors
+ * that name the URL), with @slipway/core retry and a total cap. Downloads are
+ * hashed while they stream to disk.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -9,27 +10,28 @@ import type { IncomingMessage } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { HttpClient } from '@actions/http-client';
 import {
   RetryableError,
+  createHttpStreamTransport,
   UserError,
   checkDeclaredLength,
   readBoundedBody,
   retry,
   type RetryOptions,
   HttpStatusError,
+  type HttpStreamTransport,
 } from '@slipway/core';
 
-/** The part of HttpClient the installer uses; tests pass a real client pointed at the release double. */
-export type ReleaseHttp = Pick<HttpClient, 'get'>;
+/** The transport the installer uses; tests pass a real one pointed at the release double. */
+export type ReleaseHttp = HttpStreamTransport;
 
 export const DOWNLOAD_SOCKET_TIMEOUT_MS = 60_000;
 
-export function createReleaseHttp(): HttpClient {
-  return new HttpClient('slipway-tool-installer', [], {
-    socketTimeout: DOWNLOAD_SOCKET_TIMEOUT_MS,
-    allowRetries: false,
-    allowRedirects: true,
+/** Release hosts redirect to their storage (GitHub: objects.githubusercontent.com), so redirects are followed. */
+export function createReleaseHttp(): ReleaseHttp {
+  return createHttpStreamTransport({
+    userAgent: 'slipway-tool-installer',
+    timeoutMs: DOWNLOAD_SOCKET_TIMEOUT_MS,
     maxRedirects: 10,
   });
 }
@@ -95,8 +97,8 @@ export class DownloadTooLargeError extends UserError {
   }
 }
 
-function readDocument(message: IncomingMessage, url: string, limit: number): Promise<Buffer> {
-  return readBoundedBody(message, limit, () => new DownloadTooLargeError(url, limit));
+function readDocument(body: IncomingMessage, url: string, limit: number): Promise<Buffer> {
+  return readBoundedBody(body, limit, () => new DownloadTooLargeError(url, limit));
 }
 
 export interface DownloadResult {
@@ -112,10 +114,10 @@ export interface DownloadOptions {
 }
 
 async function getOk(http: ReleaseHttp, url: string) {
-  const response = await http.get(url);
-  const status = response.message.statusCode ?? 0;
+  const response = await http({ method: 'GET', url });
+  const status = response.status;
   if (status === 200) return response;
-  response.message.resume();
+  response.body.resume();
   if (status === 404) throw new ReleaseAssetNotFoundError(url);
   throw new HttpStatusError(status, 'GET', url);
 }
@@ -132,11 +134,7 @@ export async function downloadToFile(
     async () => {
       const response = await getOk(http, url);
       const limit = options.maxBytes ?? MAX_ASSET_BYTES;
-      const declared = checkDeclaredLength(
-        response.message,
-        limit,
-        () => new DownloadTooLargeError(url, limit),
-      );
+      const declared = checkDeclaredLength(response.body, limit, () => new DownloadTooLargeError(url, limit));
       const hash = createHash('sha256');
       let bytes = 0;
       const meter = new Transform({
@@ -148,7 +146,7 @@ export async function downloadToFile(
         },
       });
       try {
-        await pipeline(response.message, meter, createWriteStream(dest));
+        await pipeline(response.body, meter, createWriteStream(dest));
       } catch (error) {
         await rm(dest, { force: true });
         throw error;
@@ -179,7 +177,7 @@ export async function fetchBytes(
     url,
     async () => {
       const response = await getOk(http, url);
-      return readDocument(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
+      return readDocument(response.body, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
     },
     { ...options.retry },
   );
@@ -195,7 +193,7 @@ export async function fetchText(
     url,
     async () => {
       const response = await getOk(http, url);
-      const body = await readDocument(response.message, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
+      const body = await readDocument(response.body, url, options.maxBytes ?? MAX_DOCUMENT_BYTES);
       return { text: body.toString('utf8'), bytes: body.length };
     },
     { ...options.retry },
