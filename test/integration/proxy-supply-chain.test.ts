@@ -175,10 +175,11 @@ describe('sign and verify (engine native) behind a proxy', () => {
 
 /**
  * The Actions cache and artifact services: their Twirp calls go to ACTIONS_RESULTS_URL
- * (a proxied name here); the blob URLs they sign are the doubles' own loopback
- * addresses. @actions/http-client never proxies loopback, but the Azure SDK that
- * uploads blobs sends even those through HTTP_PROXY, so the proxy routes that
- * `127.0.0.1:<port>` to the double as it would route a storage account's name.
+ * (a proxied name here). The cache double signs blob URLs on its own loopback address:
+ * @actions/http-client never proxies loopback, but the Azure SDK that uploads the cache
+ * sends even those through HTTP_PROXY, so the proxy routes that `127.0.0.1:<port>` to
+ * the double as it would route a storage account's name. The artifact double signs them
+ * on a proxied name instead, as the service names a storage account that is not its own host.
  */
 describe('Actions cache and artifact clients behind a proxy', () => {
   it('pin-check saves its lookup cache: Twirp calls tunnelled, the blob upload sent to the proxy', async () => {
@@ -245,8 +246,7 @@ describe('Actions cache and artifact clients behind a proxy', () => {
     const service = await startActionsArtifactsDouble();
     try {
       const runner = simulatedRunner(tools);
-      const blobPort = Number(new URL(service.url).port);
-      proxies.plain.route(`127.0.0.1:${blobPort}`, blobPort);
+      service.setBlobOrigin(proxies.proxied(service.url, 'blobs.proxied.test', 'http'));
       const from = proxies.plain.log.length;
       const result = await runAction({
         actionDir: join(ACTIONS_DIR, 'sbom'),
@@ -272,18 +272,16 @@ describe('Actions cache and artifact clients behind a proxy', () => {
         .filter((e) => e.kind !== 'connect' && e.host !== 'releases.proxied.test')
         .map((e) => `${e.kind} ${e.method} ${e.host}:${e.port}${e.path.split('?')[0]} ${e.status}`);
       const twirp = 'results.proxied.test:80/twirp/github.actions.results.api.v1.ArtifactService';
-      // the Azure SDK's block upload, then its block list, both to the blob URL the service signed
-      const blob = `127.0.0.1:${blobPort}/cachedouble/actions-cache/runs/1000001/artifact-${result.outputs['artifact-id']}.zip`;
+      // one Put Blob to the blob URL the service signed, on a name only the proxy resolves
+      const blob = `blobs.proxied.test:80/cachedouble/actions-cache/runs/1000001/artifact-${result.outputs['artifact-id']}.zip`;
       expect(artifactCalls).toEqual([
         `tunnelled POST ${twirp}/CreateArtifact 200`,
-        `forward PUT ${blob} 201`,
-        `forward PUT ${blob} 201`,
+        `tunnelled PUT ${blob} 201`,
         `tunnelled POST ${twirp}/FinalizeArtifact 200`,
       ]);
       expect(service.requests.map((r) => `${r.operation} ${r.status}`)).toEqual([
         'CreateArtifact 200',
-        'PutBlock 201',
-        'PutBlockList 201',
+        'PutBlob 201',
         'FinalizeArtifact 200',
       ]);
       expect(

@@ -29,7 +29,7 @@ describe('workspace entry points', () => {
       '/tools',
       '/trivy',
     ]);
-    expect([...entryPoints.get('@slipway/core')!]).toEqual(['']);
+    expect([...entryPoints.get('@slipway/core')!]).toEqual(['', '/artifacts']);
   });
 
   it('flags a file of a package, a src/ path and a relative path into packages/, with file and line', () => {

@@ -1,15 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import * as core from '@actions/core';
-import { actionsCoreMask, actionsSummaryWriter, maskSecret, run } from '@slipway/core';
-import type { ArtifactUploader } from '@slipway/supply-chain/syft';
+import { actionsCoreMask, actionsSummaryWriter, run } from '@slipway/core';
 import { getInputs } from './inputs.ts';
-
-const uploadArtifact: ArtifactUploader = async (name, files, rootDirectory) => {
-  const { DefaultArtifactClient } = await import('@actions/artifact');
-  const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
-  return id;
-};
 
 const REGISTRY_TIMEOUT_MS = 60_000;
 
@@ -20,7 +13,7 @@ export default () =>
     const { imageIndexTargets, openImage } = await import('@slipway/supply-chain/registry');
     const {
       artifactSummaryLine,
-      checkArtifactService,
+      artifactUploader,
       generateSbom,
       registryImageRef,
       sbomPlatformsOutput,
@@ -29,11 +22,10 @@ export default () =>
       uploadSbomArtifact,
     } = await import('@slipway/supply-chain/syft');
     const { execProgram, installForAction } = await import('@slipway/supply-chain/tools');
-    if (inputs['upload-artifact']) {
-      checkArtifactService(process.env);
-      // the runner masks it as well; masked here too for any other host of the action
-      maskSecret(process.env.ACTIONS_RUNTIME_TOKEN ?? '');
-    }
+    // refuses GHES or a job without the artifact service now; masks the runtime token (the runner does too)
+    const uploader = inputs['upload-artifact']
+      ? artifactUploader(process.env, { mask: actionsCoreMask, log: (line) => core.info(line) })
+      : undefined;
     // an image index gets one SBOM per platform image: looked up before syft is installed
     const registryRef = inputs.source.kind === 'image' ? registryImageRef(inputs.source.ref) : undefined;
     const index = registryRef
@@ -79,13 +71,10 @@ export default () =>
     await actionsSummaryWriter(
       sbomSummaryMarkdown(syftSource(inputs.source), result, (p) => relative(workspace, p) || p),
     );
-    if (!inputs['upload-artifact']) return;
+    if (!uploader) return;
     // after the files, outputs and summary exist: a failed upload leaves them for later steps
     const name = inputs['artifact-name'];
-    const id = await uploadSbomArtifact(
-      { name, rootDirectory: inputs['output-dir'], uploader: uploadArtifact },
-      files,
-    );
+    const id = await uploadSbomArtifact({ name, rootDirectory: inputs['output-dir'], uploader }, files);
     if (id !== undefined) core.setOutput('artifact-id', String(id));
     await actionsSummaryWriter(artifactSummaryLine(name, id));
   });

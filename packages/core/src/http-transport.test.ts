@@ -81,6 +81,30 @@ describe('createHttpTransport', () => {
     expect(response.body.toString()).toBe('POST hi slipway-test');
   });
 
+  it('sends a Buffer body byte for byte with its Content-Length, not chunked', async () => {
+    answers.set('/bytes', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () =>
+        res.end(
+          JSON.stringify({
+            length: req.headers['content-length'],
+            chunked: req.headers['transfer-encoding'] ?? null,
+            hex: Buffer.concat(chunks).toString('hex'),
+          }),
+        ),
+      );
+    });
+    // bytes that are not valid UTF-8 would be mangled by a text round trip
+    const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0x80, 0xc3]);
+    const response = await transport()({ method: 'PUT', url: `${base}/bytes`, body: bytes });
+    expect(JSON.parse(response.body.toString())).toEqual({
+      length: '9',
+      chunked: null,
+      hex: bytes.toString('hex'),
+    });
+  });
+
   it('a request without an answer in time is a NetworkError (ETIMEDOUT) naming the URL', async () => {
     answers.set('/slow', (_req, res) => setTimeout(() => res.end('late'), 2_000));
     const error = await transport({ timeoutMs: 150 })({ method: 'GET', url: `${base}/slow` }).catch(

@@ -9,6 +9,7 @@
  * HttpStatusError carrying the server's retry-after.
  */
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { HttpClient } from '@actions/http-client';
 import { UserError } from './errors.ts';
@@ -20,7 +21,8 @@ export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text is sent as UTF-8; a Buffer byte for byte; either with its Content-Length (never chunked). */
+  body?: string | Buffer;
   /** Largest response body accepted (default the transport's); a larger one is a ResponseTooLargeError. */
   maxBodyBytes?: number;
 }
@@ -144,6 +146,12 @@ function lowerCased(headers: Record<string, string | string[] | undefined>): Rec
   return out;
 }
 
+/** http-client sets Content-Length for a string body only; a Buffer goes as a stream, so name its length. */
+function withLength(headers: Record<string, string>, length: number): Record<string, string> {
+  const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
+  return named ? headers : { ...headers, 'Content-Length': String(length) };
+}
+
 function networkError(error: unknown, url: string, timeoutMs: number): unknown {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
@@ -197,7 +205,9 @@ function clientRequest(options: HttpTransportOptions): HttpStreamTransport {
         const agent = client.getAgent(url) as { options?: Record<string, unknown> };
         agent.options = { ...agent.options, ca };
       }
-      const response = await client.request(method, url, body ?? null, headers);
+      const response = Buffer.isBuffer(body)
+        ? await client.request(method, url, Readable.from([body]), withLength(headers, body.length))
+        : await client.request(method, url, body ?? null, headers);
       const message = response.message;
       // a body left unread (resume()d after a refused status) must not crash the process when its
       // socket fails later; whoever reads the body still gets the error through its own listener

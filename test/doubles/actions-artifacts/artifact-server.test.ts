@@ -6,6 +6,7 @@
  * dropped blob connection; and the double's own size/hash checks, called directly.
  */
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,5 +226,23 @@ describe('the double checks what FinalizeArtifact reports against the upload', (
       status: 403,
       body: { code: 'permission_denied', msg: 'the runtime token is not valid for run 999, job build' },
     });
+  });
+
+  it('a Put Blob without Content-Length (a chunked body) is refused with 411, as Azure does', async () => {
+    const created = await rpc('CreateArtifact', { name: 'z', version: 7, mime_type: 'application/zip' });
+    const url = new URL(String(created.body.signed_upload_url));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      // a write before end() sends the headers without a length: Transfer-Encoding: chunked
+      req.write('chunked ');
+      req.end('bytes');
+    });
+    expect(status).toBe(411);
+    expect(double.requests.at(-1)).toMatchObject({ operation: 'PutBlob', status: 411 });
+    expect(double.blobs.content(double.store.all().at(-1)!.blob)).toBeUndefined();
   });
 });

@@ -21,8 +21,11 @@ import { ARTIFACT_RPCS, artifactRpcs, type ArtifactRpc, type Caller } from './ar
 const SERVICE_PATH = '/twirp/github.actions.results.api.v1.ArtifactService/';
 export type ArtifactOperation = ArtifactRpc | BlobOperation;
 
-/** Fail the next `times` (default 1) requests of an operation with a status, or by dropping the connection. */
-export type ArtifactFault = ({ status: number } | { drop: true }) & { times?: number };
+/**
+ * Fail the next `times` (default 1) requests of an operation with a status (RPCs: with `msg` as the
+ * Twirp error message, default "injected fault (<status>)"), or by dropping the connection.
+ */
+export type ArtifactFault = ({ status: number; msg?: string } | { drop: true }) & { times?: number };
 
 export interface ArtifactRequest {
   operation: ArtifactOperation | 'unknown';
@@ -53,6 +56,11 @@ export interface ActionsArtifactsDouble {
   count(operation: ArtifactOperation): number;
   fault(operation: ArtifactOperation, fault: ArtifactFault | undefined): void;
   clearFaults(): void;
+  /**
+   * The origin the signed blob URLs name (default `url`): a storage account's host is not the
+   * results service's, so a test can hand out a name only a proxy resolves.
+   */
+  setBlobOrigin(origin: string | undefined): void;
   /** ACTIONS_RESULTS_URL and ACTIONS_RUNTIME_TOKEN for a job of a run. */
   env(identity?: RunIdentity): Promise<Record<string, string>>;
   /** Finalized artifacts, in creation order, with the uploaded bytes. */
@@ -69,7 +77,8 @@ export async function startActionsArtifactsDouble(): Promise<ActionsArtifactsDou
   const requests: ArtifactRequest[] = [];
   const faults = new FaultTable();
   let base = '';
-  const rpcs = artifactRpcs(store, blobs, () => base);
+  let blobOrigin: string | undefined;
+  const rpcs = artifactRpcs(store, blobs, () => blobOrigin ?? base);
 
   const server = createServer(
     (req, res) => void serve(req, res).catch((error: unknown) => crash(res, error)),
@@ -98,7 +107,7 @@ export async function startActionsArtifactsDouble(): Promise<ActionsArtifactsDou
         fault.status === 503 ? 'ServerBusy' : 'InternalError',
         'Injected fault.',
       );
-    if (fault) return twirpError(res, fault.status, `injected fault (${fault.status})`);
+    if (fault) return twirpError(res, fault.status, fault.msg ?? `injected fault (${fault.status})`);
     if (blobOp) return void blobs.handle(blobOp, req, url, body, res);
     if (!rpc) return twirpError(res, 404, `no such method: ${url.pathname}`);
     const refusal = twirpFraming(req);
@@ -138,6 +147,7 @@ export async function startActionsArtifactsDouble(): Promise<ActionsArtifactsDou
     count: (operation) => requests.filter((r) => r.operation === operation).length,
     fault: (operation, fault) => faults.set(operation, fault),
     clearFaults: () => faults.clear(),
+    setBlobOrigin: (origin) => (blobOrigin = origin),
     env: async (identity = {}) => ({
       ACTIONS_RESULTS_URL: `${base}/`,
       ACTIONS_RUNTIME_TOKEN: await mint(identity),
@@ -145,6 +155,7 @@ export async function startActionsArtifactsDouble(): Promise<ActionsArtifactsDou
     artifacts: () =>
       store.all().flatMap((a) => (a.finalized ? [{ ...a, content: blobs.content(a.blob)! }] : [])),
     reset() {
+      blobOrigin = undefined;
       store.clear();
       blobs.clear();
       faults.clear();

@@ -66,6 +66,14 @@ export class BlobService {
     const blobName = decodeURIComponent(url.pathname.slice(`/${ACCOUNT}/${CONTAINER}/`.length));
     const authError = this.authorize(op, url);
     if (authError) return blobError(res, 403, 'AuthenticationFailed', authError);
+    // Put Blob and Put Block need the body's length up front: Azure answers a chunked body 411
+    if ((op === 'PutBlob' || op === 'PutBlock') && req.headers['content-length'] === undefined)
+      return blobError(
+        res,
+        411,
+        'MissingContentLengthHeader',
+        'The Content-Length header was not specified.',
+      );
     switch (op) {
       case 'PutBlob': {
         if (req.headers['x-ms-blob-type'] !== 'BlockBlob')
