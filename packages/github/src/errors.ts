@@ -121,11 +121,22 @@ function responseOf(error: unknown): GitHubErrorDetails['response'] {
   return { status: r.status, headers, data: r.data };
 }
 
-function apiMessage(error: unknown, response: GitHubErrorDetails['response']): string {
-  const data = response?.data as { message?: unknown } | undefined;
-  if (typeof data?.message === 'string') return data.message;
-  const graphql = graphqlErrors(error).map((e) => e.message);
-  if (graphql.length > 0) return graphql.join('; ');
+/**
+ * What GitHub said about a failed call: the REST body's `message` and the messages of its `errors`
+ * (a 422's details, e.g. "Reference already exists"), then the GraphQL errors' messages; the
+ * error's own message when the answer said nothing.
+ */
+export function apiMessage(error: unknown): string {
+  const data = (error as { response?: { data?: { message?: unknown; errors?: unknown } } })?.response?.data;
+  const parts: string[] = [];
+  if (typeof data?.message === 'string') parts.push(data.message);
+  if (Array.isArray(data?.errors))
+    for (const detail of data.errors) {
+      const text = typeof detail === 'string' ? detail : (detail as { message?: unknown })?.message;
+      if (typeof text === 'string') parts.push(text);
+    }
+  for (const e of graphqlErrors(error)) if (typeof e.message === 'string') parts.push(e.message);
+  if (parts.length > 0) return parts.join('; ');
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -154,7 +165,7 @@ export function toGitHubError(what: string, error: unknown, now: () => number = 
   const url = (error as { request?: { url?: unknown } })?.request?.url;
   const types = errors.map((e) => e.type);
   if (status === undefined && errors.length === 0) return error;
-  const message = apiMessage(error, response);
+  const message = apiMessage(error);
   const details: GitHubErrorDetails = {
     status,
     url: typeof url === 'string' ? url : undefined,

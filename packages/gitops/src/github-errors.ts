@@ -4,7 +4,7 @@
  * us" (re-read and retry).
  */
 import { UserError, statusOf } from '@slipway/core';
-import { GitHubError, graphqlErrors } from '@slipway/github';
+import { GitHubError, apiMessage, graphqlErrors } from '@slipway/github';
 
 export type ApiStep = 'read' | 'branch' | 'commit' | 'pull-request' | 'labels' | 'assignees' | 'reviewers';
 
@@ -24,22 +24,6 @@ export class BranchMovedError extends Error {
     super(message, options);
     this.name = 'BranchMovedError';
   }
-}
-
-function apiMessage(error: unknown): string {
-  const e = error as { response?: { data?: { message?: unknown; errors?: unknown } }; message?: unknown };
-  const parts: string[] = [];
-  if (typeof e?.response?.data?.message === 'string') parts.push(e.response.data.message);
-  const details = e?.response?.data?.errors;
-  if (Array.isArray(details)) {
-    for (const d of details) {
-      const m = typeof d === 'string' ? d : (d as { message?: unknown })?.message;
-      if (typeof m === 'string') parts.push(m);
-    }
-  }
-  for (const g of graphqlErrors(error)) parts.push(g.message);
-  if (parts.length === 0 && typeof e?.message === 'string') parts.push(e.message);
-  return parts.join('; ');
 }
 
 /** True for the answers GitHub gives when a ref is not where we expected it. */
