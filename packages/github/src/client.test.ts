@@ -187,6 +187,30 @@ describe('typed errors', () => {
     expect((graphql as GitHubNotFoundError).errors[0]?.type).toBe('NOT_FOUND');
   });
 
+  it("a 422 names GitHub's details (errors[]) after its message", async () => {
+    const refs = await gh.repos.create('acme/refs');
+    const sha = await refs.commit({ files: { 'README.md': 'refs\n' } });
+    await refs.branch('same', sha);
+    gh.tokens.set('ghs_writer', {
+      permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
+    });
+    const { github } = client({ token: 'ghs_writer', retries: 0 });
+    const error = await failure(
+      github.rest('POST /repos/{owner}/{repo}/pulls', {
+        owner: 'acme',
+        repo: 'refs',
+        title: 'nothing to merge',
+        head: 'same',
+        base: 'main',
+      }),
+    );
+    expect(error).toBeInstanceOf(GitHubError);
+    expect((error as GitHubError).status).toBe(422);
+    expect((error as GitHubError).message).toBe(
+      'GitHub POST request failed with HTTP 422: Validation Failed; No commits between main and same',
+    );
+  });
+
   it('a write without permission is GitHubPermissionError naming the permission GitHub accepts', async () => {
     const { github } = client({ token: 'ghs_read', retries: 0 });
     const error = await failure(
