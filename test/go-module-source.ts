@@ -35,7 +35,8 @@ export function goModuleSource(name: RealToolName): { dir: string; module: strin
   if (dir && existsSync(join(dir, 'go.mod'))) return { dir, module: spec.module, version: spec.version };
   const download = go(['mod', 'download', '-json', wanted]);
   const found = download.ok ? (JSON.parse(download.out) as { Dir?: string }).Dir : undefined;
-  if (found && existsSync(join(found, 'go.mod'))) return { dir: found, module: spec.module, version: spec.version };
+  if (found && existsSync(join(found, 'go.mod')))
+    return { dir: found, module: spec.module, version: spec.version };
   throw new RealToolMissingError(
     `the source of ${wanted} is not in the Go module cache and could not be downloaded ` +
       `(run \`go mod download ${wanted}\` or \`node scripts/real-tools.js ${name}\`): ${download.out.trim()}`,

@@ -109,7 +109,10 @@ export class HclLexer {
     if (ident) return this.token('ident', ident.length);
     const number = this.match(NUMBER);
     if (number) return this.token('other', number.length);
-    throw this.fail(start, NOT_HCL[c] ?? `invalid character ${JSON.stringify(String.fromCodePoint(text.codePointAt(start)!))}`);
+    throw this.fail(
+      start,
+      NOT_HCL[c] ?? `invalid character ${JSON.stringify(String.fromCodePoint(text.codePointAt(start)!))}`,
+    );
   }
 
   private token(kind: TokenKind, length: number): Token {
@@ -200,7 +203,9 @@ export class HclLexer {
     if (expected === close.text) return;
     throw this.fail(
       close.start,
-      open ? `"${close.text}" where "${expected}" must close the "${open.text}" of ${this.where(open)}` : `unexpected "${close.text}"`,
+      open
+        ? `"${close.text}" where "${expected}" must close the "${open.text}" of ${this.where(open)}`
+        : `unexpected "${close.text}"`,
     );
   }
 
@@ -220,7 +225,10 @@ export class HclLexer {
     const start = this.pos;
     const opener = HEREDOC.exec(((HEREDOC.lastIndex = start), text));
     if (!opener)
-      throw this.fail(start, 'invalid heredoc: "<<" or "<<-" must be followed by an identifier and a line break');
+      throw this.fail(
+        start,
+        'invalid heredoc: "<<" or "<<-" must be followed by an identifier and a line break',
+      );
     const marker = opener[2]!;
     const unterminated = () =>
       this.fail(start, `unterminated heredoc: no line with only "${marker}" ends it`);

@@ -1,5 +1,5 @@
 /**
- * The HCL module-call scanner, construct by construct (hcl-scan.differential.test.ts checks it
+ * The HCL module-call scanner, construct by construct (test/terraform/hcl-scan-differential.test.ts checks it
  * against HashiCorp's parser on real files): which `source` counts, what text hides a `module`
  * block or a `}`, and the `file:line,col` of each syntax error.
  */
@@ -116,9 +116,7 @@ describe('strings and templates', () => {
 
   it('decodes escapes; $${ and %%{ are literal; a lone $ or % is text', () => {
     const source = String.raw`./\u00e9\U0001F600\t\"\\` + '$${x}%%{y}$$z%w$';
-    expect(calls(`module "a" {\n  source = "${source}"\n}\n`)).toEqual([
-      'a=./é😀\t"\\${x}%{y}$$z%w$',
-    ]);
+    expect(calls(`module "a" {\n  source = "${source}"\n}\n`)).toEqual(['a=./é😀\t"\\${x}%{y}$$z%w$']);
   });
 
   it('a label with escapes is decoded; a label with a template sequence is an error', () => {
@@ -138,7 +136,9 @@ describe('strings and templates', () => {
       'dir/m.tf:2,12: module "t": the source "./${var.x}" holds a template sequence (${ } or %{ }); ' +
         'a module source must be a literal string, so the modules it calls cannot be known here',
     );
-    expect(error('module "t" {\n  source = "%{ if a }x%{ endif }"\n}\n')).toMatch(/module "t": the source .* holds a template/);
+    expect(error('module "t" {\n  source = "%{ if a }x%{ endif }"\n}\n')).toMatch(
+      /module "t": the source .* holds a template/,
+    );
     for (const expression of ['var.src', 'local.x', '5', '("./a")', '"./" + "a"', '<<EOT\n./a\nEOT'])
       expect(error(`module "t" {\n  source = ${expression}\n}\n`)).toMatch(
         /^dir\/m\.tf:2,12: module "t": the source (must be a quoted literal string|.* holds a template)/,
@@ -147,7 +147,9 @@ describe('strings and templates', () => {
 
   it('rejects bad escapes', () => {
     expect(error('x = "\\q"\n')).toBe('dir/m.tf:1,6: invalid escape sequence "\\q"');
-    expect(error('x = "\\u12"\n')).toBe('dir/m.tf:1,6: the \\u escape must be followed by 4 hexadecimal digits');
+    expect(error('x = "\\u12"\n')).toBe(
+      'dir/m.tf:1,6: the \\u escape must be followed by 4 hexadecimal digits',
+    );
     expect(error('x = "\\uD800"\n')).toBe('dir/m.tf:1,6: \\uD800 is not a character that UTF-8 can encode');
   });
 });
@@ -178,12 +180,15 @@ describe('heredocs', () => {
   });
 
   it('an interpolation may hold a heredoc, and a heredoc an interpolation across lines', () => {
-    const text = 'x = "${<<EOT\n}\nEOT\n}"\ny = <<EOT\n${\n"EOT"}EOT\nEOT\nmodule "i" {\n  source = "./i"\n}\n';
+    const text =
+      'x = "${<<EOT\n}\nEOT\n}"\ny = <<EOT\n${\n"EOT"}EOT\nEOT\nmodule "i" {\n  source = "./i"\n}\n';
     expect(calls(text)).toEqual(['i=./i']);
   });
 
   it('the marker line must end with a line break; the opener must end its line', () => {
-    expect(error('x = <<EOT\nhello\nEOT')).toBe('dir/m.tf:1,5: unterminated heredoc: no line with only "EOT" ends it');
+    expect(error('x = <<EOT\nhello\nEOT')).toBe(
+      'dir/m.tf:1,5: unterminated heredoc: no line with only "EOT" ends it',
+    );
     expect(error('x = <<EOT\nhello\nEOT }\n')).toBe(
       'dir/m.tf:1,5: unterminated heredoc: no line with only "EOT" ends it',
     );
@@ -207,10 +212,9 @@ describe('line endings, byte order mark and identifiers', () => {
   });
 
   it('reads unicode identifiers and labels, and identifiers with dashes; columns count characters', () => {
-    expect(calls('módulo-x = 1\nmodule "ü" {\n  source = "./ü"\n}\nmodule ñ {\n  source = "./ñ"\n}\n')).toEqual([
-      'ü=./ü',
-      'ñ=./ñ',
-    ]);
+    expect(
+      calls('módulo-x = 1\nmodule "ü" {\n  source = "./ü"\n}\nmodule ñ {\n  source = "./ñ"\n}\n'),
+    ).toEqual(['ü=./ü', 'ñ=./ñ']);
     expect(error('é = "ü" ]\n')).toBe('dir/m.tf:1,9: an argument must end with a line break');
     expect(error('é = ("ü"]\n')).toBe('dir/m.tf:1,9: "]" where ")" must close the "(" of line 1, column 5');
     expect(error('x = "${ ) }"\n')).toBe('dir/m.tf:1,9: unexpected ")"');
@@ -237,9 +241,13 @@ describe('structure', () => {
     expect(error('module "a" {\n  source = "./a\n}\n')).toBe(
       'dir/m.tf:2,12: unterminated string: a quoted string must close on its own line (use \\n or a heredoc for line breaks)',
     );
-    expect(error('x = "${ 1 \n')).toBe('dir/m.tf:1,6: unterminated template sequence: no "}" closes this "${"');
+    expect(error('x = "${ 1 \n')).toBe(
+      'dir/m.tf:1,6: unterminated template sequence: no "}" closes this "${"',
+    );
     expect(error('a = 1\n/* open\n')).toBe('dir/m.tf:2,1: unterminated comment: no "*/" closes this "/*"');
-    expect(error('x = [1,\n  (2]\n')).toBe('dir/m.tf:2,5: "]" where ")" must close the "(" of line 2, column 3');
+    expect(error('x = [1,\n  (2]\n')).toBe(
+      'dir/m.tf:2,5: "]" where ")" must close the "(" of line 2, column 3',
+    );
     expect(error('x = [1,\n  2\n')).toBe('dir/m.tf:1,5: unclosed "["');
     expect(error('x {\n  y = "}"\n')).toBe(
       'dir/m.tf:1,3: unclosed block: no "}" closes this "{" before the end of the file',
@@ -254,7 +262,9 @@ describe('structure', () => {
     expect(error('x "a" = 1\n')).toBe(
       'dir/m.tf:1,7: a block has no "=": an argument is name = value, a block is type "label" {',
     );
-    expect(error('x "a"\n{\n}\n')).toBe('dir/m.tf:1,6: "{" must follow the labels of the "x" block on the same line');
+    expect(error('x "a"\n{\n}\n')).toBe(
+      'dir/m.tf:1,6: "{" must follow the labels of the "x" block on the same line',
+    );
     expect(error('x = \n')).toBe('dir/m.tf:1,5: an expression is required after "="');
   });
 
@@ -265,7 +275,9 @@ describe('structure', () => {
     expect(error('module "a" { source = "./a"\n}\n')).toBe(
       'dir/m.tf:1,28: a single-line block must close with "}" on the same line, right after its argument',
     );
-    expect(error('module "a" {\n  source = "./a" }\n')).toBe('dir/m.tf:2,18: an argument must end with a line break');
+    expect(error('module "a" {\n  source = "./a" }\n')).toBe(
+      'dir/m.tf:2,18: an argument must end with a line break',
+    );
   });
 
   it('an argument is set once per body; a module block has exactly one label', () => {

@@ -64,7 +64,10 @@ class BodyScanner {
       }
       if (open && first.kind === 'close' && first.text === '}') return;
       if (first.kind !== 'ident')
-        throw this.lexer.fail(first.start, 'an argument (name = value) or a block (type "label" {) is required here');
+        throw this.lexer.fail(
+          first.start,
+          'an argument (name = value) or a block (type "label" {) is required here',
+        );
       const argument = this.peek().kind === 'equals';
       let expression: Token[] = [];
       if (argument) {
@@ -83,7 +86,10 @@ class BodyScanner {
       const end = this.take();
       if (end.kind === 'eof' && open) throw this.unclosed(open);
       if (end.kind !== 'eof' && end.kind !== 'newline')
-        throw this.lexer.fail(end.start, `${argument ? 'an argument' : 'a block'} must end with a line break`);
+        throw this.lexer.fail(
+          end.start,
+          `${argument ? 'an argument' : 'a block'} must end with a line break`,
+        );
       if (argument) onArgument?.(first, expression); // once the syntax around it is known to be right
       if (end.kind === 'eof') return;
     }
@@ -108,7 +114,10 @@ class BodyScanner {
       );
     const module = top && type.text === 'module';
     if (module && labels.length !== 1)
-      throw this.lexer.fail(type.start, 'a module block needs exactly one label, its name: module "<name>" {');
+      throw this.lexer.fail(
+        type.start,
+        'a module block needs exactly one label, its name: module "<name>" {',
+      );
     let source: string | undefined;
     const onArgument: OnArgument | undefined = module
       ? (name, expression) => {
@@ -117,8 +126,7 @@ class BodyScanner {
       : undefined;
     if (this.peek().kind === 'newline') this.body(open, false, onArgument);
     else this.singleLineBody(open, onArgument);
-    if (module && source !== undefined)
-      this.calls.push({ name: labels[0]!, source, file: this.lexer.file });
+    if (module && source !== undefined) this.calls.push({ name: labels[0]!, source, file: this.lexer.file });
   }
 
   /** `{ }` or `{ name = expression }` on one line (the `{` is taken). */

@@ -64,7 +64,9 @@ describe('reading module calls', () => {
   });
 
   it('reads the JSON syntax too, with a block as an object or a list, and module as a list', () => {
-    const json = JSON.stringify({ module: { a: { source: './a' }, b: [{ source: '../b' }, { version: '1' }] } });
+    const json = JSON.stringify({
+      module: { a: { source: './a' }, b: [{ source: '../b' }, { version: '1' }] },
+    });
     expect(readModuleCalls('x/main.tf.json', json).map((c) => c.source)).toEqual(['./a', '../b']);
     const list = JSON.stringify({ module: [{ c: { source: './c' } }, { d: { source: './$${d}' } }] });
     expect(readModuleCalls('x/main.tf.json', list).map((c) => [c.name, c.source])).toEqual([
@@ -79,7 +81,9 @@ describe('reading module calls', () => {
       'x/main.tf.json: module "e": the source "./${var.x}" is not a literal string',
     );
     const number = JSON.stringify({ module: { f: { source: 5 } } });
-    expect(() => readModuleCalls('x/main.tf.json', number)).toThrow('module "f": the source 5 is not a literal');
+    expect(() => readModuleCalls('x/main.tf.json', number)).toThrow(
+      'module "f": the source 5 is not a literal',
+    );
     expect(() => readModuleCalls('x/main.tf.json', '{"module": ')).toThrow('x/main.tf.json: not valid JSON');
   });
 

@@ -1,5 +1,5 @@
 /**
- * hcl-scan.ts against HashiCorp's own parser (hcl2json: HCL compiled to WebAssembly, a root
+ * hcl-scan.ts (through readModuleCalls) against HashiCorp's own parser (hcl2json: HCL compiled to WebAssembly, a root
  * devDependency kept only as this oracle) on real Terraform files: every `.tf` and `.tofu` file of
  * the OpenTofu source tree at the version scripts/real-tools.json pins (its tests, examples and
  * testdata: valid files and deliberately invalid ones), then hand-written adversarial files.
@@ -19,8 +19,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { goModuleSource } from '../../../../test/go-module-source.ts';
-import { scanModuleCalls } from './hcl-scan.ts';
+import { goModuleSource } from '../go-module-source.ts';
+import { readModuleCalls } from '@slipway/terraform/changes';
 
 // Loaded untyped: the package's typings pull in the DOM library (`/// <reference lib="dom" />`).
 const hcl2json = createRequire(import.meta.url)('@cdktf/hcl2json') as {
@@ -31,8 +31,14 @@ type Verdict = { calls: string[] } | { notLiteral: string } | { rejected: string
 
 /** The HCL errors a file may have that we do not see, with why they leave the structure intact. */
 const ACCEPTED_HCL_ERRORS: [RegExp, string][] = [
-  [/Invalid expression|Missing item separator|Missing attribute value|Extra characters/, 'expression grammar'],
-  [/Unexpected end of template|Unexpected endif|Unexpected else|Unexpected endfor|Invalid template/, 'template directives'],
+  [
+    /Invalid expression|Missing item separator|Missing attribute value|Extra characters/,
+    'expression grammar',
+  ],
+  [
+    /Unexpected end of template|Unexpected endif|Unexpected else|Unexpected endfor|Invalid template/,
+    'template directives',
+  ],
 ];
 
 /** hcl2json strings are Terraform JSON templates: `$${` and `%%{` stand for a literal `${` / `%{`. */
@@ -66,7 +72,11 @@ async function oracle(file: string, text: string): Promise<Verdict> {
 
 function ours(file: string, text: string): Verdict {
   try {
-    return { calls: scanModuleCalls(file, text).map((c) => `${c.name} <- ${c.source}`).sort() };
+    return {
+      calls: readModuleCalls(file, text)
+        .map((c) => `${c.name} <- ${c.source}`)
+        .sort(),
+    };
   } catch (error) {
     const message = (error as Error).message;
     return /: module "[^"]*": the source|: a module block needs/.test(message)
@@ -154,16 +164,31 @@ describe('hcl-scan against hcl2json on adversarial files', () => {
   const cases = [
     agree('brace in strings', 'module "a" {\n  x = "}"\n  y = "${"}"}"\n  source = "./a"\n}\n'),
     agree('escapes', 'module "a\\"b" {\n  source = "./\\u00e9/\\U0001F600/$${x}/%%{y}/$$/\\\\"\n}\n'),
-    agree('heredoc hides', 'x = <<EOT\nmodule "no" {\n  source = "./no"\n}\nEOT\nmodule "b" { source = "./b" }\n'),
+    agree(
+      'heredoc hides',
+      'x = <<EOT\nmodule "no" {\n  source = "./no"\n}\nEOT\nmodule "b" { source = "./b" }\n',
+    ),
     agree('indented heredoc', 'x = <<-EOT\n  }\n  ${"EOT"}\n    EOT\nmodule "c" {\n  source = "./c"\n}\n'),
     agree('heredoc in interpolation', 'x = "${<<EOT\n}\nEOT\n}"\nmodule "d" {\n  source = "./d"\n}\n'),
-    agree('comments', '# module "n" { source = "./n" }\n/* module "m" {\n source = "./m" } */\nmodule "e" { source = "./e" } // }\n'),
+    agree(
+      'comments',
+      '# module "n" { source = "./n" }\n/* module "m" {\n source = "./m" } */\nmodule "e" { source = "./e" } // }\n',
+    ),
     agree('comment inside an interpolation', 'x = "${1 # }"\n}"\nmodule "f" {\n  source = "./f"\n}\n'),
-    agree('nested module and source', 'locals {\n  module "g" {\n    source = "./no"\n  }\n}\nmodule "h" {\n  dynamic "x" {\n    content {\n      source = "./no"\n    }\n  }\n  source = "./h"\n}\n'),
-    agree('module argument', 'resource "a" "b" {\n  module = { source = "./no" }\n}\nmodule "i" {\n  source = "./i"\n}\n'),
+    agree(
+      'nested module and source',
+      'locals {\n  module "g" {\n    source = "./no"\n  }\n}\nmodule "h" {\n  dynamic "x" {\n    content {\n      source = "./no"\n    }\n  }\n  source = "./h"\n}\n',
+    ),
+    agree(
+      'module argument',
+      'resource "a" "b" {\n  module = { source = "./no" }\n}\nmodule "i" {\n  source = "./i"\n}\n',
+    ),
     agree('CRLF and BOM', '\uFEFFmodule "j" {\r\n  source = "./j"\r\n}\r\n'),
     agree('unicode', 'módulo = 1\nmodule "ü" {\n  source = "./ü"\n}\n'),
-    agree('brackets across lines', 'module "k" {\n  for_each = toset([\n    "a",\n    "}",\n  ])\n  source = "./k"\n}\n'),
+    agree(
+      'brackets across lines',
+      'module "k" {\n  for_each = toset([\n    "a",\n    "}",\n  ])\n  source = "./k"\n}\n',
+    ),
     agree('no source', 'module "l" {\n  version = "1"\n}\n'),
     agree('bare label', 'module m {\n  source = "./m"\n}\n'),
     agree('duplicate names', 'module "n" {\n  source = "./n1"\n}\nmodule "n" {\n  source = "./n2"\n}\n'),
@@ -175,11 +200,15 @@ describe('hcl-scan against hcl2json on adversarial files', () => {
     bothReject('unclosed block', 'module "a" {\n  source = "./a"\n'),
     bothReject('two arguments on a line', 'module "a" { source = "./a" version = "1" }\n'),
     bothReject('source set twice', 'module "a" {\n  source = "./a"\n  source = "./b"\n}\n'),
-    bothReject('single quotes', "module \"a\" {\n  source = './a'\n}\n"),
+    bothReject('single quotes', 'module "a" {\n  source = \'./a\'\n}\n'),
     bothReject('template in a label', 'module "a${1}" {\n  source = "./a"\n}\n'),
     bothReject('lone CR', 'module "a" {\r  source = "./a"\r}\r'),
     weAccept('missing comma', 'x = [1 2]\nmodule "a" {\n  source = "./a"\n}\n', 'expression grammar'),
-    weAccept('unclosed directive', 'x = "%{ if true }"\nmodule "a" {\n  source = "./a"\n}\n', 'template directives'),
+    weAccept(
+      'unclosed directive',
+      'x = "%{ if true }"\nmodule "a" {\n  source = "./a"\n}\n',
+      'template directives',
+    ),
   ];
 
   it.each(cases)('$name', async ({ name, text, expect: expected }) => {
