@@ -169,6 +169,12 @@ describe('hcl-scan against hcl2json on adversarial files', () => {
       'x = <<EOT\nmodule "no" {\n  source = "./no"\n}\nEOT\nmodule "b" { source = "./b" }\n',
     ),
     agree('indented heredoc', 'x = <<-EOT\n  }\n  ${"EOT"}\n    EOT\nmodule "c" {\n  source = "./c"\n}\n'),
+    agree('heredoc markers', 'x = <<EOT\n  EOT is text\nEOTX\n\tEOT \nmodule "a" {\n  source = "./a"\n}\n'),
+    agree(
+      'heredoc inside a module',
+      'module "a" {\n  x = <<-EOT\n    source = "./no"\n    }\n  EOT\n  source = "./a"\n}\n',
+    ),
+    agree('CRLF heredoc', 'module "a" {\r\n  x = <<-EOT\r\n    }\r\n    EOT\r\n  source = "./a"\r\n}\r\n'),
     agree('heredoc in interpolation', 'x = "${<<EOT\n}\nEOT\n}"\nmodule "d" {\n  source = "./d"\n}\n'),
     agree(
       'comments',
@@ -195,6 +201,7 @@ describe('hcl-scan against hcl2json on adversarial files', () => {
     bothReject('unterminated string', 'module "a" {\n  source = "./a\n}\n'),
     bothReject('unterminated heredoc', 'x = <<EOT\nhello\nEOT}\n'),
     bothReject('heredoc marker at end of file', 'x = <<EOT\nhello\nEOT'),
+    bothReject('heredoc never closed', 'module "a" {\n  x = <<EOT\n  source = "./a"\n}\n'),
     bothReject('unterminated comment', 'module "a" {\n  source = "./a"\n}\n/* x\n'),
     bothReject('unbalanced bracket', 'x = [1, 2)\n'),
     bothReject('unclosed block', 'module "a" {\n  source = "./a"\n'),
