@@ -5,9 +5,8 @@
 // runs the CLI. dist/shared/licenses.txt holds the notices (licence texts verbatim) of every package in
 // the shared bundle; each dist/<name>/licenses.txt names the packages of exactly the chunks that
 // action or program can load, in the same format, pointing at the shared file for the texts.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { SHARED_ASSETS } from './actions-bundle/assets.js';
 import { buildBundle } from './build-bundle.js';
 import { noticesText, packageDirsFromStats } from './bundle-notices.js';
 
@@ -27,7 +26,6 @@ export async function buildActions({ root, dispatcher, actions, programs = [], o
   const context = dirname(dispatcher);
   const built = await buildBundle({ root, entry: dispatcher, outDir: sharedDir, context });
   if (built.code !== 0) return { code: built.code, output: built.output };
-  for (const asset of SHARED_ASSETS) copyFileSync(join(root, asset.from), join(sharedDir, asset.to));
   const problems = [];
   const starts = [
     ...actions.map((action) => ({ name: action.name, module: action.entry, entry: entryFile(action.name) })),

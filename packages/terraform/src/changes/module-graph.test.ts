@@ -1,4 +1,4 @@
-/** Module calls read with the real HCL parser (hcl2json, WebAssembly) from real Terraform files. */
+/** Module calls read from Terraform files (hcl-scan.ts for HCL, JSON.parse for .tf.json) and the graph they make. */
 import { describe, expect, it } from 'vitest';
 import {
   buildModuleGraph,
@@ -54,23 +54,42 @@ resource "terraform_data" "x" {
 `;
 
 describe('reading module calls', () => {
-  it('finds module sources in HCL, ignoring comments, strings and other block types', async () => {
-    const calls = await readModuleCalls('live/prod/main.tf', ROOT);
-    expect(calls.map((c) => [c.name, c.source])).toEqual([
-      ['network', '../../modules/network'],
-      ['remote', 'git::https://example.com/modules.git//dns?ref=v1.2.0'],
-      ['vpc', 'terraform-aws-modules/vpc/aws'],
+  it('finds module sources in HCL, ignoring comments, strings and other block types', () => {
+    const calls = readModuleCalls('live/prod/main.tf', ROOT);
+    expect(calls.map((c) => [c.name, c.source, c.file])).toEqual([
+      ['network', '../../modules/network', 'live/prod/main.tf'],
+      ['vpc', 'terraform-aws-modules/vpc/aws', 'live/prod/main.tf'],
+      ['remote', 'git::https://example.com/modules.git//dns?ref=v1.2.0', 'live/prod/main.tf'],
     ]);
   });
 
-  it('reads the JSON syntax too, with a block as an object or a list', async () => {
-    const json = JSON.stringify({ module: { a: { source: './a' }, b: [{ source: '../b' }] } });
-    expect((await readModuleCalls('x/main.tf.json', json)).map((c) => c.source)).toEqual(['./a', '../b']);
+  it('reads the JSON syntax too, with a block as an object or a list, and module as a list', () => {
+    const json = JSON.stringify({
+      module: { a: { source: './a' }, b: [{ source: '../b' }, { version: '1' }] },
+    });
+    expect(readModuleCalls('x/main.tf.json', json).map((c) => c.source)).toEqual(['./a', '../b']);
+    const list = JSON.stringify({ module: [{ c: { source: './c' } }, { d: { source: './$${d}' } }] });
+    expect(readModuleCalls('x/main.tf.json', list).map((c) => [c.name, c.source])).toEqual([
+      ['c', './c'],
+      ['d', './${d}'], // JSON strings are templates: $${ is a literal ${
+    ]);
   });
 
-  it('a syntax error names the file and line', async () => {
-    await expect(readModuleCalls('live/bad/main.tf', 'module "x" {\n  source = \n}\n')).rejects.toThrow(
-      /live\/bad\/main\.tf:2,\d+/,
+  it('a JSON source with an interpolation, or not a string, is an error naming the module', () => {
+    const template = JSON.stringify({ module: { e: { source: './${var.x}' } } });
+    expect(() => readModuleCalls('x/main.tf.json', template)).toThrow(
+      'x/main.tf.json: module "e": the source "./${var.x}" is not a literal string',
+    );
+    const number = JSON.stringify({ module: { f: { source: 5 } } });
+    expect(() => readModuleCalls('x/main.tf.json', number)).toThrow(
+      'module "f": the source 5 is not a literal',
+    );
+    expect(() => readModuleCalls('x/main.tf.json', '{"module": ')).toThrow('x/main.tf.json: not valid JSON');
+  });
+
+  it('a syntax error names the file, line and column', () => {
+    expect(() => readModuleCalls('live/bad/main.tf', 'module "x" {\n  source = \n}\n')).toThrow(
+      'live/bad/main.tf:2,12: an expression is required after "="',
     );
   });
 
@@ -115,7 +134,9 @@ describe('the module graph', () => {
     expect([...moduleClosure(graph, 'modules/base')].sort()).toEqual(['modules/base', 'modules/network']); // a cycle
     expect(source.reads).toHaveLength(3); // roots, then their modules, then modules of modules
     expect(graph.unreadable).toEqual(new Set(['live/broken']));
-    expect(graph.warnings.join('\n')).toMatch(/live\/broken\/main\.tf:1,12-13: Unclosed configuration block/);
+    expect(graph.warnings).toContain(
+      'Cannot read the modules of live/broken: live/broken/main.tf:1,12: unclosed block: no "}" closes this "{" before the end of the file',
+    );
     expect(graph.warnings.join('\n')).toContain(
       'modules/base/main.tf: module "out" source "../../../x" leaves the repository',
     );

@@ -1,12 +1,14 @@
 /**
- * Which local modules each Terraform directory uses, read with a real HCL parser
- * (`@cdktf/hcl2json`: HashiCorp's HCL library compiled to WebAssembly, offline).
- * A `module` block whose `source` starts with `./` or `../` is a local module;
- * registry, git and other sources are not files of this repository.
+ * Which local modules each Terraform directory uses. `.tf`/`.tofu` files are read by hcl-scan.ts
+ * (a scanner of HCL native syntax that finds top-level `module` blocks and their literal `source`),
+ * `.tf.json` files as JSON. A `module` block whose `source` starts with `./` or `../` is a local
+ * module; registry, git and other sources are not files of this repository.
  */
 import { posix } from 'node:path';
 import { errorMessage } from '@slipway/core';
-import { parseHcl } from './hcl-parse.js';
+import { scanModuleCalls, type ModuleCall } from './hcl-scan.ts';
+
+export type { ModuleCall } from './hcl-scan.ts';
 
 const TERRAFORM_FILE = /\.(tf|tofu)(\.json)?$/;
 
@@ -20,40 +22,49 @@ export function dirOf(path: string): string {
   return dir === '' ? '.' : dir;
 }
 
-export interface ModuleCall {
-  name: string;
-  source: string;
-  file: string;
+/**
+ * A JSON-syntax source: strings there are templates, so `$${` and `%%{` are a literal `${` and `%{`,
+ * and a source with an interpolation or directive cannot be read without evaluating Terraform.
+ */
+function jsonSource(file: string, name: string, source: unknown): string {
+  const escaped = /\$\$\{|%%\{/g;
+  if (typeof source !== 'string' || /[$%]\{/.test(source.replace(escaped, '')))
+    throw new Error(
+      `${file}: module "${name}": the source ${JSON.stringify(source)} is not a literal string, ` +
+        'so the modules it calls cannot be known here',
+    );
+  return source.replace(escaped, (sequence) => sequence.slice(1));
 }
 
-type Blocks = Record<string, unknown>;
-
-function sourcesOf(blocks: Blocks, file: string): ModuleCall[] {
+/** The calls of a Terraform JSON file: `module` is an object (or a list of them) of name -> body (or bodies). */
+function jsonModuleCalls(file: string, blocks: unknown): ModuleCall[] {
   const calls: ModuleCall[] = [];
-  const modules = blocks.module;
-  if (modules === null || typeof modules !== 'object') return calls;
-  for (const [name, body] of Object.entries(modules as Record<string, unknown>)) {
-    // hcl2json gives a list per block name; Terraform JSON allows an object or a list
-    for (const block of Array.isArray(body) ? body : [body]) {
-      const source = (block as { source?: unknown } | null)?.source;
-      if (typeof source === 'string') calls.push({ name, source, file });
+  const modules = (blocks as { module?: unknown } | null)?.module;
+  for (const group of Array.isArray(modules) ? modules : [modules]) {
+    if (group === null || typeof group !== 'object') continue;
+    for (const [name, body] of Object.entries(group as Record<string, unknown>)) {
+      for (const block of Array.isArray(body) ? body : [body]) {
+        if (block !== null && typeof block === 'object' && 'source' in block)
+          calls.push({ name, source: jsonSource(file, name, block.source), file });
+      }
     }
   }
   return calls;
 }
 
-/** The module calls of one file; a syntax error throws with the parser's `file:line,col` message. */
-export async function readModuleCalls(file: string, text: string): Promise<ModuleCall[]> {
-  if (file.endsWith('.json')) {
-    let blocks: Blocks;
-    try {
-      blocks = JSON.parse(text) as Blocks;
-    } catch (error) {
-      throw new Error(`${file}: not valid JSON: ${errorMessage(error)}`);
-    }
-    return sourcesOf(blocks ?? {}, file);
+/**
+ * The module calls of one file. A syntax error, or a source that is not a literal string, throws
+ * with `file:line,col` (JSON: the parser's message); the caller treats the directory as unreadable.
+ */
+export function readModuleCalls(file: string, text: string): ModuleCall[] {
+  if (!file.endsWith('.json')) return scanModuleCalls(file, text);
+  let blocks: unknown;
+  try {
+    blocks = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON: ${errorMessage(error)}`);
   }
-  return sourcesOf(await parseHcl(file, text), file);
+  return jsonModuleCalls(file, blocks);
 }
 
 /**
@@ -99,7 +110,7 @@ export async function buildModuleGraph(
       for (const file of source.filesIn(dir)) {
         let calls: ModuleCall[];
         try {
-          calls = await readModuleCalls(file, texts.get(file) ?? '');
+          calls = readModuleCalls(file, texts.get(file) ?? '');
         } catch (error) {
           graph.unreadable.add(dir);
           graph.warnings.push(`Cannot read the modules of ${dir}: ${errorMessage(error)}`);
