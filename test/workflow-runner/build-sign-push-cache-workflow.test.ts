@@ -92,7 +92,10 @@ describe('build-sign-push.yml: the signing job restores nothing from the Actions
   it('entries that would overwrite the sign bundle are never requested; the real bundle signs', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'leg-temp-'));
     for (const entry of restoredEntries(temp))
-      await writePoisonedEntry(cache, { ...entry, members: { [SIGN_BUNDLE]: POISON, [SHARED_ENTRY]: POISON } });
+      await writePoisonedEntry(cache, {
+        ...entry,
+        members: { [SIGN_BUNDLE]: POISON, [SHARED_ENTRY]: POISON },
+      });
     expect(cache.entries()).toHaveLength(4);
     cache.resetCounters();
 

@@ -15,7 +15,12 @@ import {
   type MaskSink,
   type RetryOptions,
 } from '@slipway/core';
-import { isTransientStatus, mintIdToken, parseJsonBody, type IdTokenRequestEnv } from '@slipway/oidc/id-token';
+import {
+  isTransientStatus,
+  mintIdToken,
+  parseJsonBody,
+  type IdTokenRequestEnv,
+} from '@slipway/oidc/id-token';
 import type { TokenSource } from './argocd-client.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
