@@ -10,7 +10,8 @@
  * tf-vars secret (not marked sensitive, so the plan shows it) never appears in a comment, summary,
  * artifact or log. A directory's Google Cloud and Azure settings in .github/slipway-tf.yml reach
  * oidc-login (both log in without a cloud call: an external_account credentials file, a federated
- * token file).
+ * token file); a directory's AWS role is assumed through the STS double, reached under its real
+ * name through the forward proxy, with the job's token checked against the issuer's keys.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,10 @@ import { REFUSAL_MARKER } from '@slipway/terraform/control';
 import { startReleaseServer, type ReleaseServer } from '../doubles/release-assets/release-server.ts';
 import { startSigstoreServices, type SigstoreServices } from '../doubles/sigstore/sigstore-services.ts';
 import { realTool } from '../real-tools.ts';
+import { startStsDouble } from '../doubles/aws-sts/server.ts';
+import { startForwardProxy } from '../doubles/forward-proxy/forward-proxy.ts';
+import { GITHUB_ISSUER } from '../doubles/sigstore/sigstore-services.ts';
+import { proxyEnvWithCaBundle } from './cloud-endpoints.ts';
 import { findJobLeaks } from './job-leaks.ts';
 import { slipwayAtHead } from './local-repos.ts';
 import { runWorkflowJob, type JobRunResult } from './run-workflow-job.ts';
@@ -113,6 +118,8 @@ interface JobCall {
   needs?: Record<string, { result: string; outputs: Record<string, string> }>;
   matrix?: Record<string, unknown>;
   actor?: string;
+  /** More runner environment (a proxy, for the AWS login). */
+  runnerEnv?: Record<string, string>;
 }
 
 async function job(call: JobCall): Promise<JobRunResult & { uploaded: ArtifactRecord[] }> {
@@ -156,6 +163,7 @@ async function job(call: JobCall): Promise<JobRunResult & { uploaded: ArtifactRe
       SLIPWAY_RELEASES_URL: releases.url,
       SLIPWAY_TF_TOOLS_LOCK: lockFile,
       SLIPWAY_CACHE_DIR: join(root, 'actions-cache'),
+      ...call.runnerEnv,
     },
     oidc: {
       requestUrl: sigstore.oidcEnv.ACTIONS_ID_TOKEN_REQUEST_URL,
@@ -570,5 +578,85 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
       ARM_SUBSCRIPTION_ID: SUBSCRIPTION,
     });
     for (const result of Object.values(planned)) expect(findJobLeaks(result, [TOKEN, PLAN_KEY])).toEqual([]);
+  }, 300_000);
+  it("a directory's AWS role in .github/slipway-tf.yml: its plan job assumes it through STS behind the proxy", async () => {
+    const ROLE = 'arn:aws:iam::111122223333:role/tf-plan-aws';
+    const REGION = 'eu-west-1';
+    const sts = await startStsDouble({
+      issuer: GITHUB_ISSUER,
+      jwksUrl: sigstore.jwksUrl,
+      region: REGION,
+      // the Sigstore double mints the job's token: its default claims name octo-org/octo-repo
+      roles: [{ arn: ROLE, webIdentity: { aud: 'sts.amazonaws.com', sub: 'repo:octo-org/octo-repo:*' } }],
+    });
+    const proxy = await startForwardProxy();
+    try {
+      proxy.route(`sts.${REGION}.amazonaws.com`, Number(new URL(sts.url).port));
+      await builder.commit({
+        files: {
+          '.github/slipway-tf.yml': [
+            'projects:',
+            '  - dir: aws/app',
+            `    role: ${ROLE}`,
+            `    aws-region: ${REGION}`,
+            '',
+          ].join('\n'),
+        },
+      });
+      const sha = await builder.commit({ branch: 'aws', files: { 'aws/app/main.tf': module('aws') } });
+      const octokit = getOctokit(TOKEN, { baseUrl: gh.url });
+      const pr = (
+        await octokit.rest.pulls.create({
+          owner: 'acme',
+          repo: 'infra',
+          head: 'aws',
+          base: 'main',
+          title: 'aws',
+        })
+      ).data.number;
+      const event = {
+        action: 'opened',
+        number: pr,
+        pull_request: { number: pr, head: { sha }, merged: false, merge_commit_sha: null },
+        repository: { default_branch: 'main' },
+      };
+      const route = await job({ job: 'route', eventName: 'pull_request', event, runId: '401', sha });
+      expect(errors(route)).toEqual([]);
+      const include = (JSON.parse(route.outputs.matrix!) as { include: Record<string, string>[] }).include;
+      expect(include.map((e) => [e.dir, e.cloud, e.role])).toEqual([['aws/app', 'aws', ROLE]]);
+
+      const from = proxy.log.length;
+      const plan = await job({
+        job: 'plan',
+        eventName: 'pull_request',
+        event,
+        runId: '401',
+        sha,
+        needs: routed(route),
+        matrix: include[0],
+        // the doubles on 127.0.0.1 (GitHub, Sigstore, releases) stand for hosts inside the network
+        runnerEnv: { ...proxyEnvWithCaBundle(proxy)(), NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' },
+      });
+      expect(errors(plan)).toEqual([]);
+      expect(plan.conclusion).toBe('success');
+      const login = plan.steps.find((s) => s.name === 'Log in to the cloud of aws/app')!;
+      expect(login.outcome).toBe('success');
+      expect(login.with).toMatchObject({ provider: 'aws', 'role-to-assume': ROLE, 'aws-region': REGION });
+      // STS was asked once, under its real name through the proxy, for this role with the job's token
+      expect(sts.count('AssumeRoleWithWebIdentity')).toBe(1);
+      expect(sts.calls[0]?.params.RoleArn).toBe(ROLE);
+      expect(
+        proxy.log.slice(from).some((e) => e.host === `sts.${REGION}.amazonaws.com` && e.method === 'POST'),
+      ).toBe(true);
+      // the session reached the steps after the login (tofu's), and no part of it was printed
+      const [accessKey] = sts.issuedSecrets;
+      expect(login.exported).toMatchObject({ AWS_ACCESS_KEY_ID: accessKey, AWS_REGION: REGION });
+      expect(Object.keys(login.exported)).toEqual(
+        expect.arrayContaining(['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']),
+      );
+      expect(findJobLeaks(plan, [TOKEN, PLAN_KEY, ...sts.issuedSecrets])).toEqual([]);
+    } finally {
+      await Promise.all([sts.close(), proxy.close()]);
+    }
   }, 300_000);
 });

@@ -4,7 +4,9 @@
  * `dsse` entries canonicalised as real Rekor does: rekor-canonical.ts),
  * plus a minimal GitHub Actions OIDC token endpoint (`GET /oidc/token?audience=…`
  * with `Authorization: Bearer <request token>`, answering `{"value": "<jwt>"}`)
- * as the runner exposes it through ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN.
+ * as the runner exposes it through ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN, and that
+ * issuer's public key as a JWKS (`GET /oidc/jwks`), for a cloud double that trusts
+ * the same tokens (e.g. AWS STS's AssumeRoleWithWebIdentity).
  *
  * The mock Fulcio puts the token's `fulcio_san` claim in the certificate's URI
  * SAN and its `iss` in the issuer extension; the token endpoint sets
@@ -16,7 +18,7 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fulcioHandler, initializeTLog, rekorHandler } from '@sigstore/mock';
-import { SignJWT } from 'jose';
+import { SignJWT, exportJWK } from 'jose';
 import { createFulcioCA } from './fulcio-ca.ts';
 import { canonicalRekorEntry } from './rekor-canonical.ts';
 
@@ -57,6 +59,8 @@ export interface SigstoreServices {
   rekorUrl: string;
   /** Environment a step needs to mint an OIDC token here. */
   oidcEnv: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+  /** The JWKS of the key that signs those tokens. */
+  jwksUrl: string;
   /** The certificate identity a signature made with the default claims carries. */
   identity: string;
   /** Tokens minted so far (tests check they were masked and never printed). */
@@ -146,6 +150,11 @@ export async function startSigstoreServices(
           res.end(result.response);
           return;
         }
+        if (req.method === 'GET' && path.pathname === '/oidc/jwks') {
+          const jwk = { ...(await exportJWK(jwtKey.publicKey)), alg: 'ES256', use: 'sig' };
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+          return;
+        }
         if (req.method === 'GET' && path.pathname === '/oidc/token') {
           counts.oidc++;
           // the auth scheme is case-insensitive (RFC 9110 11.1): cosign sends `bearer <token>`
@@ -198,6 +207,7 @@ export async function startSigstoreServices(
       ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/oidc/token?api-version=2.0`,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
     },
+    jwksUrl: `${url}/oidc/jwks`,
     get identity() {
       return identityOf(claims);
     },
