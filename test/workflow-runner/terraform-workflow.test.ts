@@ -180,6 +180,29 @@ async function job(call: JobCall): Promise<JobRunResult & { uploaded: ArtifactRe
 }
 
 const routed = (route: JobRunResult) => ({ route: { result: route.conclusion, outputs: route.outputs } });
+/** Opens a pull request of `branch` (head `sha`) and runs the route job on its `opened` event. */
+async function routePullRequest(branch: string, sha: string, runId: string) {
+  const octokit = getOctokit(TOKEN, { baseUrl: gh.url });
+  const pr = (
+    await octokit.rest.pulls.create({
+      owner: 'acme',
+      repo: 'infra',
+      head: branch,
+      base: 'main',
+      title: branch,
+    })
+  ).data.number;
+  const event = {
+    action: 'opened',
+    number: pr,
+    pull_request: { number: pr, head: { sha }, merged: false, merge_commit_sha: null },
+    repository: { default_branch: 'main' },
+  };
+  const route = await job({ job: 'route', eventName: 'pull_request', event, runId, sha });
+  expect(errors(route)).toEqual([]);
+  const include = (JSON.parse(route.outputs.matrix!) as { include: Record<string, string>[] }).include;
+  return { event, route, include };
+}
 const refusals = () =>
   issueComments(builder.repo).filter((c) => c.issueNumber === 1 && c.body.startsWith(REFUSAL_MARKER));
 /** Every byte the job left behind: comments on the repository, summary, log, artifact files. */
@@ -504,25 +527,7 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
       branch: 'clouds',
       files: { 'gcp/app/main.tf': module('gcp'), 'azure/app/main.tf': module('azure') },
     });
-    const octokit = getOctokit(TOKEN, { baseUrl: gh.url });
-    const pr = (
-      await octokit.rest.pulls.create({
-        owner: 'acme',
-        repo: 'infra',
-        head: 'clouds',
-        base: 'main',
-        title: 'clouds',
-      })
-    ).data.number;
-    const event = {
-      action: 'opened',
-      number: pr,
-      pull_request: { number: pr, head: { sha }, merged: false, merge_commit_sha: null },
-      repository: { default_branch: 'main' },
-    };
-    const route = await job({ job: 'route', eventName: 'pull_request', event, runId: '301', sha });
-    expect(errors(route)).toEqual([]);
-    const include = (JSON.parse(route.outputs.matrix!) as { include: Record<string, string>[] }).include;
+    const { event, route, include } = await routePullRequest('clouds', sha, '301');
     expect(include.map((e) => [e.dir, e.cloud])).toEqual([
       ['azure/app', 'azure'],
       ['gcp/app', 'gcp'],
@@ -604,25 +609,7 @@ describe('terraform.yml (local runner, real tofu, GitHub and Sigstore doubles)',
         },
       });
       const sha = await builder.commit({ branch: 'aws', files: { 'aws/app/main.tf': module('aws') } });
-      const octokit = getOctokit(TOKEN, { baseUrl: gh.url });
-      const pr = (
-        await octokit.rest.pulls.create({
-          owner: 'acme',
-          repo: 'infra',
-          head: 'aws',
-          base: 'main',
-          title: 'aws',
-        })
-      ).data.number;
-      const event = {
-        action: 'opened',
-        number: pr,
-        pull_request: { number: pr, head: { sha }, merged: false, merge_commit_sha: null },
-        repository: { default_branch: 'main' },
-      };
-      const route = await job({ job: 'route', eventName: 'pull_request', event, runId: '401', sha });
-      expect(errors(route)).toEqual([]);
-      const include = (JSON.parse(route.outputs.matrix!) as { include: Record<string, string>[] }).include;
+      const { event, route, include } = await routePullRequest('aws', sha, '401');
       expect(include.map((e) => [e.dir, e.cloud, e.role])).toEqual([['aws/app', 'aws', ROLE]]);
 
       const from = proxy.log.length;
