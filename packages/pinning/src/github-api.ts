@@ -60,6 +60,11 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
     ...(options.retryAfterUnitMs !== undefined ? { retryAfterUnitMs: options.retryAfterUnitMs } : {}),
     ...(options.log ? { log: options.log } : {}),
+    // Everything this client sends only reads: GraphQL queries (POSTs without a mutation, 1 point
+    // each for GitHub's secondary limit) and REST GETs. The throttling plugin spaces every GraphQL
+    // request like a write (1 s apart, GitHub's advice for requests that create content); here
+    // they go one at a time without that wait. A secondary-limit answer is still waited out.
+    spacing: { writeMs: 0, notificationMs: 0 },
   });
   const source = options.apiUrlSource ?? 'GITHUB_API_URL';
   const explained = (what: string) => (error: unknown) => {
