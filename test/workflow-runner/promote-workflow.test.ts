@@ -113,6 +113,24 @@ const healthy = (revs: string[]): Stage => ({
   health: 'Healthy',
   operation: { revisions: revs, phase: 'Succeeded' },
 });
+/** Healthy at `before` until the promotion merges (`merged`, filled by mergeWhenAutoMergeIsOn, gets its commit). */
+const healthyUntilMerged = (before: string[], merged: string[]): Stage => ({
+  ...healthy(before),
+  holdUntil: { when: () => merged.length > 0 },
+});
+/** The merged commit synced, its rollout still going. */
+const progressing = (merged: string[]): Stage => ({
+  compared: merged,
+  sync: 'Synced',
+  health: 'Progressing',
+  operation: { revisions: merged, phase: 'Succeeded' },
+});
+/** The merged commit synced, and its workload Degraded with `message`. */
+const degraded = (merged: string[], message: string): Stage => ({
+  ...healthy(merged),
+  health: 'Degraded',
+  healthMessage: message,
+});
 
 /**
  * GitHub's auto-merge: once the promotion pull request is open with auto-merge on, merge it with a
@@ -253,19 +271,14 @@ describe('promote.yml (local runner: GitHub double + Argo CD double)', () => {
     argo.addApp({
       name: `web-${suffix}-production`,
       stages: [
-        { ...healthy([head]), holdUntil: { when: () => merged.length > 0 } },
+        healthyUntilMerged([head], merged),
         {
           compared: merged,
           sync: 'OutOfSync',
           health: 'Healthy',
           operation: { revisions: [head], phase: 'Succeeded' },
         },
-        {
-          compared: merged,
-          sync: 'Synced',
-          health: 'Progressing',
-          operation: { revisions: merged, phase: 'Succeeded' },
-        },
+        progressing(merged),
         healthy(merged),
       ],
     });
@@ -321,18 +334,9 @@ describe('promote.yml (local runner: GitHub double + Argo CD double)', () => {
     argo.addApp({
       name: `web-${suffix}-production`,
       stages: [
-        { ...healthy([head]), holdUntil: { when: () => merged.length > 0 } },
-        {
-          compared: merged,
-          sync: 'Synced',
-          health: 'Progressing',
-          operation: { revisions: merged, phase: 'Succeeded' },
-        },
-        {
-          ...healthy(merged),
-          health: 'Degraded',
-          healthMessage: 'Deployment "web" exceeded its progress deadline',
-        },
+        healthyUntilMerged([head], merged),
+        progressing(merged),
+        degraded(merged, 'Deployment "web" exceeded its progress deadline'),
       ],
     });
     const merger = mergeWhenAutoMergeIsOn(merged);
@@ -465,14 +469,9 @@ describe('promote.yml across two ops repositories, Helm values', () => {
     argo.addApp({
       name: `helm-${suffix}-production`,
       stages: [
-        { ...healthy([prodBefore]), holdUntil: { when: () => merged.length > 0 } },
-        {
-          compared: merged,
-          sync: 'Synced',
-          health: 'Progressing',
-          operation: { revisions: merged, phase: 'Succeeded' },
-        },
-        { ...healthy(merged), health: 'Degraded', healthMessage: 'Back-off restarting failed container' },
+        healthyUntilMerged([prodBefore], merged),
+        progressing(merged),
+        degraded(merged, 'Back-off restarting failed container'),
       ],
     });
     const merger = mergeWhenAutoMergeIsOn(merged, prod, PROD_VALUES);
