@@ -184,10 +184,11 @@ export interface HttpStreamResponse {
 export type HttpStreamTransport = (request: Omit<HttpRequest, 'maxBodyBytes'>) => Promise<HttpStreamResponse>;
 
 /**
- * The one @actions/http-client set-up behind both transports: its retries off, redirects as asked,
- * the socket timeout, the TLS settings, and a failure without a response turned into a NetworkError.
+ * The transport whose body is left unread, for the caller to stream (and bound) itself; also the one
+ * @actions/http-client set-up behind createHttpTransport: its retries off, redirects as asked, the
+ * socket timeout, the TLS settings, and a failure without a response turned into a NetworkError.
  */
-function clientRequest(options: HttpTransportOptions): HttpStreamTransport {
+export function createHttpStreamTransport(options: HttpTransportOptions): HttpStreamTransport {
   const maxRedirects = options.maxRedirects ?? 0;
   const client = new HttpClient(options.userAgent, [], {
     allowRetries: false,
@@ -220,7 +221,7 @@ function clientRequest(options: HttpTransportOptions): HttpStreamTransport {
 }
 
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  const send = clientRequest(options);
+  const send = createHttpStreamTransport(options);
   return async (request) => {
     const response = await send(request);
     const { url } = request;
@@ -234,9 +235,4 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       throw networkError(error, url, options.timeoutMs);
     }
   };
-}
-
-/** Like createHttpTransport, but the body is left unread for the caller to stream (and bound) itself. */
-export function createHttpStreamTransport(options: HttpTransportOptions): HttpStreamTransport {
-  return clientRequest(options);
 }
