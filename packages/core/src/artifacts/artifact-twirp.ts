@@ -8,12 +8,13 @@
  * "insufficient usage" (the storage quota) never is.
  */
 import { errorMessage } from '../errors.ts';
-import { retryAfterMs, type HttpTransport } from '../http-transport.ts';
-import { classifyTransient } from '../retry.ts';
+import type { HttpTransport } from '../http-transport.ts';
 import type { ArtifactService } from './artifact-service.ts';
 import {
   ArtifactStorageQuotaError,
   ArtifactUploadError,
+  failedStatusError,
+  noAnswerError,
   retryStep,
   type StepRetryOptions,
 } from './upload-retry.ts';
@@ -59,9 +60,7 @@ async function callOnce(
       body: JSON.stringify(message),
     });
   } catch (error) {
-    throw new ArtifactUploadError(method, `could not reach the artifact service: ${errorMessage(error)}`, {
-      retryable: classifyTransient(error).retry,
-    });
+    throw noAnswerError(method, `could not reach the artifact service: ${errorMessage(error)}`, error);
   }
   const { status } = response;
   if (status >= 200 && status < 300) {
@@ -81,13 +80,7 @@ async function callOnce(
   const { code, msg } = twirpError(response.body);
   const reason = `the artifact service answered ${method} with HTTP ${status}${code ? ` (${code})` : ''}${msg ? `: ${msg}` : ''}`;
   if (msg?.includes('insufficient usage')) throw new ArtifactStorageQuotaError(method, reason, status, code);
-  const wait = retryAfterMs(response.headers);
-  throw new ArtifactUploadError(method, reason, {
-    status,
-    ...(code ? { code } : {}),
-    retryable: classifyTransient({ status }).retry,
-    ...(wait === undefined ? {} : { retryAfterMs: wait }),
-  });
+  throw failedStatusError(method, reason, response, code);
 }
 
 /** Calls `method` with `message`, retrying transient failures; returns the reply message. */

@@ -9,10 +9,9 @@
  * blob, so repeating it is safe).
  */
 import { errorMessage } from '../errors.ts';
-import { retryAfterMs, type HttpTransport } from '../http-transport.ts';
+import type { HttpTransport } from '../http-transport.ts';
 import { maskSecret, redact, type MaskSink } from '../masking.ts';
-import { classifyTransient } from '../retry.ts';
-import { ArtifactUploadError, retryStep, type StepRetryOptions } from './upload-retry.ts';
+import { failedStatusError, noAnswerError, retryStep, type StepRetryOptions } from './upload-retry.ts';
 
 /** The largest body one Put Blob takes under every service version a SAS may name. */
 export const MAX_SINGLE_PUT_BYTES = 256 * 1024 * 1024;
@@ -43,22 +42,15 @@ async function putOnce(signedUrl: string, body: Buffer, options: BlobUploadOptio
     });
   } catch (error) {
     const said = redact(errorMessage(error).split(signedUrl).join(shown), sig ? [sig] : []);
-    throw new ArtifactUploadError('PutBlob', `no answer from blob storage to PUT ${shown}: ${said}`, {
-      retryable: classifyTransient(error).retry,
-    });
+    throw noAnswerError('PutBlob', `no answer from blob storage to PUT ${shown}: ${said}`, error);
   }
   if (response.status === 201) return;
   const code = response.headers['x-ms-error-code'];
-  const wait = retryAfterMs(response.headers);
-  throw new ArtifactUploadError(
+  throw failedStatusError(
     'PutBlob',
     `blob storage answered PUT ${shown} with HTTP ${response.status}${code ? ` (${code})` : ''}`,
-    {
-      status: response.status,
-      ...(code ? { code } : {}),
-      retryable: classifyTransient({ status: response.status }).retry,
-      ...(wait === undefined ? {} : { retryAfterMs: wait }),
-    },
+    response,
+    code,
   );
 }
 

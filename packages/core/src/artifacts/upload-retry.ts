@@ -6,7 +6,8 @@
  * made in the final message.
  */
 import { errorMessage } from '../errors.ts';
-import { retry, type RetryDecision, type RetryOptions } from '../retry.ts';
+import { retryAfterMs, type HttpResponse } from '../http-transport.ts';
+import { classifyTransient, retry, type RetryDecision, type RetryOptions } from '../retry.ts';
 
 export type UploadStep = 'CreateArtifact' | 'PutBlob' | 'FinalizeArtifact';
 
@@ -37,6 +38,27 @@ export class ArtifactUploadError extends Error {
   get status(): number | undefined {
     return this.failure.status;
   }
+}
+
+/** A step that got no answer: retryable when the failure is a transient one (reset, timeout...). */
+export function noAnswerError(step: UploadStep, reason: string, error: unknown): ArtifactUploadError {
+  return new ArtifactUploadError(step, reason, { retryable: classifyTransient(error).retry });
+}
+
+/** A step answered with a failed status: retryable for 5xx and 429, after the server's wait when it gave one. */
+export function failedStatusError(
+  step: UploadStep,
+  reason: string,
+  response: Pick<HttpResponse, 'status' | 'headers'>,
+  code: string | undefined,
+): ArtifactUploadError {
+  const wait = retryAfterMs(response.headers);
+  return new ArtifactUploadError(step, reason, {
+    status: response.status,
+    ...(code ? { code } : {}),
+    retryable: classifyTransient({ status: response.status }).retry,
+    ...(wait === undefined ? {} : { retryAfterMs: wait }),
+  });
 }
 
 /** The service refused the upload because the account's artifact storage is used up (never retried). */
