@@ -6,10 +6,11 @@
  * (served by the rekor-index double), and cosign's bundle signed by its release
  * identity, a Google service account (an email SAN issued by the sigstore double).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { bundleToJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { FulcioSigner, MessageSignatureBundleBuilder, RekorWitness } from '@sigstore/sign';
@@ -282,16 +283,18 @@ describe('npm run tools:refresh', () => {
       const root = resolve(import.meta.dirname, '../..');
       const lockPath = join(root, 'packages/supply-chain/tools.lock.json');
       const before = readFileSync(lockPath, 'utf8');
-      const run = spawn(node24Path(), ['scripts/tools-refresh.js', '--syft', '1.51.0', '--cosign', '3.1.3'], {
-        cwd: root,
-        env: { ...process.env, GITHUB_API_URL: gh.url, GITHUB_TOKEN: token },
-      });
-      let stderr = '';
-      run.stderr.on('data', (d: Buffer) => (stderr += d));
-      const code = await new Promise((done) => run.on('close', done));
+      // the double answers from this process, so the script runs asynchronously
+      const failure = await promisify(execFile)(
+        node24Path(),
+        ['scripts/tools-refresh.js', '--syft', '1.51.0', '--cosign', '3.1.3'],
+        { cwd: root, env: { ...process.env, GITHUB_API_URL: gh.url, GITHUB_TOKEN: token } },
+      ).then(
+        () => undefined,
+        (error: { stderr: string; code: number }) => error,
+      );
       // the latest release was read through the API (with the token) and then refused by name
-      expect(stderr).toContain('tools:refresh failed: trivy 0.69.4 is a known-malicious release');
-      expect(code).toBe(1);
+      expect(failure?.stderr).toContain('tools:refresh failed: trivy 0.69.4 is a known-malicious release');
+      expect(failure?.code).toBe(1);
       expect(gh.requests.count('GET /repos/{owner}/{repo}/releases/latest')).toBe(1);
       expect(readFileSync(lockPath, 'utf8')).toBe(before);
     } finally {
