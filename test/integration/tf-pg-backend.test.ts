@@ -19,6 +19,10 @@ import { planChanges } from '@slipway/terraform/plan';
 import { TfCommandError, runPlan, type PlanRun } from '@slipway/terraform/plan';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../doubles/postgres/postgres-server.ts';
 import { realTool } from '../real-tools.ts';
+import {
+  RESOURCES_V1 as V1,
+  RESOURCES_V2 as V2,
+} from '../../packages/terraform/src/plan/real-tofu.fixture.ts';
 
 const missing = !findPostgresBin() && !process.env.CI;
 if (missing) {
@@ -46,23 +50,6 @@ afterAll(async () => {
 });
 
 const backend = (schema: string) => `terraform {\n  backend "pg" {\n    schema_name = "${schema}"\n  }\n}\n`;
-const V1 = `
-resource "terraform_data" "a" { input = "one" }
-resource "terraform_data" "b" {
-  input            = "b"
-  triggers_replace = ["r1"]
-}
-resource "terraform_data" "c" { input = "c" }
-`;
-const V2 = `
-resource "terraform_data" "a" { input = "two" }
-resource "terraform_data" "b" {
-  input            = "b"
-  triggers_replace = ["r2"]
-}
-resource "terraform_data" "d" { input = "d" }
-`;
-
 /** A root module in its own folder (one CI job's checkout) whose state is `schema` in PostgreSQL. */
 function module(name: string, schema: string, body: string): string {
   const dir = join(root, name);

@@ -8,6 +8,7 @@ import { execProgram } from '@slipway/supply-chain/tools';
 import { realTool } from '../../../../test/real-tools.ts';
 import { planChanges } from './plan-changes.ts';
 import { runPlan, type PlanRequest } from './run-plan.ts';
+import { RESOURCES_V1, RESOURCES_V2 } from './real-tofu.fixture.ts';
 
 // Real OpenTofu, offline: built-in resources only (terraform_data), local backend.
 let tofu: string;
@@ -18,24 +19,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const V1 = `
-resource "terraform_data" "a" { input = "one" }
-resource "terraform_data" "b" {
-  input            = "b"
-  triggers_replace = ["r1"]
-}
-resource "terraform_data" "c" { input = "c" }
-output "a" { value = terraform_data.a.input }
-`;
-const V2 = `
-resource "terraform_data" "a" { input = "two" }
-resource "terraform_data" "b" {
-  input            = "b"
-  triggers_replace = ["r2"]
-}
-resource "terraform_data" "d" { input = "d" }
-output "a" { value = terraform_data.a.input }
-`;
+const OUTPUT = 'output "a" { value = terraform_data.a.input }\n';
+const V1 = `${RESOURCES_V1}${OUTPUT}`;
+const V2 = `${RESOURCES_V2}${OUTPUT}`;
 
 function request(dir: string, overrides: Partial<PlanRequest> = {}): PlanRequest {
   return {
