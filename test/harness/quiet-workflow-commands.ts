@@ -7,10 +7,13 @@
  * they look like problems of the run itself. This file holds such lines back per test and prints
  * them (to stderr, under a heading) only when that test fails; every other write passes through.
  */
-import { beforeEach } from 'vitest';
+import { afterAll, beforeEach } from 'vitest';
 import { holdWorkflowCommands } from './workflow-command-filter.ts';
 
 const held = holdWorkflowCommands(process.stdout);
+// files share their worker (isolate: false) and this file runs before each of them: unwrap at the
+// end of a file, so the next one does not wrap the wrapper
+afterAll(() => held.restore());
 
 beforeEach(({ onTestFailed, task }) => {
   held.clear();
