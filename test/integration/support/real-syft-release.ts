@@ -6,9 +6,8 @@
  * cosign keep their stand-in releases so the lock file stays complete. The archive is packed here,
  * so its digest is not the one of syft's published release (that one is built by goreleaser).
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,6 +19,7 @@ import {
 } from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor, type BuiltRelease } from '../../doubles/release-assets/release-assets.ts';
 import { startReleaseServer, type ReleaseServer } from '../../doubles/release-assets/release-server.ts';
+import { packedTarGz } from '../../packed-archive.ts';
 import { realTool } from '../../real-tools.ts';
 
 export interface RealSyftReleases {
@@ -35,18 +35,11 @@ export interface RealSyftReleases {
 export function packRealSyft(binary: string, version: string): { name: string; body: Buffer } {
   const { platform, arch } = runnerPlatform();
   const name = assetName('syft', version, platform, arch);
-  const dir = mkdtempSync(join(tmpdir(), 'real-syft-release-'));
-  const content = join(dir, 'content');
-  mkdirSync(content);
-  copyFileSync(binary, join(content, 'syft'));
-  writeFileSync(join(content, 'LICENSE'), 'Apache License, Version 2.0 (see github.com/anchore/syft)\n');
-  writeFileSync(join(content, 'README.md'), `# syft ${version}, built from its Go module\n`);
-  const out = join(dir, name);
-  execFileSync('tar', ['-czf', out, '--owner=0', '--group=0', 'LICENSE', 'README.md', 'syft'], {
-    cwd: content,
-  });
-  const body = readFileSync(out);
-  rmSync(dir, { recursive: true, force: true }); // the binary twice, about 100 MB
+  const body = packedTarGz(name, [
+    { path: 'LICENSE', text: 'Apache License, Version 2.0 (see github.com/anchore/syft)\n' },
+    { path: 'README.md', text: `# syft ${version}, built from its Go module\n` },
+    { path: 'syft', copyOf: binary },
+  ]);
   return { name, body };
 }
 

@@ -4,15 +4,15 @@
  * README.md, contrib/); the other platforms keep the stand-in. Served with a tools.lock.json that
  * pins its sha256, so trivy-scan installs it through its normal, verified install path.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assetName, runnerPlatform, toolRelease } from '@slipway/supply-chain/tools';
 import { buildRelease, lockFor, type BuiltRelease } from '../../doubles/release-assets/release-assets.ts';
 import { startReleaseServer } from '../../doubles/release-assets/release-server.ts';
 import type { ToolReleases } from '../../doubles/release-assets/action-env.ts';
+import { packedTarGz } from '../../packed-archive.ts';
 import { realTool } from '../../real-tools.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -23,25 +23,12 @@ export function realTrivyRelease(): BuiltRelease {
   const release = buildRelease('trivy', version);
   const { platform, arch } = runnerPlatform();
   const name = assetName('trivy', version, platform, arch);
-  const dir = mkdtempSync(join(tmpdir(), 'real-trivy-release-'));
-  const content = join(dir, 'content');
-  mkdirSync(join(content, 'contrib'), { recursive: true });
-  copyFileSync(trivy.path, join(content, 'trivy'));
-  writeFileSync(join(content, 'LICENSE'), 'Apache License 2.0\n');
-  writeFileSync(join(content, 'README.md'), `# trivy ${version} (built from its Go module)\n`);
-  writeFileSync(
-    join(content, 'contrib', 'sarif.tpl'),
-    '{{/* not used: trivy-scan converts with trivy convert */}}\n',
-  );
-  const archive = join(dir, name);
-  // gzip -1: the binary is about 170 MB and the level makes no difference to the test.
-  execFileSync(
-    'tar',
-    ['-I', 'gzip -1', '-cf', archive, '--owner=0', '--group=0', 'trivy', 'LICENSE', 'README.md', 'contrib'],
-    { cwd: content },
-  );
-  const body = readFileSync(archive);
-  rmSync(dir, { recursive: true, force: true }); // about 230 MB
+  const body = packedTarGz(name, [
+    { path: 'trivy', copyOf: trivy.path },
+    { path: 'LICENSE', text: 'Apache License 2.0\n' },
+    { path: 'README.md', text: `# trivy ${version} (built from its Go module)\n` },
+    { path: 'contrib/sarif.tpl', text: '{{/* not used: trivy-scan converts with trivy convert */}}\n' },
+  ]);
   const file = release.files.find((f) => f.name === name);
   if (!file) throw new Error(`the stand-in trivy release has no asset ${name}`);
   file.body = body;

@@ -55,6 +55,8 @@ export interface CheckoutStandIn {
   calls: CheckoutRecord[];
 }
 
+const UPLOAD_PACK = 'git -c pack.window=0 -c pack.compression=1 upload-pack';
+
 const git = (cwd: string, args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
@@ -102,7 +104,10 @@ export function checkoutStandIn(repositories: Record<string, string>): CheckoutS
     if (existsSync(resolve(target, '.git')) || readdirSync(target).length > 0)
       throw fail(`not supported by the local runner: checking out into a non-empty folder ${path || '.'}`);
     git(target, ['init', '-q']);
-    git(target, ['fetch', '-q', '--depth=1', '--no-tags', source, ref]);
+    // The serving side skips the delta search and compresses lightly: a depth-1 fetch of this
+    // repository cannot reuse the source's deltas, so git otherwise spends 0.7 s of CPU per checkout
+    // (0.3 s this way) recomputing them for a pack that only crosses a pipe. Same objects, same tree.
+    git(target, ['fetch', '-q', '--depth=1', '--no-tags', `--upload-pack=${UPLOAD_PACK}`, source, ref]);
     if (sparse.length > 0) git(target, ['sparse-checkout', 'set', '--cone', ...sparse]);
     git(target, ['checkout', '-q', '--detach', 'FETCH_HEAD']);
     const commit = git(target, ['rev-parse', 'HEAD']);

@@ -4,12 +4,10 @@
  * layout (tofu, LICENSE, README.md, CHANGELOG.md at the top level of
  * tofu_<v>_<os>_<arch>.tar.gz), the release's SHA256SUMS, and a lock naming the
  * packed archive's digest (the committed lock names the official archive).
+ * The archive is packed once per test run (test/packed-archive.ts).
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { packedTarGz } from '../../../../test/packed-archive.ts';
 import { parseTfToolsLock, type TfToolsLock } from './tf-lock.ts';
 import { releaseDir, tfAssetName, tfChecksumsName } from './tf-releases.ts';
 
@@ -29,58 +27,45 @@ export interface TofuRelease {
 }
 
 export function packTofuRelease(tofuBinary: string, version: string): TofuRelease {
-  const dir = mkdtempSync(join(tmpdir(), 'tofu-release-'));
-  try {
-    const content = join(dir, 'content');
-    mkdirSync(content);
-    copyFileSync(tofuBinary, join(content, 'tofu'));
-    writeFileSync(join(content, 'LICENSE'), 'Mozilla Public License Version 2.0\n');
-    writeFileSync(join(content, 'README.md'), '# OpenTofu\n');
-    writeFileSync(join(content, 'CHANGELOG.md'), `## ${version}\n`);
-    const asset = tfAssetName('tofu', version, 'linux', 'x64');
-    execFileSync(
-      'tar',
-      ['-czf', join(dir, asset), '--owner=0', '--group=0', 'tofu', 'LICENSE', 'README.md', 'CHANGELOG.md'],
-      {
-        cwd: content,
-      },
-    );
-    const body = readFileSync(join(dir, asset));
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    const sums = Buffer.from(`${sha256}  ${asset}\n`);
-    const prefix = `/opentofu/opentofu/releases/download/${releaseDir('tofu', version)}`;
-    const checksumsName = tfChecksumsName('tofu', version);
-    const lock = parseTfToolsLock(
-      {
-        schemaVersion: 1,
-        tools: {
-          tofu: { version, versions: { [version]: { 'linux-x64': { asset, sha256 } } } },
-          terraform: {
-            version: '1.16.2',
-            versions: {
-              '1.16.2': {
-                'linux-x64': {
-                  asset: 'terraform_1.16.2_linux_amd64.zip',
-                  sha256: '0d17011f0c4664539b164b044903d04e296c86c13cb9f28040076c65cfb3985a',
-                },
+  const asset = tfAssetName('tofu', version, 'linux', 'x64');
+  const body = packedTarGz(asset, [
+    { path: 'tofu', copyOf: tofuBinary },
+    { path: 'LICENSE', text: 'Mozilla Public License Version 2.0\n' },
+    { path: 'README.md', text: '# OpenTofu\n' },
+    { path: 'CHANGELOG.md', text: `## ${version}\n` },
+  ]);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sums = Buffer.from(`${sha256}  ${asset}\n`);
+  const prefix = `/opentofu/opentofu/releases/download/${releaseDir('tofu', version)}`;
+  const checksumsName = tfChecksumsName('tofu', version);
+  const lock = parseTfToolsLock(
+    {
+      schemaVersion: 1,
+      tools: {
+        tofu: { version, versions: { [version]: { 'linux-x64': { asset, sha256 } } } },
+        terraform: {
+          version: '1.16.2',
+          versions: {
+            '1.16.2': {
+              'linux-x64': {
+                asset: 'terraform_1.16.2_linux_amd64.zip',
+                sha256: '0d17011f0c4664539b164b044903d04e296c86c13cb9f28040076c65cfb3985a',
               },
             },
           },
         },
       },
-      'test lock',
-    );
-    return {
-      version,
-      asset,
-      sha256,
-      lock,
-      files: [
-        { path: `${prefix}/${asset}`, name: asset, body },
-        { path: `${prefix}/${checksumsName}`, name: checksumsName, body: sums },
-      ],
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    },
+    'test lock',
+  );
+  return {
+    version,
+    asset,
+    sha256,
+    lock,
+    files: [
+      { path: `${prefix}/${asset}`, name: asset, body },
+      { path: `${prefix}/${checksumsName}`, name: checksumsName, body: sums },
+    ],
+  };
 }
